@@ -1,0 +1,121 @@
+"""The core's own routes, registered through the same hooks as any plugin (and not disableable):
+``/api/health``, ``/api/openapi.json`` and the interactive reference at ``/api/docs``."""
+
+from __future__ import annotations
+
+import mimetypes
+from importlib import resources
+from typing import Any
+
+import falcon
+from marshmallow import Schema, fields
+
+from lightninghire import __version__
+from lightninghire.errors import NotFound, ServiceUnavailable
+from lightninghire.hookspecs import hookimpl
+from lightninghire.http.endpoint import endpoint
+from lightninghire.http.openapi import build_openapi
+from lightninghire.services import Services
+
+SWAGGER_ASSETS = ("swagger-ui-bundle.js", "swagger-ui.css")
+DOCS_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>LightningHire API reference</title>
+  <link rel="stylesheet" href="/api/docs/swagger-ui.css">
+</head>
+<body>
+  <div id="swagger-ui"></div>
+  <script src="/api/docs/swagger-ui-bundle.js"></script>
+  <script src="/api/docs/init.js"></script>
+</body>
+</html>
+"""
+# Kept out of the page so the Content-Security-Policy needs no 'unsafe-inline' script.
+DOCS_INIT = """window.ui = SwaggerUIBundle({url: "/api/openapi.json", dom_id: "#swagger-ui",
+  deepLinking: true, withCredentials: true});
+"""
+DOCS_CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; connect-src 'self'; font-src 'self' data:")
+
+
+class HealthSchema(Schema):
+    status = fields.String(metadata={"description": "ok when every dependency answers"})
+    version = fields.String()
+    plugins = fields.List(fields.String(), metadata={"description": "enabled plugins, in order"})
+    db = fields.String(metadata={"description": "up or down"})
+
+
+class HealthResource:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    @endpoint(auth="public", response=HealthSchema, tags=["core"])
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> dict[str, Any]:
+        """Liveness and database status."""
+        db_up = self.services.db.ping()
+        health = {
+            "status": "ok" if db_up else "degraded",
+            "version": __version__,
+            "plugins": self.services.plugins.user_plugins(),
+            "db": "up" if db_up else "down",
+        }
+        if not db_up:
+            raise ServiceUnavailable("The database is not answering.", health=health)
+        return health
+
+
+class OpenApiResource:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self._document: bytes | None = None
+
+    @endpoint(auth="public", raw=True, hidden=True)
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        """The OpenAPI 3.1 document of every enabled route."""
+        if self._document is None:  # routes are fixed once the app is built
+            from lightninghire.http.jsonio import dumps
+
+            document = build_openapi(self.services.routes.operations(), self.services.schemas,
+                                     title="LightningHire API", version=__version__,
+                                     server_url=self.services.settings.http.public_url)
+            self._document = dumps(document).encode()
+        resp.content_type = falcon.MEDIA_JSON
+        resp.data = self._document
+        resp.set_header("Cache-Control", "public, max-age=60")
+
+
+class DocsResource:
+    @endpoint(auth="public", raw=True, hidden=True)
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.content_type = falcon.MEDIA_HTML
+        resp.text = DOCS_PAGE
+        resp.set_header("Content-Security-Policy", DOCS_CSP)
+
+    @endpoint(auth="public", raw=True, hidden=True)
+    def on_get_asset(self, req: falcon.Request, resp: falcon.Response, asset: str) -> None:
+        if asset == "init.js":
+            resp.content_type = "text/javascript"
+            resp.text = DOCS_INIT
+            return
+        if asset not in SWAGGER_ASSETS:  # a fixed list: no path ever reaches the filesystem
+            raise NotFound(f"No docs asset {asset!r}.")
+        package = resources.files("lightninghire.http") / "static" / "swagger-ui" / asset
+        resp.content_type = mimetypes.guess_type(asset)[0] or "application/octet-stream"
+        resp.data = package.read_bytes()
+        resp.set_header("Cache-Control", "public, max-age=86400")
+
+
+@hookimpl(trylast=True)
+def register_routes(routes: Any, services: Services) -> None:
+    docs = DocsResource()
+    routes.add("/api/health", HealthResource(services))
+    routes.add("/api/openapi.json", OpenApiResource(services))
+    routes.add("/api/docs", docs)
+    routes.add("/api/docs/{asset}", docs, suffix="asset")
+
+
+@hookimpl(trylast=True)
+def register_schemas(spec: Any) -> None:
+    spec.add("Health", HealthSchema)

@@ -1,0 +1,306 @@
+"""Configuration: built-in defaults < TOML file < environment.
+
+The file is ``$LIGHTNINGHIRE_CONFIG``, else ``./lightninghire.toml`` when present. Environment
+variables win: the conventional names (``MONGODB_URI``, ``CRON_SECRET``, ...) map to fixed keys,
+and any key can be set as ``LIGHTNINGHIRE_<SECTION>__<KEY>`` (``LIGHTNINGHIRE_SERVER__PORT=9000``,
+``LIGHTNINGHIRE_PLUGINS__BILLING__PRICE_PRO_MONTHLY=price_123``).
+
+Core sections are validated with marshmallow (unknown keys rejected); each plugin validates its
+own ``[plugins.<name>]`` table. Invalid config raises ``StartupError`` with the offending key.
+"""
+
+from __future__ import annotations
+
+import copy
+import ipaddress
+import os
+import re
+import tomllib
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
+
+from lightninghire.errors import StartupError
+
+CONFIG_ENV = "LIGHTNINGHIRE_CONFIG"
+DEFAULT_CONFIG_FILE = "lightninghire.toml"
+ENV_PREFIX = "LIGHTNINGHIRE_"
+
+# Conventional environment names, as deployers already know them -> dotted config key.
+ENV_ALIASES: dict[str, str] = {
+    "MONGODB_URI": "database.uri",
+    "CRON_SECRET": "auth.cron_secret",
+    "OPENAI_API_KEY": "ai.openai_api_key",
+    "ANTHROPIC_API_KEY": "ai.anthropic_api_key",
+    "STRIPE_SECRET_KEY": "plugins.billing.stripe_secret_key",
+    "STRIPE_WEBHOOK_SECRET": "plugins.billing.stripe_webhook_secret",
+    "SMTP_URL": "mail.smtp_url",
+    "LIGHTNINGHIRE_PLUGINS": "plugins.enabled",
+}
+
+# Keys whose values are never printed or logged. Plugin keys are masked by name (SECRET_NAME).
+SECRET_KEYS = {
+    "auth.cron_secret",
+    "auth.encryption_key",
+    "ai.openai_api_key",
+    "ai.anthropic_api_key",
+}
+URL_KEYS_WITH_CREDENTIALS = {"database.uri", "mail.smtp_url"}
+SECRET_NAME = re.compile(r"(secret|password|token|api_key|private)", re.IGNORECASE)
+MIN_CRON_SECRET = 16
+
+
+def _cidr(value: str) -> None:
+    try:
+        ipaddress.ip_network(value, strict=False)
+    except ValueError as exc:
+        raise ValidationError(f"{value!r} is not an IP address or CIDR range.") from exc
+
+
+class _Section(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class ServerSection(_Section):
+    host = fields.String(load_default="127.0.0.1")
+    port = fields.Integer(load_default=8000, validate=validate.Range(0, 65535))
+    workers = fields.Integer(load_default=2, validate=validate.Range(1, 64))
+    threads = fields.Integer(load_default=8, validate=validate.Range(1, 256))
+    timeout = fields.Integer(load_default=30, validate=validate.Range(1, 3600))
+
+
+class DatabaseSection(_Section):
+    uri = fields.String(load_default="")
+    name = fields.String(load_default="lightninghire", validate=validate.Regexp(r"^[A-Za-z0-9_-]{1,60}$"))
+    # Where the embedded nx-27017 server keeps its SQLite files when no URI is set.
+    data_dir = fields.String(load_default="lightninghire-data")
+
+
+class HttpSection(_Section):
+    max_body_bytes = fields.Integer(load_default=1024 * 1024, validate=validate.Range(1024, 1 << 30))
+    # Peers whose X-Forwarded-For is believed (gunicorn's default: loopback only).
+    trusted_proxies = fields.List(
+        fields.String(validate=_cidr), load_default=lambda: ["127.0.0.1/32", "::1/128"]
+    )
+    public_url = fields.String(load_default="http://127.0.0.1:8000")
+    default_page_size = fields.Integer(load_default=20, validate=validate.Range(1, 1000))
+    max_page_size = fields.Integer(load_default=100, validate=validate.Range(1, 1000))
+
+
+class AuthSection(_Section):
+    cron_secret = fields.String(load_default="")
+    encryption_key = fields.String(load_default="")
+
+    @validates("cron_secret")
+    def _long_enough(self, value: str, **_: Any) -> None:
+        if value and len(value) < MIN_CRON_SECRET:
+            raise ValidationError(f"must be at least {MIN_CRON_SECRET} characters (or unset).")
+
+
+class AiSection(_Section):
+    openai_api_key = fields.String(load_default="")
+    anthropic_api_key = fields.String(load_default="")
+
+
+class MailSection(_Section):
+    smtp_url = fields.String(load_default="")
+    sender = fields.String(load_default="LightningHire <no-reply@localhost>")
+
+
+class LogSection(_Section):
+    level = fields.String(
+        load_default="INFO", validate=validate.OneOf(["DEBUG", "INFO", "WARNING", "ERROR"])
+    )
+
+
+CORE_SECTIONS: dict[str, type[Schema]] = {
+    "server": ServerSection,
+    "database": DatabaseSection,
+    "http": HttpSection,
+    "auth": AuthSection,
+    "ai": AiSection,
+    "mail": MailSection,
+    "log": LogSection,
+}
+
+
+class Section(Mapping[str, Any]):
+    """A read-only config table with attribute access: ``settings.http.max_body_bytes``."""
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self._values = dict(values)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"Section({sorted(self._values)})"
+
+
+class Settings:
+    """Validated configuration. ``enabled_plugins`` is ``None`` for "every first-party plugin"."""
+
+    def __init__(self, core: Mapping[str, Mapping[str, Any]], enabled_plugins: list[str] | None,
+                 plugin_tables: Mapping[str, Mapping[str, Any]], source: str | None) -> None:
+        self._core = {name: Section(values) for name, values in core.items()}
+        self.enabled_plugins = enabled_plugins
+        self._plugin_tables = {name: dict(table) for name, table in plugin_tables.items()}
+        self.source = source
+
+    def __getattr__(self, name: str) -> Section:
+        core = self.__dict__.get("_core", {})
+        if name in core:
+            return core[name]
+        raise AttributeError(name)
+
+    def plugin(self, name: str) -> dict[str, Any]:
+        """The ``[plugins.<name>]`` table (a copy; empty when absent)."""
+        return copy.deepcopy(self._plugin_tables.get(name, {}))
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> Settings:
+        """A new Settings with dotted keys replaced (used by tests and the CLI)."""
+        raw = self.as_raw()
+        for dotted, value in overrides.items():
+            _set_dotted(raw, dotted, value)
+        return _build(raw, self.source)
+
+    def as_raw(self) -> dict[str, Any]:
+        raw: dict[str, Any] = {name: dict(section) for name, section in self._core.items()}
+        plugins: dict[str, Any] = copy.deepcopy(self._plugin_tables)
+        if self.enabled_plugins is not None:
+            plugins["enabled"] = list(self.enabled_plugins)
+        raw["plugins"] = plugins
+        return raw
+
+    def redacted(self) -> dict[str, Any]:
+        """Everything, with secrets masked: what ``config show`` prints and logs may carry."""
+        raw = self.as_raw()
+        for section, table in raw.items():
+            for key, value in list(table.items()):
+                raw[section][key] = _redact(f"{section}.{key}", value)
+        return raw
+
+
+def _redact(dotted: str, value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _redact(f"{dotted}.{k}", v) for k, v in value.items()}
+    if not value:
+        return value
+    if dotted in SECRET_KEYS or (dotted.startswith("plugins.") and SECRET_NAME.search(dotted)):
+        return "********"
+    if dotted in URL_KEYS_WITH_CREDENTIALS and isinstance(value, str):
+        return redact_url(value)
+    return value
+
+
+def redact_url(url: str) -> str:
+    """``mongodb://user:pw@host/db`` -> ``mongodb://user:********@host/db``."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":********@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _set_dotted(raw: dict[str, Any], dotted: str, value: Any) -> None:
+    node = raw
+    *parents, leaf = dotted.split(".")
+    for part in parents:
+        node = node.setdefault(part, {})
+        if not isinstance(node, dict):
+            raise StartupError(f"config: {dotted!r} is set, but {part!r} is not a table")
+    node[leaf] = value
+
+
+def _env_overrides(environ: Mapping[str, str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for name, value in environ.items():
+        if name in ENV_ALIASES:
+            found[ENV_ALIASES[name]] = value
+        elif name.startswith(ENV_PREFIX) and "__" in name:
+            dotted = name[len(ENV_PREFIX):].lower().replace("__", ".")
+            found[dotted] = value
+    return found
+
+
+def _coerce_env(dotted: str, value: str) -> Any:
+    # Lists arrive as comma-separated text; marshmallow coerces scalar strings itself.
+    if dotted in {"plugins.enabled", "http.trusted_proxies"}:
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return value
+
+
+def load_settings(
+    path: str | os.PathLike[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Read defaults, then the TOML file, then the environment, then explicit ``overrides``."""
+    env = os.environ if environ is None else environ
+    source = None
+    raw: dict[str, Any] = {}
+    file = path or env.get(CONFIG_ENV)
+    if file is None and Path(DEFAULT_CONFIG_FILE).is_file():
+        file = DEFAULT_CONFIG_FILE
+    if file is not None:
+        source = str(file)
+        try:
+            raw = tomllib.loads(Path(file).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise StartupError(f"config: file {source} not found") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise StartupError(f"config: {source} is not valid TOML: {exc}") from None
+    for dotted, value in _env_overrides(env).items():
+        _set_dotted(raw, dotted, _coerce_env(dotted, value))
+    for dotted, value in (overrides or {}).items():
+        _set_dotted(raw, dotted, value)
+    return _build(raw, source)
+
+
+def _build(raw: Mapping[str, Any], source: str | None) -> Settings:
+    where = f" (from {source})" if source else ""
+    unknown = set(raw) - set(CORE_SECTIONS) - {"plugins"}
+    if unknown:
+        raise StartupError(
+            f"config{where}: unknown section(s) {sorted(unknown)}; "
+            f"known: {sorted([*CORE_SECTIONS, 'plugins'])}"
+        )
+    core: dict[str, dict[str, Any]] = {}
+    for name, schema in CORE_SECTIONS.items():
+        table = raw.get(name, {})
+        if not isinstance(table, dict):
+            raise StartupError(f"config{where}: [{name}] must be a table")
+        try:
+            core[name] = schema().load(table)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{name}.{key}: {' '.join(map(str, msgs)) if isinstance(msgs, list) else msgs}"
+                for key, msgs in exc.normalized_messages().items()
+            )
+            raise StartupError(f"config{where}: {problems}") from None
+    plugins = dict(raw.get("plugins", {}))
+    enabled = plugins.pop("enabled", None)
+    if enabled is not None and (
+        not isinstance(enabled, list) or not all(isinstance(p, str) and p for p in enabled)
+    ):
+        raise StartupError(f"config{where}: plugins.enabled must be a list of plugin names")
+    for name, table in plugins.items():
+        if not isinstance(table, dict):
+            raise StartupError(f"config{where}: [plugins.{name}] must be a table")
+    return Settings(core, enabled, plugins, source)

@@ -1,0 +1,126 @@
+"""The embedded database: an nx-27017 server (MongoDB wire protocol on SQLite) as a child process.
+
+Used when no ``MONGODB_URI`` is configured: ``lightninghire serve`` starts it on a free loopback
+port with its files in the data folder, and the test harness starts one in memory per session.
+The app still speaks to it through pymongo, so laptop and cluster share one code path.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import TracebackType
+
+from pymongo import MongoClient
+from pymongo.errors import PyMongoError
+
+from lightninghire.errors import StartupError
+
+log = logging.getLogger(__name__)
+
+# Silence nx-27017's per-command INFO logging (it would log every query, with its data) before
+# its main() configures logging; warnings still reach the log file.
+_LAUNCHER = (
+    "import logging, sys; logging.basicConfig(level=logging.WARNING, stream=sys.stderr); "
+    "from nx_27017.nx_27017 import main; sys.argv[0] = 'nx-27017'; sys.exit(main())"
+)
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    # Linux: if the serving process is killed outright, the database child goes with it.
+    with contextlib.suppress(Exception):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+class EmbeddedMongo:
+    """``data_dir="memory"`` keeps every database in memory (tests); otherwise a folder."""
+
+    def __init__(self, data_dir: str | os.PathLike[str] = "memory", host: str = "127.0.0.1") -> None:
+        self.data_dir = str(data_dir)
+        self.host = host
+        self.port: int | None = None
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log_path: Path | None = None
+
+    @property
+    def uri(self) -> str:
+        if self.port is None:
+            raise RuntimeError("embedded database is not started")
+        return f"mongodb://{self.host}:{self.port}/"
+
+    def start(self, timeout: float = 30.0) -> EmbeddedMongo:
+        if self.data_dir == "memory":
+            log_dir = Path(os.environ.get("TMPDIR", "/tmp"))
+            self.log_path = log_dir / f"lightninghire-nx-{os.getpid()}.log"
+        else:
+            folder = Path(self.data_dir).resolve()
+            folder.mkdir(parents=True, exist_ok=True)
+            self.data_dir = str(folder)
+            self.log_path = folder / "nx-27017.log"
+        for _attempt in range(3):  # the free port can be taken between probe and bind
+            self.port = free_port(self.host)
+            argv = [sys.executable, "-c", _LAUNCHER, "--data-dir", self.data_dir,
+                    "--host", self.host, "--port", str(self.port),
+                    "--pid-file", str(self.log_path.with_suffix(".pid"))]
+            with open(self.log_path, "ab") as log_file:
+                self.process = subprocess.Popen(
+                    argv, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                    preexec_fn=_die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
+                )
+            if self._wait_ready(timeout):
+                log.info("embedded database (nx-27017) on %s, data in %s", self.uri, self.data_dir)
+                return self
+            self.stop()
+        raise StartupError(f"the embedded database (nx-27017) did not start; see {self.log_path}")
+
+    def _wait_ready(self, timeout: float) -> bool:
+        assert self.process is not None and self.port is not None
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                return False
+            try:
+                with socket.create_connection((self.host, self.port), timeout=0.5):
+                    pass
+                client: MongoClient[dict[str, object]] = MongoClient(
+                    self.uri, serverSelectionTimeoutMS=1000, connectTimeoutMS=1000)
+                try:
+                    client.admin.command("ping")
+                    return True
+                finally:
+                    client.close()
+            except (OSError, PyMongoError):
+                time.sleep(0.05)
+        return False
+
+    def stop(self, timeout: float = 10.0) -> None:
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout)
+
+    def __enter__(self) -> EmbeddedMongo:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()

@@ -1,0 +1,54 @@
+"""Domain events: ``services.events.emit("lead.captured", {...})`` reaches every plugin's
+``handle_event`` hook, so domains react to each other without importing each other."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Event:
+    name: str
+    payload: Mapping[str, Any]
+    at: datetime
+    user_id: str | None = None
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+
+class EventBus:
+    """Delivers events synchronously, plugin by plugin; one failing handler never stops the rest.
+
+    ``record=True`` (the test harness) keeps every emitted event in ``emitted``.
+    """
+
+    def __init__(self, deliver: Callable[[Event], Iterator[tuple[str, Any]]],
+                 now: Callable[[], datetime], record: bool = False) -> None:
+        self._deliver = deliver
+        self._now = now
+        self.record = record
+        self.emitted: list[Event] = []
+
+    def emit(self, name: str, payload: Mapping[str, Any] | None = None,
+             user_id: str | None = None) -> Event:
+        event = Event(name, dict(payload or {}), self._now(), user_id)
+        if self.record:
+            self.emitted.append(event)
+        handlers = self._deliver(event)
+        while True:
+            try:
+                next(handlers)
+            except StopIteration:
+                break
+            except Exception:  # a plugin's bug must not break the emitter's request
+                log.exception("event %s (%s): a handle_event implementation failed", name, event.id)
+        return event
+
+    def named(self, name: str) -> list[Event]:
+        return [event for event in self.emitted if event.name == name]

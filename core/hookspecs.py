@@ -1,0 +1,123 @@
+"""Every hook a LightningHire plugin can implement.
+
+One function per hook, typed, with a docstring that says when it is called and what to return
+(the shape of Datasette's ``hookspecs.py``). An implementation may accept any subset of a hook's
+parameters, by name. ``docs/plugins.md`` describes each hook for plugin authors; a test fails when
+a hook here is missing there.
+
+Registration hooks (``register_*``) are called once per enabled plugin while ``create_app`` builds
+the application, in the configured plugin order; what they register is owned by that plugin, so a
+clash (two plugins claiming one route or collection) stops startup naming both.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:  # imported for annotations only: hookspecs must stay import-cheap
+    import falcon
+
+    from lightninghire.cli import CommandRegistry
+    from lightninghire.events import Event
+    from lightninghire.registry import (
+        CollectionRegistry,
+        PolicyRegistry,
+        RouteTable,
+        SchemaRegistry,
+        TaskRegistry,
+    )
+    from lightninghire.services import Services
+
+PROJECT = "lightninghire"
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@hookspec
+def register_routes(routes: RouteTable, services: Services) -> None:
+    """Add the plugin's resources under ``/api/...``.
+
+    Called once while the app is built. Call ``routes.add(path, resource, **defaults)``; each
+    responder's options (auth, permission, feature, rate limit, body/query/response schemas) come
+    from its ``@endpoint(...)`` decorator, falling back to the ``defaults``. Build resources with
+    the ``services`` they need (constructor injection), never by reaching for globals.
+    """
+
+
+@hookspec
+def register_schemas(spec: SchemaRegistry) -> None:
+    """Name marshmallow schemas for the OpenAPI document.
+
+    Schemas used by ``@endpoint`` are added automatically; use ``spec.add(name, schema)`` for
+    schemas that only appear nested, or to give one a stable public name.
+    """
+
+
+@hookspec
+def register_collections(collections: CollectionRegistry) -> None:
+    """Declare the plugin's MongoDB collections and their indexes.
+
+    ``collections.add(name, indexes=[IndexModel(...)], owner_field="userId")``. Indexes are
+    created idempotently at startup. ``owner_field`` names the field that holds the owning user's
+    id: account export and deletion use it to find a user's documents in every enabled plugin.
+    """
+
+
+@hookspec
+def register_tasks(tasks: TaskRegistry, services: Services) -> None:
+    """Declare scheduled tasks: ``tasks.add(name, schedule="0 * * * *", run=fn, lease_seconds=300)``.
+
+    ``schedule`` is a five-field cron expression (UTC). ``run(context)`` does one bounded batch and
+    returns counts; the core's task runner holds a lease so one run happens at a time across
+    workers and hosts.
+    """
+
+
+@hookspec
+def register_policy(policy: PolicyRegistry) -> None:
+    """Contribute Casbin policy lines and entitlement features.
+
+    ``policy.add_lines(["p, jobseeker, stories, write"])`` grants route permissions to roles;
+    ``policy.add_feature(key=..., label=..., limits={tier: n | None}, window="week", ...)`` declares
+    a metered feature. A deployer's policy file is applied after every plugin's lines.
+    """
+
+
+@hookspec
+def register_commands(commands: CommandRegistry) -> None:
+    """Add sub-commands to the ``lightninghire`` CLI.
+
+    ``commands.add(name, help, configure=fn(parser), run=fn(args, services) -> int)``. A command
+    runs with the same services the app uses.
+    """
+
+
+@hookspec
+def startup(app: falcon.App, services: Services) -> None:
+    """Called once after the app is built and the collections exist, before it serves."""
+
+
+@hookspec
+def shutdown(app: falcon.App, services: Services) -> None:
+    """Called once when the process stops serving (worker exit, test teardown). Release resources."""
+
+
+@hookspec
+def handle_event(event: Event, services: Services) -> None:
+    """React to a domain event (``user.signed_up``, ``lead.captured``, ...).
+
+    Called for every event emitted through ``services.events.emit``, in every enabled plugin.
+    Check ``event.name`` and return quickly; errors are logged and do not reach the emitter.
+    """
+
+
+@hookspec
+def user_context(user: dict[str, Any], services: Services) -> dict[str, Any] | None:
+    """Return this plugin's slice of a user's data for AI prompts and RAG chat, or ``None``.
+
+    Return a small JSON-ready dict keyed by what it is (``{"applications": [...]}``). Only ever
+    read the given user's own documents.
+    """

@@ -1,0 +1,1 @@
+"""HTTP layer of the core: route options, the request pipeline, the envelope, OpenAPI."""

@@ -1,0 +1,76 @@
+"""Falcon middleware that runs for every request, routed or not: request id, client IP, size cap."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import uuid
+from collections.abc import Iterable
+
+import falcon
+
+from lightninghire.errors import PayloadTooLarge
+
+_SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
+REQUEST_ID_HEADER = "X-Request-Id"
+
+
+class RequestIdMiddleware:
+    """Echo a sane client ``X-Request-Id`` or mint one; errors and logs carry the same id."""
+
+    def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
+        given = req.get_header(REQUEST_ID_HEADER)
+        req.context.request_id = given if given and _SANE_REQUEST_ID.match(given) else uuid.uuid4().hex
+        resp.set_header(REQUEST_ID_HEADER, req.context.request_id)
+
+
+class ClientIpMiddleware:
+    """``req.context.client_ip``: the first address, walking X-Forwarded-For from the right, that
+    is not a trusted proxy. Only a trusted peer's header is believed, so clients cannot spoof it."""
+
+    def __init__(self, trusted_proxies: Iterable[str]) -> None:
+        self.trusted = [ipaddress.ip_network(cidr, strict=False) for cidr in trusted_proxies]
+
+    def _is_trusted(self, address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in net for net in self.trusted)
+
+    def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
+        client = req.remote_addr or "unknown"
+        if self._is_trusted(client):
+            forwarded = req.get_header("X-Forwarded-For")
+            if forwarded:
+                for hop in reversed([h.strip() for h in forwarded.split(",") if h.strip()]):
+                    client = hop
+                    if not self._is_trusted(hop):
+                        break
+        req.context.client_ip = client
+
+
+class BodyLimitMiddleware:
+    """Refuse a declared oversized body before anything reads it (413).
+
+    A body without Content-Length (chunked) is bounded again where it is read.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+
+    def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
+        if req.content_length is not None and req.content_length > self.max_bytes:
+            raise PayloadTooLarge(f"The request body is larger than {self.max_bytes} bytes.",
+                                  limit=self.max_bytes)
+
+
+class SecurityHeadersMiddleware:
+    """Conservative defaults for a JSON API (the docs page loosens nothing it does not need)."""
+
+    def process_response(self, req: falcon.Request, resp: falcon.Response, resource: object,
+                         req_succeeded: bool) -> None:
+        resp.set_header("X-Content-Type-Options", "nosniff")
+        resp.set_header("Referrer-Policy", "no-referrer")
+        if not resp.get_header("Cache-Control"):
+            resp.set_header("Cache-Control", "no-store")

@@ -1,0 +1,167 @@
+"""The request pipeline every route runs, in the order of DESIGN §1:
+
+rate limit -> auth -> role policy -> entitlement -> body and query validation -> responder
+-> envelope. Resources stay thin: they get ``req.context.principal``, ``req.context.body`` and
+``req.context.query`` already checked, and return data.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import falcon
+from marshmallow import Schema, ValidationError
+
+from lightninghire.errors import (
+    BadRequest,
+    PayloadTooLarge,
+    StartupError,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
+from lightninghire.http.auth import Authenticator, Principal, authenticate
+from lightninghire.http.endpoint import Reply
+from lightninghire.registry import Operation
+
+_BODYLESS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
+
+
+class Check(Protocol):
+    """A pipeline stage filled by a later part of the core (rate limit, permission, entitlement).
+
+    Raises an AppError to stop the request."""
+
+    def __call__(self, op: Operation, req: falcon.Request) -> None: ...
+
+
+def _first_problem(messages: Any, prefix: str = "") -> str:
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            where = key if key == "_schema" else f"{prefix}{key}"
+            return _first_problem(value, "" if key == "_schema" else f"{where}: ")
+    if isinstance(messages, list) and messages:
+        return _first_problem(messages[0], prefix)
+    return f"{prefix}{messages}"
+
+
+def load(schema: Schema, data: Any, what: str) -> Any:
+    """Validate with marshmallow; a failure is a 400 naming every bad field."""
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        fields = exc.normalized_messages()
+        if not isinstance(fields, dict):
+            fields = {"_schema": fields}
+        raise ValidationFailed(fields, f"Invalid {what}: {_first_problem(fields)}") from None
+
+
+def read_json(req: falcon.Request, max_bytes: int) -> Any:
+    """The body as JSON, or ``None`` when there is none. Bounded even without Content-Length."""
+    if req.method in _BODYLESS and not req.content_length:
+        return None
+    raw = req.bounded_stream.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        raise PayloadTooLarge(f"The request body is larger than {max_bytes} bytes.",
+                              limit=max_bytes)
+    if not raw.strip():
+        return None
+    media_type = (req.content_type or "").split(";", 1)[0].strip().lower()
+    if media_type != "application/json" and not media_type.endswith("+json"):
+        raise UnsupportedMediaType(f"Send the body as application/json, not {media_type or 'an untyped body'}.")
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadRequest(f"The request body is not valid JSON: {exc}", code="INVALID_JSON") from None
+
+
+class Pipeline:
+    def __init__(self, *, authenticators: dict[str, Authenticator], max_body_bytes: int,
+                 rate_limit: Check | None = None, permission: Check | None = None,
+                 entitlement: Check | None = None) -> None:
+        self.authenticators = authenticators
+        self.max_body_bytes = max_body_bytes
+        self.rate_limit = rate_limit
+        self.permission = permission
+        self.entitlement = entitlement
+
+    def check_declarations(self, ops: list[Operation]) -> None:
+        """Fail closed: an option nobody can enforce stops startup instead of being ignored."""
+        stages = {"rate_limit": self.rate_limit, "permission": self.permission,
+                  "feature": self.entitlement}
+        for op in ops:
+            for option, stage in stages.items():
+                if getattr(op.options, option) is not None and stage is None:
+                    raise StartupError(f"{op.method} {op.path} (plugin {op.plugin!r}) declares "
+                                       f"{option}, but no {option} stage is installed")
+
+    def resource(self, ops: list[Operation]) -> object:
+        """A Falcon resource whose responders run ``ops`` through the pipeline."""
+        dispatcher = _Dispatcher()
+        for op in ops:
+            setattr(dispatcher, f"on_{op.method.lower()}", self._responder(op))
+        return dispatcher
+
+    def _responder(self, op: Operation) -> Callable[..., None]:
+        def respond(req: falcon.Request, resp: falcon.Response, **params: Any) -> None:
+            self.run(op, req, resp, params)
+
+        respond.__name__ = f"on_{op.method.lower()}"
+        return respond
+
+    def run(self, op: Operation, req: falcon.Request, resp: falcon.Response,
+            params: dict[str, Any]) -> None:
+        options = op.options
+        ctx = req.context
+        ctx.operation = op
+        if self.rate_limit is not None and options.rate_limit is not None:
+            self.rate_limit(op, req)
+        ctx.principal = authenticate(options.auth, self.authenticators, req)
+        if self.permission is not None and options.permission is not None:
+            self.permission(op, req)
+        ctx.body = self._body(op, req)
+        ctx.query = load(options.query, dict(req.params), "query") if options.query else dict(req.params)
+        # Counted last, so a request refused for bad input spends no quota.
+        if self.entitlement is not None and options.feature is not None:
+            self.entitlement(op, req)
+        result = op.responder(req, resp, **params)
+        if not options.raw:
+            self._render(op, resp, result)
+
+    def _body(self, op: Operation, req: falcon.Request) -> Any:
+        data = read_json(req, self.max_body_bytes)
+        schema = op.options.body
+        if schema is None:
+            if data not in (None, {}):
+                raise BadRequest(f"{op.method} {op.path} takes no request body.")
+            return None
+        if data is None:
+            data = {}
+        if not isinstance(data, dict) and not schema.many:
+            raise ValidationFailed({"_schema": ["The body must be a JSON object."]},
+                                   "Invalid request body: the body must be a JSON object.")
+        return load(schema, data, "request body")
+
+    def _render(self, op: Operation, resp: falcon.Response, result: Any) -> None:
+        reply = result if isinstance(result, Reply) else Reply(data=result)
+        envelope: dict[str, Any] = {"ok": True}
+        if reply.has_data:
+            data = reply.data
+            if op.options.response is not None and data is not None:
+                data = op.options.response.dump(data)
+            envelope["data"] = data
+        if reply.top_level:
+            envelope.update(reply.top_level)
+        resp.media = envelope
+        resp.status = reply.status or op.options.status
+        for name, value in reply.headers.items():
+            resp.set_header(name, value)
+
+
+class _Dispatcher:
+    """Holds generated ``on_<method>`` responders; Falcon answers 405 for the rest."""
+
+
+def principal_of(req: falcon.Request) -> Principal:
+    return req.context.principal

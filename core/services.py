@@ -1,0 +1,46 @@
+"""The services ``create_app`` builds once and injects into every plugin's hooks and resources."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from lightninghire.clock import Clock
+from lightninghire.config import Settings
+from lightninghire.db import Database
+from lightninghire.events import EventBus
+from lightninghire.mail import Mailer
+from lightninghire.registry import (
+    CollectionRegistry,
+    PolicyRegistry,
+    RouteTable,
+    SchemaRegistry,
+    TaskRegistry,
+)
+
+if TYPE_CHECKING:
+    from lightninghire.http.auth import Authenticator
+    from lightninghire.plugins import PluginHost
+
+
+@dataclass
+class Services:
+    settings: Settings
+    plugins: PluginHost
+    db: Database
+    clock: Clock
+    events: EventBus
+    mail: Mailer
+    routes: RouteTable = field(default_factory=RouteTable)
+    schemas: SchemaRegistry = field(default_factory=SchemaRegistry)
+    collections: CollectionRegistry = field(default_factory=CollectionRegistry)
+    tasks: TaskRegistry = field(default_factory=TaskRegistry)
+    policy: PolicyRegistry = field(default_factory=PolicyRegistry)
+    # Auth modes -> how a request proves it (filled by the core; the account part adds session
+    # and api_key). A mode with no authenticator never authenticates anyone.
+    authenticators: dict[str, Authenticator] = field(default_factory=dict)
+    log: logging.Logger = field(default_factory=lambda: logging.getLogger("lightninghire"))
+
+    def plugin_settings(self, name: str) -> dict[str, Any]:
+        return self.settings.plugin(name)

@@ -1,0 +1,135 @@
+"""Test harness, registered as a pytest plugin (``pytest11``) so third-party plugins test
+themselves with the same fixtures as the core.
+
+Fixtures:
+
+- ``lh_database_uri`` (session): one nx-27017 server in memory for the whole test session, or
+  ``LIGHTNINGHIRE_TEST_MONGODB_URI`` to test against a real MongoDB.
+- ``lh_settings``: settings for one test: a fresh database name, nothing read from the
+  developer's environment or config file.
+- ``clock``: a ``FrozenClock`` the app uses; ``clock.advance(days=7)`` instead of sleeping.
+- ``make_app(plugins=..., settings={...}, extra_plugins={...})``: an ``AppHarness`` with
+  ``.app``, ``.services``, ``.client`` (``falcon.testing.TestClient``), ``.db``, ``.mail`` (the
+  captured outbox) and ``.events`` (the captured domain events).
+- ``harness``: ``make_app()`` with the default plugins; ``client`` is its test client.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import falcon.testing
+import pytest
+from pymongo import MongoClient
+
+from lightninghire.app import LightningHireApp, create_app
+from lightninghire.clock import FrozenClock
+from lightninghire.config import Settings, load_settings
+from lightninghire.embedded import EmbeddedMongo
+from lightninghire.events import Event
+from lightninghire.mail import MemoryTransport, Message
+from lightninghire.services import Services
+
+TEST_URI_ENV = "LIGHTNINGHIRE_TEST_MONGODB_URI"
+TEST_CRON_SECRET = "test-cron-secret-0123456789"
+
+
+@dataclass
+class AppHarness:
+    app: LightningHireApp
+    client: falcon.testing.TestClient
+    mail_transport: MemoryTransport
+
+    @property
+    def services(self) -> Services:
+        return self.app.services
+
+    @property
+    def db(self) -> Any:
+        return self.services.db
+
+    @property
+    def mail(self) -> list[Message]:
+        return self.mail_transport.outbox
+
+    @property
+    def events(self) -> list[Event]:
+        return self.services.events.emitted
+
+
+def test_settings(database_uri: str, database_name: str,
+                  overrides: Mapping[str, Any] | None = None) -> Settings:
+    """Settings isolated from the developer's machine: no config file, no environment."""
+    base = {
+        "database.uri": database_uri,
+        "database.name": database_name,
+        "auth.cron_secret": TEST_CRON_SECRET,
+        "http.public_url": "http://testserver",
+    }
+    return load_settings(path=os.devnull, environ={}, overrides={**base, **(overrides or {})})
+
+
+@pytest.fixture(scope="session")
+def lh_database_uri() -> Iterator[str]:
+    given = os.environ.get(TEST_URI_ENV)
+    if given:
+        yield given
+        return
+    with EmbeddedMongo("memory") as server:
+        yield server.uri
+
+
+@pytest.fixture
+def lh_database_name(lh_database_uri: str) -> Iterator[str]:
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    yield name
+    client: MongoClient[dict[str, Any]] = MongoClient(lh_database_uri)
+    try:
+        client.drop_database(name)
+    finally:
+        client.close()
+
+
+@pytest.fixture
+def lh_settings(lh_database_uri: str, lh_database_name: str) -> Settings:
+    return test_settings(lh_database_uri, lh_database_name)
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock()
+
+
+@pytest.fixture
+def make_app(lh_settings: Settings, clock: FrozenClock) -> Iterator[Callable[..., AppHarness]]:
+    built: list[AppHarness] = []
+
+    def factory(plugins: list[str] | None = None, settings: Mapping[str, Any] | None = None,
+                extra_plugins: Mapping[str, object] | None = None,
+                **client_headers: str) -> AppHarness:
+        chosen = lh_settings.with_overrides(settings or {})
+        transport = MemoryTransport()
+        app = create_app(chosen, plugins=plugins, extra_plugins=extra_plugins, clock=clock,
+                         mail_transport=transport, record_events=True)
+        harness = AppHarness(app, falcon.testing.TestClient(app, headers=client_headers or None),
+                             transport)
+        built.append(harness)
+        return harness
+
+    yield factory
+    for harness in built:
+        harness.app.close()
+
+
+@pytest.fixture
+def harness(make_app: Callable[..., AppHarness]) -> AppHarness:
+    return make_app()
+
+
+@pytest.fixture
+def client(harness: AppHarness) -> falcon.testing.TestClient:
+    return harness.client

@@ -1,0 +1,36 @@
+"""Thin Falcon resources: options declared, input already validated, data returned."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lightninghire import endpoint
+from lightninghire.pagination import PageQuery, page_schema
+from lightninghire_hello.schemas import GreetingInSchema, GreetingSchema, HelloQuerySchema
+from lightninghire_hello.service import GreetingService
+
+
+class HelloResource:
+    def __init__(self, service: GreetingService) -> None:
+        self.service = service
+
+    @endpoint(auth="public", query=HelloQuerySchema, tags=["hello"])
+    def on_get(self, req: Any, resp: Any) -> dict[str, str]:
+        """Say hello."""
+        return {"message": self.service.greet(req.context.query["name"])}
+
+
+class GreetingsResource:
+    def __init__(self, service: GreetingService) -> None:
+        self.service = service
+
+    @endpoint(body=GreetingInSchema, response=GreetingSchema, status=201, tags=["hello"])
+    def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
+        """Store a greeting for the caller."""
+        return self.service.create(req.context.principal.user_id, req.context.body["name"])
+
+    @endpoint(query=PageQuery, response=page_schema(GreetingSchema), tags=["hello"])
+    def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
+        """The caller's greetings, newest first."""
+        query = req.context.query
+        return self.service.list(req.context.principal.user_id, query["limit"], query["cursor"])

@@ -40,20 +40,14 @@ class LightningHireApp(falcon.App):
         if self._closed:
             return
         self._closed = True
-        for plugin, _ in _safely(self.services.plugins.call_each(
-                "shutdown", app=self, services=self.services)):
-            log.debug("plugin %s shut down", plugin)
+        for _plugin, _ in self.services.plugins.call_each(
+                "shutdown", on_error=_log_shutdown_failure, app=self, services=self.services):
+            pass
         self.services.db.close()
 
 
-def _safely(results: Any) -> Any:
-    while True:
-        try:
-            yield next(results)
-        except StopIteration:
-            return
-        except Exception:
-            log.exception("a shutdown hook failed")
+def _log_shutdown_failure(plugin: str, exc: Exception) -> None:
+    log.error("plugin %s: shutdown failed", plugin, exc_info=exc)
 
 
 def build_services(
@@ -71,9 +65,11 @@ def build_services(
     services = Services(
         settings=settings,
         plugins=host,
-        db=Database(settings.database.uri or "mongodb://127.0.0.1:27017/", settings.database.name),
+        db=Database(settings.database.uri or "mongodb://127.0.0.1:27017/", settings.database.name,
+                    serverSelectionTimeoutMS=settings.database.timeout_ms),
         clock=clock,
         events=EventBus(lambda event: host.call_each("handle_event", event=event,
+                                                     on_error=EventBus.log_failure,
                                                      services=services),
                         clock.now, record=record_events),
         mail=Mailer(mail_transport or ConsoleTransport(), settings.mail.sender),

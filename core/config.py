@@ -78,6 +78,8 @@ class DatabaseSection(_Section):
     name = fields.String(load_default="lightninghire", validate=validate.Regexp(r"^[A-Za-z0-9_-]{1,60}$"))
     # Where the embedded nx-27017 server keeps its SQLite files when no URI is set.
     data_dir = fields.String(load_default="lightninghire-data")
+    # How long a request waits for an unreachable database before failing (ms).
+    timeout_ms = fields.Integer(load_default=5000, validate=validate.Range(100, 120_000))
 
 
 class HttpSection(_Section):
@@ -87,8 +89,6 @@ class HttpSection(_Section):
         fields.String(validate=_cidr), load_default=lambda: ["127.0.0.1/32", "::1/128"]
     )
     public_url = fields.String(load_default="http://127.0.0.1:8000")
-    default_page_size = fields.Integer(load_default=20, validate=validate.Range(1, 1000))
-    max_page_size = fields.Integer(load_default=100, validate=validate.Range(1, 1000))
 
 
 class AuthSection(_Section):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -28,7 +28,7 @@ class EventBus:
     ``record=True`` (the test harness) keeps every emitted event in ``emitted``.
     """
 
-    def __init__(self, deliver: Callable[[Event], Iterator[tuple[str, Any]]],
+    def __init__(self, deliver: Callable[[Event], Iterable[tuple[str, Any]]],
                  now: Callable[[], datetime], record: bool = False) -> None:
         self._deliver = deliver
         self._now = now
@@ -40,15 +40,14 @@ class EventBus:
         event = Event(name, dict(payload or {}), self._now(), user_id)
         if self.record:
             self.emitted.append(event)
-        handlers = self._deliver(event)
-        while True:
-            try:
-                next(handlers)
-            except StopIteration:
-                break
-            except Exception:  # a plugin's bug must not break the emitter's request
-                log.exception("event %s (%s): a handle_event implementation failed", name, event.id)
+        for _plugin, _result in self._deliver(event):
+            pass
         return event
+
+    @staticmethod
+    def log_failure(plugin: str, exc: Exception) -> None:
+        # A plugin's bug must not break the emitter's request, nor the other plugins.
+        log.error("plugin %s: handle_event failed", plugin, exc_info=exc)
 
     def named(self, name: str) -> list[Event]:
         return [event for event in self.emitted if event.name == name]

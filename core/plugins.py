@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any
@@ -86,8 +86,9 @@ class PluginHost:
         try:
             self.pm.check_pending()
         except pluggy.PluginValidationError as exc:
-            raise StartupError(f"plugin {exc.plugin_name if hasattr(exc, 'plugin_name') else '?'}"
-                               f": {exc}") from None
+            name = self.pm.get_name(exc.plugin) or "?"
+            raise StartupError(f"plugin {name!r}: {str(exc).split(' in plugin ')[0]} "
+                               f"(no such hook; see docs/plugins.md)") from None
 
     def _wanted(self) -> list[str]:
         configured = self.settings.enabled_plugins
@@ -139,13 +140,15 @@ class PluginHost:
         """Enabled plugins that are not built into the core, in order."""
         return [name for name in self.enabled if name not in BUILTINS]
 
-    def call_each(self, hook_name: str, owner_of: Any = None, **kwargs: Any
-                  ) -> Iterator[tuple[str, Any]]:
+    def call_each(self, hook_name: str, owner_of: Any = None,
+                  on_error: Callable[[str, Exception], None] | None = None,
+                  **kwargs: Any) -> Iterator[tuple[str, Any]]:
         """Call one hook plugin by plugin, in the configured order, yielding (plugin, result).
 
         Unlike ``pm.hook.X(...)`` this tells which plugin produced what, so registries can name
-        owners and a failing event handler does not stop the others. ``owner_of`` (a registry)
-        gets its ``owner`` set before each call.
+        owners. ``owner_of`` (a registry) gets its ``owner`` set before each call. With
+        ``on_error``, a plugin's exception is handed to it and the next plugin is still called
+        (events, shutdown); without it, the exception propagates (registration).
         """
         caller = getattr(self.pm.hook, hook_name)
         order = {name: i for i, name in enumerate(self.enabled)}
@@ -154,4 +157,12 @@ class PluginHost:
             if owner_of is not None:
                 owner_of.owner = impl.plugin_name
             args = {arg: kwargs[arg] for arg in impl.argnames}
-            yield impl.plugin_name, impl.function(**args)
+            if on_error is None:
+                yield impl.plugin_name, impl.function(**args)
+                continue
+            try:
+                result = impl.function(**args)
+            except Exception as exc:
+                on_error(impl.plugin_name, exc)
+                continue
+            yield impl.plugin_name, result

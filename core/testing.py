@@ -133,3 +133,22 @@ def harness(make_app: Callable[..., AppHarness]) -> AppHarness:
 @pytest.fixture
 def client(harness: AppHarness) -> falcon.testing.TestClient:
     return harness.client
+
+
+def assert_error(result: falcon.testing.Result, status: int, code: str) -> dict[str, Any]:
+    """Assert an error answer in the envelope; return its ``error`` object for more checks."""
+    assert result.status_code == status, (result.status_code, result.text)
+    body = result.json
+    assert body["ok"] is False, body
+    assert body["error"]["code"] == code, body
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"], body
+    assert "data" not in body
+    return body["error"]
+
+
+def assert_ok(result: falcon.testing.Result, status: int = 200) -> Any:
+    """Assert a success envelope; return its ``data``."""
+    assert result.status_code == status, (result.status_code, result.text)
+    body = result.json
+    assert body["ok"] is True, body
+    return body.get("data")

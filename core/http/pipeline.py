@@ -61,7 +61,13 @@ def read_json(req: falcon.Request, max_bytes: int) -> Any:
     """The body as JSON, or ``None`` when there is none. Bounded even without Content-Length."""
     if req.method in _BODYLESS and not req.content_length:
         return None
-    raw = req.bounded_stream.read(max_bytes + 1)
+    # Chunked upload: Falcon's bounded_stream sees no Content-Length and reads nothing, but the
+    # server (gunicorn) marks such input as terminated, so it can be read to its end.
+    chunked = req.content_length is None and req.env.get("wsgi.input_terminated")
+    try:
+        raw = (req.stream if chunked else req.bounded_stream).read(max_bytes + 1)
+    except Exception as exc:  # the server's parser rejects a malformed upload (bad chunking)
+        raise BadRequest(f"The request body could not be read: {type(exc).__name__}.") from None
     if len(raw) > max_bytes:
         raise PayloadTooLarge(f"The request body is larger than {max_bytes} bytes.",
                               limit=max_bytes)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pymongo import ASCENDING, IndexModel
+from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from lightninghire import hookimpl
 from lightninghire_hello.resources import GreetingsResource, HelloResource
@@ -31,7 +31,7 @@ def register_schemas(spec: Any) -> None:
 def register_collections(collections: Any) -> None:
     collections.add(
         COLLECTION,
-        indexes=[IndexModel([("userId", ASCENDING), ("_id", ASCENDING)], name="user_recent")],
+        indexes=[IndexModel([("userId", ASCENDING), ("createdAt", DESCENDING)])],
         owner_field="userId",
     )
 

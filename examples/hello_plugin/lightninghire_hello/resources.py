@@ -19,6 +19,11 @@ class HelloResource:
         """Say hello."""
         return {"message": self.service.greet(req.context.query["name"])}
 
+    @endpoint(auth="public", body=GreetingInSchema, tags=["hello"])
+    def on_post(self, req: Any, resp: Any) -> dict[str, str]:
+        """Say hello to a name sent in the body (nothing is stored)."""
+        return {"message": self.service.greet(req.context.body["name"])}
+
 
 class GreetingsResource:
     def __init__(self, service: GreetingService) -> None:

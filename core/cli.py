@@ -1,0 +1,142 @@
+"""The ``lightninghire`` command: serve, inspect plugins/routes/config, print OpenAPI.
+
+Plugins add sub-commands through the ``register_commands`` hook; a command's ``run(args,
+services)`` gets the same services the app uses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from lightninghire import __version__
+from lightninghire.app import build_services
+from lightninghire.config import load_settings
+from lightninghire.errors import StartupError
+from lightninghire.services import Services
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace, Services], int | None]
+    plugin: str
+
+
+class CommandRegistry:
+    """``commands.add("jobs", "Import jobs", configure=fn(parser), run=fn(args, services))``."""
+
+    def __init__(self) -> None:
+        self.owner = "core"
+        self.commands: dict[str, Command] = {}
+
+    def add(self, name: str, help: str, *, run: Callable[[argparse.Namespace, Services], int | None],
+            configure: Callable[[argparse.ArgumentParser], None] | None = None) -> None:
+        if name in self.commands:
+            raise StartupError(f"command {name!r} is registered by both "
+                               f"{self.commands[name].plugin!r} and {self.owner!r}")
+        self.commands[name] = Command(name, help, configure or (lambda parser: None), run,
+                                      self.owner)
+
+
+def _serve_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", help="bind address (default: server.host, 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port (default: server.port, 8000)")
+    parser.add_argument("--workers", type=int, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, help="threads per worker (gthread)")
+    parser.add_argument("--data-dir", help="embedded database folder (when MONGODB_URI is unset)")
+
+
+def _serve(args: argparse.Namespace, services: Services) -> int:
+    from lightninghire.server import serve
+
+    overrides = {k: v for k, v in {"server.host": args.host, "server.port": args.port,
+                                   "server.workers": args.workers, "server.threads": args.threads,
+                                   "database.data_dir": args.data_dir}.items() if v is not None}
+    serve(services.settings.with_overrides(overrides))
+    return 0
+
+
+def _plugins(args: argparse.Namespace, services: Services) -> int:
+    host = services.plugins
+    for name, info in sorted(host.available.items()):
+        state = "built-in" if info.builtin else ("enabled" if name in host.enabled else "disabled")
+        origin = "first-party" if info.first_party else "third-party"
+        version = info.version or "-"
+        print(f"{name:<16} {state:<9} {origin:<12} {version:<10} {info.module}")
+    if args.enabled:
+        print("enabled order:", ", ".join(host.enabled))
+    return 0
+
+
+def _routes(args: argparse.Namespace, services: Services) -> int:
+    for op in services.routes.operations():
+        auth = "|".join(op.options.auth)
+        extras = [f"{k}={v}" for k, v in (("permission", op.options.permission),
+                                         ("feature", op.options.feature),
+                                         ("rate_limit", op.options.rate_limit and
+                                          op.options.rate_limit.text)) if v]
+        print(f"{op.method:<7} {op.path:<40} {op.plugin:<12} {auth:<16} {' '.join(extras)}")
+    for task in services.tasks.specs.values():
+        print(f"{'TASK':<7} {task.name:<40} {task.plugin:<12} {task.schedule}")
+    return 0
+
+
+def _openapi(args: argparse.Namespace, services: Services) -> int:
+    from lightninghire.http.openapi import build_openapi
+
+    document = build_openapi(services.routes.operations(), services.schemas,
+                             title="LightningHire API", version=__version__,
+                             server_url=services.settings.http.public_url)
+    print(json.dumps(document, indent=2, sort_keys=False))
+    return 0
+
+
+def _config(args: argparse.Namespace, services: Services) -> int:
+    print(json.dumps({"source": services.settings.source, **services.settings.redacted()},
+                     indent=2, sort_keys=True))
+    return 0
+
+
+def _core_commands(registry: CommandRegistry) -> None:
+    registry.add("serve", "Serve the API under gunicorn (embedded database unless MONGODB_URI)",
+                 configure=_serve_options, run=_serve)
+    registry.add("plugins", "List installed plugins and which are enabled",
+                 configure=lambda p: p.add_argument("--enabled", action="store_true",
+                                                    help="also print the enabled order"),
+                 run=_plugins)
+    registry.add("routes", "List every route, its plugin and auth, and every task", run=_routes)
+    registry.add("openapi", "Print the OpenAPI 3.1 document", run=_openapi)
+    registry.add("config", "Show the effective configuration (secrets masked)",
+                 configure=lambda p: p.add_argument("action", choices=["show"]), run=_config)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        settings = load_settings()
+        services = build_services(settings)
+        registry = CommandRegistry()
+        _core_commands(registry)
+        for _plugin, _ in services.plugins.call_each("register_commands", owner_of=registry,
+                                                     commands=registry):
+            pass
+    except StartupError as exc:
+        print(f"lightninghire: {exc}", file=sys.stderr)
+        return 2
+    parser = argparse.ArgumentParser(prog="lightninghire", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"lightninghire {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for command in registry.commands.values():
+        command.configure(sub.add_parser(command.name, help=command.help,
+                                         description=command.help))
+    args = parser.parse_args(argv)
+    try:
+        return int(registry.commands[args.command].run(args, services) or 0)
+    except StartupError as exc:
+        print(f"lightninghire: {exc}", file=sys.stderr)
+        return 2
+

@@ -1,0 +1,109 @@
+"""Configuration: defaults < TOML file < environment; invalid config stops startup by name."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from lightninghire import StartupError
+from lightninghire.cli import main
+from lightninghire.config import load_settings
+
+
+def write(tmp_path, text: str):
+    path = tmp_path / "lightninghire.toml"
+    path.write_text(text)
+    return path
+
+
+def test_defaults_need_no_file_and_no_environment():
+    settings = load_settings(environ={})
+    assert settings.server.port == 8000
+    assert settings.http.max_body_bytes == 1024 * 1024
+    assert settings.database.uri == ""  # the embedded database
+    assert settings.enabled_plugins is None  # every first-party plugin
+
+
+def test_file_overrides_defaults_and_environment_overrides_file(tmp_path):
+    path = write(tmp_path, '[server]\nport = 9001\nworkers = 3\n[database]\nuri = "mongodb://file/"\n')
+    settings = load_settings(path=path, environ={"MONGODB_URI": "mongodb://env/",
+                                                 "LIGHTNINGHIRE_SERVER__WORKERS": "5"})
+    assert settings.server.port == 9001
+    assert settings.server.workers == 5
+    assert settings.database.uri == "mongodb://env/"
+    assert settings.source == str(path)
+
+
+def test_config_file_is_found_through_the_environment(tmp_path):
+    path = write(tmp_path, "[server]\nport = 9100\n")
+    assert load_settings(environ={"LIGHTNINGHIRE_CONFIG": str(path)}).server.port == 9100
+
+
+def test_conventional_environment_names_work_as_is():
+    env = {"CRON_SECRET": "c" * 20, "OPENAI_API_KEY": "sk-1", "ANTHROPIC_API_KEY": "sk-ant",
+           "STRIPE_SECRET_KEY": "sk_test_1", "STRIPE_WEBHOOK_SECRET": "whsec_1",
+           "SMTP_URL": "smtp://mail:25", "MONGODB_URI": "mongodb://db/"}
+    settings = load_settings(environ=env)
+    assert settings.auth.cron_secret == "c" * 20
+    assert settings.ai.openai_api_key == "sk-1"
+    assert settings.ai.anthropic_api_key == "sk-ant"
+    assert settings.plugin("billing") == {"stripe_secret_key": "sk_test_1",
+                                          "stripe_webhook_secret": "whsec_1"}
+    assert settings.mail.smtp_url == "smtp://mail:25"
+
+
+def test_list_values_from_the_environment():
+    settings = load_settings(environ={"LIGHTNINGHIRE_PLUGINS": "hello, billing",
+                                      "LIGHTNINGHIRE_HTTP__TRUSTED_PROXIES": "10.0.0.0/8"})
+    assert settings.enabled_plugins == ["hello", "billing"]
+    assert settings.http.trusted_proxies == ["10.0.0.0/8"]
+
+
+@pytest.mark.parametrize(("text", "env", "message"), [
+    ("[server]\nport = 'many'\n", {}, r"server\.port: Not a valid integer"),
+    ("[server]\nprot = 1\n", {}, r"server\.prot: Unknown field"),
+    ("[sever]\nport = 1\n", {}, r"unknown section\(s\) \['sever'\]"),
+    ("[http]\ntrusted_proxies = ['not-an-ip']\n", {}, r"http\.trusted_proxies"),
+    ("[server\n", {}, r"not valid TOML"),
+    ("", {"LIGHTNINGHIRE_SERVER__WORKERS": "0"}, r"server\.workers"),
+    ("", {"CRON_SECRET": "short"}, r"auth\.cron_secret: must be at least 16"),
+    ("[plugins]\nenabled = 'hello'\n", {}, r"plugins\.enabled must be a list"),
+])
+def test_invalid_config_names_the_key(tmp_path, text, env, message):
+    with pytest.raises(StartupError, match=message):
+        load_settings(path=write(tmp_path, text), environ=env)
+
+
+def test_a_missing_config_file_is_named(tmp_path):
+    with pytest.raises(StartupError, match=r"nope\.toml not found"):
+        load_settings(path=tmp_path / "nope.toml", environ={})
+
+
+def test_config_show_masks_every_secret(monkeypatch, capsys, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    for name in list(__import__("os").environ):
+        if name.startswith("LIGHTNINGHIRE_"):
+            monkeypatch.delenv(name)
+    secrets = {"CRON_SECRET": "cron-secret-value-1234", "OPENAI_API_KEY": "sk-openai-value",
+               "STRIPE_SECRET_KEY": "sk_test_stripe_value", "SMTP_URL": "smtp://u:smtp-pw@mail:25",
+               "MONGODB_URI": "mongodb://admin:db-pw@db.internal:27017/"}
+    for name, value in secrets.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("LIGHTNINGHIRE_PLUGINS", "")
+    assert main(["config", "show"]) == 0
+    out = capsys.readouterr().out
+    for value in ("cron-secret-value-1234", "sk-openai-value", "sk_test_stripe_value",
+                  "smtp-pw", "db-pw"):
+        assert value not in out
+    shown = json.loads(out)
+    assert shown["database"]["uri"] == "mongodb://admin:********@db.internal:27017/"
+    assert shown["auth"]["cron_secret"] == "********"
+    assert shown["plugins"]["billing"]["stripe_secret_key"] == "********"
+
+
+def test_invalid_config_stops_the_cli_with_a_message(monkeypatch, capsys, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LIGHTNINGHIRE_SERVER__PORT", "-1")
+    assert main(["routes"]) == 2
+    assert "server.port" in capsys.readouterr().err

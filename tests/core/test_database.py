@@ -1,0 +1,86 @@
+"""The database service against the real embedded server (nx-27017) through pymongo."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from pymongo import ASCENDING, IndexModel
+from pymongo.errors import DuplicateKeyError
+
+from lightninghire.db import Database
+from lightninghire.embedded import EmbeddedMongo
+from lightninghire.registry import CollectionSpec
+from lightninghire.testing import assert_error, assert_ok
+
+
+def test_each_test_gets_a_fresh_database(harness):
+    assert harness.db.mongo.list_collection_names() == []
+    harness.db["scratch"].insert_one({"n": 1})
+    assert harness.db["scratch"].count_documents({}) == 1
+
+
+def test_registered_indexes_are_created_and_enforced_idempotently(lh_settings):
+    db = Database(lh_settings.database.uri, lh_settings.database.name)
+    spec = CollectionSpec("people", (IndexModel([("email", ASCENDING)], unique=True),), "userId",
+                          "test")
+    db.ensure_collections([spec])
+    db.ensure_collections([spec])  # a restart creates nothing twice
+    db["people"].insert_one({"email": "a@example.com"})
+    with pytest.raises(DuplicateKeyError):
+        db["people"].insert_one({"email": "a@example.com"})
+    db.close()
+
+
+def test_datetimes_come_back_utc_aware_and_serialize_with_z(harness, clock):
+    harness.db["stamps"].insert_one({"at": clock.now()})
+    stored = harness.db["stamps"].find_one()["at"]
+    assert stored == clock.now() and stored.utcoffset().total_seconds() == 0
+
+
+def test_a_forked_process_gets_its_own_client(lh_settings):
+    db = Database(lh_settings.database.uri, lh_settings.database.name)
+    db["forks"].insert_one({"from": "parent"})
+    parent_client = db.client
+    pid = os.fork()
+    if pid == 0:  # child: must not reuse the parent's sockets
+        code = 0
+        try:
+            if db.client is parent_client:
+                code = 3
+            else:
+                db["forks"].insert_one({"from": "child"})
+        except Exception:
+            code = 4
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert db["forks"].count_documents({}) == 2
+    db.close()
+
+
+def test_health_reports_the_database_down_as_503(make_app):
+    from lightninghire.embedded import free_port
+
+    harness = make_app(settings={"database.uri": f"mongodb://127.0.0.1:{free_port()}/",
+                                 "database.timeout_ms": 200})
+    error = assert_error(harness.client.simulate_get("/api/health"), 503, "SERVICE_UNAVAILABLE")
+    assert error["health"]["db"] == "down"
+
+
+def test_health_reports_status_version_plugins_and_db(make_app):
+    data = assert_ok(make_app(plugins=["hello"]).client.simulate_get("/api/health"))
+    assert data == {"status": "ok", "version": data["version"], "plugins": ["hello"], "db": "up"}
+
+
+def test_embedded_server_keeps_data_across_restarts(tmp_path):
+    folder = tmp_path / "data"
+    with EmbeddedMongo(folder) as server:
+        db = Database(server.uri, "persisted")
+        db["things"].insert_one({"name": "kept"})
+        db.close()
+    with EmbeddedMongo(folder) as server:
+        db = Database(server.uri, "persisted")
+        assert db["things"].find_one({}, {"_id": 0}) == {"name": "kept"}
+        db.close()
+    assert (folder / "nx-27017.log").exists()

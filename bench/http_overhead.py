@@ -43,13 +43,14 @@ import falcon
 import falcon.testing
 import gunicorn
 from gunicorn.app.base import BaseApplication
+from pymongo import MongoClient, monitoring
+
 from lightninghire import __version__, create_app, endpoint, hookimpl
 from lightninghire.config import Settings, load_settings
 from lightninghire.db import Database
 from lightninghire.embedded import EmbeddedMongo, free_port
 from lightninghire.plugins import FIRST_PARTY_PREFIX, PluginHost
 from lightninghire.server import gunicorn_options
-from pymongo import MongoClient, monitoring
 
 HOST = "127.0.0.1"
 BARE_PATH = "/api/health"
@@ -479,6 +480,7 @@ def _progress(message: str) -> None:
 
 
 def _on_sigterm(signum: int, frame: Any) -> None:
+    _progress("terminated: stopping the servers and the database")
     raise SystemExit(128 + signum)  # run the finally blocks: servers and database get stopped
 
 

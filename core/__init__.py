@@ -6,8 +6,8 @@ to declare routes, the ``AppError`` family to fail, and ``create_app`` to build 
 
 __version__ = "0.1.0"
 
-from lightninghire.app import create_app  # noqa: E402
-from lightninghire.errors import (  # noqa: E402
+from lightninghire.app import create_app
+from lightninghire.errors import (
     AppError,
     BadRequest,
     Conflict,
@@ -20,8 +20,8 @@ from lightninghire.errors import (  # noqa: E402
     UpstreamUnavailable,
     ValidationFailed,
 )
-from lightninghire.hookspecs import hookimpl  # noqa: E402
-from lightninghire.http.endpoint import Reply, endpoint  # noqa: E402
+from lightninghire.hookspecs import hookimpl
+from lightninghire.http.endpoint import Reply, endpoint
 
 __all__ = [
     "AppError",

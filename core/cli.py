@@ -11,6 +11,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
 from lightninghire import __version__
 from lightninghire.app import build_services
 from lightninghire.config import load_settings

@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
@@ -64,7 +65,7 @@ class EmbeddedMongo:
 
     def start(self, timeout: float = 30.0) -> EmbeddedMongo:
         if self.data_dir == "memory":
-            log_dir = Path(os.environ.get("TMPDIR", "/tmp"))
+            log_dir = Path(tempfile.gettempdir())
             self.log_path = log_dir / f"lightninghire-nx-{os.getpid()}.log"
         else:
             folder = Path(self.data_dir).resolve()
@@ -79,7 +80,7 @@ class EmbeddedMongo:
             with open(self.log_path, "ab") as log_file:
                 self.process = subprocess.Popen(
                     argv, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                    preexec_fn=_die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
+                    preexec_fn=_die_with_parent if sys.platform == "linux" else None,
                 )
             if self._wait_ready(timeout):
                 log.info("embedded database (nx-27017) on %s, data in %s", self.uri, self.data_dir)

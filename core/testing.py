@@ -35,7 +35,7 @@ from lightninghire.mail import MemoryTransport, Message
 from lightninghire.services import Services
 
 TEST_URI_ENV = "LIGHTNINGHIRE_TEST_MONGODB_URI"
-TEST_CRON_SECRET = "test-cron-secret-0123456789"
+TEST_CRON_SECRET = "test-cron-secret-0123456789"  # noqa: S105 - a test fixture value
 
 
 @dataclass

@@ -75,7 +75,8 @@ def read_json(req: falcon.Request, max_bytes: int) -> Any:
         return None
     media_type = (req.content_type or "").split(";", 1)[0].strip().lower()
     if media_type != "application/json" and not media_type.endswith("+json"):
-        raise UnsupportedMediaType(f"Send the body as application/json, not {media_type or 'an untyped body'}.")
+        given = media_type or "an untyped body"
+        raise UnsupportedMediaType(f"Send the body as application/json, not {given}.")
     try:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:

@@ -42,7 +42,7 @@ def test_a_malformed_chunked_body_is_400(served):
 
 
 def test_docs_page_is_served_offline(served):
-    status, headers, body = served.request("GET", "/api/docs/swagger-ui-bundle.js")
+    status, _, body = served.request("GET", "/api/docs/swagger-ui-bundle.js")
     assert status == 200 and len(body) > 100_000
 
 

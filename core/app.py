@@ -6,9 +6,10 @@ import logging
 from collections.abc import Mapping
 
 import falcon
+from pymongo.errors import PyMongoError
 
 from lightninghire.clock import Clock
-from lightninghire.config import Settings, load_settings
+from lightninghire.config import Settings, load_settings, redact_url
 from lightninghire.db import Database
 from lightninghire.errors import StartupError
 from lightninghire.events import EventBus
@@ -24,6 +25,7 @@ from lightninghire.http.middleware import (
 from lightninghire.http.pipeline import Pipeline
 from lightninghire.mail import ConsoleTransport, Mailer, Transport
 from lightninghire.plugins import PluginHost
+from lightninghire.policy import CORE_POLICY, PermissionStage, PolicyEngine
 from lightninghire.services import Services
 
 log = logging.getLogger(__name__)
@@ -79,13 +81,25 @@ def build_services(
         ("register_collections", "collections", services.collections),
         ("register_schemas", "spec", services.schemas),
         ("register_policy", "policy", services.policy),
+        ("register_authenticators", "authenticators", services.authenticators),
         ("register_tasks", "tasks", services.tasks),
         ("register_routes", "routes", services.routes),
     ):
         for _plugin, _result in host.call_each(hook, owner_of=registry,
                                                **{argname: registry, "services": services}):
             pass
+    services.policy_engine = _policy_engine(services)
     return services
+
+
+def _policy_engine(services: Services) -> PolicyEngine:
+    """Core lines, then each plugin's in order, then the deployer's file: the last word."""
+    engine = PolicyEngine(CORE_POLICY)
+    for plugin, line in services.policy.lines:
+        engine.add_lines([line], source=f"plugin {plugin!r} policy")
+    if services.settings.policy.file:
+        engine.add_file(services.settings.policy.file)
+    return engine
 
 
 def create_app(
@@ -125,7 +139,8 @@ def create_app(
     http_errors.install(app)
 
     pipeline = Pipeline(authenticators=services.authenticators,
-                        max_body_bytes=settings.http.max_body_bytes)
+                        max_body_bytes=settings.http.max_body_bytes,
+                        permission=PermissionStage(services.policy_engine))
     operations = services.routes.operations()
     pipeline.check_declarations(operations)
     for path, ops in services.routes.by_path().items():
@@ -135,7 +150,11 @@ def create_app(
             raise StartupError(f"route {path} (plugin {ops[0].plugin!r}): {exc}") from None
 
     if prepare_database:
-        services.db.ensure_collections(services.collections.specs.values())
+        try:
+            services.db.ensure_collections(services.collections.specs.values())
+        except PyMongoError as exc:
+            raise StartupError(f"the database at {redact_url(services.db.uri)} cannot be used: "
+                               f"{type(exc).__name__}") from None
         for _plugin, _ in services.plugins.call_each("startup", app=app, services=services):
             pass
     return app

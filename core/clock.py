@@ -16,10 +16,15 @@ class Clock:
 
 
 class FrozenClock(Clock):
-    """A clock that moves only when told: ``clock.advance(days=7)``."""
+    """A clock that moves only when told: ``clock.advance(days=7)``.
+
+    It starts at the real current time (to the second) unless told otherwise: MongoDB's TTL
+    indexes purge by the server's real clock, so a frozen date in the past would see its
+    documents vanish. Set explicit dates in the future, not the past.
+    """
 
     def __init__(self, start: datetime | None = None) -> None:
-        start = start or datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+        start = start or datetime.now(UTC).replace(microsecond=0)
         if start.tzinfo is None:
             raise ValueError("FrozenClock needs an aware datetime")
         # Mongo keeps milliseconds; keeping the same precision makes round trips compare equal.

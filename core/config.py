@@ -91,9 +91,33 @@ class HttpSection(_Section):
     public_url = fields.String(load_default="http://127.0.0.1:8000")
 
 
+def _fernet_key(value: str) -> None:
+    if not value:
+        return
+    from cryptography.fernet import Fernet
+
+    try:
+        Fernet(value.encode())
+    except (ValueError, TypeError) as exc:
+        raise ValidationError("must be a Fernet key (32 url-safe base64 bytes); generate one with "
+                              "`lightninghire keys encryption-key`.") from exc
+
+
 class AuthSection(_Section):
     cron_secret = fields.String(load_default="")
-    encryption_key = fields.String(load_default="")
+    # Encrypts secrets at rest (BYOK provider keys). `lightninghire serve` on the embedded
+    # database makes one in the data folder when unset.
+    encryption_key = fields.String(load_default="", validate=_fernet_key)
+    # Sessions end after this long idle (sliding), and in any case this long after sign-in.
+    session_idle_days = fields.Integer(load_default=14, validate=validate.Range(1, 365))
+    session_max_days = fields.Integer(load_default=90, validate=validate.Range(1, 400))
+    # Secure cookies need https; set false only for plain-http local setups.
+    cookie_secure = fields.Boolean(load_default=True)
+    # Origins allowed to make cookie-authenticated writes (CSRF); empty: http.public_url's origin.
+    allowed_origins = fields.List(fields.String(), load_default=list)
+    login_failures_per_account = fields.Integer(load_default=5, validate=validate.Range(1, 1000))
+    login_failures_per_ip = fields.Integer(load_default=20, validate=validate.Range(1, 100000))
+    login_window_seconds = fields.Integer(load_default=900, validate=validate.Range(10, 86400))
 
     @validates("cron_secret")
     def _long_enough(self, value: str, **_: Any) -> None:
@@ -111,6 +135,11 @@ class MailSection(_Section):
     sender = fields.String(load_default="LightningHire <no-reply@localhost>")
 
 
+class PolicySection(_Section):
+    # A deployer's Casbin lines, applied after every plugin's (see docs/policy.md).
+    file = fields.String(load_default="")
+
+
 class LogSection(_Section):
     level = fields.String(
         load_default="INFO", validate=validate.OneOf(["DEBUG", "INFO", "WARNING", "ERROR"])
@@ -125,6 +154,7 @@ CORE_SECTIONS: dict[str, type[Schema]] = {
     "ai": AiSection,
     "mail": MailSection,
     "log": LogSection,
+    "policy": PolicySection,
 }
 
 
@@ -241,7 +271,7 @@ def _env_overrides(environ: Mapping[str, str]) -> dict[str, str]:
 
 def _coerce_env(dotted: str, value: str) -> Any:
     # Lists arrive as comma-separated text; marshmallow coerces scalar strings itself.
-    if dotted in {"plugins.enabled", "http.trusted_proxies"}:
+    if dotted in {"plugins.enabled", "http.trusted_proxies", "auth.allowed_origins"}:
         return [item.strip() for item in value.split(",") if item.strip()]
     return value
 

@@ -28,9 +28,11 @@ from lightninghire.errors import StartupError
 log = logging.getLogger(__name__)
 
 # Silence nx-27017's per-command INFO logging (it would log every query, with its data) before
-# its main() configures logging; warnings still reach the log file.
+# its main() configures logging; warnings still reach the log file. nx_compat fixes what the
+# server gets wrong about standard MongoDB semantics (see that module).
 _LAUNCHER = (
     "import logging, sys; logging.basicConfig(level=logging.WARNING, stream=sys.stderr); "
+    "import lightninghire.nx_compat as compat; compat.apply(); "
     "from nx_27017.nx_27017 import main; sys.argv[0] = 'nx-27017'; sys.exit(main())"
 )
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # imported for annotations only: hookspecs must stay import-c
 
     from lightninghire.cli import CommandRegistry
     from lightninghire.events import Event
+    from lightninghire.http.auth import Authenticator
     from lightninghire.registry import (
         CollectionRegistry,
         PolicyRegistry,
@@ -83,6 +84,17 @@ def register_policy(policy: PolicyRegistry) -> None:
     ``policy.add_lines(["p, jobseeker, stories, write"])`` grants route permissions to roles;
     ``policy.add_feature(key=..., label=..., limits={tier: n | None}, window="week", ...)`` declares
     a metered feature. A deployer's policy file is applied after every plugin's lines.
+    """
+
+
+@hookspec
+def register_authenticators(authenticators: dict[str, Authenticator], services: Services) -> None:
+    """Provide how requests prove who they are, per auth mode (``session``, ``api_key``, ``cron``).
+
+    Set ``authenticators[mode] = obj`` where ``obj.authenticate(req)`` returns a ``Principal``,
+    ``None`` when the request carries no credentials of that mode, or raises ``Unauthenticated``.
+    The core provides ``cron`` and its account part ``session`` and ``api_key``; a plugin may
+    replace one (for example single sign-on sessions). Called before ``register_routes``.
     """
 
 

@@ -27,6 +27,7 @@ FIRST_PARTY_PREFIX = "lightninghire_plugins."
 # Parts of the core that are plugins too (so they use the same hooks) but cannot be disabled.
 BUILTINS: dict[str, str] = {
     "core": "lightninghire.builtin",
+    "account": "lightninghire.account",
 }
 
 
@@ -154,7 +155,7 @@ class PluginHost:
         order = {name: i for i, name in enumerate(self.enabled)}
         impls = sorted(caller.get_hookimpls(), key=lambda impl: order.get(impl.plugin_name, 0))
         for impl in impls:
-            if owner_of is not None:
+            if hasattr(owner_of, "owner"):
                 owner_of.owner = impl.plugin_name
             args = {arg: kwargs[arg] for arg in impl.argnames}
             if on_error is None:

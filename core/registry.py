@@ -125,6 +125,8 @@ class CollectionSpec:
     indexes: tuple[IndexModel, ...]
     owner_field: str | None
     plugin: str
+    # Fields left out of a user's data export (hashes, ciphertexts).
+    private_fields: tuple[str, ...] = ()
 
 
 class CollectionRegistry(_Owned):
@@ -135,7 +137,7 @@ class CollectionRegistry(_Owned):
         self.specs: dict[str, CollectionSpec] = {}
 
     def add(self, name: str, *, indexes: Iterable[IndexModel] = (),
-            owner_field: str | None = None) -> None:
+            owner_field: str | None = None, private_fields: Iterable[str] = ()) -> None:
         if not re.match(r"^[A-Za-z][A-Za-z0-9_]{0,100}$", name):
             raise StartupError(f"plugin {self.owner!r}: collection name {name!r} is not valid")
         if name in self.specs:
@@ -143,7 +145,8 @@ class CollectionRegistry(_Owned):
                 f"collection {name!r} is registered by both plugin {self.specs[name].plugin!r} "
                 f"and plugin {self.owner!r}"
             )
-        self.specs[name] = CollectionSpec(name, tuple(indexes), owner_field, self.owner)
+        self.specs[name] = CollectionSpec(name, tuple(indexes), owner_field, self.owner,
+                                          tuple(private_fields))
 
     def owned(self) -> list[CollectionSpec]:
         """Collections that hold per-user documents (for export and deletion)."""

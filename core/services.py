@@ -11,6 +11,7 @@ from lightninghire.config import Settings
 from lightninghire.db import Database
 from lightninghire.events import EventBus
 from lightninghire.mail import Mailer
+from lightninghire.policy.engine import PolicyEngine
 from lightninghire.registry import (
     CollectionRegistry,
     PolicyRegistry,
@@ -37,9 +38,13 @@ class Services:
     collections: CollectionRegistry = field(default_factory=CollectionRegistry)
     tasks: TaskRegistry = field(default_factory=TaskRegistry)
     policy: PolicyRegistry = field(default_factory=PolicyRegistry)
+    # Casbin decisions over policy's lines, core's and the deployer's file (set by build_services).
+    policy_engine: PolicyEngine | None = None
     # Auth modes -> how a request proves it (filled by the core; the account part adds session
     # and api_key). A mode with no authenticator never authenticates anyone.
     authenticators: dict[str, Authenticator] = field(default_factory=dict)
+    # Built-in parts keep their per-app objects here (e.g. "account"), shared across their hooks.
+    extensions: dict[str, Any] = field(default_factory=dict)
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("lightninghire"))
 
     def plugin_settings(self, name: str) -> dict[str, Any]:

@@ -35,7 +35,40 @@ from lightninghire.mail import MemoryTransport, Message
 from lightninghire.services import Services
 
 TEST_URI_ENV = "LIGHTNINGHIRE_TEST_MONGODB_URI"
-TEST_CRON_SECRET = "test-cron-secret-0123456789"  # noqa: S105 - a test fixture value
+# Fixture values, not secrets of any deployment.
+TEST_CRON_SECRET = "test-cron-secret-0123456789"  # noqa: S105
+TEST_ENCRYPTION_KEY = "dGVzdC1lbmNyeXB0aW9uLWtleS0wMTIzNDU2Nzg5YWI="
+TEST_PASSWORD = "correct horse battery staple"  # noqa: S105
+
+
+@dataclass
+class Caller:
+    """A signed-in client: every request carries its credentials (and, for a cookie session,
+    the allowed Origin that the CSRF check wants)."""
+
+    client: falcon.testing.TestClient
+    headers: dict[str, str]
+    user: dict[str, Any]
+    secret: str
+
+    def request(self, method: str, path: str, **kwargs: Any) -> falcon.testing.Result:
+        headers = {**self.headers, **kwargs.pop("headers", {})}
+        return self.client.simulate_request(method, path, headers=headers, **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> falcon.testing.Result:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, json: Any = None, **kwargs: Any) -> falcon.testing.Result:
+        return self.request("POST", path, json=json, **kwargs)
+
+    def put(self, path: str, json: Any = None, **kwargs: Any) -> falcon.testing.Result:
+        return self.request("PUT", path, json=json, **kwargs)
+
+    def patch(self, path: str, json: Any = None, **kwargs: Any) -> falcon.testing.Result:
+        return self.request("PATCH", path, json=json, **kwargs)
+
+    def delete(self, path: str, json: Any = None, **kwargs: Any) -> falcon.testing.Result:
+        return self.request("DELETE", path, json=json, **kwargs)
 
 
 @dataclass
@@ -60,6 +93,37 @@ class AppHarness:
     def events(self) -> list[Event]:
         return self.services.events.emitted
 
+    @property
+    def account(self) -> Any:
+        from lightninghire.account import account_of
+
+        return account_of(self.services)
+
+    def create_user(self, email: str | None = None, *, password: str = TEST_PASSWORD,
+                    name: str = "Test User", tier: str | None = None,
+                    roles: list[str] | None = None, user_type: str = "jobseeker") -> dict[str, Any]:
+        """A user straight in the store (no HTTP): the starting point of most plugin tests."""
+        email = email or f"user-{uuid.uuid4().hex[:10]}@example.com"
+        return self.account.users.create(email=email, password=password, name=name,
+                                         user_type=user_type, tier=tier, roles=roles)
+
+    def api_caller(self, user: dict[str, Any] | None = None, **user_options: Any) -> Caller:
+        """A client using a freshly minted API key of ``user`` (or of a new user)."""
+        user = user or self.create_user(**user_options)
+        secret, _ = self.account.keys.mint(user["_id"], "test key")
+        return Caller(self.client, {"Authorization": f"Bearer {secret}"}, user, secret)
+
+    def session_caller(self, user: dict[str, Any] | None = None, *, password: str = TEST_PASSWORD,
+                       **user_options: Any) -> Caller:
+        """A client signed in through ``POST /api/auth/login``, as a browser would be."""
+        user = user or self.create_user(password=password, **user_options)
+        result = self.client.simulate_post("/api/auth/login",
+                                           json={"email": user["email"], "password": password})
+        assert result.status_code == 200, result.text
+        token = result.cookies["lh_session"].value
+        origin = self.services.settings.http.public_url
+        return Caller(self.client, {"Cookie": f"lh_session={token}", "Origin": origin}, user, token)
+
 
 def test_settings(database_uri: str, database_name: str,
                   overrides: Mapping[str, Any] | None = None) -> Settings:
@@ -69,6 +133,7 @@ def test_settings(database_uri: str, database_name: str,
         "database.name": database_name,
         "auth.cron_secret": TEST_CRON_SECRET,
         "http.public_url": "http://testserver",
+        "auth.encryption_key": TEST_ENCRYPTION_KEY,
     }
     return load_settings(path=os.devnull, environ={}, overrides={**base, **(overrides or {})})
 
@@ -110,11 +175,12 @@ def make_app(lh_settings: Settings, clock: FrozenClock) -> Iterator[Callable[...
 
     def factory(plugins: list[str] | None = None, settings: Mapping[str, Any] | None = None,
                 extra_plugins: Mapping[str, object] | None = None,
-                **client_headers: str) -> AppHarness:
+                prepare_database: bool = True, **client_headers: str) -> AppHarness:
         chosen = lh_settings.with_overrides(settings or {})
         transport = MemoryTransport()
         app = create_app(chosen, plugins=plugins, extra_plugins=extra_plugins, clock=clock,
-                         mail_transport=transport, record_events=True)
+                         mail_transport=transport, record_events=True,
+                         prepare_database=prepare_database)
         harness = AppHarness(app, falcon.testing.TestClient(app, headers=client_headers or None),
                              transport)
         built.append(harness)

@@ -15,7 +15,9 @@ from lightninghire.testing import assert_error, assert_ok
 
 
 def test_each_test_gets_a_fresh_database(harness):
-    assert harness.db.mongo.list_collection_names() == []
+    # Registered collections exist (their indexes are created), but hold nothing yet.
+    assert "scratch" not in harness.db.mongo.list_collection_names()
+    assert harness.db["users"].count_documents({}) == 0
     harness.db["scratch"].insert_one({"n": 1})
     assert harness.db["scratch"].count_documents({}) == 1
 
@@ -63,9 +65,20 @@ def test_health_reports_the_database_down_as_503(make_app):
     from lightninghire.embedded import free_port
 
     harness = make_app(settings={"database.uri": f"mongodb://127.0.0.1:{free_port()}/",
-                                 "database.timeout_ms": 200})
+                                 "database.timeout_ms": 200}, prepare_database=False)
     error = assert_error(harness.client.simulate_get("/api/health"), 503, "SERVICE_UNAVAILABLE")
     assert error["health"]["db"] == "down"
+
+
+def test_an_unreachable_database_at_startup_is_named(lh_settings):
+    from lightninghire import StartupError, create_app
+    from lightninghire.embedded import free_port
+
+    settings = lh_settings.with_overrides({
+        "database.uri": f"mongodb://admin:pw@127.0.0.1:{free_port()}/", "database.timeout_ms": 200})
+    with pytest.raises(StartupError, match=r"database at mongodb://admin:\*+@127") as caught:
+        create_app(settings)
+    assert ":pw@" not in str(caught.value)
 
 
 def test_health_reports_status_version_plugins_and_db(make_app):

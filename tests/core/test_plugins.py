@@ -48,9 +48,11 @@ def test_hello_enabled_by_config_exposes_its_route_task_and_collection(make_app)
 def test_hello_disabled_contributes_nothing(make_app):
     harness = make_app(plugins=[])
     assert_error(harness.client.simulate_get("/api/hello"), 404, "NOT_FOUND")
-    assert harness.services.tasks.specs == {}
-    assert harness.services.collections.specs == {}
-    assert harness.services.policy.lines == [] and harness.services.policy.features == {}
+    services = harness.services
+    contributed = [*services.tasks.specs.values(), *services.collections.specs.values(),
+                   *services.policy.features.values(), *services.routes.operations()]
+    assert [c for c in contributed if c.plugin == "hello"] == []
+    assert "hello_greetings" not in services.collections.specs
     assert "/api/hello" not in harness.client.simulate_get("/api/openapi.json").json["paths"]
     assert assert_ok(harness.client.simulate_get("/api/health"))["plugins"] == []
 
@@ -64,7 +66,7 @@ def test_the_environment_chooses_the_plugins(lh_settings):
     settings = load_settings(path=lh_settings.source, environ={"LIGHTNINGHIRE_PLUGINS": "hello"},
                              overrides={"database.uri": lh_settings.database.uri})
     app = create_app(settings, prepare_database=False)
-    assert app.services.plugins.enabled == ["core", "hello"]
+    assert app.services.plugins.user_plugins() == ["hello"]
 
 
 def test_a_config_file_chooses_the_plugins(tmp_path):
@@ -72,7 +74,7 @@ def test_a_config_file_chooses_the_plugins(tmp_path):
     config.write_text('[plugins]\nenabled = ["hello"]\n\n[plugins.hello]\ngreeting = "Yo {name}"\n')
     settings = load_settings(path=config, environ={})
     app = create_app(settings, prepare_database=False)
-    assert app.services.plugins.enabled == ["core", "hello"]
+    assert app.services.plugins.user_plugins() == ["hello"]
     assert settings.plugin("hello") == {"greeting": "Yo {name}"}
 
 
@@ -84,7 +86,8 @@ def test_unknown_plugin_name_stops_startup_listing_the_available(lh_settings):
 def test_builtins_cannot_be_disabled(make_app):
     harness = make_app(plugins=[])
     assert_ok(harness.client.simulate_get("/api/health"))
-    assert harness.services.plugins.enabled == ["core"]
+    assert harness.services.plugins.enabled == ["core", "account"]
+    assert harness.services.plugins.user_plugins() == []
 
 
 def test_plugins_are_called_in_the_configured_order(lh_settings):

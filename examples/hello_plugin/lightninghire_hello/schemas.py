@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from lightninghire.fields import Timestamp
+
 
 class GreetingInSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=80))
@@ -11,7 +13,7 @@ class GreetingSchema(Schema):
     id = fields.String()
     name = fields.String()
     message = fields.String()
-    createdAt = fields.DateTime()
+    createdAt = Timestamp()
 
 
 class HelloQuerySchema(Schema):

@@ -1,0 +1,117 @@
+"""The built-in account part: users, the session and API-key authenticators, and the auth, me,
+user, users, account, settings and admin routes. A plugin like any other, but not disableable.
+
+Route map (the seed names the domains; this is the mapping chosen here):
+
+- ``/api/auth/{signup,login,logout,session}`` — sign-up, sign-in, sign-out, session lookup
+- ``/api/me`` (and its alias ``/api/user``) — the caller's profile; ``/api/me/api-keys``
+- ``/api/settings`` — preferences; ``/api/settings/provider-keys/{provider}`` — BYOK keys
+- ``/api/account`` — summary and deletion; ``/api/account/export``; ``/api/account/password``
+- ``/api/admin/users``, ``/api/admin/users/{id}``, ``/api/admin/stats`` — super_admin only;
+  ``/api/users`` is the admin user search under the seed's plural name
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lightninghire.account import apikeys, sessions, users
+from lightninghire.account import resources as r
+from lightninghire.account.apikeys import ApiKeyAuthenticator, ApiKeyStore
+from lightninghire.account.crypto import SecretBox
+from lightninghire.account.service import (
+    AUTH_EVENT_INDEXES,
+    AUTH_EVENTS,
+    AccountService,
+    AdminService,
+    AuthService,
+)
+from lightninghire.account.sessions import SessionAuthenticator, SessionStore, origin_of
+from lightninghire.account.users import UserStore
+from lightninghire.hookspecs import hookimpl
+from lightninghire.policy.ratelimit import COLLECTION as RATE_LIMITS
+from lightninghire.policy.ratelimit import RateLimitStore
+from lightninghire.services import Services
+
+
+class Account:
+    """The account part's stores and services, built once per app from ``services``."""
+
+    def __init__(self, services: Services) -> None:
+        settings = services.settings
+        db, clock = services.db, services.clock
+        self.users = UserStore(db[users.COLLECTION], clock)
+        self.sessions = SessionStore(db[sessions.COLLECTION], db[users.COLLECTION], clock,
+                                     settings.auth.session_idle_days, settings.auth.session_max_days)
+        self.keys = ApiKeyStore(db[apikeys.COLLECTION], db[users.COLLECTION], clock)
+        self.box = SecretBox(settings.auth.encryption_key)
+        self.auth = AuthService(services, self.users, self.sessions,
+                                RateLimitStore(db[RATE_LIMITS], clock), db[AUTH_EVENTS])
+        self.account = AccountService(services, self.users, self.sessions, self.keys, self.box)
+        self.admin = AdminService(services, self.users, self.sessions)
+        self.cookies = r.CookieJar(settings.auth.cookie_secure,
+                                   settings.auth.session_max_days * 86400)
+        origins = list(settings.auth.allowed_origins) or [origin_of(settings.http.public_url) or ""]
+        self.session_auth = SessionAuthenticator(self.sessions, origins)
+        self.key_auth = ApiKeyAuthenticator(self.keys)
+
+
+def account_of(services: Services) -> Account:
+    """One ``Account`` per services object (hooks run separately, they share it)."""
+    found = services.extensions.get("account")
+    if found is None:
+        found = services.extensions["account"] = Account(services)
+    return found
+
+
+@hookimpl
+def register_collections(collections: Any) -> None:
+    collections.add(users.COLLECTION, indexes=users.INDEXES)
+    collections.add(sessions.COLLECTION, indexes=sessions.INDEXES, owner_field="userId",
+                    private_fields=("tokenHash",))
+    collections.add(apikeys.COLLECTION, indexes=apikeys.INDEXES, owner_field="userId",
+                    private_fields=("hash",))
+    collections.add(AUTH_EVENTS, indexes=AUTH_EVENT_INDEXES)
+    collections.add(RATE_LIMITS, indexes=RateLimitStore.INDEXES)
+
+
+@hookimpl
+def register_authenticators(authenticators: dict[str, Any], services: Services) -> None:
+    account = account_of(services)
+    authenticators["session"] = account.session_auth
+    authenticators["api_key"] = account.key_auth
+
+
+@hookimpl
+def register_routes(routes: Any, services: Services) -> None:
+    a = account_of(services)
+    routes.add("/api/auth/signup", r.SignupResource(a.auth, a.cookies))
+    routes.add("/api/auth/login", r.LoginResource(a.auth, a.cookies))
+    routes.add("/api/auth/logout", r.LogoutResource(a.sessions, a.cookies))
+    routes.add("/api/auth/session", r.SessionResource(a.sessions))
+    me = r.MeResource(a.account)
+    routes.add("/api/me", me)
+    routes.add("/api/user", me)
+    keys = r.ApiKeysResource(a.account, a.keys)
+    routes.add("/api/me/api-keys", keys)
+    routes.add("/api/me/api-keys/{id}", keys, suffix="item")
+    settings = r.SettingsResource(a.account)
+    routes.add("/api/settings", settings)
+    routes.add("/api/settings/provider-keys/{provider}", r.ProviderKeysResource(a.account),
+               suffix="item")
+    account = r.AccountResource(a.account, a.cookies)
+    routes.add("/api/account", account)
+    routes.add("/api/account/export", account, suffix="export")
+    routes.add("/api/account/password", account, suffix="password")
+    admin_users = r.AdminUsersResource(a.admin)
+    routes.add("/api/admin/users", admin_users)
+    routes.add("/api/users", admin_users)
+    routes.add("/api/admin/users/{id}", admin_users, suffix="item")
+    routes.add("/api/admin/stats", r.AdminStatsResource(a.admin))
+
+
+@hookimpl
+def register_commands(commands: Any) -> None:
+    from lightninghire.account.cli import register
+
+    register(commands)

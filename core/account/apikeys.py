@@ -1,0 +1,103 @@
+"""Personal API keys: ``lh_live_`` + 40 base62 characters, shown once, stored as SHA-256.
+
+Every request looks the key up (two indexed reads: the key, then its user), so a revoked key fails
+on the next request in every worker; ``lastUsedAt`` is written at most once a minute per key.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import falcon
+from bson import ObjectId
+from pymongo import ASCENDING, IndexModel
+from pymongo.collection import Collection
+
+from lightninghire.account.crypto import random_base62, token_hash
+from lightninghire.clock import Clock
+from lightninghire.errors import Unauthenticated
+from lightninghire.http.auth import Principal, bearer_token
+
+COLLECTION = "api_keys"
+KEY_PREFIX = "lh_live_"
+SECRET_LENGTH = 40  # 40 base62 characters: about 238 bits
+SHOWN_PREFIX = len(KEY_PREFIX) + 4
+TOUCH_EVERY = timedelta(minutes=1)
+MAX_KEYS_PER_USER = 25
+Documents = Collection[dict[str, Any]]
+INDEXES = (
+    IndexModel([("hash", ASCENDING)], unique=True),
+    IndexModel([("userId", ASCENDING), ("createdAt", ASCENDING)]),
+)
+
+
+def public_key(doc: dict[str, Any], secret: str | None = None) -> dict[str, Any]:
+    view = {"id": str(doc["_id"]), "name": doc["name"], "prefix": doc["prefix"],
+            "createdAt": doc["createdAt"], "lastUsedAt": doc.get("lastUsedAt")}
+    if secret is not None:
+        view["key"] = secret
+    return view
+
+
+class ApiKeyStore:
+    def __init__(self, collection: Documents, users: Documents, clock: Clock) -> None:
+        self.collection = collection
+        self.users = users
+        self.clock = clock
+
+    def mint(self, user_id: ObjectId, name: str) -> tuple[str, dict[str, Any]]:
+        secret = KEY_PREFIX + random_base62(SECRET_LENGTH)
+        doc = {"userId": user_id, "name": name.strip(), "prefix": secret[:SHOWN_PREFIX],
+               "hash": token_hash(secret), "createdAt": self.clock.now(), "lastUsedAt": None}
+        doc["_id"] = self.collection.insert_one(doc).inserted_id
+        return secret, doc
+
+    def count(self, user_id: ObjectId) -> int:
+        return self.collection.count_documents({"userId": user_id})
+
+    def list(self, user_id: ObjectId) -> list[dict[str, Any]]:
+        return list(self.collection.find({"userId": user_id}).sort("createdAt", ASCENDING))
+
+    def revoke(self, user_id: ObjectId, key_id: ObjectId) -> bool:
+        """Hard delete, scoped to the owner: another user's key id deletes nothing."""
+        return self.collection.delete_one({"_id": key_id, "userId": user_id}).deleted_count == 1
+
+    def revoke_user(self, user_id: ObjectId) -> int:
+        return self.collection.delete_many({"userId": user_id}).deleted_count
+
+    def lookup(self, secret: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """The key and its user (two indexed reads), or ``None``."""
+        key = self.collection.find_one({"hash": token_hash(secret)})
+        if key is None:
+            return None
+        user = self.users.find_one({"_id": key["userId"]})
+        return (key, user) if user else None
+
+    def touch(self, key: dict[str, Any]) -> None:
+        now = self.clock.now()
+        last = key.get("lastUsedAt")
+        if last is not None and now - last < TOUCH_EVERY:
+            return
+        # Conditional, so workers racing in the same minute write once.
+        stale = {"$or": [{"lastUsedAt": None}, {"lastUsedAt": {"$lt": now - TOUCH_EVERY}}]}
+        self.collection.update_one({"_id": key["_id"], **stale}, {"$set": {"lastUsedAt": now}})
+
+
+class ApiKeyAuthenticator:
+    def __init__(self, store: ApiKeyStore) -> None:
+        self.store = store
+
+    def authenticate(self, req: falcon.Request) -> Principal | None:
+        token = bearer_token(req)
+        if token is None or not token.startswith("lh_"):
+            return None  # not an API key (maybe the cron secret)
+        found = self.store.lookup(token)
+        if found is None:
+            raise Unauthenticated("Invalid or revoked API key.")
+        key, user = found
+        if user.get("disabled"):
+            raise Unauthenticated("This account is disabled.")
+        self.store.touch(key)
+        return Principal(kind="user", mode="api_key", user=user, roles=tuple(user.get("roles", ())),
+                         tier=user.get("tier"), extra={"api_key_id": key["_id"]})

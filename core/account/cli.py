@@ -1,0 +1,100 @@
+"""Deployer commands for bootstrapping accounts: ``users`` and ``keys``."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from typing import Any
+
+from lightninghire.account.crypto import new_encryption_key
+from lightninghire.account.schemas import ROLES, TIERS, USER_TYPES
+from lightninghire.errors import AppError
+from lightninghire.services import Services
+
+
+def _account(services: Services) -> Any:
+    from lightninghire.account import account_of
+
+    return account_of(services)
+
+
+def _users_options(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="action", required=True)
+    create = sub.add_parser("create", help="create a user (password from --password, "
+                                           "$LIGHTNINGHIRE_PASSWORD or a prompt)")
+    create.add_argument("--email", required=True)
+    create.add_argument("--name", required=True)
+    create.add_argument("--password")
+    create.add_argument("--tier", choices=TIERS)
+    create.add_argument("--role", choices=ROLES, action="append", dest="roles")
+    create.add_argument("--user-type", choices=USER_TYPES, default="jobseeker")
+    tier = sub.add_parser("set-tier", help="set a user's tier")
+    tier.add_argument("email")
+    tier.add_argument("tier", choices=TIERS)
+    role = sub.add_parser("set-role", help="give a user a role (keeps their other roles)")
+    role.add_argument("email")
+    role.add_argument("role", choices=ROLES)
+    role.add_argument("--remove", action="store_true", help="take the role away instead")
+
+
+def _users(args: argparse.Namespace, services: Services) -> int:
+    account = _account(services)
+    try:
+        if args.action == "create":
+            password = (args.password or os.environ.get("LIGHTNINGHIRE_PASSWORD")
+                        or getpass.getpass("Password: "))
+            roles = args.roles or [args.user_type]
+            user = account.users.create(email=args.email, password=password, name=args.name,
+                                        user_type=args.user_type, tier=args.tier, roles=roles)
+            print(f"created {user['email']} ({user['_id']}) tier={user['tier']} "
+                  f"roles={','.join(user['roles'])}")
+            return 0
+        user = account.users.by_email(args.email)
+        if user is None:
+            print(f"lightninghire: no user {args.email}", file=sys.stderr)
+            return 1
+        if args.action == "set-tier":
+            account.users.update(user["_id"], {"tier": args.tier})
+            print(f"{user['email']}: tier={args.tier}")
+        else:
+            roles = [r for r in user.get("roles", []) if r != args.role]
+            if not args.remove:
+                roles.append(args.role)
+            account.users.update(user["_id"], {"roles": roles})
+            print(f"{user['email']}: roles={','.join(roles)}")
+        return 0
+    except AppError as exc:
+        print(f"lightninghire: {exc.message}", file=sys.stderr)
+        return 1
+
+
+def _keys_options(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="action", required=True)
+    create = sub.add_parser("create", help="mint an API key for a user; printed once")
+    create.add_argument("email")
+    create.add_argument("--name", required=True)
+    sub.add_parser("encryption-key", help="print a new value for auth.encryption_key")
+
+
+def _keys(args: argparse.Namespace, services: Services) -> int:
+    if args.action == "encryption-key":
+        print(new_encryption_key())
+        return 0
+    account = _account(services)
+    user = account.users.by_email(args.email)
+    if user is None:
+        print(f"lightninghire: no user {args.email}", file=sys.stderr)
+        return 1
+    # The deployer's command is not subject to the Pro/BYOK gate of the HTTP route.
+    secret, _doc = account.keys.mint(user["_id"], args.name)
+    print(secret)
+    return 0
+
+
+def register(commands: Any) -> None:
+    commands.add("users", "Create users, set their tier or roles", configure=_users_options,
+                 run=_users)
+    commands.add("keys", "Mint API keys; make an encryption key", configure=_keys_options,
+                 run=_keys)

@@ -1,0 +1,162 @@
+"""Request and response schemas of the account domains (auth, me, API keys, settings, admin)."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from lightninghire.fields import ObjectIdString, Timestamp
+from lightninghire.pagination import PageQuery
+
+USER_TYPES = ("jobseeker", "recruiter")
+ROLES = ("jobseeker", "recruiter", "mentor", "admin", "super_admin")
+TIERS = ("free", "pro", "byok", "credits", "recruiter_free", "recruiter_pro")
+PROVIDERS = ("openai", "anthropic")
+SEARCH_STATUSES = ("actively_looking", "casually_browsing", "employed_open")
+# The docs name only the ends of the scale ("ASAP" .. "just exploring"); the middle is ours.
+TIMELINES = ("asap", "1_3_months", "3_6_months", "6_12_months", "exploring")
+QUICK_STARTS = ("dashboard", "pipeline", "mock_interview", "resume_manager")
+THEMES = ("system", "light", "dark")
+
+
+
+def email_field() -> fields.Email:
+    return fields.Email(required=True, validate=validate.Length(max=254))
+
+ShortText = validate.Length(min=1, max=120)
+
+
+def _timezone(value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError("Not a known IANA time zone (e.g. Europe/Paris).") from exc
+
+
+class SignupSchema(Schema):
+    email = email_field()
+    password = fields.String(required=True, validate=validate.Length(max=256),
+                             load_only=True)
+    name = fields.String(required=True, validate=ShortText)
+    userType = fields.String(load_default="jobseeker", validate=validate.OneOf(USER_TYPES))
+
+
+class LoginSchema(Schema):
+    email = email_field()
+    password = fields.String(required=True, validate=validate.Length(min=1, max=256),
+                             load_only=True)
+
+
+class ProfileSchema(Schema):
+    """The optional, skippable onboarding fields (PRODUCT §1.2)."""
+
+    currentRole = fields.String(allow_none=True, validate=validate.Length(max=120))
+    searchStatus = fields.String(allow_none=True, validate=validate.OneOf(SEARCH_STATUSES))
+    targetRoles = fields.List(fields.String(validate=ShortText), validate=validate.Length(max=20))
+    dreamCompanies = fields.List(fields.String(validate=ShortText),
+                                 validate=validate.Length(max=50))
+    timeline = fields.String(allow_none=True, validate=validate.OneOf(TIMELINES))
+    minSalary = fields.Integer(allow_none=True, validate=validate.Range(0, 100_000_000))
+    targetSalary = fields.Integer(allow_none=True, validate=validate.Range(0, 100_000_000))
+    quickStart = fields.String(allow_none=True, validate=validate.OneOf(QUICK_STARTS))
+    onboardingStep = fields.Integer(allow_none=True, validate=validate.Range(0, 4))
+    onboardingCompleted = fields.Boolean()
+    # An application id of the jobsearch plugin; the core only checks its shape.
+    activeOpportunityId = ObjectIdString(allow_none=True)
+
+
+class MePatchSchema(Schema):
+    name = fields.String(validate=ShortText)
+    profile = fields.Nested(ProfileSchema)
+
+
+class UserSchema(Schema):
+    id = fields.String()
+    email = fields.String()
+    name = fields.String()
+    userType = fields.String()
+    roles = fields.List(fields.String())
+    tier = fields.String()
+    createdAt = Timestamp()
+    updatedAt = Timestamp()
+    lastLoginAt = Timestamp(allow_none=True)
+    profile = fields.Nested(ProfileSchema)
+
+
+class SessionSchema(Schema):
+    user = fields.Nested(UserSchema)
+    expiresAt = Timestamp()
+    csrfToken = fields.String(metadata={"description": "Send as X-CSRF-Token on cookie writes "
+                                                       "when no Origin header is sent."})
+
+
+class ApiKeyCreateSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=80))
+
+
+class ApiKeySchema(Schema):
+    id = fields.String()
+    name = fields.String()
+    prefix = fields.String()
+    createdAt = Timestamp()
+    lastUsedAt = Timestamp(allow_none=True)
+    key = fields.String(metadata={"description": "The secret, present only in the creation answer"})
+
+
+class NotificationPrefsSchema(Schema):
+    interviewReminders = fields.Boolean()
+    bookingChanges = fields.Boolean()
+    digestReady = fields.Boolean()
+    billing = fields.Boolean()
+    streaks = fields.Boolean()
+
+
+class EmailPrefsSchema(Schema):
+    lifecycle = fields.Boolean()
+    digest = fields.Boolean()
+    streaks = fields.Boolean()
+    product = fields.Boolean()
+
+
+class SettingsSchema(Schema):
+    timezone = fields.String(validate=_timezone)
+    theme = fields.String(validate=validate.OneOf(THEMES))
+    marketingOptIn = fields.Boolean()
+    analyticsOptOut = fields.Boolean()
+    notifications = fields.Nested(NotificationPrefsSchema)
+    emails = fields.Nested(EmailPrefsSchema)
+    providerKeys = fields.Dict(dump_only=True, metadata={
+        "description": "Saved BYOK keys per provider: {last4, updatedAt}; never the key."})
+
+
+class ProviderKeySchema(Schema):
+    apiKey = fields.String(required=True, validate=validate.Length(min=8, max=400), load_only=True)
+
+
+class AccountDeleteSchema(Schema):
+    password = fields.String(required=True, validate=validate.Length(min=1, max=256),
+                             load_only=True)
+
+
+class PasswordChangeSchema(Schema):
+    currentPassword = fields.String(required=True, validate=validate.Length(max=256))
+    newPassword = fields.String(required=True, validate=validate.Length(max=256))
+
+
+class AdminUserQuery(PageQuery):
+    q = fields.String(validate=validate.Length(max=120))
+    tier = fields.String(validate=validate.OneOf(TIERS))
+    userType = fields.String(validate=validate.OneOf(USER_TYPES))
+
+
+class AdminUserPatchSchema(Schema):
+    tier = fields.String(validate=validate.OneOf(TIERS))
+    roles = fields.List(fields.String(validate=validate.OneOf(ROLES)),
+                        validate=validate.Length(min=1, max=len(ROLES)))
+    userType = fields.String(validate=validate.OneOf(USER_TYPES))
+    disabled = fields.Boolean()
+
+
+class AdminUserSchema(UserSchema):
+    disabled = fields.Boolean()

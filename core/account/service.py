@@ -1,0 +1,282 @@
+"""Account domain logic: sign-up and sign-in, profile and settings, keys, export and deletion.
+
+No HTTP here: resources translate requests into these calls, the CLI calls them directly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from bson import ObjectId
+from pymongo import ASCENDING, DESCENDING, IndexModel
+from pymongo.collection import Collection
+
+from lightninghire.account.apikeys import MAX_KEYS_PER_USER, ApiKeyStore, public_key
+from lightninghire.account.crypto import SecretBox
+from lightninghire.account.passwords import hash_password, needs_rehash, password_problem, verify_password
+from lightninghire.account.sessions import SessionStore
+from lightninghire.account.users import UserStore, as_object_id, merged_settings, normalize_email, public_user
+from lightninghire.errors import (
+    Conflict,
+    NotFound,
+    PaymentRequired,
+    RateLimited,
+    Unauthenticated,
+    ValidationFailed,
+)
+from lightninghire.mail import Message
+from lightninghire.pagination import paginate
+from lightninghire.policy.ratelimit import RateLimitStore
+from lightninghire.services import Services
+
+AUTH_EVENTS = "auth_events"
+AUTH_EVENT_INDEXES = (
+    IndexModel([("at", ASCENDING)], expireAfterSeconds=90 * 86400),
+    IndexModel([("type", ASCENDING), ("at", DESCENDING)]),
+)
+SIGNUPS_PER_IP_PER_HOUR = 10
+EXPORT_LIMIT = 5000
+# Tiers whose holders may mint API keys ("BYOK users and Pro accounts", seed); the entitlement
+# engine (policy issue) takes this over as a feature.
+KEY_TIERS = frozenset({"pro", "byok", "credits", "recruiter_pro"})
+
+
+def _invalid(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed({field: [message]}, f"Invalid request body: {field}: {message}")
+
+
+class AuthService:
+    def __init__(self, services: Services, users: UserStore, sessions: SessionStore,
+                 limits: RateLimitStore, events: Collection[dict[str, Any]]) -> None:
+        self.services = services
+        self.users = users
+        self.sessions = sessions
+        self.limits = limits
+        self.events = events
+        auth = services.settings.auth
+        self.per_account = auth.login_failures_per_account
+        self.per_ip = auth.login_failures_per_ip
+        self.window = auth.login_window_seconds
+
+    def signup(self, body: Mapping[str, Any], ip: str, user_agent: str | None
+               ) -> tuple[str, dict[str, Any], dict[str, Any]]:
+        decision = self.limits.hit("signup-ip", ip, SIGNUPS_PER_IP_PER_HOUR, 3600)
+        if not decision.allowed:
+            raise RateLimited(decision.retry_after)
+        user = self.users.create(email=body["email"], password=body["password"], name=body["name"],
+                                 user_type=body["userType"])
+        token, session = self.sessions.create(user["_id"], ip, user_agent)
+        self.services.events.emit("user.signed_up", {"userType": user["userType"]},
+                                  user_id=str(user["_id"]))
+        return token, session, user
+
+    def login(self, email: str, password: str, ip: str, user_agent: str | None
+              ) -> tuple[str, dict[str, Any], dict[str, Any]]:
+        email = normalize_email(email)
+        for bucket, key, limit in (("login-account", email, self.per_account),
+                                   ("login-ip", ip, self.per_ip)):
+            decision = self.limits.peek(bucket, key, limit, self.window)
+            if not decision.allowed:
+                self._record("login_throttled", email, ip)
+                raise RateLimited(decision.retry_after,
+                                  "Too many failed sign-ins. Please try again later.")
+        user = self.users.by_email(email)
+        # Always one argon2 verification, so an unknown email costs what a wrong password does.
+        ok = verify_password(user.get("passwordHash") if user else None, password)
+        if not ok or user is None or user.get("disabled"):
+            self.limits.hit("login-account", email, self.per_account, self.window)
+            self.limits.hit("login-ip", ip, self.per_ip, self.window)
+            self._record("login_failed", email, ip)
+            raise Unauthenticated("Invalid email or password.", code="INVALID_CREDENTIALS")
+        now = self.services.clock.now()
+        changes: dict[str, Any] = {"lastLoginAt": now}
+        if needs_rehash(user["passwordHash"]):
+            changes["passwordHash"] = hash_password(password)
+        self.users.update(user["_id"], changes)
+        user.update(changes)
+        token, session = self.sessions.create(user["_id"], ip, user_agent)
+        return token, session, user
+
+    def _record(self, kind: str, email: str, ip: str) -> None:
+        # Kept for abuse detection (90 days); the address is stored as typed, the password never.
+        self.events.insert_one({"type": kind, "email": email, "ip": ip,
+                                "at": self.services.clock.now()})
+
+
+class AccountService:
+    def __init__(self, services: Services, users: UserStore, sessions: SessionStore,
+                 keys: ApiKeyStore, box: SecretBox) -> None:
+        self.services = services
+        self.users = users
+        self.sessions = sessions
+        self.keys = keys
+        self.box = box
+
+    # -- profile and settings ------------------------------------------------------------------
+
+    def update_me(self, user: dict[str, Any], body: Mapping[str, Any]) -> dict[str, Any]:
+        changes: dict[str, Any] = {}
+        if "name" in body:
+            changes["name"] = body["name"].strip()
+        for key, value in body.get("profile", {}).items():
+            changes[f"profile.{key}"] = value
+        if not changes:
+            return user
+        return self.users.update(user["_id"], changes) or user
+
+    def settings(self, user: dict[str, Any]) -> dict[str, Any]:
+        return merged_settings(user)
+
+    def update_settings(self, user: dict[str, Any], body: Mapping[str, Any]) -> dict[str, Any]:
+        changes: dict[str, Any] = {}
+        for key, value in body.items():
+            if isinstance(value, dict):  # nested groups merge key by key
+                changes.update({f"settings.{key}.{k}": v for k, v in value.items()})
+            else:
+                changes[f"settings.{key}"] = value
+        updated = self.users.update(user["_id"], changes) if changes else user
+        return merged_settings(updated or user)
+
+    def save_provider_key(self, user: dict[str, Any], provider: str, api_key: str) -> dict[str, Any]:
+        key = api_key.strip()
+        if any(ch.isspace() for ch in key):
+            raise _invalid("apiKey", "An API key has no spaces.")
+        info = {"ciphertext": self.box.encrypt(key), "last4": key[-4:],
+                "updatedAt": self.services.clock.now()}
+        updated = self.users.update(user["_id"], {f"providerKeys.{provider}": info})
+        return merged_settings(updated or user)["providerKeys"]
+
+    def delete_provider_key(self, user: dict[str, Any], provider: str) -> dict[str, Any]:
+        if provider not in user.get("providerKeys", {}):
+            raise NotFound(f"No {provider} key is saved.")
+        updated = self.users.unset(user["_id"], f"providerKeys.{provider}")
+        return merged_settings(updated or user)["providerKeys"]
+
+    def provider_key(self, user: Mapping[str, Any], provider: str) -> str | None:
+        """The decrypted BYOK key for one call (the AI client's only way to it), or ``None``."""
+        stored = user.get("providerKeys", {}).get(provider)
+        return self.box.decrypt(stored["ciphertext"]) if stored else None
+
+    def change_password(self, user: dict[str, Any], current: str, new: str,
+                        keep_session: ObjectId | None) -> None:
+        if not verify_password(user.get("passwordHash"), current):
+            raise _invalid("currentPassword", "The current password is not correct.")
+        problem = password_problem(new, user["email"])
+        if problem:
+            raise _invalid("newPassword", problem)
+        self.users.update(user["_id"], {"passwordHash": hash_password(new)})
+        # Every other session ends: a changed password is often a response to a compromise.
+        self.sessions.revoke_user(user["_id"], keep=keep_session)
+
+    # -- API keys ----------------------------------------------------------------------------------
+
+    def may_mint_keys(self, user: Mapping[str, Any]) -> bool:
+        return (user.get("tier") in KEY_TIERS or "super_admin" in user.get("roles", ())
+                or bool(user.get("providerKeys")))
+
+    def mint_key(self, user: dict[str, Any], name: str) -> dict[str, Any]:
+        if not self.may_mint_keys(user):
+            self_hosted = not self.services.settings.plugin("billing").get("stripe_secret_key")
+            hint = ("Add your own OpenAI or Anthropic key in Settings to use API keys."
+                    if self_hosted else
+                    "API keys come with Pro, or with your own AI provider key (BYOK). Upgrade in "
+                    "Settings → Subscription, or add a provider key in Settings.")
+            raise PaymentRequired("API keys need Pro or BYOK.", upgrade_hint=hint,
+                                  feature="api_keys")
+        if self.keys.count(user["_id"]) >= MAX_KEYS_PER_USER:
+            raise Conflict(f"You already have {MAX_KEYS_PER_USER} keys; revoke one first.")
+        secret, doc = self.keys.mint(user["_id"], name)
+        return public_key(doc, secret)
+
+    def revoke_key(self, user: dict[str, Any], key_id: str) -> None:
+        oid = as_object_id(key_id)
+        if oid is None or not self.keys.revoke(user["_id"], oid):
+            raise NotFound("No such API key.")
+
+    # -- export and deletion ---------------------------------------------------------------------
+
+    def export(self, user: dict[str, Any]) -> dict[str, Any]:
+        user_id = user["_id"]
+        owned: dict[str, Any] = {}
+        for spec in self.services.collections.owned():
+            cursor = self.services.db[spec.name].find(
+                {spec.owner_field: {"$in": [user_id, str(user_id)]}},
+                {field: 0 for field in spec.private_fields} or None,
+            ).limit(EXPORT_LIMIT + 1)
+            docs = list(cursor)
+            owned[spec.name] = {"plugin": spec.plugin, "documents": docs[:EXPORT_LIMIT],
+                                "truncated": len(docs) > EXPORT_LIMIT}
+        return {
+            "exportedAt": self.services.clock.now(),
+            "user": public_user(user),
+            "settings": merged_settings(user),
+            "collections": owned,
+        }
+
+    def delete(self, user: dict[str, Any], password: str) -> dict[str, int]:
+        if not verify_password(user.get("passwordHash"), password):
+            raise _invalid("password", "The password is not correct.")
+        user_id = user["_id"]
+        deleted: dict[str, int] = {}
+        for spec in self.services.collections.owned():
+            result = self.services.db[spec.name].delete_many(
+                {spec.owner_field: {"$in": [user_id, str(user_id)]}})
+            deleted[spec.name] = result.deleted_count
+        self.users.collection.delete_one({"_id": user_id})
+        # After the data is gone: other plugins (billing records, mail suppression) react here.
+        self.services.events.emit("user.deleted", {"email": user["email"]}, user_id=str(user_id))
+        self.services.mail.send(Message(
+            to=user["email"], subject="Your LightningHire account was deleted",
+            text="Your account and the data it held have been permanently deleted.\n"
+                 "Billing records are kept as tax law requires. If this was not you, reply to "
+                 "this message."))
+        return deleted
+
+
+class AdminService:
+    def __init__(self, services: Services, users: UserStore, sessions: SessionStore) -> None:
+        self.services = services
+        self.users = users
+        self.sessions = sessions
+
+    def list_users(self, query: Mapping[str, Any]) -> dict[str, Any]:
+        filters: dict[str, Any] = {}
+        if query.get("q"):
+            pattern = re.escape(query["q"].strip())
+            filters["$or"] = [{"email": {"$regex": pattern, "$options": "i"}},
+                              {"name": {"$regex": pattern, "$options": "i"}}]
+        for key in ("tier", "userType"):
+            if query.get(key):
+                filters[key] = query[key]
+        return paginate(self.users.collection, filters, limit=query["limit"],
+                        cursor=query["cursor"], transform=public_user)
+
+    def update_user(self, user_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        target = self.users.by_id(user_id)
+        if target is None:
+            raise NotFound("No such user.")
+        updated = self.users.update(target["_id"], dict(body)) if body else target
+        if body.get("disabled"):
+            # A disabled user is out at once: sessions go, keys stop at the user check.
+            self.sessions.revoke_user(target["_id"])
+        return public_user(updated or target)
+
+    def stats(self) -> dict[str, Any]:
+        users = self.users.collection
+        now = self.services.clock.now()
+
+        def grouped(field: str) -> dict[str, int]:
+            rows = users.aggregate([{"$group": {"_id": f"${field}", "count": {"$sum": 1}}}])
+            return {str(row["_id"]): row["count"] for row in rows}
+
+        return {
+            "users": users.count_documents({}),
+            "disabled": users.count_documents({"disabled": True}),
+            "byTier": grouped("tier"),
+            "byUserType": grouped("userType"),
+            "signupsLast7Days": users.count_documents({"createdAt": {"$gte": now - timedelta(days=7)}}),
+            "activeSessions": self.sessions.collection.count_documents({"expiresAt": {"$gt": now}}),
+        }

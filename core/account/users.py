@@ -1,0 +1,133 @@
+"""Users: storage, the public view, and the role and tier a new account starts with."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from bson import ObjectId
+from bson.errors import InvalidId
+from pymongo import ASCENDING, IndexModel, ReturnDocument
+from pymongo.collection import Collection
+from pymongo.errors import DuplicateKeyError
+
+from lightninghire.account.passwords import hash_password, password_problem
+from lightninghire.clock import Clock
+from lightninghire.errors import Conflict, ValidationFailed
+
+COLLECTION = "users"
+INDEXES = (
+    IndexModel([("email", ASCENDING)], unique=True),
+    IndexModel([("createdAt", ASCENDING)]),
+)
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "timezone": "UTC",
+    "theme": "system",
+    "marketingOptIn": False,
+    "analyticsOptOut": False,
+    "notifications": {"interviewReminders": True, "bookingChanges": True, "digestReady": True,
+                      "billing": True, "streaks": True},
+    "emails": {"lifecycle": True, "digest": True, "streaks": True, "product": True},
+}
+STARTING_TIER = {"jobseeker": "free", "recruiter": "recruiter_free"}
+
+
+def normalize_email(email: str) -> str:
+    # Case-insensitive everywhere: one account per mailbox however it is typed.
+    return email.strip().lower()
+
+
+def as_object_id(value: str | ObjectId | None) -> ObjectId | None:
+    if isinstance(value, ObjectId):
+        return value
+    try:
+        return ObjectId(value) if value and re.fullmatch(r"[0-9a-fA-F]{24}", value) else None
+    except (InvalidId, TypeError):
+        return None
+
+
+def public_user(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """What the API shows of a user: never the password hash or provider keys."""
+    return {
+        "id": str(doc["_id"]),
+        "email": doc["email"],
+        "name": doc.get("name", ""),
+        "userType": doc.get("userType", "jobseeker"),
+        "roles": list(doc.get("roles", [])),
+        "tier": doc.get("tier", "free"),
+        "createdAt": doc.get("createdAt"),
+        "updatedAt": doc.get("updatedAt"),
+        "lastLoginAt": doc.get("lastLoginAt"),
+        "profile": dict(doc.get("profile", {})),
+        "disabled": bool(doc.get("disabled", False)),
+    }
+
+
+def merged_settings(doc: Mapping[str, Any]) -> dict[str, Any]:
+    stored = doc.get("settings", {})
+    settings = {**DEFAULT_SETTINGS, **{k: v for k, v in stored.items()
+                                       if k not in ("notifications", "emails")}}
+    for group in ("notifications", "emails"):
+        settings[group] = {**DEFAULT_SETTINGS[group], **stored.get(group, {})}
+    settings["providerKeys"] = {
+        provider: {"last4": info.get("last4"), "updatedAt": info.get("updatedAt")}
+        for provider, info in doc.get("providerKeys", {}).items()
+    }
+    return settings
+
+
+class UserStore:
+    def __init__(self, collection: Collection[dict[str, Any]], clock: Clock) -> None:
+        self.collection = collection
+        self.clock = clock
+
+    def create(self, *, email: str, password: str, name: str, user_type: str = "jobseeker",
+               tier: str | None = None, roles: list[str] | None = None) -> dict[str, Any]:
+        email = normalize_email(email)
+        problem = password_problem(password, email)
+        if problem:
+            raise ValidationFailed({"password": [problem]}, f"Invalid request body: password: {problem}")
+        now = self.clock.now()
+        doc: dict[str, Any] = {
+            "email": email,
+            "name": name.strip(),
+            "passwordHash": hash_password(password),
+            "userType": user_type,
+            "roles": roles or [user_type],
+            "tier": tier or STARTING_TIER[user_type],
+            "disabled": False,
+            "profile": {},
+            "settings": {},
+            "createdAt": now,
+            "updatedAt": now,
+            "lastLoginAt": None,
+        }
+        try:
+            doc["_id"] = self.collection.insert_one(doc).inserted_id
+        except DuplicateKeyError:
+            raise Conflict("An account with this email already exists.",
+                           code="EMAIL_TAKEN") from None
+        return doc
+
+    def by_email(self, email: str) -> dict[str, Any] | None:
+        return self.collection.find_one({"email": normalize_email(email)})
+
+    def by_id(self, user_id: str | ObjectId | None) -> dict[str, Any] | None:
+        oid = as_object_id(user_id)
+        return self.collection.find_one({"_id": oid}) if oid else None
+
+    def update(self, user_id: ObjectId, changes: Mapping[str, Any]) -> dict[str, Any] | None:
+        """``$set`` of dotted paths plus ``updatedAt``; returns the new document."""
+        return self.collection.find_one_and_update(
+            {"_id": user_id}, {"$set": {**changes, "updatedAt": self.clock.now()}},
+            return_document=ReturnDocument.AFTER)
+
+    def unset(self, user_id: ObjectId, path: str) -> dict[str, Any] | None:
+        return self.collection.find_one_and_update(
+            {"_id": user_id}, {"$unset": {path: ""}, "$set": {"updatedAt": self.clock.now()}},
+            return_document=ReturnDocument.AFTER)
+
+    def touch_login(self, user_id: ObjectId, when: datetime) -> None:
+        self.collection.update_one({"_id": user_id}, {"$set": {"lastLoginAt": when}})

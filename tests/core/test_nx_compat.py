@@ -1,0 +1,34 @@
+"""The embedded database keeps standard MongoDB semantics where nx-27017 alone would not."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+
+def test_dates_written_by_update_operators_stay_dates(harness, clock):
+    things = harness.db["things"]
+    now = clock.now()
+    thing_id = things.insert_one({"createdAt": now, "meta": {}}).inserted_id
+    things.update_one({"_id": thing_id}, {"$set": {"seenAt": now, "meta.at": now},
+                                          "$max": {"latest": now}})
+    updated = things.find_one_and_update({"_id": thing_id},
+                                         {"$set": {"expiresAt": now + timedelta(days=1)}},
+                                         return_document=ReturnDocument.AFTER)
+    assert updated["seenAt"] == now and updated["meta"]["at"] == now
+    assert updated["latest"] == now and updated["expiresAt"] == now + timedelta(days=1)
+    # ...and compare as dates in queries.
+    assert things.count_documents({"expiresAt": {"$gt": now}}) == 1
+    assert things.count_documents({"seenAt": {"$lt": now}}) == 0
+
+
+def test_a_capped_upsert_refuses_at_the_cap_like_mongodb(harness):
+    counters = harness.db["counters"]
+    for _ in range(2):
+        counters.update_one({"_id": "k", "n": {"$lt": 2}}, {"$inc": {"n": 1}}, upsert=True)
+    with pytest.raises(DuplicateKeyError):
+        counters.update_one({"_id": "k", "n": {"$lt": 2}}, {"$inc": {"n": 1}}, upsert=True)
+    assert counters.find_one({"_id": "k"})["n"] == 2

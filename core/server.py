@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
+from lightninghire.account.crypto import new_encryption_key
 from lightninghire.config import Settings
 from lightninghire.embedded import EmbeddedMongo
 
@@ -61,6 +64,19 @@ class LightningHireServer(BaseApplication):  # type: ignore[misc]
         return create_app(self.settings)
 
 
+def local_encryption_key(folder: Path) -> str:
+    """The embedded setup's encryption key: made once, kept beside (not inside) the database.
+
+    A deployment with its own ``MONGODB_URI`` sets ``auth.encryption_key`` instead.
+    """
+    path = folder / "encryption.key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as file:
+            file.write(new_encryption_key())
+    return path.read_text().strip()
+
+
 def serve(settings: Settings, **overrides: Any) -> None:
     """Run until stopped. Starts (and stops) nx-27017 when ``database.uri`` is empty."""
     embedded: EmbeddedMongo | None = None
@@ -68,7 +84,10 @@ def serve(settings: Settings, **overrides: Any) -> None:
         embedded = EmbeddedMongo(settings.database.data_dir).start()
         print(f"lightninghire: embedded database (nx-27017) at {embedded.uri}, "
               f"data in {embedded.data_dir}", file=sys.stderr, flush=True)
-        settings = settings.with_overrides({"database.uri": embedded.uri})
+        embedded_settings = {"database.uri": embedded.uri}
+        if not settings.auth.encryption_key:
+            embedded_settings["auth.encryption_key"] = local_encryption_key(Path(embedded.data_dir))
+        settings = settings.with_overrides(embedded_settings)
     options = gunicorn_options(settings, **overrides)
     print(f"lightninghire: serving on http://{options['bind']} "
           f"({options['workers']} workers x {options['threads']} threads)",

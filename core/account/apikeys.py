@@ -48,30 +48,30 @@ class ApiKeyStore:
 
     def mint(self, user_id: ObjectId, name: str) -> tuple[str, dict[str, Any]]:
         secret = KEY_PREFIX + random_base62(SECRET_LENGTH)
-        doc = {"userId": user_id, "name": name.strip(), "prefix": secret[:SHOWN_PREFIX],
+        doc = {"userId": str(user_id), "name": name.strip(), "prefix": secret[:SHOWN_PREFIX],
                "hash": token_hash(secret), "createdAt": self.clock.now(), "lastUsedAt": None}
         doc["_id"] = self.collection.insert_one(doc).inserted_id
         return secret, doc
 
     def count(self, user_id: ObjectId) -> int:
-        return self.collection.count_documents({"userId": user_id})
+        return self.collection.count_documents({"userId": str(user_id)})
 
     def list(self, user_id: ObjectId) -> list[dict[str, Any]]:
-        return list(self.collection.find({"userId": user_id}).sort("createdAt", ASCENDING))
+        return list(self.collection.find({"userId": str(user_id)}).sort("createdAt", ASCENDING))
 
     def revoke(self, user_id: ObjectId, key_id: ObjectId) -> bool:
         """Hard delete, scoped to the owner: another user's key id deletes nothing."""
-        return self.collection.delete_one({"_id": key_id, "userId": user_id}).deleted_count == 1
+        return self.collection.delete_one({"_id": key_id, "userId": str(user_id)}).deleted_count == 1
 
     def revoke_user(self, user_id: ObjectId) -> int:
-        return self.collection.delete_many({"userId": user_id}).deleted_count
+        return self.collection.delete_many({"userId": str(user_id)}).deleted_count
 
     def lookup(self, secret: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """The key and its user (two indexed reads), or ``None``."""
         key = self.collection.find_one({"hash": token_hash(secret)})
         if key is None:
             return None
-        user = self.users.find_one({"_id": key["userId"]})
+        user = self.users.find_one({"_id": ObjectId(key["userId"])})
         return (key, user) if user else None
 
     def touch(self, key: dict[str, Any]) -> None:

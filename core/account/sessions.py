@@ -64,7 +64,7 @@ class SessionStore:
         now = self.clock.now()
         doc = {
             "tokenHash": token_hash(token),
-            "userId": user_id,
+            "userId": str(user_id),
             "createdAt": now,
             "lastSeenAt": now,
             "expiresAt": min(now + self.idle, now + self.max_age),
@@ -80,7 +80,7 @@ class SessionStore:
         session = self.collection.find_one({"tokenHash": token_hash(token)})
         if session is None or session["expiresAt"] <= self.clock.now():
             return None
-        user = self.users.find_one({"_id": session["userId"]})
+        user = self.users.find_one({"_id": ObjectId(session["userId"])})
         return (session, user) if user else None
 
     def slide(self, session: dict[str, Any]) -> None:
@@ -96,7 +96,7 @@ class SessionStore:
         self.collection.delete_one({"_id": session_id})
 
     def revoke_user(self, user_id: ObjectId, keep: ObjectId | None = None) -> int:
-        query: dict[str, Any] = {"userId": user_id}
+        query: dict[str, Any] = {"userId": str(user_id)}
         if keep is not None:
             query["_id"] = {"$ne": keep}
         return self.collection.delete_many(query).deleted_count

@@ -25,6 +25,16 @@ def test_dates_written_by_update_operators_stay_dates(harness, clock):
     assert things.count_documents({"seenAt": {"$lt": now}}) == 0
 
 
+def test_booleans_written_by_update_operators_stay_booleans(harness):
+    flags = harness.db["flags"]
+    flags.insert_one({"_id": 1, "prefs": {}})
+    flags.update_one({"_id": 1}, {"$set": {"on": True, "off": False, "prefs.mail": False}})
+    doc = flags.find_one({"_id": 1})
+    assert (doc["on"], doc["off"], doc["prefs"]["mail"]) == (True, False, False)
+    assert type(doc["off"]) is bool
+    assert flags.count_documents({"off": False, "on": True}) == 1
+
+
 def test_a_capped_upsert_refuses_at_the_cap_like_mongodb(harness):
     counters = harness.db["counters"]
     for _ in range(2):

@@ -53,6 +53,9 @@ def test_stop_takes_the_database_down_and_a_restart_reuses_the_data(tmp_path):
     client["lightninghire"]["marker"].insert_one({"kept": True})
     client.close()
     children = first.children()
+    key_file = data / "encryption.key"  # made once for BYOK secrets, beside the database
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    key = key_file.read_text()
     assert first.stop() == 0
     assert all(not (_alive(pid)) for pid in children), "the embedded database outlived serve"
     second = start_server(data, tmp_path / "second.log", workers=1)
@@ -60,6 +63,7 @@ def test_stop_takes_the_database_down_and_a_restart_reuses_the_data(tmp_path):
         client = MongoClient(second.database_uri)
         assert client["lightninghire"]["marker"].find_one({}, {"_id": 0}) == {"kept": True}
         client.close()
+        assert key_file.read_text() == key
     finally:
         second.stop()
 

@@ -47,7 +47,6 @@ from pymongo import MongoClient, monitoring
 
 from lightninghire import __version__, create_app, endpoint, hookimpl
 from lightninghire.config import Settings, load_settings
-from lightninghire.db import Database
 from lightninghire.embedded import EmbeddedMongo, free_port
 from lightninghire.plugins import FIRST_PARTY_PREFIX, PluginHost
 from lightninghire.server import gunicorn_options
@@ -412,17 +411,18 @@ def in_process(uri: str, dbname: str, full_path: str, headers: Mapping[str, str]
         ]
         if full_path != NOOP_PATH:
             timings.append(time_in_process("full", full, full_path, headers, requests, rounds))
-        # Swapped in after the timings so the listener costs them nothing. Resources reach the
-        # database through ``services.db`` (the health route holds ``services``), so the new
-        # client, the only one with the listener, is the one they use from here on.
+        # Counted on a second app built after the listener is registered (pymongo gives global
+        # listeners to clients created later), so the listener cost no timing above and every
+        # store of the app (account, plugins) uses the counted client.
         counter = CommandCounter()
-        old = full.services.db
-        full.services.db = Database(old.uri, old.name, event_listeners=[counter],
-                                    serverSelectionTimeoutMS=full.services.settings.database
-                                    .timeout_ms)
-        old.close()
-        paths = [full_path] if full_path == NOOP_PATH else [full_path, NOOP_PATH]
-        counts = [count_db_commands(full, counter, path, headers, db_requests) for path in paths]
+        monitoring.register(counter)
+        counted = make_full_app(uri, dbname)
+        try:
+            paths = [full_path] if full_path == NOOP_PATH else [full_path, NOOP_PATH]
+            counts = [count_db_commands(counted, counter, path, headers, db_requests)
+                      for path in paths]
+        finally:
+            counted.close()
     finally:
         full.close()
     return timings, counts
@@ -445,7 +445,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=8, help="keep-alive client threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (both apps)")
     parser.add_argument("--threads", type=int, default=8, help="gthread threads per worker")
-    parser.add_argument("--full-path", default="/api/health", help="full-app route to load")
+    parser.add_argument("--full-path", default="/api/me", help="full-app route to load")
+    parser.add_argument("--anonymous", action="store_true",
+                        help="send no API key (default: a Pro user's key is minted in the "
+                             "benchmark database and sent as a bearer token)")
     parser.add_argument("--header", action="append", type=parse_header, default=[],
                         metavar="'NAME: VALUE'",
                         help="extra request header (repeatable), e.g. 'Authorization: Bearer …'")
@@ -484,6 +487,22 @@ def _on_sigterm(signum: int, frame: Any) -> None:
     raise SystemExit(128 + signum)  # run the finally blocks: servers and database get stopped
 
 
+def mint_api_key(uri: str, dbname: str) -> str:
+    """A Pro user and an API key in the benchmark database, so /api/me is authenticated."""
+    from lightninghire.account import account_of
+
+    app = make_full_app(uri, dbname)
+    try:
+        account = account_of(app.services)
+        user = account.users.create(email=f"bench-{uuid.uuid4().hex[:8]}@example.com",
+                                    password="bench password 0123",  # noqa: S106 - bench-only user
+                                    name="Bench", tier="pro")
+        secret, _ = account.keys.mint(user["_id"], "bench")
+        return secret
+    finally:
+        app.close()
+
+
 @contextlib.contextmanager
 def database(uri: str, dbname: str) -> Iterator[tuple[str, str]]:
     """The given MongoDB, or nx-27017 in memory; a generated database is dropped afterwards."""
@@ -519,6 +538,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     with database(args.uri, args.dbname) as (uri, dbname), \
             tempfile.TemporaryDirectory(prefix="lh-bench-") as workdir:
         _progress(f"database at {uri} ({dbname})")
+        if not args.anonymous and "Authorization" not in headers:
+            headers["Authorization"] = f"Bearer {mint_api_key(uri, dbname)}"
+            results["config"]["header_names"] = sorted(headers)
         loads: list[LoadResult] = []
         for kind, path in (("bare", BARE_PATH), ("full", args.full_path)):
             with gunicorn_process(kind, args, uri, dbname, workdir) as port:

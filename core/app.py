@@ -23,7 +23,7 @@ from lightninghire.http.middleware import (
     SecurityHeadersMiddleware,
 )
 from lightninghire.http.pipeline import Pipeline
-from lightninghire.mail import ConsoleTransport, Mailer, Transport
+from lightninghire.mail import Mailer, Transport
 from lightninghire.plugins import PluginHost
 from lightninghire.policy import CORE_POLICY, PermissionStage, PolicyEngine
 from lightninghire.services import Services
@@ -63,17 +63,22 @@ def build_services(
     host = PluginHost(settings, extra=extra_plugins)
     host.load()
     clock = clock or Clock()
+    db = Database(settings.database.uri or "mongodb://127.0.0.1:27017/", settings.database.name,
+                  serverSelectionTimeoutMS=settings.database.timeout_ms)
+    mail = Mailer.from_settings(settings, db=db, clock=clock, transport=mail_transport)
+    for name in host.user_plugins():
+        # A plugin's own mail_templates/ folder is served as "<plugin>/<template>".
+        mail.add_templates(name, host.pm.get_plugin(name), required=False)
     services = Services(
         settings=settings,
         plugins=host,
-        db=Database(settings.database.uri or "mongodb://127.0.0.1:27017/", settings.database.name,
-                    serverSelectionTimeoutMS=settings.database.timeout_ms),
+        db=db,
         clock=clock,
         events=EventBus(lambda event: host.call_each("handle_event", event=event,
                                                      on_error=EventBus.log_failure,
                                                      services=services),
                         clock.now, record=record_events),
-        mail=Mailer(mail_transport or ConsoleTransport(), settings.mail.sender),
+        mail=mail,
     )
     services.authenticators["cron"] = CronSecretAuthenticator(settings.auth.cron_secret)
     # Order matters: collections and schemas first, routes last (resources may use the rest).
@@ -152,6 +157,7 @@ def create_app(
     if prepare_database:
         try:
             services.db.ensure_collections(services.collections.specs.values())
+            services.mail.ensure_indexes()
         except PyMongoError as exc:
             raise StartupError(f"the database at {redact_url(services.db.uri)} cannot be used: "
                                f"{type(exc).__name__}") from None

@@ -117,5 +117,14 @@ def register_routes(routes: Any, services: Services) -> None:
 
 
 @hookimpl(trylast=True)
+def register_tasks(tasks: Any, services: Services) -> None:
+    mail = services.mail
+    tasks.add("mail-outbox", schedule="* * * * *", run=lambda *_: mail.deliver_due(),
+              lease_seconds=300, description="Deliver due mail from the outbox (retries with backoff).")
+    tasks.add("mail-purge", schedule="17 3 * * *", run=lambda *_: mail.purge(), lease_seconds=300,
+              description="Delete sent and suppressed outbox records past the retention.")
+
+
+@hookimpl(trylast=True)
 def register_schemas(spec: Any) -> None:
     spec.add("Health", HealthSchema)

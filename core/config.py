@@ -133,6 +133,13 @@ class AiSection(_Section):
 class MailSection(_Section):
     smtp_url = fields.String(load_default="")
     sender = fields.String(load_default="LightningHire <no-reply@localhost>")
+    # auto = smtp when smtp_url is set, else console
+    transport = fields.String(load_default="auto",
+                              validate=validate.OneOf(["auto", "smtp", "file", "console"]))
+    file_dir = fields.String(load_default="lightninghire-mail")
+    max_attempts = fields.Integer(load_default=8, validate=validate.Range(1, 50))
+    deliver_now = fields.Boolean(load_default=True)
+    retention_days = fields.Integer(load_default=30, validate=validate.Range(0, 3650))  # 0 = keep
 
 
 class PolicySection(_Section):

@@ -23,6 +23,22 @@ from lightninghire.registry import CollectionSpec
 log = logging.getLogger(__name__)
 
 
+class CollectionRef:
+    """A collection resolved on the current process's client at each use (fork-safe)."""
+
+    __slots__ = ("_database", "_name")
+
+    def __init__(self, database: Database, name: str) -> None:
+        self._database = database
+        self._name = name
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(self._database.mongo[self._name], attribute)
+
+    def __repr__(self) -> str:
+        return f"CollectionRef({self._database.name}.{self._name})"
+
+
 class Database:
     """``services.db["applications"]`` is a pymongo ``Collection``."""
 
@@ -57,7 +73,9 @@ class Database:
         return self.client[self.name]
 
     def __getitem__(self, collection: str) -> Collection[dict[str, Any]]:
-        return self.mongo[collection]
+        # A reference, not the pymongo object: stores built before gunicorn forks (or before
+        # the first query) always reach this process's own client.
+        return CollectionRef(self, collection)  # type: ignore[return-value]
 
     def ping(self) -> bool:
         try:

@@ -97,3 +97,12 @@ def test_embedded_server_keeps_data_across_restarts(tmp_path):
         assert db["things"].find_one({}, {"_id": 0}) == {"name": "kept"}
         db.close()
     assert (folder / "nx-27017.log").exists()
+
+
+def test_building_stores_opens_no_connection_until_first_use(lh_settings):
+    db = Database(lh_settings.database.uri, lh_settings.database.name)
+    users = db["users"]  # what a store keeps from app build time
+    assert db._client is None  # nothing connected yet: safe to fork after this
+    users.insert_one({"n": 1})
+    assert db._client is not None and users.count_documents({}) == 1
+    db.close()

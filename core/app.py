@@ -27,6 +27,7 @@ from lightninghire.mail import Mailer, Transport
 from lightninghire.plugins import PluginHost
 from lightninghire.policy import CORE_POLICY, PermissionStage, PolicyEngine
 from lightninghire.services import Services
+from lightninghire.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +95,7 @@ def build_services(
                                                **{argname: registry, "services": services}):
             pass
     services.policy_engine = _policy_engine(services)
+    services.task_runner = TaskRunner(services.db, clock, services.tasks.specs)
     return services
 
 
@@ -158,6 +160,7 @@ def create_app(
         try:
             services.db.ensure_collections(services.collections.specs.values())
             services.mail.ensure_indexes()
+            services.task_runner.ensure_indexes()
         except PyMongoError as exc:
             raise StartupError(f"the database at {redact_url(services.db.uri)} cannot be used: "
                                f"{type(exc).__name__}") from None

@@ -17,6 +17,7 @@ from lightninghire.app import build_services
 from lightninghire.config import load_settings
 from lightninghire.errors import StartupError
 from lightninghire.services import Services
+from lightninghire.tasks.cli import register_commands as register_task_commands
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         services = build_services(settings)
         registry = CommandRegistry()
         _core_commands(registry)
+        register_task_commands(registry)
         for _plugin, _ in services.plugins.call_each("register_commands", owner_of=registry,
                                                      commands=registry):
             pass

@@ -17,13 +17,18 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from pymongo import MongoClient
 from pymongo.errors import PyMongoError
 
 from lightninghire.errors import StartupError
+
+if TYPE_CHECKING:
+    from lightninghire.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -127,3 +132,46 @@ class EmbeddedMongo:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.stop()
+
+
+def _running_pid(pid_file: Path) -> int | None:
+    try:
+        pid = int(pid_file.read_text().strip())
+        os.kill(pid, 0)
+    except (OSError, ValueError):
+        return None
+    return pid
+
+
+@contextlib.contextmanager
+def database_for(services: Services) -> Iterator[Services]:
+    """The services to run one command with: ``services`` when a database is configured, else
+    services rebuilt against the embedded database, started for the command's duration.
+
+    Rebuilt, not re-pointed: plugins capture ``services.db[...]`` collections while they
+    register, and those stay bound to the client they were made with. nx-27017 refuses a second
+    server on one data folder (its pid file), so a folder in use is reported, not shared.
+    """
+    settings = services.settings
+    if settings.database.uri:
+        yield services
+        return
+    from lightninghire.app import build_services
+
+    folder = Path(settings.database.data_dir).resolve()
+    pid = _running_pid(folder / "nx-27017.pid")  # the pid file EmbeddedMongo gives nx-27017
+    if pid is not None:
+        raise StartupError(
+            f"the embedded database in {folder} is in use by process {pid} (lightninghire "
+            f"serve?): set MONGODB_URI so that both use one shared database, or trigger tasks "
+            f"through the HTTP cron route")
+    services.db.close()  # it pointed at the unused placeholder address
+    with EmbeddedMongo(folder) as server:
+        embedded = build_services(settings.with_overrides({"database.uri": server.uri}),
+                                  clock=services.clock)
+        try:
+            yield embedded
+        finally:
+            embedded.db.close()
+
+

@@ -23,6 +23,7 @@ from lightninghire.registry import (
 if TYPE_CHECKING:
     from lightninghire.http.auth import Authenticator
     from lightninghire.plugins import PluginHost
+    from lightninghire.tasks import TaskRunner
 
 
 @dataclass
@@ -45,6 +46,8 @@ class Services:
     authenticators: dict[str, Authenticator] = field(default_factory=dict)
     # Built-in parts keep their per-app objects here (e.g. "account"), shared across their hooks.
     extensions: dict[str, Any] = field(default_factory=dict)
+    # Runs registered tasks under their leases (set by build_services).
+    task_runner: TaskRunner | None = None
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("lightninghire"))
 
     def plugin_settings(self, name: str) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from typing import Any
 
 from lightninghire.account.crypto import new_encryption_key
 from lightninghire.account.schemas import ROLES, TIERS, USER_TYPES
+from lightninghire.embedded import database_for
 from lightninghire.errors import AppError
 from lightninghire.services import Services
 
@@ -40,6 +41,11 @@ def _users_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _users(args: argparse.Namespace, services: Services) -> int:
+    with database_for(services) as usable:
+        return _users_in(args, usable)
+
+
+def _users_in(args: argparse.Namespace, services: Services) -> int:
     account = _account(services)
     try:
         if args.action == "create":
@@ -82,6 +88,11 @@ def _keys(args: argparse.Namespace, services: Services) -> int:
     if args.action == "encryption-key":
         print(new_encryption_key())
         return 0
+    with database_for(services) as usable:
+        return _mint(args, usable)
+
+
+def _mint(args: argparse.Namespace, services: Services) -> int:
     account = _account(services)
     user = account.users.by_email(args.email)
     if user is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from typing import Any
 
 import falcon
 from pymongo.errors import PyMongoError
@@ -25,7 +26,11 @@ from lightninghire.http.middleware import (
 from lightninghire.http.pipeline import Pipeline
 from lightninghire.mail import Mailer, Transport
 from lightninghire.plugins import PluginHost
-from lightninghire.policy import CORE_POLICY, PermissionStage, PolicyEngine
+from lightninghire.policy import CORE_POLICY, PermissionStage, PolicyEngine, entitlements
+from lightninghire.policy.entitlements import EntitlementEngine, Facts, facts_from
+from lightninghire.policy.ratelimit import COLLECTION as RATE_LIMITS
+from lightninghire.policy.ratelimit import MemoryRateLimitStore, RateLimitStore
+from lightninghire.policy.stages import Counter, EntitlementStage, RateLimitStage
 from lightninghire.services import Services
 from lightninghire.tasks import TaskRunner
 
@@ -82,31 +87,65 @@ def build_services(
         mail=mail,
     )
     services.authenticators["cron"] = CronSecretAuthenticator(settings.auth.cron_secret)
-    # Order matters: collections and schemas first, routes last (resources may use the rest).
+    # Order matters: what resources are built with (policy, tasks, the engines) comes first,
+    # routes last.
     for hook, argname, registry in (
         ("register_collections", "collections", services.collections),
         ("register_schemas", "spec", services.schemas),
         ("register_policy", "policy", services.policy),
         ("register_authenticators", "authenticators", services.authenticators),
         ("register_tasks", "tasks", services.tasks),
-        ("register_routes", "routes", services.routes),
     ):
-        for _plugin, _result in host.call_each(hook, owner_of=registry,
-                                               **{argname: registry, "services": services}):
-            pass
+        _register(host, hook, argname, registry, services)
     services.policy_engine = _policy_engine(services)
+    services.entitlements = _entitlements(services)
     services.task_runner = TaskRunner(services.db, clock, services.tasks.specs)
+    _register(host, "register_routes", "routes", services.routes, services)
     return services
 
 
+def _register(host: PluginHost, hook: str, argname: str, registry: Any,
+              services: Services) -> None:
+    for _plugin, _result in host.call_each(hook, owner_of=registry,
+                                           **{argname: registry, "services": services}):
+        pass
+
+
 def _policy_engine(services: Services) -> PolicyEngine:
-    """Core lines, then each plugin's in order, then the deployer's file: the last word."""
+    """Core lines, then each plugin's lines and feature caps in order, then the deployer's
+    file: the last word (``p2, free, mock_interviews, 5`` changes a cap without code)."""
     engine = PolicyEngine(CORE_POLICY)
     for plugin, line in services.policy.lines:
         engine.add_lines([line], source=f"plugin {plugin!r} policy")
+    for feature in services.policy.features.values():
+        for tier, limit in feature.limits.items():
+            engine.set_cap(tier, feature.key, limit)
     if services.settings.policy.file:
         engine.add_file(services.settings.policy.file)
     return engine
+
+
+def _entitlements(services: Services) -> EntitlementEngine:
+    host = services.plugins
+
+    def facts_for(user: Mapping[str, Any]) -> Facts:
+        return facts_from(user, host.hook.billing_facts(user=user, services=services))
+
+    assert services.policy_engine is not None
+    return EntitlementEngine(
+        services.policy.features, services.policy_engine.cap, services.db[entitlements.SLOTS],
+        services.db[entitlements.EVENTS], services.clock, facts_for,
+        self_hosted=not services.settings.plugin("billing").get("stripe_secret_key"))
+
+
+def _rate_counter(services: Services) -> Counter:
+    settings = services.settings
+    backend = settings.http.rate_limit_backend
+    if backend == "auto":
+        backend = "memory" if settings.server.workers == 1 else "mongo"
+    if backend == "memory":
+        return MemoryRateLimitStore(services.clock)
+    return RateLimitStore(services.db[RATE_LIMITS], services.clock)
 
 
 def create_app(
@@ -145,11 +184,18 @@ def create_app(
     app.resp_options.media_handlers[falcon.MEDIA_JSON] = json_handler()
     http_errors.install(app)
 
+    assert services.policy_engine is not None and services.entitlements is not None
     pipeline = Pipeline(authenticators=services.authenticators,
                         max_body_bytes=settings.http.max_body_bytes,
-                        permission=PermissionStage(services.policy_engine))
+                        rate_limit=RateLimitStage(_rate_counter(services)),
+                        permission=PermissionStage(services.policy_engine),
+                        entitlement=EntitlementStage(services.entitlements))
     operations = services.routes.operations()
     pipeline.check_declarations(operations)
+    for op in operations:
+        if op.options.feature is not None and op.options.feature not in services.policy.features:
+            raise StartupError(f"{op.method} {op.path} (plugin {op.plugin!r}) declares feature "
+                               f"{op.options.feature!r}, which no enabled plugin declares")
     for path, ops in services.routes.by_path().items():
         try:
             app.add_route(path, pipeline.resource(ops))

@@ -15,6 +15,8 @@ from lightninghire.errors import NotFound, ServiceUnavailable
 from lightninghire.hookspecs import hookimpl
 from lightninghire.http.endpoint import endpoint
 from lightninghire.http.openapi import build_openapi
+from lightninghire.policy import entitlements
+from lightninghire.policy.resources import EntitlementsResource, StatsResource, UsageResource
 from lightninghire.services import Services
 
 SWAGGER_ASSETS = ("swagger-ui-bundle.js", "swagger-ui.css")
@@ -109,6 +111,10 @@ class DocsResource:
 
 @hookimpl(trylast=True)
 def register_routes(routes: Any, services: Services) -> None:
+    engine = services.entitlements
+    routes.add("/api/entitlements", EntitlementsResource(engine))
+    routes.add("/api/usage", UsageResource(engine))
+    routes.add("/api/stats", StatsResource(engine))
     docs = DocsResource()
     routes.add("/api/health", HealthResource(services))
     routes.add("/api/openapi.json", OpenApiResource(services))
@@ -123,6 +129,18 @@ def register_tasks(tasks: Any, services: Services) -> None:
               lease_seconds=300, description="Deliver due mail from the outbox (retries with backoff).")
     tasks.add("mail-purge", schedule="17 3 * * *", run=lambda *_: mail.purge(), lease_seconds=300,
               description="Delete sent and suppressed outbox records past the retention.")
+
+
+@hookimpl(trylast=True)
+def register_collections(collections: Any) -> None:
+    collections.add(entitlements.SLOTS, indexes=entitlements.SLOT_INDEXES, owner_field="userId")
+    collections.add(entitlements.EVENTS, indexes=entitlements.EVENT_INDEXES, owner_field="userId")
+
+
+@hookimpl(trylast=True)
+def register_policy(policy: Any) -> None:
+    for feature in entitlements.core_features():
+        policy.add_feature(**feature)
 
 
 @hookimpl(trylast=True)

@@ -89,6 +89,10 @@ class HttpSection(_Section):
         fields.String(validate=_cidr), load_default=lambda: ["127.0.0.1/32", "::1/128"]
     )
     public_url = fields.String(load_default="http://127.0.0.1:8000")
+    # Where route rate-limit counters live: memory (one process only), mongo (shared by every
+    # worker and host), auto = mongo unless the server runs a single worker.
+    rate_limit_backend = fields.String(load_default="auto",
+                                       validate=validate.OneOf(["auto", "memory", "mongo"]))
 
 
 def _fernet_key(value: str) -> None:

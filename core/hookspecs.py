@@ -107,6 +107,17 @@ def register_commands(commands: CommandRegistry) -> None:
     """
 
 
+@hookspec(firstresult=True)
+def billing_facts(user: dict[str, Any], services: Services) -> dict[str, Any] | None:
+    """Return what billing knows of a user, or ``None`` to let another plugin answer.
+
+    Keys (all optional): ``tier`` (overrides the tier stored on the user), ``creditBalance``,
+    ``subscriptionStatus``, ``currentPeriodEnd``. The entitlement engine asks on every metered
+    request, so answer from one indexed read. Without an answer, the user's stored tier (set by
+    an admin or the CLI) rules and the credit balance is 0.
+    """
+
+
 @hookspec
 def startup(app: falcon.App, services: Services) -> None:
     """Called once after the app is built and the collections exist, before it serves."""

@@ -12,6 +12,7 @@ from lightninghire.db import Database
 from lightninghire.events import EventBus
 from lightninghire.mail import Mailer
 from lightninghire.policy.engine import PolicyEngine
+from lightninghire.policy.entitlements import EntitlementEngine
 from lightninghire.registry import (
     CollectionRegistry,
     PolicyRegistry,
@@ -41,6 +42,8 @@ class Services:
     policy: PolicyRegistry = field(default_factory=PolicyRegistry)
     # Casbin decisions over policy's lines, core's and the deployer's file (set by build_services).
     policy_engine: PolicyEngine | None = None
+    # Feature caps and usage (set by build_services).
+    entitlements: EntitlementEngine | None = None
     # Auth modes -> how a request proves it (filled by the core; the account part adds session
     # and api_key). A mode with no authenticator never authenticates anyone.
     authenticators: dict[str, Authenticator] = field(default_factory=dict)

@@ -124,8 +124,8 @@ class ApiKeysResource:
         """The caller's API keys (never the secrets)."""
         return [public_key(doc) for doc in self.keys.list(_user(req)["_id"])]
 
-    @endpoint(permission=ACCOUNT_WRITE, body=s.ApiKeyCreateSchema, response=s.ApiKeySchema,
-              status=201, tags=["me"])
+    @endpoint(permission=ACCOUNT_WRITE, feature="api_keys", body=s.ApiKeyCreateSchema,
+              response=s.ApiKeySchema, status=201, tags=["me"])
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> dict[str, Any]:
         """Mint an API key; the secret is in this answer only (Pro, BYOK or credits)."""
         return self.account.mint_key(_user(req), req.context.body["name"])

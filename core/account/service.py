@@ -22,7 +22,6 @@ from lightninghire.account.users import UserStore, as_object_id, merged_settings
 from lightninghire.errors import (
     Conflict,
     NotFound,
-    PaymentRequired,
     RateLimited,
     Unauthenticated,
     ValidationFailed,
@@ -39,9 +38,6 @@ AUTH_EVENT_INDEXES = (
 )
 SIGNUPS_PER_IP_PER_HOUR = 10
 EXPORT_LIMIT = 5000
-# Tiers whose holders may mint API keys ("BYOK users and Pro accounts", seed); the entitlement
-# engine (policy issue) takes this over as a feature.
-KEY_TIERS = frozenset({"pro", "byok", "credits", "recruiter_pro"})
 
 
 def _invalid(field: str, message: str) -> ValidationFailed:
@@ -173,19 +169,8 @@ class AccountService:
 
     # -- API keys ----------------------------------------------------------------------------------
 
-    def may_mint_keys(self, user: Mapping[str, Any]) -> bool:
-        return (user.get("tier") in KEY_TIERS or "super_admin" in user.get("roles", ())
-                or bool(user.get("providerKeys")))
-
     def mint_key(self, user: dict[str, Any], name: str) -> dict[str, Any]:
-        if not self.may_mint_keys(user):
-            self_hosted = not self.services.settings.plugin("billing").get("stripe_secret_key")
-            hint = ("Add your own OpenAI or Anthropic key in Settings to use API keys."
-                    if self_hosted else
-                    "API keys come with Pro, or with your own AI provider key (BYOK). Upgrade in "
-                    "Settings → Subscription, or add a provider key in Settings.")
-            raise PaymentRequired("API keys need Pro or BYOK.", upgrade_hint=hint,
-                                  feature="api_keys")
+        """Who may mint is the ``api_keys`` feature's business (Pro, BYOK, credits)."""
         if self.keys.count(user["_id"]) >= MAX_KEYS_PER_USER:
             raise Conflict(f"You already have {MAX_KEYS_PER_USER} keys; revoke one first.")
         secret, doc = self.keys.mint(user["_id"], name)

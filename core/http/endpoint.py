@@ -21,25 +21,28 @@ from marshmallow import Schema
 AUTH_MODES = ("public", "session", "api_key", "cron")
 DEFAULT_AUTH = ("session", "api_key")
 ENDPOINT_ATTR = "__lightninghire_endpoint__"
-_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])(?:\s+per\s+(ip|user))?\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 @dataclass(frozen=True)
 class RateLimit:
-    """``count`` requests per ``window_seconds`` per client IP (``"10/15m"``)."""
+    """``count`` requests per ``window_seconds`` per client IP (``"10/15m"``), or per signed-in
+    user (``"100/1h per user"``)."""
 
     count: int
     window_seconds: int
     text: str
+    per: str = "ip"
 
     @classmethod
     def parse(cls, text: str) -> RateLimit:
         match = _RATE.match(text)
         if not match or int(match.group(1)) < 1:
-            raise ValueError(f"rate_limit {text!r} is not like '10/15m' (units s, m, h, d)")
+            raise ValueError(f"rate_limit {text!r} is not like '10/15m' or '100/1h per user' "
+                             f"(units s, m, h, d)")
         count, multiple, unit = int(match.group(1)), int(match.group(2) or 1), match.group(3)
-        return cls(count, multiple * _UNIT_SECONDS[unit], text.strip())
+        return cls(count, multiple * _UNIT_SECONDS[unit], text.strip(), match.group(4) or "ip")
 
 
 @dataclass(frozen=True)

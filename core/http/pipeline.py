@@ -15,6 +15,7 @@ import falcon
 from marshmallow import Schema, ValidationError
 
 from lightninghire.errors import (
+    AppError,
     BadRequest,
     PayloadTooLarge,
     StartupError,
@@ -29,11 +30,10 @@ _BODYLESS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
 
 
 class Check(Protocol):
-    """A pipeline stage filled by a later part of the core (rate limit, permission, entitlement).
+    """A pipeline stage (rate limit, permission, entitlement): raises an AppError to stop the
+    request. The entitlement stage returns what it consumed, so a failed request gives it back."""
 
-    Raises an AppError to stop the request."""
-
-    def __call__(self, op: Operation, req: falcon.Request) -> None: ...
+    def __call__(self, op: Operation, req: falcon.Request, resp: falcon.Response) -> Any: ...
 
 
 def _first_problem(messages: Any, prefix: str = "") -> str:
@@ -122,17 +122,29 @@ class Pipeline:
         options = op.options
         ctx = req.context
         ctx.operation = op
-        if self.rate_limit is not None and options.rate_limit is not None:
-            self.rate_limit(op, req)
+        limited = self.rate_limit is not None and options.rate_limit is not None
+        if limited and options.rate_limit.per == "ip":
+            self.rate_limit(op, req, resp)
         ctx.principal = authenticate(options.auth, self.authenticators, req)
+        if limited and options.rate_limit.per == "user":
+            self.rate_limit(op, req, resp)
         if self.permission is not None and options.permission is not None:
-            self.permission(op, req)
+            self.permission(op, req, resp)
         ctx.body = self._body(op, req)
         ctx.query = load(options.query, dict(req.params), "query") if options.query else dict(req.params)
         # Counted last, so a request refused for bad input spends no quota.
+        consumed = None
         if self.entitlement is not None and options.feature is not None:
-            self.entitlement(op, req)
-        result = op.responder(req, resp, **params)
+            consumed = self.entitlement(op, req, resp)
+        ctx.consumption = consumed
+        try:
+            result = op.responder(req, resp, **params)
+        except Exception as exc:
+            # A request that failed on our side (5xx: a crash, an AI provider down) gives its unit
+            # back; a refusal of the input (4xx) raised by the service keeps it spent.
+            if consumed is not None and _status_of(exc) >= 500:
+                consumed.refund()
+            raise
         if not options.raw:
             self._render(op, resp, result)
 
@@ -164,6 +176,14 @@ class Pipeline:
         resp.status = reply.status or op.options.status
         for name, value in reply.headers.items():
             resp.set_header(name, value)
+
+
+def _status_of(exc: Exception) -> int:
+    if isinstance(exc, AppError):
+        return exc.status
+    if isinstance(exc, falcon.HTTPError):
+        return exc.status_code
+    return 500
 
 
 class _Dispatcher:

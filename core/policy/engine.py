@@ -26,6 +26,7 @@ r = sub, obj, act
 
 [policy_definition]
 p = sub, obj, act, eft
+p2 = sub, obj, act
 
 [role_definition]
 g = _, _
@@ -53,6 +54,14 @@ def parse_line(text: str) -> list[str]:
     return [part.strip() for part in next(csv.reader([text], skipinitialspace=True))]
 
 
+def _parse_cap(value: str, source: str, number: int) -> int | None:
+    if value == "unlimited":
+        return None
+    if not value.isdigit():
+        raise StartupError(f"{source} line {number}: a cap is a whole number or 'unlimited'")
+    return int(value)
+
+
 class PolicyEngine:
     """Loads policy lines into a Casbin enforcer; ``allowed(roles, obj, act)`` is cached."""
 
@@ -61,6 +70,7 @@ class PolicyEngine:
         model.load_model_from_text(MODEL)
         self._enforcer = casbin.Enforcer(model)
         self._cache: dict[tuple[tuple[str, ...], str, str], bool] = {}
+        self._caps: dict[tuple[str, str], tuple[bool, int | None]] = {}
         self._lock = threading.Lock()
         self.add_lines(lines)
 
@@ -78,10 +88,15 @@ class PolicyEngine:
                     self._enforcer.add_policy(*rest[:3], effect)
                 elif kind == "g" and len(rest) == 2:
                     self._enforcer.add_grouping_policy(*rest)
+                elif kind == "p2" and len(rest) == 3:
+                    tier, feature, value = rest
+                    self._set_cap(tier, feature, _parse_cap(value, source, number))
                 else:
                     raise StartupError(f"{source} line {number}: {text!r} is not "
-                                       f"'p, role, object, action[, allow|deny]' or 'g, role, role'")
+                                       f"'p, role, object, action[, allow|deny]', 'g, role, role' "
+                                       f"or 'p2, tier, feature, limit|unlimited'")
             self._cache.clear()
+            self._caps.clear()
 
     def add_file(self, path: str | Path) -> None:
         file = Path(path)
@@ -90,6 +105,27 @@ class PolicyEngine:
         except OSError as exc:
             raise StartupError(f"policy file {file}: {exc.strerror}") from None
         self.add_lines(text.splitlines(), source=str(file))
+
+    def set_cap(self, tier: str, feature: str, limit: int | None) -> None:
+        """A feature's cap for a tier (``None``: unlimited); a later call replaces it."""
+        with self._lock:
+            self._set_cap(tier, feature, limit)
+
+    def _set_cap(self, tier: str, feature: str, limit: int | None) -> None:
+        self._enforcer.remove_filtered_named_policy("p2", 0, tier, feature)
+        self._enforcer.add_named_policy("p2", tier, feature,
+                                        "unlimited" if limit is None else str(limit))
+        self._caps.clear()
+
+    def cap(self, tier: str, feature: str) -> tuple[bool, int | None]:
+        """``(found, limit)`` for a tier's cap on a feature, from the ``p2`` lines."""
+        key = (tier, feature)
+        if key not in self._caps:
+            rules = self._enforcer.get_filtered_named_policy("p2", 0, tier, feature)
+            value = rules[-1][2] if rules else None
+            self._caps[key] = (False, None) if value is None else (
+                True, None if value == "unlimited" else int(value))
+        return self._caps[key]
 
     def allowed(self, roles: Iterable[str], obj: str, act: str) -> bool:
         key = (tuple(sorted(roles)), obj, act)
@@ -107,7 +143,7 @@ class PermissionStage:
     def __init__(self, engine: PolicyEngine) -> None:
         self.engine = engine
 
-    def __call__(self, op: Operation, req: falcon.Request) -> None:
+    def __call__(self, op: Operation, req: falcon.Request, resp: falcon.Response) -> None:
         permission = op.options.permission
         assert permission is not None  # the pipeline calls this only for routes that declare one
         principal = req.context.principal

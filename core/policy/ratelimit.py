@@ -8,6 +8,7 @@ is also checked by window id, so correctness never depends on the TTL sweeper ru
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -87,3 +88,42 @@ class RateLimitStore:
         doc = self.collection.find_one({"_id": self._id(bucket, key, window_seconds, index)})
         count = int(doc["count"]) if doc else 0
         return Decision(count < limit, count, limit, resets_at, self._retry_after(resets_at))
+
+
+class MemoryRateLimitStore:
+    """The same fixed windows in this process only: for a single-process deployment."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self._counts: dict[tuple[str, str, int], tuple[int, int]] = {}
+        self._lock = threading.Lock()
+
+    def _window(self, window_seconds: int) -> tuple[int, datetime]:
+        now = self.clock.now()
+        index = int(now.timestamp()) // window_seconds
+        return index, datetime.fromtimestamp((index + 1) * window_seconds, tz=now.tzinfo)
+
+    def hit(self, bucket: str, key: str, limit: int, window_seconds: int) -> Decision:
+        index, resets_at = self._window(window_seconds)
+        slot = (bucket, key, window_seconds)
+        with self._lock:
+            if len(self._counts) > 100_000:  # drop finished windows now and then
+                self._counts = {k: v for k, v in self._counts.items()
+                                if v[0] >= int(self.clock.now().timestamp()) // k[2]}
+            seen_index, count = self._counts.get(slot, (index, 0))
+            if seen_index != index:
+                count = 0
+            allowed = count < limit
+            if allowed:
+                count += 1
+            self._counts[slot] = (index, count)
+        retry = max(0.0, (resets_at - self.clock.now()).total_seconds())
+        return Decision(allowed, count, limit, resets_at, retry)
+
+    def peek(self, bucket: str, key: str, limit: int, window_seconds: int) -> Decision:
+        index, resets_at = self._window(window_seconds)
+        with self._lock:
+            seen_index, count = self._counts.get((bucket, key, window_seconds), (index, 0))
+        count = count if seen_index == index else 0
+        retry = max(0.0, (resets_at - self.clock.now()).total_seconds())
+        return Decision(count < limit, count, limit, resets_at, retry)

@@ -162,7 +162,7 @@ def test_a_plugin_requiring_another_that_is_not_enabled_is_named(lh_settings):
                prepare_database=False)
 
 
-def test_an_option_nobody_enforces_stops_startup(lh_settings):
+def test_a_feature_nobody_declares_stops_startup(lh_settings):
     class Capped:
         @endpoint(auth="public", feature="mock_interviews")
         def on_get(self, req, resp):
@@ -173,7 +173,8 @@ def test_an_option_nobody_enforces_stops_startup(lh_settings):
         routes.add("/api/capped", Capped())
 
     extra = {"capped": plugin("capped", register_routes=register_routes)}
-    with pytest.raises(StartupError, match=r"GET /api/capped.*declares feature"):
+    with pytest.raises(StartupError,
+                       match=r"GET /api/capped.*declares feature 'mock_interviews', which no"):
         create_app(lh_settings, plugins=["capped"], extra_plugins=extra, prepare_database=False)
 
 

@@ -28,6 +28,14 @@ def register_schemas(spec: Any) -> None:
 
 
 @hookimpl
+def register_policy(policy: Any) -> None:
+    # Every signed-in member may use the routes; free accounts store 3 greetings in all.
+    policy.add_feature(key="hello_greetings", label="Greetings", window="total",
+                       limits={"free": 3, "recruiter_free": 3},
+                       upgrade_hint="Upgrade to Pro to store unlimited greetings.")
+
+
+@hookimpl
 def register_collections(collections: Any) -> None:
     collections.add(
         COLLECTION,

@@ -19,9 +19,9 @@ class HelloResource:
         """Say hello."""
         return {"message": self.service.greet(req.context.query["name"])}
 
-    @endpoint(auth="public", body=GreetingInSchema, tags=["hello"])
+    @endpoint(auth="public", body=GreetingInSchema, rate_limit="10/15m", tags=["hello"])
     def on_post(self, req: Any, resp: Any) -> dict[str, str]:
-        """Say hello to a name sent in the body (nothing is stored)."""
+        """Say hello to a name sent in the body (nothing is stored; 10 per 15 minutes per IP)."""
         return {"message": self.service.greet(req.context.body["name"])}
 
 
@@ -29,9 +29,10 @@ class GreetingsResource:
     def __init__(self, service: GreetingService) -> None:
         self.service = service
 
-    @endpoint(body=GreetingInSchema, response=GreetingSchema, status=201, tags=["hello"])
+    @endpoint(body=GreetingInSchema, response=GreetingSchema, status=201,
+              feature="hello_greetings", tags=["hello"])
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
-        """Store a greeting for the caller."""
+        """Store a greeting for the caller (free accounts: 3 in all)."""
         return self.service.create(req.context.principal.user_id, req.context.body["name"])
 
     @endpoint(query=PageQuery, response=page_schema(GreetingSchema), tags=["hello"])

@@ -36,3 +36,24 @@ def test_tidy_task_deletes_only_greetings_past_retention(make_app, clock):
     result = harness.services.tasks.specs["hello-tidy"].run()
     assert result == {"processed": 1}
     assert [g["name"] for g in greetings.find()] == ["new"]
+
+
+def test_greetings_are_stored_listed_and_capped_for_free_users(make_app):
+    harness = make_app(plugins=["hello"])
+    caller = harness.api_caller()
+    for name in ("Ada", "Grace", "Linus"):
+        assert_ok(caller.post("/api/hello/greetings", json={"name": name}), 201)
+    refused = caller.post("/api/hello/greetings", json={"name": "Ken"})
+    assert_error(refused, 402, "PAYMENT_REQUIRED")
+    page = assert_ok(caller.get("/api/hello/greetings", params={"limit": "2"}))
+    assert [g["name"] for g in page["items"]] == ["Linus", "Grace"] and page["nextCursor"]
+    rest = assert_ok(caller.get("/api/hello/greetings", params={"cursor": page["nextCursor"]}))
+    assert [g["name"] for g in rest["items"]] == ["Ada"] and rest["nextCursor"] is None
+    # Another user sees none of them.
+    assert assert_ok(harness.api_caller().get("/api/hello/greetings"))["items"] == []
+
+
+def test_pro_users_store_unlimited_greetings(make_app):
+    caller = make_app(plugins=["hello"]).api_caller(tier="pro")
+    for i in range(5):
+        assert_ok(caller.post("/api/hello/greetings", json={"name": f"n{i}"}), 201)

@@ -1,0 +1,1 @@
+"""The ai_tools plugin (work in progress: registers nothing yet)."""

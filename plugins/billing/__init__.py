@@ -1,0 +1,1 @@
+"""The billing plugin (work in progress: registers nothing yet)."""

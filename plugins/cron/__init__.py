@@ -1,0 +1,1 @@
+"""The cron plugin (work in progress: registers nothing yet)."""

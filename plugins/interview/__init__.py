@@ -1,0 +1,1 @@
+"""The interview plugin (work in progress: registers nothing yet)."""

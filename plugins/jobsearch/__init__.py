@@ -1,0 +1,1 @@
+"""The jobsearch plugin (work in progress: registers nothing yet)."""

@@ -1,0 +1,1 @@
+"""The marketing plugin (work in progress: registers nothing yet)."""

@@ -1,0 +1,1 @@
+"""The outreach plugin (work in progress: registers nothing yet)."""

@@ -78,6 +78,9 @@ class EndpointOptions:
     tags: tuple[str, ...] = ()
     # The responder writes ``resp`` itself (HTML, files): no envelope, no response schema.
     raw: bool = False
+    # The body is not JSON-parsed: ``req.context.raw_body`` holds its bytes (bounded like any
+    # body) for signature checks or form posts; the answer is still the envelope.
+    raw_body: bool = False
     # Leave out of the OpenAPI document (the docs page itself, static assets).
     hidden: bool = False
 
@@ -127,6 +130,8 @@ def endpoint(**options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any
     marshmallow schemas (unknown fields are rejected). status: success status (e.g. 201).
     """
     checked = normalize_options(options)
+    if checked.get("raw_body") and checked.get("body") is not None:
+        raise TypeError("raw_body and body exclude each other: validate the raw bytes yourself")
 
     def mark(func: Callable[..., Any]) -> Callable[..., Any]:
         setattr(func, ENDPOINT_ATTR, checked)

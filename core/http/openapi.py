@@ -91,6 +91,11 @@ def build_openapi(operations: list[Operation], schemas: SchemaRegistry, *, title
             parameters.append({"in": "query", "schema": options.query})
         if parameters:
             operation["parameters"] = parameters
+        if options.raw_body:
+            operation["requestBody"] = {
+                "required": False,
+                "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+            }
         if options.body is not None:
             operation["requestBody"] = {
                 "required": True,

@@ -57,10 +57,10 @@ def load(schema: Schema, data: Any, what: str) -> Any:
         raise ValidationFailed(fields, f"Invalid {what}: {_first_problem(fields)}") from None
 
 
-def read_json(req: falcon.Request, max_bytes: int) -> Any:
-    """The body as JSON, or ``None`` when there is none. Bounded even without Content-Length."""
+def read_bytes(req: falcon.Request, max_bytes: int) -> bytes:
+    """The raw body, bounded even without Content-Length (413 past ``max_bytes``)."""
     if req.method in _BODYLESS and not req.content_length:
-        return None
+        return b""
     # Chunked upload: Falcon's bounded_stream sees no Content-Length and reads nothing, but the
     # server (gunicorn) marks such input as terminated, so it can be read to its end.
     chunked = req.content_length is None and req.env.get("wsgi.input_terminated")
@@ -71,6 +71,12 @@ def read_json(req: falcon.Request, max_bytes: int) -> Any:
     if len(raw) > max_bytes:
         raise PayloadTooLarge(f"The request body is larger than {max_bytes} bytes.",
                               limit=max_bytes)
+    return raw
+
+
+def read_json(req: falcon.Request, max_bytes: int) -> Any:
+    """The body as JSON, or ``None`` when there is none."""
+    raw = read_bytes(req, max_bytes)
     if not raw.strip():
         return None
     media_type = (req.content_type or "").split(";", 1)[0].strip().lower()
@@ -149,6 +155,9 @@ class Pipeline:
             self._render(op, resp, result)
 
     def _body(self, op: Operation, req: falcon.Request) -> Any:
+        if op.options.raw_body:
+            req.context.raw_body = read_bytes(req, self.max_body_bytes)
+            return None
         data = read_json(req, self.max_body_bytes)
         schema = op.options.body
         if schema is None:

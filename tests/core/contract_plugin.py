@@ -76,6 +76,13 @@ class Lead:
         return Reply.top(downloadUrl="https://example.test/guide.pdf")
 
 
+class Signed:
+    @endpoint(auth="public", raw_body=True)
+    def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
+        """Echo what arrived, byte for byte (as a webhook's signature check needs it)."""
+        return {"length": len(req.context.raw_body), "text": req.context.raw_body.decode()}
+
+
 class CronOnly:
     @endpoint(auth="cron")
     def on_get(self, req: Any, resp: Any) -> dict[str, str]:
@@ -89,3 +96,4 @@ def register_routes(routes: Any) -> None:
     routes.add("/api/contract/whoami", Whoami())
     routes.add("/api/contract/lead", Lead())
     routes.add("/api/contract/cron", CronOnly())
+    routes.add("/api/contract/signed", Signed())

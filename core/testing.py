@@ -7,6 +7,7 @@ Fixtures:
   ``LIGHTNINGHIRE_TEST_MONGODB_URI`` to test against a real MongoDB.
 - ``lh_settings``: settings for one test: a fresh database name, nothing read from the
   developer's environment or config file.
+- ``lh_db``: a ``Database`` on that fresh database, for testing a service without an app.
 - ``clock``: a ``FrozenClock`` the app uses; ``clock.advance(days=7)`` instead of sleeping.
 - ``make_app(plugins=..., settings={...}, extra_plugins={...})``: an ``AppHarness`` with
   ``.app``, ``.services``, ``.client`` (``falcon.testing.TestClient``), ``.db``, ``.mail`` (the
@@ -162,6 +163,16 @@ def lh_database_name(lh_database_uri: str) -> Iterator[str]:
 @pytest.fixture
 def lh_settings(lh_database_uri: str, lh_database_name: str) -> Settings:
     return test_settings(lh_database_uri, lh_database_name)
+
+
+@pytest.fixture
+def lh_db(lh_settings: Settings) -> Iterator[Any]:
+    """A ``Database`` service on the test's own database, for testing a service directly."""
+    from lightninghire.db import Database
+
+    database = Database(lh_settings.database.uri, lh_settings.database.name)
+    yield database
+    database.close()
 
 
 @pytest.fixture

@@ -118,10 +118,8 @@ def smtp_server():
 
 
 @pytest.fixture
-def db(lh_settings):
-    database = Database(lh_settings.database.uri, lh_settings.database.name)
-    yield database
-    database.close()
+def db(lh_db):
+    return lh_db
 
 
 @pytest.fixture

@@ -5,17 +5,14 @@ from __future__ import annotations
 import pytest
 from jinja2 import TemplateNotFound, UndefinedError
 
-from lightninghire.db import Database
 from lightninghire.mail import Mailer, MemoryTransport
 
 PUBLIC_URL = "https://app.lightninghire.test"
 
 
 @pytest.fixture
-def db(lh_settings):
-    database = Database(lh_settings.database.uri, lh_settings.database.name)
-    yield database
-    database.close()
+def db(lh_db):
+    return lh_db
 
 
 @pytest.fixture

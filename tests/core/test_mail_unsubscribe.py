@@ -8,17 +8,14 @@ import pytest
 from pymongo.errors import DuplicateKeyError
 
 from lightninghire import BadRequest
-from lightninghire.db import Database
 from lightninghire.mail import InvalidUnsubscribeToken, Mailer, MemoryTransport, Message
 
 SENDER = "LightningHire <no-reply@lightninghire.test>"
 
 
 @pytest.fixture
-def db(lh_settings):
-    database = Database(lh_settings.database.uri, lh_settings.database.name)
-    yield database
-    database.close()
+def db(lh_db):
+    return lh_db
 
 
 @pytest.fixture

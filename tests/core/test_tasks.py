@@ -21,10 +21,8 @@ HOURLY = "0 * * * *"
 
 
 @pytest.fixture
-def db(lh_settings):
-    database = Database(lh_settings.database.uri, lh_settings.database.name)
-    yield database
-    database.close()
+def db(lh_db):
+    return lh_db
 
 
 @pytest.fixture

@@ -41,7 +41,7 @@ def test_self_hosted_hints_point_to_a_provider_key_and_stripe_hints_to_upgrading
 def test_the_week_window_rolls(metered, clock):
     h = metered()
     caller = h.api_caller()
-    for day in range(3):
+    for _ in range(3):  # on days 0, 2 and 4
         assert_ok(use(caller, "mock_interviews"))
         clock.advance(days=2)
     assert_error(use(caller, "mock_interviews"), 402, "PAYMENT_REQUIRED")  # day 6: 3 in 7 days

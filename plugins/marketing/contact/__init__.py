@@ -1,0 +1,1 @@
+"""``POST /api/contact``: the public contact form, also the channel for privacy requests."""

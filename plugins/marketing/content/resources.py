@@ -1,0 +1,95 @@
+"""Public reading routes per kind (``/api/blog``, ``/api/courses``, ``/api/help``,
+``/api/public``) and the admin routes (``/api/admin/content``, permission ``content:write``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lightninghire import endpoint
+from lightninghire.pagination import page_schema
+from lightninghire_plugins.marketing.common import optional_principal
+from lightninghire_plugins.marketing.content.schemas import (
+    AdminContentSchema,
+    AdminListQuery,
+    ContentInSchema,
+    ContentListQuery,
+    ContentSchema,
+    ContentSummarySchema,
+    ContentUpdateSchema,
+    LessonOutSchema,
+    SearchQuery,
+    SearchResultSchema,
+)
+from lightninghire_plugins.marketing.content.service import ContentService
+
+
+class ContentListResource:
+    def __init__(self, service: ContentService, kind: str) -> None:
+        self.service = service
+        self.kind = kind
+
+    @endpoint(auth="public", query=ContentListQuery, response=page_schema(ContentSummarySchema),
+              tags=["content"])
+    def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
+        """Published pages of this kind, newest first (summaries, no body)."""
+        q = req.context.query
+        return self.service.list(self.kind, tag=q["tag"], category=q["category"],
+                                 limit=q["limit"], cursor=q["cursor"])
+
+    @endpoint(auth="public", query=SearchQuery, response=SearchResultSchema, tags=["content"])
+    def on_get_search(self, req: Any, resp: Any) -> dict[str, Any]:
+        """Search published pages of this kind; best matches first."""
+        q = req.context.query
+        return self.service.search(self.kind, q["q"], q["limit"])
+
+
+class ContentItemResource:
+    def __init__(self, service: ContentService, kind: str, authenticators: Any) -> None:
+        self.service = service
+        self.kind = kind
+        self.authenticators = authenticators
+
+    @endpoint(auth="public", response=ContentSchema, tags=["content"],
+              description="For a course, each lesson says whether it is `locked`: Pro lessons "
+                          "have a null body unless the caller (session or API key) has Pro "
+                          "lessons in their plan.")
+    def on_get(self, req: Any, resp: Any, slug: str) -> dict[str, Any]:
+        """One published page by its slug."""
+        principal = optional_principal(req, self.authenticators)
+        return self.service.get(self.kind, slug, principal.user if principal else None)
+
+
+class LessonResource:
+    def __init__(self, service: ContentService, authenticators: Any) -> None:
+        self.service = service
+        self.authenticators = authenticators
+
+    @endpoint(auth="public", response=LessonOutSchema, tags=["content"])
+    def on_get(self, req: Any, resp: Any, slug: str, lesson: str) -> dict[str, Any]:
+        """One lesson of a course; a Pro lesson without Pro is a 402 with an upgrade hint."""
+        principal = optional_principal(req, self.authenticators)
+        return self.service.lesson(slug, lesson, principal.user if principal else None)
+
+
+class AdminContentResource:
+    def __init__(self, service: ContentService) -> None:
+        self.service = service
+
+    @endpoint(permission="content:write", query=AdminListQuery,
+              response=page_schema(AdminContentSchema), tags=["content"])
+    def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
+        """Every page, drafts and unpublished ones included."""
+        q = req.context.query
+        return self.service.admin_list(q["kind"], q["status"], q["limit"], q["cursor"])
+
+    @endpoint(permission="content:write", body=ContentInSchema, response=AdminContentSchema,
+              status=201, tags=["content"])
+    def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
+        """Create a page (a draft unless `status` says published)."""
+        return self.service.create(req.context.body, req.context.principal.user_id)
+
+    @endpoint(permission="content:write", body=ContentUpdateSchema, response=AdminContentSchema,
+              tags=["content"])
+    def on_patch_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
+        """Update a page; `{"status": "unpublished"}` takes it down. Its last-updated date moves."""
+        return self.service.update(id, req.context.body, req.context.principal.user_id)

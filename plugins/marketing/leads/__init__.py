@@ -1,0 +1,1 @@
+"""Lead magnets: ``POST /api/leads`` and the ``lead-drip`` sequence."""

@@ -1,0 +1,30 @@
+"""``POST /api/leads``: public, 10 per 15 minutes per client IP."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lightninghire import Reply, endpoint
+from lightninghire_plugins.marketing.common import is_bot
+from lightninghire_plugins.marketing.leads.schemas import LeadInSchema
+from lightninghire_plugins.marketing.leads.service import LeadService
+
+
+class LeadsResource:
+    def __init__(self, service: LeadService) -> None:
+        self.service = service
+
+    @endpoint(auth="public", body=LeadInSchema, rate_limit="10/15m", tags=["leads"],
+              description="Stores the lead (one per email and source), mails the download "
+                          "link through the outbox and answers `{\"ok\": true, \"downloadUrl\": "
+                          "...}` with `downloadUrl` at the top level, as the original did.")
+    def on_post(self, req: Any, resp: Any) -> Reply:
+        """Capture a lead and send its lead magnet."""
+        body = req.context.body
+        if is_bot(body):
+            # Same answer as a person gets, so the trap does not teach the bot anything; the
+            # asset is public anyway. Nothing is stored and nothing is mailed.
+            return Reply.top(downloadUrl=self.service.magnet(body["source"]).url)
+        url = self.service.capture(body["email"], body["source"], body["marketingOptIn"],
+                                   body["utm"])
+        return Reply.top(downloadUrl=url)

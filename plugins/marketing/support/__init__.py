@@ -1,0 +1,1 @@
+"""Support tickets (signed in or not) and product feedback."""

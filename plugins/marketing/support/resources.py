@@ -1,0 +1,120 @@
+"""Support tickets and feedback. Opening a ticket or giving feedback works signed in or not
+(credentials, when sent, attach the account); listing and reading need a session or API key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bson import ObjectId
+
+from lightninghire import endpoint
+from lightninghire.pagination import page_schema
+from lightninghire_plugins.marketing.common import is_bot, optional_principal
+from lightninghire_plugins.marketing.support.schemas import (
+    FeedbackInSchema,
+    FeedbackListQuery,
+    FeedbackSchema,
+    TeamTicketInSchema,
+    TicketInSchema,
+    TicketListQuery,
+    TicketSchema,
+    TicketStatusInSchema,
+    TicketSummarySchema,
+)
+from lightninghire_plugins.marketing.support.service import SupportService
+
+TAGS = ["support"]
+
+
+def _user(req: Any, authenticators: Any) -> dict[str, Any] | None:
+    principal = optional_principal(req, authenticators)
+    return principal.user if principal else None
+
+
+class TicketsResource:
+    def __init__(self, service: SupportService, authenticators: Any) -> None:
+        self.service = service
+        self.authenticators = authenticators
+
+    @endpoint(auth="public", body=TicketInSchema, response=TicketSchema, status=201,
+              rate_limit="10/1h", tags=TAGS,
+              description="Anonymous callers give `email`; a session or API key attaches the "
+                          "ticket to the account (its address is used).")
+    def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
+        """Open a support ticket."""
+        body = req.context.body
+        user = _user(req, self.authenticators)
+        if is_bot(body):
+            return _decoy(self.service, body)
+        return self.service.open_ticket(body, user)
+
+    @endpoint(query=TicketListQuery, response=page_schema(TicketSummarySchema), tags=TAGS)
+    def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
+        """The caller's tickets, newest first."""
+        q = req.context.query
+        return self.service.list_own(req.context.principal.user_id, q["status"], q["limit"],
+                                     q["cursor"])
+
+    @endpoint(response=TicketSchema, tags=TAGS)
+    def on_get_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
+        """One of the caller's tickets, with its messages."""
+        return self.service.get_own(req.context.principal.user_id, id)
+
+    @endpoint(body=TicketStatusInSchema, response=TicketSchema, tags=TAGS)
+    def on_patch_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
+        """Close or reopen one of the caller's tickets."""
+        return self.service.set_own_status(req.context.principal.user_id, id,
+                                           req.context.body["status"])
+
+
+class TeamTicketsResource:
+    def __init__(self, service: SupportService) -> None:
+        self.service = service
+
+    @endpoint(permission="support:admin", query=TicketListQuery,
+              response=page_schema(TicketSchema, "TeamTicketPage"), tags=TAGS)
+    def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
+        """Every ticket (support staff), newest first."""
+        q = req.context.query
+        return self.service.list_all(q["status"], q["limit"], q["cursor"])
+
+    @endpoint(permission="support:admin", body=TeamTicketInSchema, response=TicketSchema,
+              tags=TAGS)
+    def on_patch_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
+        """Set a ticket's status and/or reply to its requester (support staff)."""
+        body = req.context.body
+        return self.service.answer(id, body.get("status"), body.get("reply"))
+
+
+class FeedbackResource:
+    def __init__(self, service: SupportService, authenticators: Any) -> None:
+        self.service = service
+        self.authenticators = authenticators
+
+    @endpoint(auth="public", body=FeedbackInSchema, status=201, rate_limit="30/1h", tags=TAGS,
+              description="Kinds include the feedback hooks of the product: "
+                          "`wrong_company_intel`, `outdated_resource`, `course_topic`.")
+    def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
+        """Give product feedback (a rating, a message or both)."""
+        body = req.context.body
+        user = _user(req, self.authenticators)
+        if is_bot(body):
+            return {"id": str(ObjectId()), "kind": body["kind"],
+                    "createdAt": self.service.clock.now()}
+        return self.service.feedback(body, user)
+
+    @endpoint(permission="support:admin", query=FeedbackListQuery,
+              response=page_schema(FeedbackSchema), tags=TAGS)
+    def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
+        """Every feedback entry (support staff), newest first."""
+        q = req.context.query
+        return self.service.list_feedback(q["kind"], q["limit"], q["cursor"])
+
+
+def _decoy(service: SupportService, body: dict[str, Any]) -> dict[str, Any]:
+    now = service.clock.now()
+    oid = ObjectId()
+    return service.view({"_id": oid, "subject": body["subject"], "category": body["category"],
+                         "status": "open", "priority": "normal", "email": body.get("email"),
+                         "messages": [{"author": "requester", "body": body["message"],
+                                       "at": now}], "createdAt": now, "updatedAt": now})

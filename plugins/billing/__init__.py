@@ -1,1 +1,107 @@
-"""The billing plugin (work in progress: registers nothing yet)."""
+"""The billing plugin: Stripe subscriptions and trials, credit packs and the credit ledger,
+the Stripe webhook, and the billing facts the entitlement engine asks for."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from lightninghire import hookimpl
+from lightninghire_plugins.billing.config import BillingConfig
+from lightninghire_plugins.billing.gateway import StripeGateway
+from lightninghire_plugins.billing.resources import (
+    BillingResource,
+    CheckoutResource,
+    CreditsResource,
+    PortalResource,
+    StripeWebhookResource,
+)
+from lightninghire_plugins.billing.schemas import BillingStatusSchema, CreditsSchema
+from lightninghire_plugins.billing.service import BillingService
+from lightninghire_plugins.billing.store import (
+    ACCOUNTS,
+    EVENTS,
+    INDEXES,
+    LEDGER,
+    AccountStore,
+    EventStore,
+)
+from lightninghire_plugins.billing.webhooks import WebhookHandler
+
+log = logging.getLogger("lightninghire.billing")
+
+
+@dataclass
+class Billing:
+    config: BillingConfig
+    service: BillingService
+    webhooks: WebhookHandler
+
+
+def billing_of(services: Any) -> Billing:
+    """The app's billing objects, built once per app (hooks and routes share them)."""
+    built = services.extensions.get("billing")
+    if built is None:
+        config = BillingConfig.from_settings(services.plugin_settings("billing"),
+                                             services.settings.http.public_url)
+        accounts = AccountStore(services.db[ACCOUNTS], services.db[LEDGER], services.clock)
+        gateway = (StripeGateway(config.secret_key, config.api_base,
+                                 retries=config.max_network_retries)
+                   if config.secret_key else None)
+        service = BillingService(config, accounts, services.clock, gateway)
+        webhooks = WebhookHandler(config, service, accounts,
+                                  EventStore(services.db[EVENTS], services.clock), services.clock)
+        built = services.extensions.setdefault("billing", Billing(config, service, webhooks))
+    return built
+
+
+@hookimpl
+def register_collections(collections: Any) -> None:
+    collections.add(ACCOUNTS, indexes=INDEXES[ACCOUNTS], owner_field="userId",
+                    private_fields=("creditRefs",))
+    collections.add(LEDGER, indexes=INDEXES[LEDGER], owner_field="userId")
+    # Stripe events are the payment audit trail: kept, and not part of a user's export.
+    collections.add(EVENTS, indexes=INDEXES[EVENTS])
+
+
+@hookimpl
+def register_routes(routes: Any, services: Any) -> None:
+    billing = billing_of(services)
+    routes.add("/api/billing", BillingResource(billing.service))
+    routes.add("/api/billing/checkout", CheckoutResource(billing.service))
+    routes.add("/api/billing/portal", PortalResource(billing.service))
+    routes.add("/api/credits", CreditsResource(billing.service))
+    routes.add("/api/stripe/webhook", StripeWebhookResource(billing.webhooks))
+
+
+@hookimpl
+def register_schemas(spec: Any) -> None:
+    spec.add("BillingStatus", BillingStatusSchema)
+    spec.add("Credits", CreditsSchema)
+
+
+@hookimpl
+def startup(services: Any) -> None:
+    config = billing_of(services).config
+    if not config.enabled:
+        log.info("billing: no Stripe secret key, self-hosted mode (billing off)")
+        return
+    if not config.webhook_secret:
+        log.warning("billing: plugins.billing.stripe_webhook_secret is not set; Stripe webhooks "
+                    "will be refused and subscriptions will not update")
+    missing = [name for name in ("pro_monthly", "pro_annual", "recruiter_pro", "starter",
+                                 "job_seeker", "power") if not config.price_for(name)]
+    if missing:
+        log.warning("billing: no Stripe price configured for %s (plugins.billing.price_<name>)",
+                    ", ".join(missing))
+
+
+@hookimpl
+def billing_facts(user: dict[str, Any], services: Any) -> dict[str, Any] | None:
+    return billing_of(services).service.facts(str(user["_id"]))
+
+
+@hookimpl
+def ai_action_completed(user: dict[str, Any], task: Any, result: Any, services: Any) -> None:
+    billing_of(services).service.on_ai_action(user, task, result)

@@ -1,0 +1,75 @@
+"""Thin Falcon resources of the billing, credits and Stripe webhook routes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lightninghire import endpoint
+from lightninghire_plugins.billing.schemas import (
+    BillingStatusSchema,
+    CheckoutInSchema,
+    CheckoutSchema,
+    CreditsQuerySchema,
+    CreditsSchema,
+    PortalSchema,
+    WebhookReceiptSchema,
+)
+from lightninghire_plugins.billing.service import BillingService
+from lightninghire_plugins.billing.webhooks import WebhookHandler
+
+TAGS = ["billing"]
+
+
+class BillingResource:
+    def __init__(self, service: BillingService) -> None:
+        self.service = service
+
+    @endpoint(response=BillingStatusSchema, tags=TAGS)
+    def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
+        """Subscription state, trial, period end, credit balance and the self-hosted flag."""
+        return self.service.status(req.context.principal.user)
+
+
+class CheckoutResource:
+    def __init__(self, service: BillingService) -> None:
+        self.service = service
+
+    @endpoint(body=CheckoutInSchema, response=CheckoutSchema, rate_limit="10/10m per user",
+              tags=TAGS)
+    def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
+        """A Stripe Checkout URL for a plan (7-day trial, no card) or a credit pack."""
+        body = req.context.body
+        return self.service.checkout(req.context.principal.user, body.get("plan"),
+                                     body.get("pack"))
+
+
+class PortalResource:
+    def __init__(self, service: BillingService) -> None:
+        self.service = service
+
+    @endpoint(response=PortalSchema, rate_limit="10/10m per user", tags=TAGS)
+    def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
+        """A Stripe billing-portal URL: card, invoices, plan changes, cancellation."""
+        return self.service.portal(req.context.principal.user)
+
+
+class CreditsResource:
+    def __init__(self, service: BillingService) -> None:
+        self.service = service
+
+    @endpoint(query=CreditsQuerySchema, response=CreditsSchema, tags=TAGS)
+    def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
+        """The credit balance, the packs on sale and the credit ledger, newest first."""
+        query = req.context.query
+        return self.service.credits(req.context.principal.user_id, query["limit"],
+                                    query["cursor"])
+
+
+class StripeWebhookResource:
+    def __init__(self, handler: WebhookHandler) -> None:
+        self.handler = handler
+
+    @endpoint(auth="public", raw_body=True, response=WebhookReceiptSchema, tags=TAGS)
+    def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
+        """Stripe events, signed (``Stripe-Signature``); each event id takes effect once."""
+        return self.handler.receive(req.context.raw_body, req.get_header("Stripe-Signature"))

@@ -1,0 +1,199 @@
+"""Billing's collections and every query on them. All user data is filtered by ``userId``.
+
+- ``billing_accounts``: one document per user: Stripe customer id, the credit balance and the
+  user's subscriptions (a map by Stripe subscription id), so ``billing_facts`` is one read.
+- ``billing_credit_ledger``: every credit movement (purchases in, AI actions out).
+- ``billing_events``: every Stripe event received, by event id (the idempotency key), kept for
+  audit with its raw payload.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from datetime import datetime, timedelta
+from typing import Any
+
+from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from lightninghire.pagination import paginate
+
+ACCOUNTS = "billing_accounts"
+LEDGER = "billing_credit_ledger"
+EVENTS = "billing_events"
+
+INDEXES: dict[str, list[IndexModel]] = {
+    ACCOUNTS: [IndexModel([("userId", ASCENDING)], unique=True),
+               IndexModel([("customerId", ASCENDING)], unique=True, sparse=True)],
+    LEDGER: [IndexModel([("userId", ASCENDING), ("at", DESCENDING)]),
+             IndexModel([("ref", ASCENDING)], unique=True, sparse=True)],
+    EVENTS: [IndexModel([("type", ASCENDING), ("receivedAt", DESCENDING)]),
+             IndexModel([("userId", ASCENDING)])],
+}
+# Read on every metered request: leave the (growing) list of applied purchase refs behind.
+_FACTS_PROJECTION = {"creditRefs": 0}
+
+
+class AccountStore:
+    def __init__(self, accounts: Any, ledger: Any, clock: Any) -> None:
+        self.accounts = accounts
+        self.ledger = ledger
+        self.clock = clock
+
+    # -- accounts ---------------------------------------------------------------------------------
+
+    def get(self, user_id: str) -> dict[str, Any] | None:
+        return self.accounts.find_one({"userId": user_id}, _FACTS_PROJECTION)
+
+    def ensure(self, user_id: str) -> None:
+        """Create the user's account document once (a racing twin loses on the unique index)."""
+        now = self.clock.now()
+        with suppress(DuplicateKeyError):
+            self.accounts.update_one(
+                {"userId": user_id},
+                {"$setOnInsert": {"userId": user_id, "creditBalance": 0, "subscriptions": {},
+                                  "trialUsed": False, "createdAt": now}},
+                upsert=True)
+
+    def by_customer(self, customer_id: str) -> dict[str, Any] | None:
+        return self.accounts.find_one({"customerId": customer_id}, _FACTS_PROJECTION)
+
+    def link_customer(self, user_id: str, customer_id: str) -> str:
+        """Record the Stripe customer unless one is already linked; return the linked one."""
+        self.ensure(user_id)
+        # A DuplicateKeyError: the customer belongs to another account; keep ours as it is.
+        with suppress(DuplicateKeyError):
+            self.accounts.update_one({"userId": user_id, "customerId": {"$exists": False}},
+                                     {"$set": {"customerId": customer_id,
+                                               "updatedAt": self.clock.now()}})
+        account = self.get(user_id) or {}
+        return str(account.get("customerId") or customer_id)
+
+    def apply_subscription(self, user_id: str, state: dict[str, Any], at: datetime) -> bool:
+        """Store a subscription's state unless a newer one is already stored.
+
+        Stripe may deliver events late and out of order: a state older than the stored one is
+        ignored, and ``canceled`` is terminal (Stripe never revives a cancelled subscription),
+        so a late "updated" cannot undo a "deleted".
+        """
+        self.ensure(user_id)
+        key = f"subscriptions.{state['id']}"
+        previous = (self.get(user_id) or {}).get("subscriptions", {}).get(state["id"]) or {}
+        record = {**state, "eventAt": at, "updatedAt": self.clock.now()}
+        if state["status"] == "past_due":
+            # When the payment first failed: the grace period counts from here.
+            record["pastDueSince"] = (previous.get("pastDueSince")
+                                      if previous.get("status") == "past_due" else self.clock.now())
+        result = self.accounts.update_one(
+            {"userId": user_id, "$or": [
+                {key: {"$exists": False}},
+                {f"{key}.eventAt": {"$lte": at}, f"{key}.status": {"$ne": "canceled"}},
+            ]},
+            {"$set": {key: record, "trialUsed": True, "updatedAt": self.clock.now()}})
+        return bool(result.modified_count)
+
+    # -- credits ----------------------------------------------------------------------------------
+
+    def credit(self, user_id: str, amount: int, ref: str, **details: Any) -> bool:
+        """Add purchased credits once per ``ref`` (a Checkout Session id).
+
+        The balance and the applied ref change in one conditional update of one document, so a
+        replayed or concurrent delivery adds nothing and a crash cannot half-apply it.
+        """
+        self.ensure(user_id)
+        now = self.clock.now()
+        updated = self.accounts.find_one_and_update(
+            {"userId": user_id, "creditRefs": {"$nin": [ref]}},
+            {"$inc": {"creditBalance": amount}, "$push": {"creditRefs": ref},
+             "$set": {"updatedAt": now}},
+            projection={"creditBalance": 1}, return_document=ReturnDocument.AFTER)
+        if updated is None:
+            return False
+        # A DuplicateKeyError: the history line exists already; the balance is what counts.
+        with suppress(DuplicateKeyError):
+            self.ledger.insert_one({"userId": user_id, "kind": "purchase", "amount": amount,
+                                    "balanceAfter": updated["creditBalance"], "ref": ref,
+                                    "at": now, **details})
+        return True
+
+    def debit(self, user_id: str, cost: int, **details: Any) -> int:
+        """Take up to ``cost`` credits, never below zero, whatever runs concurrently.
+
+        Each step is a conditional ``$inc`` that only matches while the balance covers it; a
+        balance below ``cost`` is emptied by exactly what it holds (matched by that value, so a
+        purchase landing in between is never wiped). Returns the credits taken.
+        """
+        now = self.clock.now()
+        for _attempt in range(5):
+            updated = self.accounts.find_one_and_update(
+                {"userId": user_id, "creditBalance": {"$gte": cost}},
+                {"$inc": {"creditBalance": -cost}, "$set": {"updatedAt": now}},
+                projection={"creditBalance": 1}, return_document=ReturnDocument.AFTER)
+            taken = cost
+            if updated is None:
+                account = self.accounts.find_one({"userId": user_id}, {"creditBalance": 1})
+                held = (account or {}).get("creditBalance", 0)
+                if held <= 0:
+                    return 0
+                updated = self.accounts.find_one_and_update(
+                    {"userId": user_id, "creditBalance": held},
+                    {"$inc": {"creditBalance": -held}, "$set": {"updatedAt": now}},
+                    projection={"creditBalance": 1}, return_document=ReturnDocument.AFTER)
+                taken = held
+                if updated is None:
+                    continue  # the balance moved under us: look again
+            self.ledger.insert_one({"userId": user_id, "kind": "ai_action", "amount": -taken,
+                                    "balanceAfter": updated["creditBalance"], "at": now,
+                                    **details})
+            return taken
+        return 0
+
+    def history(self, user_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
+        return paginate(self.ledger, {"userId": user_id}, limit=limit, cursor=cursor,
+                        transform=_ledger_entry)
+
+
+def _ledger_entry(doc: dict[str, Any]) -> dict[str, Any]:
+    return {"id": str(doc["_id"]), "kind": doc["kind"], "amount": doc["amount"],
+            "balanceAfter": doc.get("balanceAfter"), "pack": doc.get("pack"),
+            "task": doc.get("task"), "at": doc["at"]}
+
+
+class EventStore:
+    """Stripe events by id: the unique ``_id`` makes each event's effect happen once."""
+
+    def __init__(self, events: Any, clock: Any, lease_seconds: int = 300) -> None:
+        self.events = events
+        self.clock = clock
+        self.lease = timedelta(seconds=lease_seconds)
+
+    def claim(self, event: dict[str, Any], raw: str) -> bool:
+        """True when this delivery should process the event: it is new, or an earlier attempt
+        failed or was abandoned (its lease ran out). A concurrent twin gets False."""
+        now = self.clock.now()
+        try:
+            self.events.insert_one({
+                "_id": event["id"], "type": event.get("type"), "created": event.get("created"),
+                "livemode": bool(event.get("livemode")), "payload": raw, "receivedAt": now,
+                "status": "processing", "claimedAt": now, "attempts": 1, "deliveries": 1})
+            return True
+        except DuplicateKeyError:
+            pass
+        retried = self.events.update_one(
+            {"_id": event["id"], "$or": [
+                {"status": "failed"},
+                {"status": "processing", "claimedAt": {"$lt": now - self.lease}}]},
+            {"$set": {"status": "processing", "claimedAt": now},
+             "$inc": {"attempts": 1, "deliveries": 1}})
+        if retried.modified_count:
+            return True
+        self.events.update_one({"_id": event["id"]}, {"$inc": {"deliveries": 1}})
+        return False
+
+    def finish(self, event_id: str, status: str, **fields: Any) -> None:
+        self.events.update_one({"_id": event_id},
+                               {"$set": {"status": status, "processedAt": self.clock.now(),
+                                         **fields}})
+
+    def get(self, event_id: str) -> dict[str, Any] | None:
+        return self.events.find_one({"_id": event_id})

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:  # imported for annotations only: hookspecs must stay import-cheap
+    from datetime import datetime
+
     import falcon
 
     from lightninghire.cli import CommandRegistry
@@ -125,6 +127,22 @@ def ai_action_completed(user: dict[str, Any], task: str, result: Any, services: 
     ``task`` is the AI task's name and ``result`` the AI client's result (provider, model,
     tokens). Billing deducts credits here; it must not raise for an empty balance (the
     entitlement engine already decided the call was allowed).
+    """
+
+
+@hookspec
+def collect_digest(user: dict[str, Any], since: datetime,
+                   services: Services) -> list[dict[str, Any]] | None:
+    """Return the items of one user's job digest: what is new for them since ``since``.
+
+    Called by the cron plugin's daily ``job-digest`` task, once per user who has not turned the
+    digest off (``settings.emails.digest``). ``user`` is the user document (``_id``, ``email``,
+    ``name``, ``userType``, ``settings``); ``since`` is when this user's previous digest went out
+    (at most 7 days back; one day back for the first one). Return ``None`` or ``[]`` when there
+    is nothing new, else a list of dicts: ``title`` (required), ``url`` (http or https),
+    ``company``, ``location``, ``search`` (the saved search it matched, used as a heading).
+    Other keys are ignored; texts are trimmed; the mail shows at most 20 items. Read only this
+    user's documents and answer from indexed reads: the task calls this for every user.
     """
 
 

@@ -1,1 +1,55 @@
-"""The cron plugin (work in progress: registers nothing yet)."""
+"""Hook implementations of the cron plugin: the HTTP cron route for every registered task, the
+engagement tasks (lifecycle, abandoned sign-up, streak nudges, win-back, job digest) and
+client telemetry. See docs/cron.md."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lightninghire import hookimpl
+from lightninghire_plugins.cron import config
+from lightninghire_plugins.cron import tasks as cron_tasks
+from lightninghire_plugins.cron.engagement.service import Engagement
+from lightninghire_plugins.cron.engagement.store import COLLECTIONS, OWNED
+from lightninghire_plugins.cron.resources import CronTaskResource
+from lightninghire_plugins.cron.telemetry import service as telemetry
+from lightninghire_plugins.cron.telemetry.resources import (
+    TelemetryResource,
+    TelemetryStatsResource,
+)
+
+
+def _engagement(services: Any) -> Engagement:
+    # One per app, kept with the app's services (never module state: tests build many apps).
+    found = services.extensions.get("cron")
+    if found is None:
+        found = services.extensions["cron"] = Engagement(services, config.load(services))
+    return found
+
+
+@hookimpl
+def register_routes(routes: Any, services: Any) -> None:
+    settings = config.load(services)
+    events = telemetry.TelemetryService(services.db, services.clock,
+                                        settings.telemetry_retention_days)
+    routes.add("/api/cron/{task}", CronTaskResource(services))
+    routes.add("/api/telemetry", TelemetryResource(events, services.authenticators))
+    routes.add("/api/telemetry/stats", TelemetryStatsResource(events))
+
+
+@hookimpl
+def register_collections(collections: Any) -> None:
+    for name, indexes in COLLECTIONS.items():
+        collections.add(name, indexes=indexes, owner_field="userId" if name in OWNED else None)
+    collections.add(telemetry.COLLECTION, indexes=telemetry.INDEXES, owner_field="userId")
+
+
+@hookimpl
+def register_tasks(tasks: Any, services: Any) -> None:
+    cron_tasks.register(tasks, _engagement(services))
+
+
+@hookimpl
+def handle_event(event: Any, services: Any) -> None:
+    _engagement(services).record_event(event.name, event.user_id, event.at)
+

@@ -9,6 +9,7 @@ from typing import Any
 import falcon
 from pymongo.errors import PyMongoError
 
+from lightninghire.ai import AiClient
 from lightninghire.clock import Clock
 from lightninghire.config import Settings, load_settings, redact_url
 from lightninghire.db import Database
@@ -87,6 +88,7 @@ def build_services(
         mail=mail,
     )
     services.authenticators["cron"] = CronSecretAuthenticator(settings.auth.cron_secret)
+    services.ai = AiClient.for_services(services)
     # Order matters: what resources are built with (policy, tasks, the engines) comes first,
     # routes last.
     for hook, argname, registry in (
@@ -95,6 +97,7 @@ def build_services(
         ("register_policy", "policy", services.policy),
         ("register_authenticators", "authenticators", services.authenticators),
         ("register_tasks", "tasks", services.tasks),
+        ("register_ai_tasks", "tasks", services.ai.tasks),
     ):
         _register(host, hook, argname, registry, services)
     services.policy_engine = _policy_engine(services)
@@ -206,6 +209,7 @@ def create_app(
         try:
             services.db.ensure_collections(services.collections.specs.values())
             services.mail.ensure_indexes()
+            services.ai.ensure_indexes()
             services.task_runner.ensure_indexes()
         except PyMongoError as exc:
             raise StartupError(f"the database at {redact_url(services.db.uri)} cannot be used: "

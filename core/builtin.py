@@ -11,6 +11,8 @@ import falcon
 from marshmallow import Schema, fields
 
 from lightninghire import __version__
+from lightninghire.ai import AI_CALL_INDEXES, AI_CALLS
+from lightninghire.ai.core_tasks import register as register_core_ai_tasks
 from lightninghire.errors import NotFound, ServiceUnavailable
 from lightninghire.hookspecs import hookimpl
 from lightninghire.http.endpoint import endpoint
@@ -135,6 +137,13 @@ def register_tasks(tasks: Any, services: Services) -> None:
 def register_collections(collections: Any) -> None:
     collections.add(entitlements.SLOTS, indexes=entitlements.SLOT_INDEXES, owner_field="userId")
     collections.add(entitlements.EVENTS, indexes=entitlements.EVENT_INDEXES, owner_field="userId")
+    # Metering of model calls belongs to the user too: exported and deleted with the account.
+    collections.add(AI_CALLS, indexes=AI_CALL_INDEXES, owner_field="userId")
+
+
+@hookimpl(trylast=True)
+def register_ai_tasks(tasks: Any) -> None:
+    register_core_ai_tasks(tasks)
 
 
 @hookimpl(trylast=True)

@@ -129,9 +129,31 @@ class AuthSection(_Section):
             raise ValidationError(f"must be at least {MIN_CRON_SECRET} characters (or unset).")
 
 
+def _http_url(value: str) -> None:
+    if value and urlsplit(value).scheme not in ("http", "https"):
+        raise ValidationError("must be an http(s) URL (or unset).")
+
+
 class AiSection(_Section):
+    # auto: the user's own key (BYOK), else the platform's key, else the offline provider;
+    # openai / anthropic: only that provider, then offline; offline: no network at all.
+    provider = fields.String(load_default="auto",
+                             validate=validate.OneOf(["auto", "openai", "anthropic", "offline"]))
     openai_api_key = fields.String(load_default="")
+    openai_model = fields.String(load_default="gpt-4o-mini")
+    # An OpenAI-compatible server instead: Ollama (http://127.0.0.1:11434/v1), a gateway.
+    openai_base_url = fields.String(load_default="", validate=_http_url)
     anthropic_api_key = fields.String(load_default="")
+    anthropic_model = fields.String(load_default="claude-haiku-4-5")
+    anthropic_base_url = fields.String(load_default="", validate=_http_url)
+    # One provider request; and everything one task run does (retries, backoff, the repair),
+    # kept under gunicorn's server.timeout.
+    timeout_seconds = fields.Float(load_default=20.0, validate=validate.Range(min=0.1, max=600))
+    total_timeout_seconds = fields.Float(load_default=25.0,
+                                         validate=validate.Range(min=0.1, max=3600))
+    max_retries = fields.Integer(load_default=2, validate=validate.Range(0, 10))
+    # Keep prompt and reply texts in ai_calls (they hold user data).
+    log_prompts = fields.Boolean(load_default=False)
 
 
 class MailSection(_Section):

@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # imported for annotations only: hookspecs must stay import-c
 
     import falcon
 
+    from lightninghire.ai import AiTaskRegistry
     from lightninghire.cli import CommandRegistry
     from lightninghire.events import Event
     from lightninghire.http.auth import Authenticator
@@ -76,6 +77,18 @@ def register_tasks(tasks: TaskRegistry, services: Services) -> None:
     ``schedule`` is a five-field cron expression (UTC). ``run(context)`` does one bounded batch and
     returns counts; the core's task runner holds a lease so one run happens at a time across
     workers and hosts.
+    """
+
+
+@hookspec
+def register_ai_tasks(tasks: AiTaskRegistry, services: Services) -> None:
+    """Declare the plugin's AI tasks: ``tasks.add(AiTask(name="plugin.task", ...))``.
+
+    Called once while the app is built, before ``register_routes``. A task names a prompt
+    builder, a marshmallow output schema and an ``offline(inputs)`` implementation that answers
+    usefully with no network (the default when no provider key is configured). Run one with
+    ``services.ai.run("plugin.task", inputs, user=user)``. Two plugins registering one name
+    stop startup naming both.
     """
 
 

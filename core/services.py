@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from lightninghire.ai import AiClient
 from lightninghire.clock import Clock
 from lightninghire.config import Settings
 from lightninghire.db import Database
@@ -35,6 +36,9 @@ class Services:
     clock: Clock
     events: EventBus
     mail: Mailer
+    # The one client for model calls; build_services replaces this keyless offline default with
+    # AiClient.for_services(services) (BYOK through the account part, credits through a hook).
+    ai: AiClient = field(default_factory=AiClient)
     routes: RouteTable = field(default_factory=RouteTable)
     schemas: SchemaRegistry = field(default_factory=SchemaRegistry)
     collections: CollectionRegistry = field(default_factory=CollectionRegistry)

@@ -1,0 +1,49 @@
+"""The AI client: ``services.ai.run("plugin.task", inputs, user=user)`` -> validated data.
+
+Plugins declare ``AiTask``s (a prompt builder, a marshmallow output schema, and an offline
+implementation that answers usefully with no network) through the ``register_ai_tasks`` hook.
+A run goes to the user's own provider key (BYOK), else the platform's key, else offline; the
+answer is validated (one repair attempt), transient provider errors are retried with backoff,
+and every run is metered in ``ai_calls``. See ``docs/ai.md``.
+"""
+
+from lightninghire.ai.client import AiClient, AiResult, AiUnavailable, Choice, backoff_delay
+from lightninghire.ai.config import AiConfig
+from lightninghire.ai.jsonout import OutputProblem, describe, instructions, parse_object
+from lightninghire.ai.metering import AI_CALLS, FAILED, OK, REPAIRED
+from lightninghire.ai.metering import INDEXES as AI_CALL_INDEXES
+from lightninghire.ai.providers import (
+    AnthropicProvider,
+    Completion,
+    OfflineProvider,
+    OpenAIProvider,
+    ProviderFailure,
+)
+from lightninghire.ai.tasks import AiOutput, AiTask, AiTaskRegistry, verify_offline
+
+__all__ = [
+    "AI_CALLS",
+    "AI_CALL_INDEXES",
+    "FAILED",
+    "OK",
+    "REPAIRED",
+    "AiClient",
+    "AiConfig",
+    "AiOutput",
+    "AiResult",
+    "AiTask",
+    "AiTaskRegistry",
+    "AiUnavailable",
+    "AnthropicProvider",
+    "Choice",
+    "Completion",
+    "OfflineProvider",
+    "OpenAIProvider",
+    "OutputProblem",
+    "ProviderFailure",
+    "backoff_delay",
+    "describe",
+    "instructions",
+    "parse_object",
+    "verify_offline",
+]

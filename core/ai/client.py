@@ -1,0 +1,357 @@
+"""``AiClient``: the one entry point for model calls, ``services.ai.run(task, inputs, user=user)``.
+
+A run: validate the inputs -> choose where the call goes (the user's BYOK key, else the
+platform's key, else offline) -> ask -> read the JSON and validate it with the task's schema ->
+on failure ask once more with the errors (repair) -> record the call in ``ai_calls`` -> tell
+billing (``on_action``). Transient provider failures (429, 5xx, timeouts, connection errors) are
+retried with exponential backoff inside a time budget; whatever still fails is a 502
+``AI_UNAVAILABLE`` whose message holds no key, prompt or provider error text.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from marshmallow import ValidationError
+
+from lightninghire.ai.config import AiConfig
+from lightninghire.ai.jsonout import (
+    OutputProblem,
+    instructions,
+    parse_object,
+    problems_text,
+    repair_request,
+)
+from lightninghire.ai.metering import REPAIRED, CallMeter, CallRecord
+from lightninghire.ai.providers import (
+    AnthropicProvider,
+    Completion,
+    OfflineProvider,
+    OpenAIProvider,
+    ProviderFailure,
+    TextProvider,
+)
+from lightninghire.ai.tasks import AiTask, AiTaskRegistry
+from lightninghire.clock import Clock
+from lightninghire.errors import UpstreamUnavailable
+
+if TYPE_CHECKING:
+    from lightninghire.config import Settings
+    from lightninghire.db import Database
+    from lightninghire.services import Services
+
+log = logging.getLogger(__name__)
+
+ByokLookup = Callable[[Mapping[str, Any], str], "str | None"]
+OnAction = Callable[[Mapping[str, Any], AiTask, "AiResult"], None]
+
+BACKOFF_BASE = 0.5  # seconds before the first retry; doubles each time
+BACKOFF_CAP = 8.0  # longest wait; a provider asking for more is not waited for
+MIN_ATTEMPT_SECONDS = 1.0  # no attempt starts with less budget left than this (or the timeout)
+FAMILY_NAMES = {"openai": "OpenAI", "anthropic": "Anthropic"}
+
+
+class AiUnavailable(UpstreamUnavailable):
+    """502 ``AI_UNAVAILABLE``: the provider failed after retries, or its answer stayed invalid
+    after the repair. ``reason`` (in the error body) says which, in one word."""
+
+    code = "AI_UNAVAILABLE"
+    default_message = "The AI service is unavailable right now. Please try again in a moment."
+
+    def __init__(self, message: str | None = None, *, reason: str) -> None:
+        super().__init__(message, reason=reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class AiResult:
+    """A validated answer and where it came from (``provider``: ``byok-openai``,
+    ``byok-anthropic``, ``openai``, ``anthropic`` or ``offline``; ``status``: ``ok`` or
+    ``repaired``). ``call_id`` is the ``ai_calls`` document."""
+
+    data: dict[str, Any]
+    task: str
+    provider: str
+    model: str
+    status: str
+    input_tokens: int
+    output_tokens: int
+    latency_ms: int
+    call_id: str | None = None
+
+    @property
+    def byok(self) -> bool:
+        return self.provider.startswith("byok-")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Where one run goes. The key is left out of ``repr`` and lives only as long as the run."""
+
+    provider: str
+    family: str
+    model: str
+    key: str = field(default="", repr=False)
+
+    @property
+    def byok(self) -> bool:
+        return self.provider.startswith("byok-")
+
+
+OFFLINE = Choice("offline", "offline", OfflineProvider.model)
+
+
+def backoff_delay(attempt: int, retry_after: float | None = None, *, base: float = BACKOFF_BASE,
+                  cap: float = BACKOFF_CAP) -> float | None:
+    """Seconds to wait after failed attempt number ``attempt`` (1, 2, ...): ``base * 2**(n-1)``
+    up to ``cap``, or the provider's ``Retry-After`` when it gives one. ``None`` means do not
+    retry: the provider asked for a longer wait than a request can hold a worker."""
+    if retry_after is not None:
+        return retry_after if retry_after <= cap else None
+    return min(cap, base * 2 ** (attempt - 1))
+
+
+class AiClient:
+    """Runs registered ``AiTask``s. Built once per app (``services.ai``); thread-safe: a run
+    keeps its state in locals, SDK clients are made per request."""
+
+    def __init__(
+        self,
+        tasks: AiTaskRegistry | None = None,
+        *,
+        config: AiConfig | None = None,
+        db: Database | None = None,
+        clock: Clock | None = None,
+        byok_key: ByokLookup | None = None,
+        on_action: OnAction | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.tasks = tasks if tasks is not None else AiTaskRegistry()
+        self.config = config or AiConfig()
+        self.meter = CallMeter(db, clock or Clock(), log_prompts=self.config.log_prompts)
+        self.byok_key = byok_key
+        self.on_action = on_action
+        # Injected so tests take no real time: backoff waits go through sleep, budgets through
+        # monotonic.
+        self._sleep = sleep
+        self._monotonic = monotonic
+        self.providers: dict[str, TextProvider] = {
+            "openai": OpenAIProvider(self.config.base_url("openai")),
+            "anthropic": AnthropicProvider(self.config.base_url("anthropic")),
+        }
+        self.offline = OfflineProvider()
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, db: Database | None, clock: Clock,
+                      byok_key: ByokLookup | None = None, on_action: OnAction | None = None,
+                      tasks: AiTaskRegistry | None = None) -> AiClient:
+        """The client for ``[ai]``; nothing touches the network or the database here."""
+        return cls(tasks, config=AiConfig.from_section(settings.ai), db=db, clock=clock,
+                   byok_key=byok_key, on_action=on_action)
+
+    @classmethod
+    def for_services(cls, services: Services) -> AiClient:
+        """The app's client: BYOK keys come from the account part (decrypted per call), and
+        each completed AI action is announced through the ``ai_action_completed`` hook (called
+        with the task's name)."""
+
+        def byok_key(user: Mapping[str, Any], provider: str) -> str | None:
+            from lightninghire.account import account_of
+
+            return account_of(services).account.provider_key(user, provider)
+
+        def on_action(user: Mapping[str, Any], task: AiTask, result: AiResult) -> None:
+            # The hook gets the task's name (hookspecs.ai_action_completed); billing reads
+            # result.byok, result.provider and result.call_id.
+            for _plugin, _ in services.plugins.call_each(
+                    "ai_action_completed", on_error=_log_hook_failure, user=user, task=task.name,
+                    result=result, services=services):
+                pass
+
+        return cls.from_settings(services.settings, db=services.db, clock=services.clock,
+                                 byok_key=byok_key, on_action=on_action)
+
+    def ensure_indexes(self) -> None:
+        """Create the ``ai_calls`` indexes (TTL included); safe to repeat."""
+        self.meter.ensure_indexes()
+
+    # -- choosing --------------------------------------------------------------------------------
+
+    def choose(self, user: Mapping[str, Any] | None) -> Choice:
+        """The user's own key (BYOK) -> the platform's key -> offline.
+
+        ``ai.provider = openai|anthropic`` limits both steps to that provider; ``auto`` tries
+        OpenAI, then Anthropic; ``offline`` never leaves the process.
+        """
+        config = self.config
+        if config.provider == "offline":
+            return OFFLINE
+        families = ("openai", "anthropic") if config.provider == "auto" else (config.provider,)
+        if user is not None and self.byok_key is not None:
+            for family in families:
+                key = self.byok_key(user, family)
+                if key:
+                    return Choice(f"byok-{family}", family, config.model(family), key)
+        for family in families:
+            key = config.platform_key(family)
+            if key:
+                return Choice(family, family, config.model(family), key)
+        return OFFLINE
+
+    # -- running ---------------------------------------------------------------------------------
+
+    def run(self, task_name: str, inputs: Mapping[str, Any], *,
+            user: Mapping[str, Any] | None = None) -> AiResult:
+        """Run ``task_name`` for ``user`` (``None``: a system call, no BYOK, no credits).
+
+        Returns validated data; raises ``ValidationFailed`` (400) for bad inputs and
+        ``AiUnavailable`` (502 ``AI_UNAVAILABLE``) when no valid answer could be had.
+        """
+        task = self.tasks.get(task_name)
+        values = task.load_inputs(inputs)
+        choice = self.choose(user)
+        record = self.meter.start(task.name, choice.provider, choice.model, user)
+        started = self._monotonic()
+        try:
+            if choice.family == "offline":
+                data = self._offline(task, values)
+            else:
+                data = self._remote(task, values, choice, record)
+        except AiUnavailable as exc:
+            record.fail(exc.reason)
+            self._finish(record, started)
+            level = logging.ERROR if exc.reason == "key_rejected" and not choice.byok else logging.WARNING
+            log.log(level, "AI task %s via %s (%s) failed: %s after %d attempt(s)", task.name,
+                    choice.provider, choice.model, exc.reason, len(record.attempts))
+            raise
+        except Exception:
+            record.fail("error")
+            self._finish(record, started)
+            raise
+        call_id = self._finish(record, started)
+        result = AiResult(data, task.name, choice.provider, choice.model, record.status,
+                          record.input_tokens, record.output_tokens, record.latency_ms, call_id)
+        if user is not None and task.counts_as_ai_action and self.on_action is not None:
+            self._announce(user, task, result)
+        return result
+
+    def _finish(self, record: CallRecord, started: float) -> str | None:
+        record.latency_ms = _ms(self._monotonic() - started)
+        return self.meter.save(record)
+
+    def _announce(self, user: Mapping[str, Any], task: AiTask, result: AiResult) -> None:
+        assert self.on_action is not None
+        try:
+            self.on_action(user, task, result)
+        except Exception:
+            # The user has the answer; a billing hiccup must not turn it into an error.
+            log.exception("AI task %s: announcing the completed action failed", task.name)
+
+    def _offline(self, task: AiTask, values: Mapping[str, Any]) -> dict[str, Any]:
+        answer = self.offline.answer(task, values)
+        try:
+            return task.load_output(answer)
+        except ValidationError as exc:
+            # A bug in the task's offline implementation: loud in the log, a clean 502 outside.
+            log.error("AI task %s: the offline answer fails its own schema: %s", task.name,
+                      problems_text(exc.normalized_messages()))
+            raise AiUnavailable(reason="invalid_output") from None
+
+    def _remote(self, task: AiTask, values: Mapping[str, Any], choice: Choice,
+                record: CallRecord) -> dict[str, Any]:
+        system, user_text = task.prompt(values)
+        system = f"{system.strip()}\n\n{instructions(task.output_schema)}"
+        record.prompt = {"system": system, "user": user_text}
+        messages = [{"role": "user", "content": user_text}]
+        provider = self.providers[choice.family]
+        deadline = self._monotonic() + self.config.total_timeout_seconds
+        reply = self._complete(provider, choice, task, system, messages, record, "answer", deadline)
+        try:
+            return self._validated(task, reply.text)
+        except OutputProblem as problem:
+            record.last_was_invalid()
+            messages += [{"role": "assistant", "content": reply.text or "(empty reply)"},
+                         {"role": "user", "content": repair_request(problem.detail)}]
+        reply = self._complete(provider, choice, task, system, messages, record, "repair", deadline)
+        try:
+            data = self._validated(task, reply.text)
+        except OutputProblem:
+            record.last_was_invalid()
+            raise AiUnavailable("The AI service gave an answer that could not be used. "
+                                "Please try again.", reason="invalid_output") from None
+        record.status = REPAIRED
+        return data
+
+    @staticmethod
+    def _validated(task: AiTask, text: str) -> dict[str, Any]:
+        try:
+            return task.load_output(parse_object(text))
+        except ValidationError as exc:
+            raise OutputProblem(problems_text(exc.normalized_messages())) from None
+
+    def _complete(self, provider: TextProvider, choice: Choice, task: AiTask, system: str,
+                  messages: list[dict[str, str]], record: CallRecord, step: str,
+                  deadline: float) -> Completion:
+        """One answer from the provider, retrying transient failures within the deadline."""
+        attempt = 0
+        while True:
+            attempt += 1
+            remaining = deadline - self._monotonic()
+            if remaining < self._min_attempt:
+                raise AiUnavailable(reason="timeout")
+            started = self._monotonic()
+            try:
+                reply = provider.complete(api_key=choice.key, model=choice.model, system=system,
+                                          messages=messages, max_tokens=task.max_tokens,
+                                          temperature=task.temperature,
+                                          timeout=min(self.config.timeout_seconds, remaining))
+            except ProviderFailure as failure:
+                record.attempt(step, failure.kind, http_status=failure.status,
+                               latency_ms=_ms(self._monotonic() - started))
+                delay = self._retry_delay(failure, attempt, deadline)
+                if delay is None:
+                    raise AiUnavailable(_message_for(failure, choice), reason=failure.kind) from None
+                self._sleep(delay)
+                continue
+            record.attempt(step, "ok", http_status=200, latency_ms=_ms(self._monotonic() - started),
+                           input_tokens=reply.input_tokens, output_tokens=reply.output_tokens)
+            record.replies.append(reply.text)
+            return reply
+
+    def _retry_delay(self, failure: ProviderFailure, attempt: int, deadline: float) -> float | None:
+        if not failure.retryable or attempt > self.config.max_retries:
+            return None
+        delay = backoff_delay(attempt, failure.retry_after)
+        # No point waiting if the next attempt would then not have time to finish.
+        if delay is None or self._monotonic() + delay + self._min_attempt > deadline:
+            return None
+        return delay
+
+    @property
+    def _min_attempt(self) -> float:
+        return min(MIN_ATTEMPT_SECONDS, self.config.timeout_seconds)
+
+
+def _ms(seconds: float) -> int:
+    return max(0, round(seconds * 1000))
+
+
+def _message_for(failure: ProviderFailure, choice: Choice) -> str | None:
+    """What the user reads: specific when it is about their own key, generic otherwise (a
+    platform key problem is the operator's, and is logged as an error)."""
+    name = FAMILY_NAMES.get(choice.family, choice.family)
+    if choice.byok and failure.kind == "key_rejected":
+        return f"Your saved {name} key was refused by {name}. Check or replace it in Settings."
+    if choice.byok and failure.kind == "rate_limited":
+        return (f"Your {name} account is rate limited or out of quota. Please try again later "
+                f"or check your plan with {name}.")
+    return None
+
+
+def _log_hook_failure(plugin: str, exc: Exception) -> None:
+    log.error("plugin %s: ai_action_completed failed", plugin, exc_info=exc)

@@ -1,0 +1,199 @@
+"""Small, deterministic text tools the offline answers are built from (no models, no data files).
+
+Sentence splitting that survives common abbreviations and bullet lists, word tokens, an English
+stop list and a light suffix stemmer good enough to count "scaling", "scaled" and "scale" as one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+
+def _word_set(block: str) -> frozenset[str]:
+    return frozenset(block.split())
+
+STOPWORDS = _word_set("""
+a about above after again against all also am an and any are as at be because been before being
+below between both but by can could did do does doing done down during each either else etc even
+ever every few for from further get gets got had has have having he her here hers herself him
+himself his how however i if in into is it its itself just let like made make makes many may me
+might more most much must my myself need needs no nor not now of off on once one only or other
+our ours ourselves out over own per quite rather really same several shall she should so some
+such than that the their theirs them themselves then there these they this those through thus to
+too under until up upon us use used using very via was we well were what when where whether which
+while who whom whose why will with within without would yet you your yours yourself yourselves
+""")
+
+# Followed by a capital, these rarely end a sentence ("Dr. Smith", "Sr. Engineer"); "Inc." or
+# "etc." before a capital usually does, so they are not listed.
+ABBREVIATIONS = frozenset({
+    "e.g", "i.e", "vs", "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "approx", "dept", "fig",
+    "st", "u.s", "u.k", "a.m", "p.m", "no",
+})
+
+_BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u2023]|\d{1,2}[.)])\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d)\]]*\s+(?=[\"'\u201c(\[]?[A-Z0-9])")
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9+#'.-]*[A-Za-z0-9+#]|[A-Za-z]|\d+(?:[.,]\d+)?%?")
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences in order; every bullet or line break starts a new one."""
+    found: list[str] = []
+    for line in text.splitlines():
+        line = _BULLET.sub("", line).strip()
+        if not line:
+            continue
+        start = 0
+        for match in _SENTENCE_END.finditer(line):
+            before = line[start:match.start()].rstrip()
+            last_word = before.rsplit(" ", 1)[-1].rstrip(".").lower()
+            if last_word in ABBREVIATIONS or re.fullmatch(r"[a-z]", last_word):
+                continue  # "e.g. Python", "J. Smith": not the end of a sentence
+            found.append(before)
+            start = match.end()
+        tail = line[start:].strip()
+        if tail:
+            found.append(tail)
+    return [sentence for sentence in found if re.search(r"[A-Za-z0-9]", sentence)]
+
+
+def words(text: str) -> list[str]:
+    """Lower-case word tokens, keeping ``c++``, ``c#``, ``node.js`` and percentages whole."""
+    return [token.lower().rstrip(".") for token in _WORD.findall(text)]
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper: enough to group inflections ("scaling", "scaled", "scales" ->
+    "scal"), not a linguistic stemmer."""
+    base = word
+    if len(word) > 4:
+        if word.endswith("ies"):
+            base = word[:-3] + "y"
+        elif word.endswith(("sses", "xes", "zes", "ches", "shes")):
+            base = word[:-2]
+        elif word.endswith("ing") and len(word) > 5:
+            base = _undouble(word[:-3])
+        elif word.endswith("ed") and len(word) > 4:
+            base = _undouble(word[:-2])
+        elif word.endswith("ly"):
+            base = word[:-2]
+        elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+            base = word[:-1]
+    return base[:-1] if len(base) > 3 and base.endswith("e") else base
+
+
+def _undouble(base: str) -> str:
+    # "planned" -> "plan", "running" -> "run"; but "installed" keeps its double l
+    if len(base) > 3 and base[-1] == base[-2] and base[-1] not in "lsz":
+        return base[:-1]
+    return base
+
+
+def content_words(text: str) -> list[str]:
+    """Words that carry meaning: no stop words, no bare numbers, no single letters."""
+    return [w for w in words(text) if w not in STOPWORDS and len(w) > 1 and not w[0].isdigit()]
+
+
+def keyword_counts(text: str) -> Counter[str]:
+    """Stem -> count over the content words of ``text``."""
+    return Counter(stem(word) for word in content_words(text))
+
+
+def surface_forms(text: str) -> dict[str, str]:
+    """Stem -> the first spelling seen in ``text`` (to show keywords as the author wrote them)."""
+    forms: dict[str, str] = {}
+    for match in _WORD.finditer(text):
+        word = match.group(0).rstrip(".")
+        lowered = word.lower()
+        if lowered in STOPWORDS or len(lowered) < 2 or lowered[0].isdigit():
+            continue
+        forms.setdefault(stem(lowered), word if not word.isupper() or len(word) <= 5
+                         else lowered)
+    return forms
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:-")
+    return cut + "\u2026"
+
+
+# Common verbs and vague words that make poor keywords (the stop list covers grammar words).
+GENERIC = _word_set("""
+able agree agreed ask asked owned owns busiest closely current days drop drops easy etc first
+full good great hard help helps include included includes including join keep keeps last lead leads
+looking lot lots make makes mean means month months move moved need needed new next part
+really role same say says ship ships stay stays strong take takes thing things time times today
+want wants way ways week weeks well will work works working year years
+""")
+
+
+def key_phrases(text: str, limit: int = 6) -> list[str]:
+    """The phrases (one to three words) that best name what ``text`` is about.
+
+    Candidates are runs of adjacent content words (stop words, generic words, numbers and
+    punctuation end a run), in the manner of RAKE: a candidate scores by how often each of its
+    words recurs in the whole text and how often it recurs itself; a run of capitalized words
+    (a name, a job title) gets a bonus. For variety, each word appears in one phrase only.
+    """
+    counts = keyword_counts(text)
+    runs: list[list[str]] = [[]]
+    last_end = 0
+    for match in _WORD.finditer(text):
+        token = match.group(0).rstrip(".")
+        lowered = token.lower()
+        gap = text[last_end:match.start()]
+        last_end = match.end()
+        if gap.strip(" \t-") or lowered in STOPWORDS or lowered in GENERIC \
+                or lowered[0].isdigit() or len(lowered) < 2:
+            runs.append([])
+        if lowered in STOPWORDS or lowered in GENERIC or lowered[0].isdigit() or len(lowered) < 2:
+            continue
+        runs[-1].append(token)
+    seen: dict[tuple[str, ...], list[Any]] = {}  # stems -> [spelling, occurrences, first index]
+    for run in runs:
+        for size in (1, 2, 3):
+            for start in range(len(run) - size + 1):
+                words_ = run[start:start + size]
+                key = tuple(stem(w.lower()) for w in words_)
+                if key in seen:
+                    seen[key][1] += 1
+                else:
+                    seen[key] = [" ".join(words_), 1, len(seen)]
+
+    def score(item: tuple[tuple[str, ...], list[Any]]) -> float:
+        key, (spelling, occurrences, _) = item
+        if len(key) == 1:
+            return counts[key[0]] if counts[key[0]] > 1 else 0.5
+        # Words used once add little: a phrase of one-off words is rarely what a text is about.
+        weight = sum(counts[s] if counts[s] > 1 else 0.5 for s in key) / len(key)
+        named = all(w[:1].isupper() for w in spelling.split())
+        return (weight * (1 + 0.4 * (len(key) - 1)) * (1 + 0.5 * (occurrences - 1))
+                * (1.3 if named else 1))
+
+    ranked = sorted(seen.items(), key=lambda item: (-score(item), item[1][2]))
+    chosen: list[tuple[str, ...]] = []
+    for key, _ in ranked:
+        if len(chosen) == limit:
+            break
+        if any(set(key) & set(other) for other in chosen):
+            continue  # variety: one phrase per main word
+        chosen.append(key)
+    return [_display(seen[key][0], text) for key in chosen]
+
+
+def _display(phrase: str, text: str) -> str:
+    """Names and acronyms as written; a word capitalized only because it began a sentence
+    ("Meeting notes") in lower case when the text also writes it so."""
+    shown = []
+    for word in phrase.split():
+        if word[:1].isupper() and not word.isupper() and word[1:] == word[1:].lower() \
+                and re.search(rf"(?<![A-Za-z]){re.escape(word.lower())}(?![A-Za-z])", text):
+            word = word.lower()
+        shown.append(word)
+    return " ".join(shown)

@@ -70,6 +70,15 @@ def authenticate(modes: tuple[str, ...], authenticators: dict[str, Authenticator
     """Try the route's modes in order; the first that recognizes its credentials decides."""
     if modes == ("public",):
         return ANONYMOUS
+    if modes == ("optional",):
+        # Anonymous unless credentials are sent; sent ones must be good (a bad sign-in is never
+        # silently downgraded to anonymous, and a cookie write still passes the CSRF check).
+        for mode in ("session", "api_key"):
+            authenticator = authenticators.get(mode)
+            principal = authenticator.authenticate(req) if authenticator else None
+            if principal is not None:
+                return principal
+        return ANONYMOUS
     failure: Unauthenticated | None = None
     for mode in modes:
         authenticator = authenticators.get(mode)

@@ -18,7 +18,7 @@ from typing import Any
 
 from marshmallow import Schema
 
-AUTH_MODES = ("public", "session", "api_key", "cron")
+AUTH_MODES = ("public", "optional", "session", "api_key", "cron")
 DEFAULT_AUTH = ("session", "api_key")
 ENDPOINT_ATTR = "__lightninghire_endpoint__"
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])(?:\s+per\s+(ip|user))?\s*$")
@@ -106,8 +106,8 @@ def normalize_options(raw: Mapping[str, Any]) -> dict[str, Any]:
             bad = [m for m in modes if m not in AUTH_MODES]
             if bad or not modes:
                 raise ValueError(f"auth {value!r}: each mode must be one of {AUTH_MODES}")
-            if "public" in modes and len(modes) > 1:
-                raise ValueError("auth 'public' cannot be combined with other modes")
+            if {"public", "optional"} & set(modes) and len(modes) > 1:
+                raise ValueError("auth 'public' and 'optional' cannot be combined with other modes")
             value = modes
         elif key == "permission" and value is not None and not isinstance(value, Permission):
             value = Permission.parse(value)
@@ -124,8 +124,9 @@ def normalize_options(raw: Mapping[str, Any]) -> dict[str, Any]:
 def endpoint(**options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare a responder's options.
 
-    auth: ``"public"`` or any of ``"session"``, ``"api_key"``, ``"cron"`` (default: session or
-    API key). permission: ``"object:action"`` checked by the policy engine. feature: entitlement
+    auth: ``"public"``; ``"optional"`` (public, but a session or API key, when sent, must be valid
+    and identifies the caller); or any of ``"session"``, ``"api_key"``, ``"cron"`` (default:
+    session or API key). permission: ``"object:action"`` checked by the policy engine. feature: entitlement
     key checked and counted. rate_limit: ``"10/15m"`` per client IP. body / query / response:
     marshmallow schemas (unknown fields are rejected). status: success status (e.g. 201).
     """

@@ -117,10 +117,12 @@ def build_openapi(operations: list[Operation], schemas: SchemaRegistry, *, title
                 responses[status] = {"description": text, "content": {
                     "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
         operation["responses"] = responses
-        if options.auth != ("public",):
-            operation["security"] = [{mode: []} for mode in options.auth]
-        else:
+        if options.auth == ("public",):
             operation["security"] = []
+        elif options.auth == ("optional",):
+            operation["security"] = [{}, {"session": []}, {"api_key": []}]
+        else:
+            operation["security"] = [{mode: []} for mode in options.auth]
         paths.setdefault(op.path, {})[op.method.lower()] = operation
     for path, ops in paths.items():
         spec.path(path=path, operations=ops)
@@ -134,7 +136,7 @@ def _applies(status: str, op: Operation) -> bool:
     options = op.options
     return {
         "400": options.body is not None or options.query is not None or bool(op.path_params),
-        "401": options.auth != ("public",),
+        "401": options.auth != ("public",),  # optional: sent credentials must be valid
         "402": options.feature is not None,
         "403": options.permission is not None,
         "404": bool(op.path_params),

@@ -78,23 +78,22 @@ def _is_priority(services: Any, user: Mapping[str, Any]) -> bool:
 
 @hookimpl
 def register_routes(routes: Any, services: Any) -> None:
-    auth = services.authenticators  # filled before this hook: read at request time
     routes.add("/api/leads", LeadsResource(leads_of(services)))
 
     support_address = _support_address(services)
     contact = ContactService(services.db, services.mail, services.events, services.clock,
                              support_address)
-    routes.add("/api/contact", ContactResource(contact, auth))
+    routes.add("/api/contact", ContactResource(contact))
 
     support = SupportService(services.db, services.mail, services.events, services.clock,
                              support_address, lambda user: _is_priority(services, user))
-    tickets = TicketsResource(support, auth)
+    tickets = TicketsResource(support)
     routes.add("/api/support/tickets", tickets)
     routes.add("/api/support/tickets/{id}", tickets, suffix="item")
     team = TeamTicketsResource(support)
     routes.add("/api/admin/support/tickets", team)
     routes.add("/api/admin/support/tickets/{id}", team, suffix="item")
-    routes.add("/api/feedback", FeedbackResource(support, auth))
+    routes.add("/api/feedback", FeedbackResource(support))
 
     content = ContentService(
         services.db, services.clock, lambda user: _has_pro_lessons(services, user),
@@ -103,8 +102,8 @@ def register_routes(routes: Any, services: Any) -> None:
         listing = ContentListResource(content, kind)
         routes.add(f"/api/{kind}", listing)
         routes.add(f"/api/{kind}/search", listing, suffix="search")
-        routes.add(f"/api/{kind}/{{slug}}", ContentItemResource(content, kind, auth))
-    routes.add("/api/courses/{slug}/lessons/{lesson}", LessonResource(content, auth))
+        routes.add(f"/api/{kind}/{{slug}}", ContentItemResource(content, kind))
+    routes.add("/api/courses/{slug}/lessons/{lesson}", LessonResource(content))
     admin = AdminContentResource(content)
     routes.add("/api/admin/content", admin)
     routes.add("/api/admin/content/{id}", admin, suffix="item")

@@ -1,4 +1,4 @@
-"""Pieces every marketing route shares: input bounds, the honeypot, optional sign-in."""
+"""Pieces every marketing route shares: input bounds and the honeypot."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from marshmallow import ValidationError, fields, validate
-
-from lightninghire.http.auth import Principal
 
 HONEYPOT = "website"
 
@@ -37,20 +35,6 @@ def honeypot_field() -> fields.String:
 
 def is_bot(body: Mapping[str, Any]) -> bool:
     return bool((body.get(HONEYPOT) or "").strip())
-
-
-def optional_principal(req: Any, authenticators: Mapping[str, Any]) -> Principal | None:
-    """The signed-in caller of a public route, or ``None`` when the request carries no
-    credentials. Wrong credentials still fail (401), and a cookie write still needs its CSRF
-    proof: a public route never silently downgrades a bad sign-in to anonymous."""
-    for mode in ("session", "api_key"):
-        authenticator = authenticators.get(mode)
-        if authenticator is None:
-            continue
-        principal = authenticator.authenticate(req)
-        if principal is not None:
-            return principal
-    return None
 
 
 def mask_email(email: str) -> str:

@@ -204,3 +204,27 @@ def test_a_raw_body_is_bounded_too(make_app):
                    settings={"http.max_body_bytes": 2048}).client
     assert_error(api.simulate_post("/api/contract/signed", body="x" * 3000), 413,
                  "PAYLOAD_TOO_LARGE")
+
+
+def test_optional_auth_is_anonymous_without_credentials_and_strict_with_them(make_app):
+    import types
+
+    from lightninghire import endpoint as declare
+    from lightninghire import hookimpl
+
+    class Whom:
+        @declare(auth="optional")
+        def on_get(self, req, resp):
+            return {"user": req.context.principal.user_id}
+
+    @hookimpl
+    def register_routes(routes):
+        routes.add("/api/whom", Whom())
+
+    h = make_app(plugins=["whom"], extra_plugins={
+        "whom": types.SimpleNamespace(__name__="whom", register_routes=register_routes)})
+    assert assert_ok(h.client.simulate_get("/api/whom")) == {"user": None}
+    caller = h.api_caller()
+    assert assert_ok(caller.get("/api/whom")) == {"user": str(caller.user["_id"])}
+    forged = h.client.simulate_get("/api/whom", headers={"Authorization": "Bearer lh_live_" + "x" * 40})
+    assert_error(forged, 401, "UNAUTHENTICATED")

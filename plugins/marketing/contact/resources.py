@@ -3,17 +3,16 @@ from __future__ import annotations
 from typing import Any
 
 from lightninghire import endpoint
-from lightninghire_plugins.marketing.common import is_bot, optional_principal
+from lightninghire_plugins.marketing.common import is_bot
 from lightninghire_plugins.marketing.contact.schemas import ContactInSchema, ContactReceiptSchema
 from lightninghire_plugins.marketing.contact.service import ContactService
 
 
 class ContactResource:
-    def __init__(self, service: ContactService, authenticators: Any) -> None:
+    def __init__(self, service: ContactService) -> None:
         self.service = service
-        self.authenticators = authenticators
 
-    @endpoint(auth="public", body=ContactInSchema, response=ContactReceiptSchema, status=201,
+    @endpoint(auth="optional", body=ContactInSchema, response=ContactReceiptSchema, status=201,
               rate_limit="5/15m", tags=["contact"])
     def on_post(self, req: Any, resp: Any) -> Any:
         """Send a message to the team (5 per 15 minutes per IP)."""
@@ -21,5 +20,4 @@ class ContactResource:
         if is_bot(body):
             # Looks accepted; nothing is stored or sent.
             return self.service.decoy(body)
-        principal = optional_principal(req, self.authenticators)
-        return self.service.submit(body, principal.user_id if principal else None)
+        return self.service.submit(body, req.context.principal.user_id)

@@ -7,7 +7,6 @@ from typing import Any
 
 from lightninghire import endpoint
 from lightninghire.pagination import page_schema
-from lightninghire_plugins.marketing.common import optional_principal
 from lightninghire_plugins.marketing.content.schemas import (
     AdminContentSchema,
     AdminListQuery,
@@ -44,31 +43,27 @@ class ContentListResource:
 
 
 class ContentItemResource:
-    def __init__(self, service: ContentService, kind: str, authenticators: Any) -> None:
+    def __init__(self, service: ContentService, kind: str) -> None:
         self.service = service
         self.kind = kind
-        self.authenticators = authenticators
 
-    @endpoint(auth="public", response=ContentSchema, tags=["content"],
+    @endpoint(auth="optional", response=ContentSchema, tags=["content"],
               description="For a course, each lesson says whether it is `locked`: Pro lessons "
                           "have a null body unless the caller (session or API key) has Pro "
                           "lessons in their plan.")
     def on_get(self, req: Any, resp: Any, slug: str) -> dict[str, Any]:
         """One published page by its slug."""
-        principal = optional_principal(req, self.authenticators)
-        return self.service.get(self.kind, slug, principal.user if principal else None)
+        return self.service.get(self.kind, slug, req.context.principal.user)
 
 
 class LessonResource:
-    def __init__(self, service: ContentService, authenticators: Any) -> None:
+    def __init__(self, service: ContentService) -> None:
         self.service = service
-        self.authenticators = authenticators
 
-    @endpoint(auth="public", response=LessonOutSchema, tags=["content"])
+    @endpoint(auth="optional", response=LessonOutSchema, tags=["content"])
     def on_get(self, req: Any, resp: Any, slug: str, lesson: str) -> dict[str, Any]:
         """One lesson of a course; a Pro lesson without Pro is a 402 with an upgrade hint."""
-        principal = optional_principal(req, self.authenticators)
-        return self.service.lesson(slug, lesson, principal.user if principal else None)
+        return self.service.lesson(slug, lesson, req.context.principal.user)
 
 
 class AdminContentResource:

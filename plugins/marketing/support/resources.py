@@ -9,7 +9,7 @@ from bson import ObjectId
 
 from lightninghire import endpoint
 from lightninghire.pagination import page_schema
-from lightninghire_plugins.marketing.common import is_bot, optional_principal
+from lightninghire_plugins.marketing.common import is_bot
 from lightninghire_plugins.marketing.support.schemas import (
     FeedbackInSchema,
     FeedbackListQuery,
@@ -26,24 +26,18 @@ from lightninghire_plugins.marketing.support.service import SupportService
 TAGS = ["support"]
 
 
-def _user(req: Any, authenticators: Any) -> dict[str, Any] | None:
-    principal = optional_principal(req, authenticators)
-    return principal.user if principal else None
-
-
 class TicketsResource:
-    def __init__(self, service: SupportService, authenticators: Any) -> None:
+    def __init__(self, service: SupportService) -> None:
         self.service = service
-        self.authenticators = authenticators
 
-    @endpoint(auth="public", body=TicketInSchema, response=TicketSchema, status=201,
+    @endpoint(auth="optional", body=TicketInSchema, response=TicketSchema, status=201,
               rate_limit="10/1h", tags=TAGS,
               description="Anonymous callers give `email`; a session or API key attaches the "
                           "ticket to the account (its address is used).")
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
         """Open a support ticket."""
         body = req.context.body
-        user = _user(req, self.authenticators)
+        user = req.context.principal.user
         if is_bot(body):
             return _decoy(self.service, body)
         return self.service.open_ticket(body, user)
@@ -87,17 +81,16 @@ class TeamTicketsResource:
 
 
 class FeedbackResource:
-    def __init__(self, service: SupportService, authenticators: Any) -> None:
+    def __init__(self, service: SupportService) -> None:
         self.service = service
-        self.authenticators = authenticators
 
-    @endpoint(auth="public", body=FeedbackInSchema, status=201, rate_limit="30/1h", tags=TAGS,
+    @endpoint(auth="optional", body=FeedbackInSchema, status=201, rate_limit="30/1h", tags=TAGS,
               description="Kinds include the feedback hooks of the product: "
                           "`wrong_company_intel`, `outdated_resource`, `course_topic`.")
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
         """Give product feedback (a rating, a message or both)."""
         body = req.context.body
-        user = _user(req, self.authenticators)
+        user = req.context.principal.user
         if is_bot(body):
             return {"id": str(ObjectId()), "kind": body["kind"],
                     "createdAt": self.service.clock.now()}

@@ -117,14 +117,19 @@ class EmbeddedMongo:
 
     def stop(self, timeout: float = 10.0) -> None:
         process, self.process = self.process, None
-        if process is None or process.poll() is not None:
+        if process is None:
             return
-        process.terminate()
-        try:
-            process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout)
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout)
+        # The server does not always remove its pid file when terminated; we named it, so we
+        # remove it, and a folder is never reported "in use" by a dead server.
+        if self.log_path is not None:
+            self.log_path.with_suffix(".pid").unlink(missing_ok=True)
 
     def __enter__(self) -> EmbeddedMongo:
         return self.start()

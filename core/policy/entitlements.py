@@ -134,6 +134,19 @@ class EntitlementEngine:
         self.facts_for = facts_for
         self.self_hosted = self_hosted
 
+    # -- questions plugins ask -------------------------------------------------------------------
+
+    def limit(self, user: Mapping[str, Any], key: str) -> int | None:
+        """The user's cap on a feature (``None``: unlimited; 0: not in their plan), uncounted.
+
+        For gates that meter nothing (a Pro lesson, a per-role candidate cap the plugin counts
+        itself)."""
+        return limit_for(self.features[key], self.facts_for(user), self.caps)
+
+    def is_paid(self, user: Mapping[str, Any]) -> bool:
+        """Pro, BYOK or credits: numeric caps do not apply (priority support, for example)."""
+        return self.facts_for(user).unlimited_tier
+
     # -- enforcement ---------------------------------------------------------------------------
 
     def consume(self, user: Mapping[str, Any], key: str) -> Consumption:

@@ -13,7 +13,6 @@ from bson.errors import InvalidId
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from lightninghire import hookimpl
-from lightninghire.policy.entitlements import limit_for
 from lightninghire_plugins.marketing.contact.resources import ContactResource
 from lightninghire_plugins.marketing.contact.service import CONTACT, ContactService
 from lightninghire_plugins.marketing.content.files import KINDS, load_pages
@@ -68,12 +67,11 @@ def leads_of(services: Any) -> LeadService:
 def _has_pro_lessons(services: Any, user: Mapping[str, Any] | None) -> bool:
     if user is None:
         return False  # anonymous readers get the free lessons
-    engine = services.entitlements
-    return limit_for(engine.features[PRO_LESSONS], engine.facts_for(user), engine.caps) != 0
+    return services.entitlements.limit(user, PRO_LESSONS) != 0
 
 
 def _is_priority(services: Any, user: Mapping[str, Any]) -> bool:
-    return bool(services.entitlements.facts_for(user).unlimited_tier)
+    return services.entitlements.is_paid(user)
 
 
 @hookimpl

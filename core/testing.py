@@ -126,7 +126,7 @@ class AppHarness:
         return Caller(self.client, {"Cookie": f"lh_session={token}", "Origin": origin}, user, token)
 
 
-def test_settings(database_uri: str, database_name: str,
+def isolated_settings(database_uri: str, database_name: str,
                   overrides: Mapping[str, Any] | None = None) -> Settings:
     """Settings isolated from the developer's machine: no config file, no environment."""
     base = {
@@ -162,7 +162,7 @@ def lh_database_name(lh_database_uri: str) -> Iterator[str]:
 
 @pytest.fixture
 def lh_settings(lh_database_uri: str, lh_database_name: str) -> Settings:
-    return test_settings(lh_database_uri, lh_database_name)
+    return isolated_settings(lh_database_uri, lh_database_name)
 
 
 @pytest.fixture

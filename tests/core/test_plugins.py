@@ -202,8 +202,8 @@ def test_a_plugin_that_is_not_enabled_is_never_imported(lh_settings):
     code = textwrap.dedent(f"""
         import sys
         from lightninghire.app import create_app
-        from lightninghire.testing import test_settings
-        create_app(test_settings({lh_settings.database.uri!r}, "x"), plugins=[],
+        from lightninghire.testing import isolated_settings
+        create_app(isolated_settings({lh_settings.database.uri!r}, "x"), plugins=[],
                    prepare_database=False)
         print("lightninghire_hello" in sys.modules)
     """)

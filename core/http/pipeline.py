@@ -114,6 +114,16 @@ class Pipeline:
         dispatcher = _Dispatcher()
         for op in ops:
             setattr(dispatcher, f"on_{op.method.lower()}", self._responder(op))
+        if not any(op.method == "OPTIONS" for op in ops):
+            allowed = ", ".join(sorted({op.method for op in ops} | {"OPTIONS"}))
+
+            def on_options(req: falcon.Request, resp: falcon.Response, **params: Any) -> None:
+                # Falcon's default answers 200 with an empty "JSON" body; say it properly.
+                resp.status = falcon.HTTP_204
+                resp.set_header("Allow", allowed)
+                resp.content_type = None
+
+            dispatcher.on_options = on_options  # type: ignore[attr-defined]
         return dispatcher
 
     def _responder(self, op: Operation) -> Callable[..., None]:

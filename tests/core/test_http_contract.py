@@ -228,3 +228,9 @@ def test_optional_auth_is_anonymous_without_credentials_and_strict_with_them(mak
     assert assert_ok(caller.get("/api/whom")) == {"user": str(caller.user["_id"])}
     forged = h.client.simulate_get("/api/whom", headers={"Authorization": "Bearer lh_live_" + "x" * 40})
     assert_error(forged, 401, "UNAUTHENTICATED")
+
+
+def test_options_answers_204_with_allow_and_no_body(api):
+    result = api.simulate_options("/api/contract/items")
+    assert result.status_code == 204 and result.text == ""
+    assert set(result.headers["allow"].replace(" ", "").split(",")) == {"GET", "POST", "OPTIONS"}

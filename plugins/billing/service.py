@@ -21,9 +21,10 @@ COVERED_TIERS = frozenset({"pro", "recruiter_pro", "byok"})
 
 
 class BillingDisabled(AppError):
-    """503: this server runs without Stripe (self-hosted), so nothing can be bought."""
+    """409: this server runs without Stripe (self-hosted), so nothing can be bought. A
+    permanent state of this deployment, not an outage, so not a 5xx."""
 
-    status, code = 503, "BILLING_DISABLED"
+    status, code = 409, "BILLING_DISABLED"
     default_message = ("Billing is off on this server (self-hosted: no Stripe key is configured). "
                        "Add your own OpenAI or Anthropic key in Settings for unlimited use.")
 

@@ -19,11 +19,11 @@ def test_billing_routes_say_billing_is_off(make_app, clock):
     for path, body in (("/api/billing/checkout", {"plan": "pro_monthly"}),
                        ("/api/billing/checkout", {"pack": "starter"}),
                        ("/api/billing/portal", None)):
-        error = assert_error(caller.post(path, json=body), 503, "BILLING_DISABLED")
+        error = assert_error(caller.post(path, json=body), 409, "BILLING_DISABLED")
         assert "self-hosted" in error["message"]
     hooks = Webhooks(harness, clock)
     payload = json.dumps(hooks.event("customer.created", {"id": "cus_1"}))
-    assert_error(hooks.post(payload, hooks.sign(payload)), 503, "BILLING_DISABLED")
+    assert_error(hooks.post(payload, hooks.sign(payload)), 409, "BILLING_DISABLED")
     credits = assert_ok(caller.get("/api/credits"))
     assert credits["balance"] == 0 and not any(p["available"] for p in credits["packs"])
 

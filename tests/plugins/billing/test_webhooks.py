@@ -193,7 +193,7 @@ def test_the_webhook_is_public_but_off_without_a_webhook_secret(make_app, fake_s
     harness = make_app(plugins=["billing"], settings=settings)
     hooks = Webhooks(harness, clock)
     payload = json.dumps(hooks.event("customer.created", {"id": "cus_1"}))
-    assert_error(hooks.post(payload, hooks.sign(payload)), 503, "BILLING_DISABLED")
+    assert_error(hooks.post(payload, hooks.sign(payload)), 409, "BILLING_DISABLED")
 
 
 def test_a_claim_abandoned_by_a_crashed_worker_is_taken_over(stripe_app, fake_stripe, webhooks,

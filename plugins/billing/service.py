@@ -154,9 +154,10 @@ class BillingService:
     def _price(self, item: str) -> str:
         price = self.config.price_for(item)
         if not price:
-            raise BillingDisabled(f"{item!r} cannot be bought here: no Stripe price is configured "
-                                  f"for it (plugins.billing.price_{item}).",
-                                  code="PRICE_NOT_CONFIGURED")
+            # The deployer's configuration is incomplete: the server's fault, so a 5xx.
+            raise ServiceUnavailable(f"{item!r} cannot be bought here: no Stripe price is "
+                                     f"configured for it (plugins.billing.price_{item}).",
+                                     code="PRICE_NOT_CONFIGURED")
         return price
 
     def checkout(self, user: Mapping[str, Any], plan: str | None, pack: str | None) -> dict[str, Any]:

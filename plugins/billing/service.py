@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from lightninghire import AppError, BadRequest, Conflict
+from lightninghire.errors import ServiceUnavailable
 from lightninghire_plugins.billing.config import PACKS, PLANS, BillingConfig
 from lightninghire_plugins.billing.gateway import StripeGateway
 from lightninghire_plugins.billing.store import AccountStore

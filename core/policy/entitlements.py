@@ -32,6 +32,8 @@ EVENT_INDEXES = (
     IndexModel([("userId", ASCENDING), ("feature", ASCENDING)]),
 )
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+# A refunded slot's time: before every window's cutoff, the lifetime one (NEVER) included.
+FREED = NEVER - timedelta(days=1)
 AI_ACTIONS = "ai_actions"
 SEEKER_PAID = frozenset({"pro", "byok", "credits"})
 
@@ -199,7 +201,7 @@ class EntitlementEngine:
 
     def _free_slot(self, slot_id: str, used_at: datetime) -> None:
         # Only if still ours: a slot that already rolled over and was retaken stays taken.
-        self.slots.update_one({"_id": slot_id, "usedAt": used_at}, {"$set": {"usedAt": NEVER}})
+        self.slots.update_one({"_id": slot_id, "usedAt": used_at}, {"$set": {"usedAt": FREED}})
 
     def _unlog(self, event_id: Any) -> None:
         self.events.delete_one({"_id": event_id})

@@ -172,6 +172,15 @@ def test_a_5xx_gives_the_unit_back_and_a_4xx_keeps_it(metered):
     assert assert_ok(caller.get("/api/usage"))["contacts"]["current"] == 1
 
 
+def test_a_refunded_lifetime_unit_can_be_used_again(metered):
+    h = metered()
+    caller = h.api_caller()
+    h.services.policy_engine.set_cap("free", "contacts", 1)
+    assert_error(caller.post("/api/metered-crash"), 500, "INTERNAL")
+    assert_ok(use(caller, "contacts"))  # the one lifetime slot came back
+    assert_error(use(caller, "contacts"), 402, "PAYMENT_REQUIRED")
+
+
 def test_bad_input_spends_nothing(metered, make_app):
     h = metered()
     caller = h.api_caller()

@@ -1,0 +1,1 @@
+"""analyze: the deep evaluation of a resume against a job, graded A to F."""

@@ -1,0 +1,52 @@
+"""``/api/analyze``: deep evaluations (A-F), created, listed, read and deleted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lightninghire import endpoint
+from lightninghire.pagination import page_schema
+from lightninghire_plugins.ai_tools.analyze.schemas import (
+    AnalyzeInSchema,
+    EvaluationListQuery,
+    EvaluationSchema,
+)
+from lightninghire_plugins.ai_tools.analyze.service import AnalyzeService, UnknownReference
+from lightninghire_plugins.ai_tools.common import TAGS, refund_on
+
+
+class AnalyzeResource:
+    def __init__(self, service: AnalyzeService) -> None:
+        self.service = service
+
+    @endpoint(body=AnalyzeInSchema, response=EvaluationSchema, status=201,
+              feature="deep_evaluation", tags=TAGS,
+              description="Grades A (>= 85) to F (< 40) on the weighted mean of five dimensions "
+                          "(skills 40%, experience 20%, seniority 15%, domain 15%, logistics "
+                          "10%). An unknown job or resume id answers 404 and spends nothing.")
+    def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
+        """Evaluate a resume against a job (deep evaluation, A-F)."""
+        body = req.context.body
+        try:
+            return self.service.analyze(req.context.principal.user, body["job"], body["resume"])
+        except UnknownReference:
+            refund_on(req)
+            raise
+
+    @endpoint(query=EvaluationListQuery, response=page_schema(EvaluationSchema), tags=TAGS)
+    def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
+        """The caller's evaluations, newest first."""
+        q = req.context.query
+        return self.service.list(req.context.principal.user_id, q["grade"], q["limit"],
+                                 q["cursor"])
+
+    @endpoint(response=EvaluationSchema, tags=TAGS)
+    def on_get_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
+        """One of the caller's evaluations."""
+        return self.service.get(req.context.principal.user_id, id)
+
+    @endpoint(tags=TAGS)
+    def on_delete_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
+        """Delete one of the caller's evaluations."""
+        self.service.delete(req.context.principal.user_id, id)
+        return {"deleted": True}

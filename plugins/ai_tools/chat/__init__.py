@@ -1,0 +1,1 @@
+"""chat: retrieval-augmented answers over the user's own data, with citations."""

@@ -1,0 +1,113 @@
+"""RAG chat: retrieve from the asking user's context, answer with citations, keep the thread."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+from lightninghire import NotFound
+from lightninghire.ai.core_tasks.text import shorten
+from lightninghire.pagination import paginate
+from lightninghire_plugins.ai_tools.chat.retrieval import retrieve, terms
+from lightninghire_plugins.ai_tools.chat.tasks import NAME
+from lightninghire_plugins.ai_tools.common import object_id
+from lightninghire_plugins.ai_tools.context.service import ContextService
+
+CONVERSATIONS = "ai_tools_conversations"
+MESSAGES = "ai_tools_messages"
+HISTORY_TURNS = 6
+MAX_MESSAGES_SHOWN = 200
+
+
+class UnknownConversation(NotFound):
+    pass
+
+
+class ChatService:
+    def __init__(self, db: Any, ai: Any, clock: Any, context: ContextService,
+                 top_k: int = 5) -> None:
+        self.conversations = db[CONVERSATIONS]
+        self.messages = db[MESSAGES]
+        self.ai = ai
+        self.clock = clock
+        self.context = context
+        self.top_k = top_k
+
+    def ask(self, user: Mapping[str, Any], message: str,
+            conversation_id: str | None) -> dict[str, Any]:
+        user_id = str(user["_id"])
+        now = self.clock.now()
+        if conversation_id:
+            conversation = self._own(user_id, conversation_id, UnknownConversation)
+        else:
+            conversation = {"userId": user_id, "title": shorten(message, 80), "messageCount": 0,
+                            "createdAt": now, "updatedAt": now}
+            conversation["_id"] = self.conversations.insert_one(conversation).inserted_id
+        conv_id = str(conversation["_id"])
+        history = list(self.messages.find({"userId": user_id, "conversationId": conv_id})
+                       .sort("_id", -1).limit(HISTORY_TURNS))[::-1]
+        # The question is kept before any model call: a failed answer never loses it.
+        self._append(user_id, conv_id, {"role": "user", "content": message, "citations": [],
+                                        "followUps": [], "provider": None})
+        items = ContextService.items(self.context.gather(user))
+        passages = retrieve(items, message, self.top_k)
+        counts = Counter(item.kind for item in items)
+        result = self.ai.run(NAME, {
+            "question": message, "passages": [p.prompt_view() for p in passages],
+            "history": [{"role": m["role"], "content": m["content"]} for m in history],
+            "counts": dict(sorted(counts.items())),
+        }, user=user)
+        asked = set(terms(message))
+        by_ref = {p.ref: p for p in passages}
+        cited = [by_ref[ref].citation(asked) for ref in dict.fromkeys(result.data["citations"])
+                 if ref in by_ref]
+        reply = self._append(user_id, conv_id, {
+            "role": "assistant", "content": result.data["answer"], "citations": cited,
+            "followUps": result.data["followUps"], "provider": result.provider})
+        return {"conversationId": conv_id, "message": reply}
+
+    def _append(self, user_id: str, conv_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+        now = self.clock.now()
+        doc = {"userId": user_id, "conversationId": conv_id, "createdAt": now, **fields}
+        doc["_id"] = self.messages.insert_one(doc).inserted_id
+        self.conversations.update_one({"_id": object_id(conv_id, "conversation"),
+                                       "userId": user_id},
+                                      {"$inc": {"messageCount": 1}, "$set": {"updatedAt": now}})
+        return _message(doc)
+
+    def _own(self, user_id: str, conv_id: str, error: type[NotFound] = NotFound) -> dict[str, Any]:
+        try:
+            oid = object_id(conv_id, "conversation")
+        except NotFound:
+            raise error("No such conversation.") from None
+        found = self.conversations.find_one({"_id": oid, "userId": user_id})
+        if found is None:
+            raise error("No such conversation.")
+        return found
+
+    def list(self, user_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
+        return paginate(self.conversations, {"userId": user_id}, limit=limit, cursor=cursor,
+                        transform=_conversation)
+
+    def get(self, user_id: str, conv_id: str) -> dict[str, Any]:
+        conversation = self._own(user_id, conv_id)
+        messages = (self.messages.find({"userId": user_id, "conversationId": conv_id})
+                    .sort("_id", 1).limit(MAX_MESSAGES_SHOWN))
+        return {**_conversation(conversation), "messages": [_message(m) for m in messages]}
+
+    def delete(self, user_id: str, conv_id: str) -> None:
+        conversation = self._own(user_id, conv_id)
+        self.messages.delete_many({"userId": user_id, "conversationId": conv_id})
+        self.conversations.delete_one({"_id": conversation["_id"], "userId": user_id})
+
+
+def _conversation(doc: Mapping[str, Any]) -> dict[str, Any]:
+    return {"id": str(doc["_id"]), "title": doc["title"], "messageCount": doc["messageCount"],
+            "createdAt": doc["createdAt"], "updatedAt": doc["updatedAt"]}
+
+
+def _message(doc: Mapping[str, Any]) -> dict[str, Any]:
+    return {"id": str(doc["_id"]), "role": doc["role"], "content": doc["content"],
+            "citations": doc.get("citations", []), "followUps": doc.get("followUps", []),
+            "provider": doc.get("provider"), "createdAt": doc["createdAt"]}

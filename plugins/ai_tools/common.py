@@ -1,0 +1,57 @@
+"""Small helpers shared by the ai_tools domains."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bson import ObjectId
+from bson.errors import InvalidId
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from lightninghire import NotFound
+
+TAGS = ["ai_tools"]
+
+
+def object_id(value: str, what: str) -> ObjectId:
+    """The ObjectId of a path id; a malformed id is as missing as someone else's (404)."""
+    try:
+        return ObjectId(value)
+    except (InvalidId, TypeError):
+        raise NotFound(f"No such {what}.") from None
+
+
+def refund_on(req: Any) -> None:
+    """Give the request's entitlement units back (a reference to data the caller does not have
+    is refused before any model runs: it must not burn a lifetime free use)."""
+    consumption = getattr(req.context, "consumption", None)
+    if consumption is not None:
+        consumption.refund()
+
+
+class OneOfRef(Schema):
+    """A reference to the user's data by ``id`` (resolved through the context) or inline text.
+
+    Subclasses name the inline field in ``inline``."""
+
+    inline = "text"
+    id = fields.String(validate=validate.Length(1, 64),
+                       metadata={"description": "An id from `GET /api/context`."})
+
+    @validates_schema
+    def exactly_one(self, data: dict[str, Any], **kwargs: Any) -> None:
+        given = [name for name in ("id", self.inline) if data.get(name)]
+        if len(given) != 1:
+            raise ValidationError(f"Give either id or {self.inline}.", "_schema")
+
+
+class JobRefSchema(OneOfRef):
+    inline = "description"
+    description = fields.String(validate=validate.Length(20, 50_000))
+    title = fields.String(validate=validate.Length(1, 200))
+    company = fields.String(validate=validate.Length(1, 200))
+
+
+class ResumeRefSchema(OneOfRef):
+    inline = "text"
+    text = fields.String(validate=validate.Length(20, 50_000))

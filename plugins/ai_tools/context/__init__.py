@@ -1,0 +1,1 @@
+"""context: the user's data as the other plugins contribute it through ``user_context``."""

@@ -1,0 +1,1 @@
+"""tools: salary negotiation, offer comparison, cover letters, and negotiation feedback."""

@@ -1,0 +1,116 @@
+"""``/api/tools/*`` and ``/api/negotiate-feedback``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from lightninghire import NotFound, ValidationFailed, endpoint
+from lightninghire.pagination import PageQuery, page_schema
+from lightninghire_plugins.ai_tools.common import TAGS, refund_on
+from lightninghire_plugins.ai_tools.tools.schemas import (
+    CoverLetterInSchema,
+    NegotiationFeedbackInSchema,
+    NegotiationFeedbackSchema,
+    NegotiationInSchema,
+    OfferComparisonInSchema,
+    ToolRunListQuery,
+    ToolRunSchema,
+)
+from lightninghire_plugins.ai_tools.tools.service import ToolsService
+
+
+def _spent_only_on_success(req: Any, call: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    # A reference the caller does not have, or a job without title, is refused before any
+    # model runs: it must not use up a lifetime free run.
+    try:
+        return call()
+    except (NotFound, ValidationFailed):
+        refund_on(req)
+        raise
+
+
+class NegotiationResource:
+    def __init__(self, service: ToolsService) -> None:
+        self.service = service
+
+    @endpoint(body=NegotiationInSchema, response=ToolRunSchema, status=201,
+              feature="negotiation_coach", tags=TAGS,
+              description="`result`: `marketAnalysis`, `strategy`, `talkingPoints`, `email` "
+                          "(ready to send), five `deflections`, `walkaway`. Lessons from your "
+                          "negotiation feedback are carried in through the context.")
+    def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
+        """Salary negotiation coach: strategy and a counter-offer e-mail."""
+        return _spent_only_on_success(req, lambda: self.service.negotiate(
+            req.context.principal.user, req.context.body))
+
+
+class OfferComparisonResource:
+    def __init__(self, service: ToolsService) -> None:
+        self.service = service
+
+    @endpoint(body=OfferComparisonInSchema, response=ToolRunSchema, status=201,
+              feature="offer_comparison", tags=TAGS,
+              description="`result.offers[]`: `annualTotal`, `firstYearTotal`, "
+                          "`normalizedTotal`, `components`, `math`, `scores`, `weightedScore`, "
+                          "`scoreMath`, `rank`; then `ranking`, `sensitivity`, `headline`, "
+                          "`narrative`. See docs/ai_tools.md for the formulas.")
+    def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
+        """Compare 2-5 offers on normalized total compensation and weighted criteria."""
+        return self.service.compare_offers(req.context.principal.user, req.context.body)
+
+
+class CoverLetterResource:
+    def __init__(self, service: ToolsService) -> None:
+        self.service = service
+
+    @endpoint(body=CoverLetterInSchema, response=ToolRunSchema, status=201,
+              feature="cover_letters", tags=TAGS)
+    def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
+        """Draft a cover letter from a resume and a job (no placeholders)."""
+        return _spent_only_on_success(req, lambda: self.service.cover_letter(
+            req.context.principal.user, req.context.body))
+
+
+class RunsResource:
+    def __init__(self, service: ToolsService) -> None:
+        self.service = service
+
+    @endpoint(query=ToolRunListQuery, response=page_schema(ToolRunSchema), tags=TAGS)
+    def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
+        """The caller's tool runs (negotiations, comparisons, letters), newest first."""
+        q = req.context.query
+        return self.service.list_runs(req.context.principal.user_id, q["kind"], q["limit"],
+                                      q["cursor"])
+
+    @endpoint(response=ToolRunSchema, tags=TAGS)
+    def on_get_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
+        """One of the caller's tool runs."""
+        return self.service.get_run(req.context.principal.user_id, id)
+
+    @endpoint(tags=TAGS)
+    def on_delete_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
+        """Delete one of the caller's tool runs."""
+        self.service.delete_run(req.context.principal.user_id, id)
+        return {"deleted": True}
+
+
+class FeedbackResource:
+    def __init__(self, service: ToolsService) -> None:
+        self.service = service
+
+    @endpoint(body=NegotiationFeedbackInSchema, response=NegotiationFeedbackSchema, status=201,
+              feature="negotiation_feedback", tags=TAGS,
+              description="Rate a negotiation draft, give the version you sent and the "
+                          "outcome; the lessons drawn are used by your next drafts.")
+    def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
+        """Give feedback on a negotiation draft."""
+        return _spent_only_on_success(req, lambda: self.service.give_feedback(
+            req.context.principal.user, req.context.body))
+
+    @endpoint(query=PageQuery, response=page_schema(NegotiationFeedbackSchema), tags=TAGS)
+    def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
+        """The caller's negotiation feedback, newest first."""
+        q = req.context.query
+        return self.service.list_feedback(req.context.principal.user_id, q["limit"],
+                                          q["cursor"])

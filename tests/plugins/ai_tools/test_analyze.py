@@ -1,0 +1,105 @@
+"""Deep evaluation over HTTP with the offline provider."""
+
+from __future__ import annotations
+
+from lightninghire.ai import verify_offline
+from lightninghire.testing import assert_error, assert_ok
+from lightninghire_plugins.ai_tools import AI_TASKS
+from tests.plugins.ai_tools.helpers import JOB, STRONG_RESUME, WEAK_RESUME, context_plugin
+
+
+def _analyze(caller, job=None, resume=None):
+    return caller.post("/api/analyze", json={
+        "job": job or {"description": JOB, "title": "Senior Backend Engineer",
+                       "company": "Acme Health"},
+        "resume": resume or {"text": STRONG_RESUME}})
+
+
+def test_every_task_answers_offline_on_its_examples():
+    for task in AI_TASKS:
+        assert verify_offline(task), task.name
+
+
+def test_a_better_fitting_resume_gets_a_better_grade(make_app):
+    caller = make_app(plugins=["ai_tools"]).api_caller(tier="pro")
+    strong = assert_ok(_analyze(caller), 201)
+    weak = assert_ok(_analyze(caller, resume={"text": WEAK_RESUME}), 201)
+    assert strong["grade"] in ("A", "B") and weak["grade"] in ("D", "F")
+    assert strong["overallScore"] > weak["overallScore"] + 30
+    by_name = {d["name"]: d for d in weak["dimensions"]}
+    assert [d["name"] for d in strong["dimensions"]] == ["skills", "experience", "seniority",
+                                                         "domain", "logistics"]
+    assert by_name["skills"]["score"] < 30 and by_name["seniority"]["score"] < 50
+    assert any("Kafka" in gap for gap in weak["gaps"])
+    assert any("Kafka" in rec for rec in weak["recommendations"])
+    assert "Python" in strong["jobSkills"] and strong["provider"] == "offline"
+    # The grade is the documented weighted mean of the dimensions.
+    weights = {"skills": .4, "experience": .2, "seniority": .15, "domain": .15, "logistics": .1}
+    assert strong["overallScore"] == round(sum(weights[d["name"]] * d["score"]
+                                               for d in strong["dimensions"]))
+
+
+def test_evaluations_are_listed_paginated_and_private(make_app):
+    harness = make_app(plugins=["ai_tools"])
+    caller, other = harness.api_caller(tier="pro"), harness.api_caller(tier="pro")
+    ids = [assert_ok(_analyze(caller), 201)["id"] for _ in range(3)]
+    page = assert_ok(caller.get("/api/analyze", params={"limit": "2"}))
+    assert [e["id"] for e in page["items"]] == ids[::-1][:2] and page["nextCursor"]
+    rest = assert_ok(caller.get("/api/analyze", params={"cursor": page["nextCursor"]}))
+    assert [e["id"] for e in rest["items"]] == ids[:1]
+    assert assert_ok(caller.get(f"/api/analyze/{ids[0]}"))["grade"]
+    assert harness.db["ai_tools_evaluations"].find_one()["userId"] == str(caller.user["_id"])
+    assert assert_ok(other.get("/api/analyze"))["items"] == []
+    assert_error(other.get(f"/api/analyze/{ids[0]}"), 404, "NOT_FOUND")
+    assert_error(other.delete(f"/api/analyze/{ids[0]}"), 404, "NOT_FOUND")
+    assert_error(caller.get("/api/analyze/not-an-id"), 404, "NOT_FOUND")
+    assert assert_ok(caller.delete(f"/api/analyze/{ids[0]}")) == {"deleted": True}
+    assert_error(caller.get(f"/api/analyze/{ids[0]}"), 404, "NOT_FOUND")
+
+
+def test_free_users_get_one_deep_evaluation(make_app):
+    caller = make_app(plugins=["ai_tools"]).api_caller()
+    assert_ok(_analyze(caller), 201)
+    refused = assert_error(_analyze(caller), 402, "PAYMENT_REQUIRED")
+    assert refused["feature"] == "deep_evaluation" and refused["upgradeHint"]
+
+
+def test_input_is_validated_before_anything_is_spent(make_app):
+    caller = make_app(plugins=["ai_tools"]).api_caller()
+    both = {"description": JOB, "id": "abc"}
+    assert_error(_analyze(caller, job=both), 400, "VALIDATION")
+    assert_error(_analyze(caller, job={"title": "x"}), 400, "VALIDATION")
+    assert_error(_analyze(caller, resume={"text": "x" * 50_001}), 400, "VALIDATION")
+    assert_error(caller.post("/api/analyze", json={"job": {"description": JOB},
+                                                   "resume": {"text": STRONG_RESUME},
+                                                   "extra": 1}), 400, "VALIDATION")
+    assert_ok(_analyze(caller), 201)  # the free use is still there
+
+
+def _context_app(make_app):
+    data: dict = {}
+    harness = make_app(plugins=["ai_tools", "ctx"], extra_plugins={"ctx": context_plugin(data)})
+    caller, other = harness.api_caller(), harness.api_caller()
+    data.update({
+        caller.user["email"]: {"applications": [{"id": "app1", "title": "Senior Backend Engineer",
+                                                 "company": "Acme Health", "description": JOB}],
+                               "resumes": [{"id": "res1", "name": "Main", "text": STRONG_RESUME}]},
+        other.user["email"]: {"resumes": [{"id": "res2", "text": WEAK_RESUME}]},
+    })
+    return harness, caller, other
+
+
+def test_ids_resolve_through_the_callers_context_only(make_app):
+    _harness, caller, other = _context_app(make_app)
+    # Another user's resume id is unknown to this caller.
+    assert_error(_analyze(other, job={"id": "app1"}, resume={"id": "res2"}), 404, "NOT_FOUND")
+    done = assert_ok(_analyze(caller, job={"id": "app1"}, resume={"id": "res1"}), 201)
+    assert done["job"] == {"id": "app1", "title": "Senior Backend Engineer",
+                           "company": "Acme Health", "excerpt": done["job"]["excerpt"]}
+    assert done["resume"]["id"] == "res1" and done["grade"] in ("A", "B")
+
+
+def test_an_unknown_id_spends_no_lifetime_use(make_app):
+    _harness, caller, _other = _context_app(make_app)
+    assert_error(_analyze(caller, job={"id": "app1"}, resume={"id": "res2"}), 404, "NOT_FOUND")
+    assert_ok(_analyze(caller, job={"id": "app1"}, resume={"id": "res1"}), 201)

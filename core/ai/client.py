@@ -206,8 +206,12 @@ class AiClient:
     # -- running ---------------------------------------------------------------------------------
 
     def run(self, task_name: str, inputs: Mapping[str, Any], *,
-            user: Mapping[str, Any] | None = None) -> AiResult:
+            user: Mapping[str, Any] | None = None, announce: bool = True) -> AiResult:
         """Run ``task_name`` for ``user`` (``None``: a system call, no BYOK, no credits).
+
+        ``announce=False`` marks a step of a larger action (a skill extraction inside an
+        evaluation): it runs on the user's key like the rest, but billing hears of the action
+        once, from its main task.
 
         Returns validated data; raises ``ValidationFailed`` (400) for bad inputs and
         ``AiUnavailable`` (502 ``AI_UNAVAILABLE``) when no valid answer could be had.
@@ -236,7 +240,7 @@ class AiClient:
         call_id = self._finish(record, started)
         result = AiResult(data, task.name, choice.provider, choice.model, record.status,
                           record.input_tokens, record.output_tokens, record.latency_ms, call_id)
-        if user is not None and task.counts_as_ai_action and self.on_action is not None:
+        if announce and user is not None and task.counts_as_ai_action and self.on_action is not None:
             self._announce(user, task, result)
         return result
 

@@ -64,10 +64,13 @@ class AnalyzeService:
                "job": _source(job_ref), "resume": _source(resume_ref)}
         doc["_id"] = self.collection.insert_one(doc).inserted_id  # persisted before any AI call
         try:
-            job_facts = self.ai.run("core.extract_skills", {"text": job_ref["text"],
-                                                            "kind": "job"}, user=user).data
-            resume_facts = self.ai.run("core.extract_skills", {"text": resume_ref["text"],
-                                                               "kind": "resume"}, user=user).data
+            # Steps of this one evaluation: billing hears of it once, from the main task.
+            job_facts = self.ai.run("core.extract_skills",
+                                    {"text": job_ref["text"], "kind": "job"},
+                                    user=user, announce=False).data
+            resume_facts = self.ai.run("core.extract_skills",
+                                       {"text": resume_ref["text"], "kind": "resume"},
+                                       user=user, announce=False).data
             result = self.ai.run(NAME, {
                 "jobText": job_ref["text"], "resumeText": resume_ref["text"],
                 "jobTitle": job_ref["title"], "company": job_ref["company"],

@@ -67,7 +67,7 @@ class ToolsService:
             highlight = None
             if job_text:
                 summary = self.ai.run("core.summarize_text", {"text": job_text, "maxPoints": 2},
-                                      user=user).data
+                                      user=user, announce=False).data
                 points = summary["keyPoints"] or [summary["summary"]]
                 highlight = f"the chance to {cover_letter._task(points[0])}"
             inputs = {k: v for k, v in fields.items()
@@ -113,12 +113,12 @@ class ToolsService:
 
         def produce() -> tuple[dict[str, Any], str]:
             job_facts = self.ai.run("core.extract_skills", {"text": job_text, "kind": "job"},
-                                    user=user).data
+                                    user=user, announce=False).data
             mine = self.ai.run("core.extract_skills", {"text": resume_text, "kind": "resume"},
-                               user=user).data
+                               user=user, announce=False).data
             have = {s["name"].lower() for s in mine["skills"]}
             summary = self.ai.run("core.summarize_text", {"text": job_text, "maxPoints": 3},
-                                  user=user).data
+                                  user=user, announce=False).data
             result = self.ai.run(cover_letter.NAME, {
                 "role": role, "company": company, "resumeText": resume_text,
                 "jobText": job_text, "companyIntel": body.get("companyIntel"),

@@ -435,6 +435,14 @@ def test_offline_answers_are_announced_too_so_billing_can_decide(rig, accounts):
     assert result.provider == "offline" and not result.byok
 
 
+def test_steps_of_a_larger_action_are_not_announced(rig, accounts):
+    user = accounts.create_user()
+    client = rig.client(provider="offline")
+    client.run(SUMMARIZE, INPUTS, user=user, announce=False)
+    assert rig.actions == []
+    assert len(rig.calls()) == 1  # still metered
+
+
 def test_a_failing_credits_callback_does_not_take_the_answer_away(lh_db, clock, accounts, caplog):
     def broken(user, task, result):
         raise RuntimeError("billing is down")

@@ -1,1 +1,281 @@
-"""The jobsearch plugin (work in progress: registers nothing yet)."""
+"""The jobsearch plugin: applications, jobs, resumes, companies, recruiter roles and candidates.
+
+Hook implementations only; each domain lives in its sub-package. See docs/jobsearch.md.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pymongo import ASCENDING, DESCENDING, IndexModel
+
+from lightninghire import hookimpl
+from lightninghire_plugins.jobsearch import cli
+from lightninghire_plugins.jobsearch.applications import resources as app_res
+from lightninghire_plugins.jobsearch.applications.service import ApplicationService
+from lightninghire_plugins.jobsearch.candidates import resources as cand_res
+from lightninghire_plugins.jobsearch.candidates.fit import FIT_SCORE
+from lightninghire_plugins.jobsearch.candidates.service import CandidateService
+from lightninghire_plugins.jobsearch.companies import resources as company_res
+from lightninghire_plugins.jobsearch.companies.intel import COMPANY_INTEL
+from lightninghire_plugins.jobsearch.companies.service import CompanyService
+from lightninghire_plugins.jobsearch.jobs import resources as job_res
+from lightninghire_plugins.jobsearch.jobs.match import JOB_MATCH
+from lightninghire_plugins.jobsearch.jobs.service import JobService
+from lightninghire_plugins.jobsearch.resumes import resources as resume_res
+from lightninghire_plugins.jobsearch.resumes.service import ResumeService
+from lightninghire_plugins.jobsearch.resumes.tailor import TAILOR
+from lightninghire_plugins.jobsearch.roles.resources import RolesResource
+from lightninghire_plugins.jobsearch.roles.service import RoleService
+from lightninghire_plugins.jobsearch.store import (
+    ACTIVE,
+    APPLICATIONS,
+    CANDIDATES,
+    COMPANIES,
+    COMPANY_REQUESTS,
+    COMPANY_UNLOCKS,
+    JOBS,
+    RECOMMENDATIONS,
+    RESUMES,
+    ROLES,
+    SAVED_SEARCHES,
+    WATCHES,
+)
+
+NAME = "jobsearch"
+SEEKER_ONLY = {"recruiter_free": 0, "recruiter_pro": 0}
+UPGRADE = "Upgrade to Pro for unlimited {}."
+
+
+def _service(services: Any, key: str, factory: Any) -> Any:
+    """One service object per app, shared by routes, tasks and hooks."""
+    name = f"{NAME}.{key}"
+    if name not in services.extensions:
+        services.extensions[name] = factory(services)
+    return services.extensions[name]
+
+
+def applications_of(services: Any) -> ApplicationService:
+    return _service(services, "applications", ApplicationService)
+
+
+def jobs_of(services: Any) -> JobService:
+    return _service(services, "jobs", JobService)
+
+
+def resumes_of(services: Any) -> ResumeService:
+    return _service(services, "resumes", ResumeService)
+
+
+def companies_of(services: Any) -> CompanyService:
+    return _service(services, "companies", CompanyService)
+
+
+@hookimpl
+def register_routes(routes: Any, services: Any) -> None:
+    apps, jobs, resumes = applications_of(services), jobs_of(services), resumes_of(services)
+
+    applications = app_res.ApplicationsResource(apps)
+    routes.add("/api/applications", applications)
+    routes.add("/api/applications/{id}", applications, suffix="item")
+    routes.add("/api/applications/board", app_res.BoardResource(apps))
+    routes.add("/api/applications/bulk", app_res.BulkResource(apps))
+    routes.add("/api/applications/active", app_res.ActiveResource(apps))
+    routes.add("/api/applications/{id}/stage", app_res.StageResource(apps))
+    routes.add("/api/applications/{id}/notes", app_res.NotesResource(apps))
+
+    listing = job_res.JobsResource(jobs)
+    routes.add("/api/jobs", listing)
+    routes.add("/api/jobs/{id}", listing, suffix="item")
+    routes.add("/api/jobs/{id}/save", job_res.JobSaveResource(jobs, apps))
+    routes.add("/api/jobs/match", job_res.MatchResource(services, jobs))
+    routes.add("/api/jobs/recommendations", job_res.RecommendationsResource(jobs))
+    searches = job_res.SavedSearchesResource(jobs)
+    routes.add("/api/jobs/saved-searches", searches)
+    routes.add("/api/jobs/saved-searches/{id}", searches, suffix="item")
+
+    listing_r = resume_res.ResumesResource(resumes)
+    routes.add("/api/resumes", listing_r)
+    routes.add("/api/resumes/{id}", listing_r, suffix="item")
+    routes.add("/api/resumes/upload", resume_res.UploadResource(resumes))
+    routes.add("/api/resumes/{id}/tailor", resume_res.TailorResource(resumes))
+    routes.add("/api/resumes/{id}/tailor-to-job", resume_res.TailorToJobResource(resumes))
+    routes.add("/api/resumes/{id}/ats-report", resume_res.AtsResource(resumes))
+    routes.add("/api/resumes/{id}/export", resume_res.ExportResource(resumes))
+
+    companies = companies_of(services)
+    directory = company_res.CompaniesResource(companies)
+    routes.add("/api/companies", directory)
+    routes.add("/api/companies/intel", company_res.IntelResource(companies))
+    watches = company_res.WatchesResource(companies)
+    routes.add("/api/companies/watches", watches)
+    routes.add("/api/companies/watches/{id}", watches, suffix="item")
+    routes.add("/api/companies/{key}", directory, suffix="item")
+    routes.add("/api/companies/{key}/refresh", company_res.RefreshResource(companies))
+    routes.add("/api/company-requests", company_res.CompanyRequestsResource(companies))
+
+    roles = RolesResource(RoleService(services))
+    routes.add("/api/roles", roles)
+    routes.add("/api/roles/{id}", roles, suffix="item")
+    people = CandidateService(services)
+    candidates = cand_res.CandidatesResource(people)
+    routes.add("/api/candidates", candidates)
+    routes.add("/api/candidates/{id}", candidates, suffix="item")
+    routes.add("/api/candidates/import", cand_res.ImportResource(people))
+    routes.add("/api/candidates/{id}/stage", cand_res.StageResource(people))
+    routes.add("/api/candidates/{id}/notes", cand_res.NotesResource(people))
+    routes.add("/api/candidates/{id}/scorecards", cand_res.ScorecardsResource(people))
+    routes.add("/api/candidates/{id}/rubric-scores", cand_res.RubricScoresResource(people))
+    routes.add("/api/candidates/{id}/fit-score", cand_res.FitScoreResource(people))
+
+
+@hookimpl
+def register_collections(collections: Any) -> None:
+    # {userId} alone: nx-27017 cannot insert under a compound index that includes _id.
+    by_owner = [IndexModel([("userId", ASCENDING)])]
+    collections.add(APPLICATIONS, owner_field="userId", indexes=[
+        *by_owner,
+        IndexModel([("userId", ASCENDING), ("status", ASCENDING)]),
+        IndexModel([("userId", ASCENDING), ("lastActivityAt", DESCENDING)]),
+        IndexModel([("userId", ASCENDING), ("sourceJobId", ASCENDING)]),
+        IndexModel([("userId", ASCENDING), ("jobId", ASCENDING)]),
+    ])
+    collections.add(ACTIVE, owner_field="userId")
+    # Postings are shared by every user: no owner.
+    collections.add(JOBS, indexes=[
+        IndexModel([("key", ASCENDING)], unique=True),
+        IndexModel([("terms", ASCENDING)]),
+        IndexModel([("postedAt", DESCENDING)]),
+        IndexModel([("createdAt", DESCENDING)]),
+        IndexModel([("company", ASCENDING)]),
+    ])
+    collections.add(SAVED_SEARCHES, owner_field="userId", indexes=by_owner)
+    collections.add(RECOMMENDATIONS, owner_field="userId")
+    collections.add(RESUMES, owner_field="userId", indexes=[
+        *by_owner, IndexModel([("userId", ASCENDING), ("kind", ASCENDING)])])
+    collections.add(COMPANIES)  # briefs are shared across users: no owner
+    collections.add(COMPANY_UNLOCKS, owner_field="userId", indexes=[
+        IndexModel([("userId", ASCENDING), ("companyKey", ASCENDING)], unique=True)])
+    collections.add(WATCHES, owner_field="userId", indexes=by_owner)
+    collections.add(COMPANY_REQUESTS, owner_field="userId", indexes=by_owner)
+    collections.add(ROLES, owner_field="userId", indexes=[
+        *by_owner, IndexModel([("userId", ASCENDING), ("status", ASCENDING)])])
+    collections.add(CANDIDATES, owner_field="userId", indexes=[
+        *by_owner, IndexModel([("userId", ASCENDING), ("roleId", ASCENDING)]),
+        IndexModel([("userId", ASCENDING), ("email", ASCENDING)])])
+
+
+@hookimpl
+def register_policy(policy: Any) -> None:
+    def feature(key: str, label: str, free: int, window: str = "total", ai: bool = False,
+                seeker_only: bool = True, hint: str | None = None) -> None:
+        limits: dict[str, int | None] = {"free": free, **(SEEKER_ONLY if seeker_only else {})}
+        policy.add_feature(key=key, label=label, limits=limits, window=window, ai_action=ai,
+                           upgrade_hint=hint or UPGRADE.format(label.lower()))
+
+    feature("applications", "Job applications", 20)
+    feature("job_searches", "Job searches", 10, window="day")
+    feature("job_match", "Job match scores", 3)
+    feature("resumes", "Resumes", 3, ai=True)
+    feature("resume_tailoring", "Resume tailoring", 1, ai=True)
+    feature("company_intel", "Company intel briefs", 3, ai=True, seeker_only=False)
+    feature("company_watch", "Company watches", 3, seeker_only=False)
+    feature("tailor_resume_to_job", "Tailor resume to job", 0, ai=True,
+            hint="Upgrade to Pro to tailor your resume to saved jobs and applications.")
+
+    # Recruiter side: only the recruiter role (and super admins) reach these routes.
+    policy.add_lines(["p, recruiter, requisitions, read", "p, recruiter, requisitions, write",
+                      "p, recruiter, candidates, read", "p, recruiter, candidates, write"])
+    recruiter_hint = "Upgrade to Recruiter Pro for unlimited {}."
+    # Open roles and candidates per role are live counts checked by the plugin (the engine
+    # counts uses); the candidate total is a lifetime count like every "total" feature.
+    policy.add_feature(key="requisitions", label="Open roles", window="total",
+                       limits={"free": 0, "recruiter_free": 3},
+                       upgrade_hint=recruiter_hint.format("open roles"))
+    policy.add_feature(key="candidates", label="Candidates", window="total",
+                       limits={"free": 0, "recruiter_free": 75},
+                       upgrade_hint=recruiter_hint.format("candidates"))
+    policy.add_feature(key="candidates_per_role", label="Candidates per role", window="total",
+                       limits={"free": 0, "recruiter_free": 25},
+                       upgrade_hint=recruiter_hint.format("candidates per role"))
+    policy.add_feature(key="fit_scores", label="Fit scores", window="total", ai_action=True,
+                       limits={"free": 0, "recruiter_free": None},
+                       upgrade_hint=recruiter_hint.format("AI actions"))
+
+
+@hookimpl
+def register_ai_tasks(tasks: Any) -> None:
+    tasks.add(JOB_MATCH)
+    tasks.add(TAILOR)
+    tasks.add(FIT_SCORE)
+    tasks.add(COMPANY_INTEL)
+
+
+@hookimpl
+def register_tasks(tasks: Any, services: Any) -> None:
+    def recommendations(context: Any = None) -> dict[str, int]:
+        """Recompute every interested user's job recommendations."""
+        return jobs_of(services).refresh_recommendations()
+
+    def sync(context: Any = None) -> dict[str, int]:
+        """Pull postings from every plugin implementing the job_sources hook."""
+        return sync_sources(services)
+
+    tasks.add("job-recommendations", schedule="0 6 * * *", run=recommendations,
+              lease_seconds=600)
+    tasks.add("jobs-sync", schedule="15 * * * *", run=sync, lease_seconds=600)
+
+
+def sync_sources(services: Any) -> dict[str, int]:
+    """Store what ``job_sources`` implementations return (the hook is optional: without its
+    spec in the core, or without implementations, nothing happens)."""
+    caller = getattr(services.plugins.hook, "job_sources", None)
+    if caller is None or caller.spec is None:
+        return {"sources": 0, "created": 0, "updated": 0, "errors": 0}
+    jobs = jobs_of(services)
+    totals = {"sources": 0, "created": 0, "updated": 0, "errors": 0}
+
+    def failed(plugin: str, exc: Exception) -> None:
+        services.log.error("plugin %s: job_sources failed", plugin, exc_info=exc)
+        totals["errors"] += 1
+
+    for plugin, found in services.plugins.call_each("job_sources", on_error=failed,
+                                                    services=services):
+        if not found:
+            continue
+        totals["sources"] += 1
+        result = jobs.upsert_many(list(found)[:5000], source=plugin)
+        totals["created"] += result["created"]
+        totals["updated"] += result["updated"]
+        totals["errors"] += len(result["errors"])
+    return totals
+
+
+@hookimpl
+def register_commands(commands: Any) -> None:
+    commands.add("jobs", "Job postings: import a CSV or JSON file", configure=cli.configure,
+                 run=cli.run)
+
+
+@hookimpl
+def collect_digest(user: dict[str, Any], since: datetime,
+                   services: Any) -> list[dict[str, Any]] | None:
+    user_id = str(user["_id"])
+    items = jobs_of(services).digest(user_id, since)
+    seen = {(i["title"], i.get("company")) for i in items}
+    for item in companies_of(services).watched_postings(user_id, since):
+        if (item["title"], item.get("company")) not in seen:
+            seen.add((item["title"], item.get("company")))
+            items.append(item)
+    return items[:20] or None
+
+
+@hookimpl
+def user_context(user: dict[str, Any], services: Any) -> dict[str, Any] | None:
+    user_id = str(user["_id"])
+    context = applications_of(services).summary(user_id)
+    context["resumes"] = resumes_of(services).summary(user_id)
+    if not context["applications"] and not context["resumes"]:
+        return None
+    return context

@@ -1,0 +1,225 @@
+"""The seeker pipeline: applications, stage moves with history, notes, the active opportunity."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from bson import ObjectId
+from pymongo.errors import PyMongoError
+
+from lightninghire import NotFound
+from lightninghire.pagination import paginate
+from lightninghire_plugins.jobsearch.common import oid, owned
+from lightninghire_plugins.jobsearch.meter import Meter
+from lightninghire_plugins.jobsearch.store import ACTIVE, APPLICATIONS, revise
+
+FEATURE = "applications"
+TIMELINE_MAX = 200
+NOTES_MAX = 200
+
+
+class ApplicationService:
+    def __init__(self, services: Any) -> None:
+        self.apps = services.db[APPLICATIONS]
+        self.active = services.db[ACTIVE]
+        self.clock = services.clock
+        self.events = services.events
+        self.meter = Meter(services)
+
+    # -- create, read, list --------------------------------------------------------------------
+
+    def create(self, user: Mapping[str, Any], body: Mapping[str, Any],
+               job_id: str | None = None) -> dict[str, Any]:
+        """A new card; one imported twice (same source job id or URL) returns the first card
+        with ``duplicate: true`` and spends nothing."""
+        user_id = str(user["_id"])
+        existing = self._duplicate(user_id, body, job_id)
+        if existing is not None:
+            return {**self.public(existing, self._active_id(user_id)), "duplicate": True}
+        consumption = self.meter.consume(user, FEATURE)
+        now = self.clock.now()
+        doc = {**{k: v for k, v in body.items() if v is not None}, "userId": user_id,
+               "status": body.get("status", "saved"), "archived": False, "jobId": job_id,
+               "tags": body.get("tags", []),
+               "timeline": [{"type": "created", "at": now, "from": None,
+                             "to": body.get("status", "saved"), "note": None}],
+               "notes": [], "createdAt": now, "updatedAt": now, "lastActivityAt": now, "rev": 0}
+        try:
+            doc["_id"] = self.apps.insert_one(doc).inserted_id
+        except PyMongoError:
+            consumption.refund()  # persist failed: the user keeps the unit
+            raise
+        self.events.emit("applications.created",
+                         {"applicationId": str(doc["_id"]), "company": doc["company"],
+                          "role": doc["role"], "status": doc["status"]}, user_id=user_id)
+        return {**self.public(doc, None), "duplicate": False}
+
+    def _duplicate(self, user_id: str, body: Mapping[str, Any],
+                   job_id: str | None) -> dict[str, Any] | None:
+        keys = [("jobId", job_id), ("sourceJobId", body.get("sourceJobId")),
+                ("sourceUrl", body.get("sourceUrl"))]
+        for field, value in keys:
+            if value:
+                found = self.apps.find_one({"userId": user_id, field: value})
+                if found is not None:
+                    return found
+        return None
+
+    def get(self, user_id: str, id: str) -> dict[str, Any]:
+        return self.public(owned(self.apps, user_id, id, "application"), self._active_id(user_id))
+
+    def list(self, user_id: str, query: Mapping[str, Any]) -> dict[str, Any]:
+        filter: dict[str, Any] = {"userId": user_id, "archived": query.get("archived", False)}
+        if query.get("status"):
+            filter["status"] = query["status"]
+        if query.get("tag"):
+            filter["tags"] = query["tag"]
+        if query.get("activeSince"):
+            filter["lastActivityAt"] = {"$gte": query["activeSince"]}
+        if query.get("q"):
+            pattern = {"$regex": re.escape(query["q"]), "$options": "i"}
+            filter["$or"] = [{"company": pattern}, {"role": pattern}]
+        active = self._active_id(user_id)
+        return paginate(self.apps, filter, limit=query["limit"], cursor=query.get("cursor"),
+                        transform=lambda d: self.public(d, active))
+
+    def board(self, user_id: str) -> dict[str, Any]:
+        """Cards per stage (archived cards are off the board)."""
+        counts: dict[str, int] = {}
+        for doc in self.apps.find({"userId": user_id, "archived": False}, {"status": 1}):
+            counts[doc["status"]] = counts.get(doc["status"], 0) + 1
+        return {"counts": counts, "total": sum(counts.values()),
+                "activeOpportunityId": self._active_id(user_id)}
+
+    # -- change --------------------------------------------------------------------------------
+
+    def update(self, user_id: str, id: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        body = dict(body)
+        status = body.pop("status", None)
+        now = self.clock.now()
+        previous = owned(self.apps, user_id, id, "application")
+        if body:
+            self.apps.update_one({"_id": previous["_id"]},
+                                 {"$set": {**body, "updatedAt": now, "lastActivityAt": now}})
+        if status is not None and status != previous["status"]:
+            return self.move(user_id, id, status, None)
+        return self.get(user_id, id)
+
+    def move(self, user_id: str, id: str, status: str, note: str | None) -> dict[str, Any]:
+        """Change the stage; every change is appended to the timeline and announced."""
+        now = self.clock.now()
+        before: dict[str, str] = {}
+
+        def change(doc: dict[str, Any]) -> dict[str, Any]:
+            before["status"] = doc["status"]
+            entry = {"type": "stage", "at": now, "from": doc["status"], "to": status,
+                     "note": note}
+            return {"status": status, "timeline": [*doc.get("timeline", []), entry][-TIMELINE_MAX:],
+                    "updatedAt": now, "lastActivityAt": now}
+
+        doc = revise(self.apps, {"_id": oid(id, "application"), "userId": user_id}, change)
+        if not doc:
+            raise NotFound("No such application.")
+        if before["status"] != status:
+            self.events.emit("applications.stage_changed",
+                             {"applicationId": id, "from": before["status"], "to": status,
+                              "company": doc["company"], "role": doc["role"]}, user_id=user_id)
+        return self.public(doc, self._active_id(user_id))
+
+    def add_note(self, user_id: str, id: str, text: str) -> dict[str, Any]:
+        now = self.clock.now()
+
+        def change(doc: dict[str, Any]) -> dict[str, Any]:
+            note = {"id": str(ObjectId()), "text": text, "at": now}
+            return {"notes": [*doc.get("notes", []), note][-NOTES_MAX:], "lastActivityAt": now,
+                    "updatedAt": now}
+
+        doc = revise(self.apps, {"_id": oid(id, "application"), "userId": user_id}, change)
+        if not doc:
+            raise NotFound("No such application.")
+        return self.public(doc, self._active_id(user_id))
+
+    def delete(self, user_id: str, id: str) -> None:
+        doc = owned(self.apps, user_id, id, "application")
+        self.apps.delete_one({"_id": doc["_id"]})
+        # The active pointer must not outlive its application.
+        if self.active.delete_one({"_id": user_id, "applicationId": id}).deleted_count:
+            self.events.emit("applications.active_changed", {"applicationId": None},
+                             user_id=user_id)
+
+    def bulk(self, user_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """Update status, add a tag or (un)archive several of the caller's cards at once."""
+        ids = [oid(i, "application") for i in body["ids"]]
+        mine = [str(d["_id"]) for d in self.apps.find({"userId": user_id, "_id": {"$in": ids}},
+                                                      {"_id": 1})]
+        if "status" in body:
+            for id in mine:
+                self.move(user_id, id, body["status"], None)
+        now = self.clock.now()
+        sets: dict[str, Any] = {}
+        if "archived" in body:
+            sets["archived"] = body["archived"]
+        if sets:
+            self.apps.update_many({"userId": user_id, "_id": {"$in": [ObjectId(i) for i in mine]}},
+                                  {"$set": {**sets, "updatedAt": now}})
+        tag = body.get("addTag")
+        if tag:
+            # Read-modify-write per card: nx-27017's $addToSet does not create a missing array.
+            for doc in self.apps.find({"userId": user_id, "_id": {"$in": [ObjectId(i) for i in mine]},
+                                       "tags": {"$nin": [tag]}}, {"tags": 1}):
+                self.apps.update_one({"_id": doc["_id"]},
+                                     {"$set": {"tags": [*doc.get("tags", []), tag][:20],
+                                               "updatedAt": now}})
+        return {"updated": len(mine), "notFound": len(ids) - len(mine)}
+
+    # -- the active opportunity ------------------------------------------------------------------
+
+    def _active_id(self, user_id: str) -> str | None:
+        doc = self.active.find_one({"_id": user_id})
+        return doc["applicationId"] if doc else None
+
+    def set_active(self, user_id: str, application_id: str | None) -> dict[str, Any]:
+        """At most one active opportunity per user: one pointer document per user, replaced
+        atomically, so two racing requests leave exactly one winner."""
+        if application_id is None:
+            self.active.delete_one({"_id": user_id})
+        else:
+            owned(self.apps, user_id, application_id, "application")
+            self.active.update_one({"_id": user_id},
+                                   {"$set": {"userId": user_id, "applicationId": application_id,
+                                             "at": self.clock.now()}}, upsert=True)
+        self.events.emit("applications.active_changed", {"applicationId": application_id},
+                         user_id=user_id)
+        return {"activeOpportunityId": application_id}
+
+    def get_active(self, user_id: str) -> dict[str, Any] | None:
+        active = self._active_id(user_id)
+        if active is None:
+            return None
+        doc = self.apps.find_one({"_id": ObjectId(active), "userId": user_id})
+        return self.public(doc, active) if doc else None
+
+    # -- views ---------------------------------------------------------------------------------
+
+    def summary(self, user_id: str, limit: int = 20) -> dict[str, Any]:
+        """Small pipeline digest for ``user_context``."""
+        docs = list(self.apps.find({"userId": user_id, "archived": False},
+                                   {"company": 1, "role": 1, "status": 1, "lastActivityAt": 1})
+                    .sort("lastActivityAt", -1).limit(limit))
+        active = self.get_active(user_id)
+        brief = ("id", "company", "role", "status")
+        return {
+            "applications": [{"id": str(d["_id"]), "company": d["company"], "role": d["role"],
+                              "status": d["status"]} for d in docs],
+            "pipelineCounts": self.board(user_id)["counts"],
+            "activeOpportunity": {k: active[k] for k in brief} if active else None,
+        }
+
+    @staticmethod
+    def public(doc: Mapping[str, Any], active_id: str | None) -> dict[str, Any]:
+        out = {k: v for k, v in doc.items() if k not in ("_id", "userId", "rev")}
+        out["id"] = str(doc["_id"])
+        out["active"] = out["id"] == active_id
+        return out

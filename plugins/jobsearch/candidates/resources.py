@@ -1,0 +1,123 @@
+"""Routes of /api/candidates (recruiter role required)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lightninghire import BadRequest, endpoint
+from lightninghire.pagination import page_schema
+from lightninghire_plugins.jobsearch.candidates.schemas import (
+    CandidateImportQuery,
+    CandidateIn,
+    CandidateNoteIn,
+    CandidateOut,
+    CandidatePatch,
+    CandidateQuery,
+    CandidateStageIn,
+    RubricScoreIn,
+    ScorecardIn,
+)
+from lightninghire_plugins.jobsearch.candidates.service import CandidateService
+
+TAGS = ["candidates"]
+READ, WRITE = "candidates:read", "candidates:write"
+
+
+def _uid(req: Any) -> str:
+    return req.context.principal.user_id
+
+
+class CandidatesResource:
+    def __init__(self, service: CandidateService) -> None:
+        self.service = service
+
+    @endpoint(body=CandidateIn, response=CandidateOut, status=201, permission=WRITE, tags=TAGS)
+    def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
+        """Add a candidate to your pool or a role (recruiter free: 75 in all, 25 per role)."""
+        return self.service.create(req.context.principal.user, req.context.body)
+
+    @endpoint(query=CandidateQuery, response=page_schema(CandidateOut), permission=READ,
+              tags=TAGS)
+    def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
+        """Your candidates; filter by role, stage, source or name."""
+        return self.service.list(_uid(req), req.context.query)
+
+    @endpoint(response=CandidateOut, permission=READ, tags=TAGS)
+    def on_get_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
+        """One candidate with history, notes, scorecards and the cached fit score."""
+        return self.service.get(_uid(req), id)
+
+    @endpoint(body=CandidatePatch, response=CandidateOut, permission=WRITE, tags=TAGS)
+    def on_patch_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
+        """Edit a candidate's profile (a changed profile marks the fit score stale)."""
+        return self.service.update(_uid(req), id, req.context.body)
+
+
+class StageResource:
+    def __init__(self, service: CandidateService) -> None:
+        self.service = service
+
+    @endpoint(body=CandidateStageIn, response=CandidateOut, permission=WRITE, tags=TAGS)
+    def on_post(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
+        """Move a candidate to a stage (appended to the immutable history)."""
+        return self.service.move(_uid(req), id, req.context.body["stage"])
+
+
+class NotesResource:
+    def __init__(self, service: CandidateService) -> None:
+        self.service = service
+
+    @endpoint(body=CandidateNoteIn, response=CandidateOut, status=201, permission=WRITE, tags=TAGS)
+    def on_post(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
+        """Add a note."""
+        return self.service.add_note(_uid(req), id, req.context.body["text"])
+
+
+class ScorecardsResource:
+    def __init__(self, service: CandidateService) -> None:
+        self.service = service
+
+    @endpoint(body=ScorecardIn, response=CandidateOut, status=201, permission=WRITE, tags=TAGS)
+    def on_post(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
+        """Submit a scorecard: overall 1-5, recommendation, competencies 1-5, notes."""
+        return self.service.add_scorecard(req.context.principal.user, id, req.context.body)
+
+
+class RubricScoresResource:
+    def __init__(self, service: CandidateService) -> None:
+        self.service = service
+
+    @endpoint(body=RubricScoreIn, response=CandidateOut, status=201, permission=WRITE, tags=TAGS)
+    def on_post(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
+        """Record a rubric score (level 1-4) for one interview question."""
+        return self.service.add_rubric_score(_uid(req), id, req.context.body)
+
+
+class FitScoreResource:
+    def __init__(self, service: CandidateService) -> None:
+        self.service = service
+
+    @endpoint(permission=READ, tags=TAGS)
+    def on_get(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
+        """The cached fit score (viewing is free)."""
+        return self.service.cached_fit(_uid(req), id)
+
+    @endpoint(permission=WRITE, feature="fit_scores", tags=TAGS)
+    def on_post(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
+        """Generate or regenerate the fit score for the candidate's role (1 AI action)."""
+        return self.service.fit_score(req.context.principal.user, id)
+
+
+class ImportResource:
+    def __init__(self, service: CandidateService) -> None:
+        self.service = service
+
+    @endpoint(query=CandidateImportQuery, raw_body=True, permission=WRITE, tags=TAGS)
+    def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
+        """Bulk import candidates from a CSV body (partial success, per-row errors)."""
+        try:
+            text = req.context.raw_body.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise BadRequest("The CSV must be UTF-8.") from None
+        return self.service.import_csv(req.context.principal.user, text,
+                                       req.context.query["roleId"])

@@ -1,0 +1,96 @@
+"""Routes of /api/companies and /api/company-requests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+from lightninghire import endpoint
+from lightninghire_plugins.jobsearch.companies.service import CompanyService
+
+TAGS = ["companies"]
+
+
+class CompanyNameIn(Schema):
+    name = fields.String(required=True, validate=validate.Length(1, 200))
+
+
+class CompanyRequestIn(CompanyNameIn):
+    website = fields.Url(validate=validate.Length(max=500))
+    note = fields.String(validate=validate.Length(max=1000))
+
+
+def _uid(req: Any) -> str:
+    return req.context.principal.user_id
+
+
+class CompaniesResource:
+    def __init__(self, service: CompanyService) -> None:
+        self.service = service
+
+    @endpoint(tags=TAGS)
+    def on_get(self, req: Any, resp: Any) -> list[dict[str, Any]]:
+        """Your companies: in your pipeline, researched or watched."""
+        return self.service.directory(_uid(req))
+
+    @endpoint(tags=TAGS)
+    def on_get_item(self, req: Any, resp: Any, key: str) -> dict[str, Any]:
+        """A company brief you have opened before."""
+        return self.service.get(_uid(req), key)
+
+
+class IntelResource:
+    def __init__(self, service: CompanyService) -> None:
+        self.service = service
+
+    @endpoint(body=CompanyNameIn, tags=TAGS)
+    def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
+        """Open a company's intel brief (free: 3 companies; a known brief attaches at once)."""
+        return self.service.intel(req.context.principal.user, req.context.body["name"])
+
+
+class RefreshResource:
+    def __init__(self, service: CompanyService) -> None:
+        self.service = service
+
+    @endpoint(tags=TAGS)
+    def on_post(self, req: Any, resp: Any, key: str) -> dict[str, Any]:
+        """Regenerate a brief older than 30 days."""
+        return self.service.refresh(req.context.principal.user, key)
+
+
+class WatchesResource:
+    def __init__(self, service: CompanyService) -> None:
+        self.service = service
+
+    @endpoint(body=CompanyNameIn, status=201, tags=TAGS)
+    def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
+        """Watch a company: its new postings join your daily digest (free: 3)."""
+        return self.service.watch(req.context.principal.user, req.context.body["name"])
+
+    @endpoint(tags=TAGS)
+    def on_get(self, req: Any, resp: Any) -> list[dict[str, Any]]:
+        """The companies you watch."""
+        return self.service.watches_of(_uid(req))
+
+    @endpoint(tags=TAGS)
+    def on_delete_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
+        """Stop watching a company."""
+        self.service.unwatch(_uid(req), id)
+        return {"id": id, "deleted": True}
+
+
+class CompanyRequestsResource:
+    def __init__(self, service: CompanyService) -> None:
+        self.service = service
+
+    @endpoint(body=CompanyRequestIn, status=201, tags=TAGS)
+    def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
+        """Ask for intel on a company we do not know yet."""
+        return self.service.request(_uid(req), req.context.body)
+
+    @endpoint(tags=TAGS)
+    def on_get(self, req: Any, resp: Any) -> list[dict[str, Any]]:
+        """Your intel requests."""
+        return self.service.requests_of(_uid(req))

@@ -110,6 +110,7 @@ class NotificationPrefsSchema(Schema):
     digestReady = fields.Boolean()
     billing = fields.Boolean()
     streaks = fields.Boolean()
+    outreachFollowUps = fields.Boolean()
 
 
 class EmailPrefsSchema(Schema):

@@ -28,7 +28,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "marketingOptIn": False,
     "analyticsOptOut": False,
     "notifications": {"interviewReminders": True, "bookingChanges": True, "digestReady": True,
-                      "billing": True, "streaks": True},
+                      "billing": True, "streaks": True, "outreachFollowUps": True},
     "emails": {"lifecycle": True, "digest": True, "streaks": True, "product": True},
 }
 STARTING_TIER = {"jobseeker": "free", "recruiter": "recruiter_free"}

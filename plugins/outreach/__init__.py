@@ -1,1 +1,189 @@
-"""The outreach plugin (work in progress: registers nothing yet)."""
+"""The outreach plugin: contacts, outreach messages and email, templates, notifications.
+
+Hook implementations only; each domain lives in its sub-package. See docs/outreach.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pymongo import ASCENDING, DESCENDING, IndexModel
+
+from lightninghire import hookimpl
+from lightninghire_plugins.outreach.common import NAME, Users, iso
+from lightninghire_plugins.outreach.contacts.resources import (
+    ContactImportResource,
+    ContactsResource,
+)
+from lightninghire_plugins.outreach.contacts.schemas import (
+    ContactInSchema,
+    ContactPatchSchema,
+    ContactSchema,
+)
+from lightninghire_plugins.outreach.contacts.service import CONTACTS, ContactService
+from lightninghire_plugins.outreach.contacts.service import FEATURE as CONTACTS_FEATURE
+from lightninghire_plugins.outreach.messages.drafting import DRAFT_TASK
+from lightninghire_plugins.outreach.messages.resources import MessagesResource, SendResource
+from lightninghire_plugins.outreach.messages.schemas import MessageSchema
+from lightninghire_plugins.outreach.messages.service import FEATURE as MESSAGES_FEATURE
+from lightninghire_plugins.outreach.messages.service import MESSAGES, MessageService
+from lightninghire_plugins.outreach.notifications.events import notify_from_event
+from lightninghire_plugins.outreach.notifications.resources import (
+    NotificationsResource,
+    ReadAllResource,
+    UnreadCountResource,
+)
+from lightninghire_plugins.outreach.notifications.schemas import NotificationSchema
+from lightninghire_plugins.outreach.notifications.service import (
+    NOTIFICATIONS,
+    NotificationService,
+)
+from lightninghire_plugins.outreach.tasks import SCHEDULE, TASK, dispatch
+from lightninghire_plugins.outreach.templates.resources import (
+    PreviewResource,
+    SystemTemplatesResource,
+    TemplatesResource,
+)
+from lightninghire_plugins.outreach.templates.schemas import TemplateSchema
+from lightninghire_plugins.outreach.templates.service import FEATURE as TEMPLATES_FEATURE
+from lightninghire_plugins.outreach.templates.service import TEMPLATES, TemplateService
+
+
+@dataclass
+class Outreach:
+    contacts: ContactService
+    templates: TemplateService
+    notifications: NotificationService
+    messages: MessageService
+
+
+def outreach_of(services: Any) -> Outreach:
+    """The per-app services, shared by routes, the task and the event and context hooks."""
+    found = services.extensions.get(NAME)
+    if found is None:
+        db, clock, settings = services.db, services.clock, services.plugin_settings(NAME)
+        users = Users(db)
+        # The entitlement engine is set after plugins register: look it up at call time.
+        contacts = ContactService(
+            db[CONTACTS], clock,
+            lambda user: services.entitlements.consume(user, CONTACTS_FEATURE))
+        templates = TemplateService(db[TEMPLATES], clock)
+        notifications = NotificationService(db[NOTIFICATIONS], clock, users)
+        messages = MessageService(db[MESSAGES], clock, services.ai, services.mail,
+                                  services.events, contacts, templates, notifications, users,
+                                  follow_up_days=settings.get("follow_up_days"))
+        found = Outreach(contacts, templates, notifications, messages)
+        services.extensions[NAME] = found
+    return found
+
+
+@hookimpl
+def register_routes(routes: Any, services: Any) -> None:
+    o = outreach_of(services)
+    contacts = ContactsResource(o.contacts)
+    routes.add("/api/contacts", contacts)
+    routes.add("/api/contacts/import", ContactImportResource(o.contacts))
+    routes.add("/api/contacts/{id}", contacts, suffix="item")
+
+    messages, send = MessagesResource(o.messages), SendResource(o.messages)
+    for base in ("/api/outreach", "/api/messages"):  # the seed's "outreach / messages"
+        routes.add(base, messages)
+        routes.add(f"{base}/{{id}}", messages, suffix="item")
+        routes.add(f"{base}/{{id}}/send", send)
+
+    templates = TemplatesResource(o.templates)
+    routes.add("/api/templates", templates)
+    routes.add("/api/templates/system", SystemTemplatesResource(o.templates))
+    routes.add("/api/templates/preview", PreviewResource(o.templates, o.contacts.get_doc))
+    routes.add("/api/templates/{id}", templates, suffix="item")
+
+    notifications = NotificationsResource(o.notifications)
+    routes.add("/api/notifications", notifications)
+    routes.add("/api/notifications/unread-count", UnreadCountResource(o.notifications))
+    routes.add("/api/notifications/read-all", ReadAllResource(o.notifications))
+    routes.add("/api/notifications/{id}", notifications, suffix="item")
+
+
+@hookimpl
+def register_schemas(spec: Any) -> None:
+    # Prefixed: "Message" and "Contact" alone are generic names other plugins use too.
+    spec.add("OutreachContact", ContactSchema)
+    spec.add("OutreachContactIn", ContactInSchema)
+    spec.add("OutreachContactPatch", ContactPatchSchema)
+    spec.add("OutreachMessage", MessageSchema)
+    spec.add("OutreachTemplate", TemplateSchema)
+    spec.add("OutreachNotification", NotificationSchema)
+
+
+@hookimpl
+def register_collections(collections: Any) -> None:
+    collections.add(CONTACTS, indexes=[
+        IndexModel([("userId", ASCENDING), ("updatedAt", DESCENDING)]),
+        IndexModel([("userId", ASCENDING), ("emailLower", ASCENDING)]),
+        IndexModel([("userId", ASCENDING), ("nextFollowUpAt", ASCENDING)]),
+    ], owner_field="userId")
+    collections.add(MESSAGES, indexes=[
+        IndexModel([("userId", ASCENDING), ("status", ASCENDING)]),
+        IndexModel([("userId", ASCENDING), ("contactId", ASCENDING)]),
+        IndexModel([("status", ASCENDING), ("scheduledAt", ASCENDING)]),
+        IndexModel([("status", ASCENDING), ("followUpAt", ASCENDING)]),
+    ], owner_field="userId")
+    collections.add(TEMPLATES, indexes=[IndexModel([("userId", ASCENDING)])],
+                    owner_field="userId")
+    collections.add(NOTIFICATIONS, indexes=[
+        IndexModel([("userId", ASCENDING), ("read", ASCENDING)]),
+    ], owner_field="userId")
+
+
+@hookimpl
+def register_policy(policy: Any) -> None:
+    # PRODUCT §5.2: recruiters get copy-only drafts, no in-app sending.
+    policy.add_lines(["p, jobseeker, outreach, send"])
+    policy.add_feature(key=CONTACTS_FEATURE, label="Contacts", window="total",
+                       limits={"free": 15},
+                       upgrade_hint="Upgrade to Pro for unlimited contacts.")
+    policy.add_feature(key=MESSAGES_FEATURE, label="Outreach messages", window="total",
+                       limits={"free": 2}, ai_action=True,
+                       upgrade_hint="Upgrade to Pro for unlimited outreach messages.")
+    policy.add_feature(key=TEMPLATES_FEATURE, label="Email templates", window="total",
+                       limits={"free": 3},
+                       upgrade_hint="Upgrade to Pro for unlimited email templates.")
+
+
+@hookimpl
+def register_ai_tasks(tasks: Any) -> None:
+    tasks.add(DRAFT_TASK)
+
+
+@hookimpl
+def register_tasks(tasks: Any, services: Any) -> None:
+    def run(context: Any = None) -> dict[str, int]:
+        """Send scheduled outreach, follow the mail outbox, remind of due follow-ups."""
+        batch = int(services.plugin_settings(NAME).get("batch", 100))
+        return dispatch(outreach_of(services).messages, batch)
+
+    tasks.add(TASK, schedule=SCHEDULE, run=run, lease_seconds=300)
+
+
+@hookimpl
+def handle_event(event: Any, services: Any) -> None:
+    notify_from_event(event, outreach_of(services).notifications)
+
+
+@hookimpl
+def user_context(user: Any, services: Any) -> dict[str, Any] | None:
+    o = outreach_of(services)
+    user_id = str(user["_id"])
+    contacts = [{"name": c["name"], "company": c.get("company"), "title": c.get("title"),
+                 "contactType": c.get("contactType"), "warmth": c.get("warmth"),
+                 "tags": c.get("tags") or [], "lastContactedAt": iso(c.get("lastContactedAt")),
+                 "nextFollowUpAt": iso(c.get("nextFollowUpAt"))}
+                for c in o.contacts.recent(user_id, 20)]
+    outreach = [{"contactName": m["contactName"], "purpose": m["purpose"],
+                 "channel": m["channel"], "status": m["status"], "subject": m.get("subject"),
+                 "sentAt": iso(m.get("sentAt")), "followUpAt": iso(m.get("followUpAt"))}
+                for m in o.messages.recent(user_id, 10)]
+    if not contacts and not outreach:
+        return None
+    return {"contacts": contacts, "recentOutreach": outreach}

@@ -1,0 +1,45 @@
+"""Notifications: request and response schemas."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from lightninghire.fields import Timestamp
+
+CURSOR = validate.Regexp(r"^[ur]([0-9a-f]{24})?$", error="Not a valid cursor.")
+
+
+class NotificationSchema(Schema):
+    id = fields.String()
+    type = fields.String(metadata={"description": "e.g. interview_reminder, booking_changed, "
+                                                  "digest_ready, billing_changed, welcome, "
+                                                  "outreach_follow_up, outreach_failed"})
+    title = fields.String()
+    body = fields.String()
+    url = fields.String(allow_none=True)
+    read = fields.Boolean()
+    readAt = Timestamp(allow_none=True)
+    createdAt = Timestamp()
+
+
+class NotificationQuery(Schema):
+    limit = fields.Integer(load_default=20, validate=validate.Range(1, 100))
+    cursor = fields.String(load_default=None, validate=CURSOR)
+    unread = fields.Boolean(load_default=False, metadata={"description": "Only unread ones"})
+
+
+class NotificationPageSchema(Schema):
+    items = fields.List(fields.Nested(NotificationSchema))
+    nextCursor = fields.String(allow_none=True)
+
+
+class NotificationPatchSchema(Schema):
+    read = fields.Boolean(required=True)
+
+
+class UnreadCountSchema(Schema):
+    count = fields.Integer()
+
+
+class ReadAllSchema(Schema):
+    updated = fields.Integer()

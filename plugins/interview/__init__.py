@@ -1,1 +1,165 @@
-"""The interview plugin (work in progress: registers nothing yet)."""
+"""The interview plugin: mock interviews, question bank, STAR stories, live sessions,
+scheduled interviews with reminders, and mentorship. Hook implementations only; each domain
+lives in its sub-package. See docs/interview.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lightninghire import hookimpl
+from lightninghire_plugins.interview.interviews import resources as interview_routes
+from lightninghire_plugins.interview.interviews.service import COLLECTIONS as INTERVIEW_COLLECTIONS
+from lightninghire_plugins.interview.interviews.service import InterviewService
+from lightninghire_plugins.interview.mentorship import resources as mentor_routes
+from lightninghire_plugins.interview.mentorship.service import COLLECTIONS as MENTOR_COLLECTIONS
+from lightninghire_plugins.interview.mentorship.service import MentorshipService
+from lightninghire_plugins.interview.mock import ai as mock_ai
+from lightninghire_plugins.interview.mock import resources as mock_routes
+from lightninghire_plugins.interview.mock.service import COLLECTIONS as MOCK_COLLECTIONS
+from lightninghire_plugins.interview.mock.service import MockService
+from lightninghire_plugins.interview.questions import resources as question_routes
+from lightninghire_plugins.interview.questions.service import COLLECTIONS as QUESTION_COLLECTIONS
+from lightninghire_plugins.interview.questions.service import QuestionService
+from lightninghire_plugins.interview.sessions import ai as session_ai
+from lightninghire_plugins.interview.sessions import resources as session_routes
+from lightninghire_plugins.interview.sessions.service import COLLECTIONS as SESSION_COLLECTIONS
+from lightninghire_plugins.interview.sessions.service import SessionService
+from lightninghire_plugins.interview.stories import ai as story_ai
+from lightninghire_plugins.interview.stories import resources as story_routes
+from lightninghire_plugins.interview.stories.service import COLLECTIONS as STORY_COLLECTIONS
+from lightninghire_plugins.interview.stories.service import StoryService
+
+NAME = "interview"
+COLLECTIONS = {**MOCK_COLLECTIONS, **QUESTION_COLLECTIONS, **STORY_COLLECTIONS,
+               **SESSION_COLLECTIONS, **INTERVIEW_COLLECTIONS, **MENTOR_COLLECTIONS}
+# Fields left out of account exports: the calendar feed's token hash is a credential.
+PRIVATE_FIELDS = {"interview_calendar_tokens": ("tokenHash",)}
+
+
+def domains(services: Any) -> dict[str, Any]:
+    """The plugin's per-app services, built once and shared by routes, tasks and hooks."""
+    found = services.extensions.get(NAME)
+    if found is None:
+        db, clock, events, ai = services.db, services.clock, services.events, services.ai
+        questions = QuestionService(db, clock)
+        mocks = MockService(db, clock, events, ai, questions)
+        stories = StoryService(db, clock, events, ai)
+        found = {
+            "questions": questions, "mocks": mocks, "stories": stories,
+            "sessions": SessionService(db, clock, events, ai, stories.best_match, mocks.average),
+            "interviews": InterviewService(db, clock, events,
+                                           services.settings.http.public_url),
+            "mentorship": MentorshipService(db, clock, events),
+        }
+        services.extensions[NAME] = found
+    return found
+
+
+@hookimpl
+def register_routes(routes: Any, services: Any) -> None:
+    d = domains(services)
+    mocks = mock_routes.MockInterviewsResource(d["mocks"])
+    routes.add("/api/mock-interview", mocks)
+    routes.add("/api/mock-interview/{id}", mocks, suffix="item")
+    routes.add("/api/mock-interview/{id}/answers", mock_routes.MockAnswersResource(d["mocks"]))
+    routes.add("/api/mock-interview/{id}/complete", mock_routes.MockCompleteResource(d["mocks"]))
+
+    questions = question_routes.QuestionsResource(d["questions"])
+    routes.add("/api/questions", questions)
+    routes.add("/api/questions/{id}", questions, suffix="item")
+    groups = question_routes.QuestionGroupsResource(d["questions"])
+    routes.add("/api/question-groups", groups)
+    routes.add("/api/question-groups/{slug}", groups, suffix="item")
+
+    stories = story_routes.StoriesResource(d["stories"])
+    routes.add("/api/stories", stories)
+    routes.add("/api/stories/{id}", stories, suffix="item")
+    routes.add("/api/stories/generate", story_routes.GenerateResource(d["stories"]))
+    routes.add("/api/stories/build", story_routes.BuildResource(d["stories"]))
+    routes.add("/api/stories/coverage", story_routes.StoryCoverageResource(d["stories"]))
+
+    sessions = session_routes.SessionsResource(d["sessions"])
+    routes.add("/api/sessions", sessions)
+    routes.add("/api/sessions/{id}", sessions, suffix="item")
+    routes.add("/api/sessions/{id}/transcript", session_routes.TranscriptResource(d["sessions"]))
+    routes.add("/api/sessions/{id}/conversations",
+               session_routes.ConversationsResource(d["sessions"]))
+    routes.add("/api/sessions/{id}/coach", session_routes.CoachResource(d["sessions"]))
+    routes.add("/api/sessions/{id}/end", session_routes.EndResource(d["sessions"]))
+
+    interviews = interview_routes.InterviewsResource(d["interviews"])
+    routes.add("/api/interviews", interviews)
+    routes.add("/api/interviews/{id}", interviews, suffix="item")
+    routes.add("/api/interviews/{id}/ics", interview_routes.InterviewIcsResource(d["interviews"]))
+    routes.add("/api/interviews/calendar-token",
+               interview_routes.CalendarTokenResource(d["interviews"]))
+    routes.add("/api/interviews/calendar/{token}",
+               interview_routes.CalendarFeedResource(d["interviews"]))
+
+    mentors = mentor_routes.MentorsResource(d["mentorship"])
+    routes.add("/api/mentors", mentors)
+    routes.add("/api/mentors/{id}", mentors, suffix="item")
+    routes.add("/api/mentorship/profile", mentor_routes.ProfileResource(d["mentorship"]))
+    slots = mentor_routes.SlotsResource(d["mentorship"])
+    routes.add("/api/mentorship/slots", slots)
+    routes.add("/api/mentorship/slots/{id}", slots, suffix="item")
+    bookings = mentor_routes.BookingsResource(d["mentorship"])
+    routes.add("/api/mentorship/bookings", bookings)
+    routes.add("/api/mentorship/bookings/{id}", bookings, suffix="item")
+    routes.add("/api/mentorship/bookings/{id}/cancel",
+               mentor_routes.CancelResource(d["mentorship"]))
+
+
+@hookimpl
+def register_collections(collections: Any) -> None:
+    for name, indexes in COLLECTIONS.items():
+        collections.add(name, indexes=indexes, owner_field="userId",
+                        private_fields=PRIVATE_FIELDS.get(name, ()))
+
+
+@hookimpl
+def register_ai_tasks(tasks: Any) -> None:
+    for task in (*mock_ai.TASKS, *story_ai.TASKS, *session_ai.TASKS):
+        tasks.add(task)
+
+
+@hookimpl
+def register_tasks(tasks: Any, services: Any) -> None:
+    def interview_reminders(context: Any = None) -> dict[str, int]:
+        """Emit interview.reminder_due 24 h and 1 h before each scheduled interview."""
+        return domains(services)["interviews"].send_reminders()
+
+    tasks.add("interview-reminders", schedule="*/5 * * * *", run=interview_reminders,
+              lease_seconds=120)
+
+
+@hookimpl
+def register_policy(policy: Any) -> None:
+    # PRODUCT §6.4 / §6.5. Answering, completing and ending are deliberately not metered: an
+    # interview already started can be finished when the daily AI budget runs out (§2.1).
+    policy.add_feature(key="mock_interviews", label="Mock interviews", window="week",
+                       limits={"free": 3}, ai_action=True,
+                       upgrade_hint="Upgrade to Pro for unlimited mock interviews.")
+    policy.add_feature(key="interview_sessions", label="Interview sessions", window="total",
+                       limits={"free": 10, "recruiter_free": 20},
+                       upgrade_hint="Upgrade to Pro for unlimited live interview sessions.")
+    policy.add_feature(key="star_stories", label="STAR stories", window="total",
+                       limits={"free": 5, "recruiter_free": 0, "recruiter_pro": 0},
+                       upgrade_hint="Upgrade to Pro for unlimited STAR stories.")
+    # Mentors manage their profile and slots; admins grant the role (docs/auth.md).
+    policy.add_lines(["p, mentor, mentorship, manage"])
+
+
+@hookimpl
+def user_context(user: dict[str, Any], services: Any) -> dict[str, Any] | None:
+    d = domains(services)
+    user_id = str(user["_id"])
+    return {
+        "mockInterviews": d["mocks"].recent(user_id),
+        "mockAverage": d["mocks"].average(user_id),
+        "stories": [{"title": s["title"], "competencies": s.get("competencies", [])}
+                    for s in d["stories"].all(user_id, limit=10)],
+        "liveSessions": d["sessions"].recent(user_id),
+        "upcomingInterviews": d["interviews"].upcoming(user_id),
+    }

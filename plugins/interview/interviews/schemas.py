@@ -1,0 +1,99 @@
+"""Request and response shapes of ``/api/interviews``."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+from lightninghire.fields import ObjectIdString, Timestamp
+from lightninghire_plugins.interview.common import INTERVIEW_TYPES, Choice
+
+
+class InterviewerIn(Schema):
+    name = fields.String(required=True, validate=validate.Length(1, 120))
+    title = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=120))
+    email = fields.Email(load_default=None, allow_none=True)
+
+
+class _Zone(fields.String):
+    def _deserialize(self, value, attr, data, **kwargs):  # type: ignore[no-untyped-def]
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            ZoneInfo(text)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValidationError("Not a known IANA time zone (e.g. Europe/Paris).") from None
+        return text
+
+
+class InterviewIn(Schema):
+    startsAt = fields.DateTime(required=True, metadata={
+        "description": "ISO-8601; without an offset it is read in `timeZone`"})
+    timeZone = _Zone(load_default="UTC", validate=validate.Length(1, 64))
+    durationMinutes = fields.Integer(load_default=60, validate=validate.Range(5, 600))
+    title = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 200))
+    company = fields.String(load_default="", validate=validate.Length(max=120))
+    role = fields.String(load_default="", validate=validate.Length(max=120))
+    type = Choice(INTERVIEW_TYPES, load_default=None, allow_none=True)
+    applicationId = ObjectIdString(load_default=None, allow_none=True)
+    interviewers = fields.List(fields.Nested(InterviewerIn), load_default=list,
+                               validate=validate.Length(max=10))
+    location = fields.String(load_default="", validate=validate.Length(max=300))
+    link = fields.Url(load_default=None, allow_none=True, schemes={"http", "https"})
+    notes = fields.String(load_default="", validate=validate.Length(max=5000))
+
+    @validates("title")
+    def _title(self, value: str | None, **_: object) -> None:
+        if value is not None and not value.strip():
+            raise ValidationError("Must not be blank.")
+
+
+class InterviewPatch(Schema):
+    startsAt = fields.DateTime()
+    timeZone = _Zone(validate=validate.Length(1, 64))
+    durationMinutes = fields.Integer(validate=validate.Range(5, 600))
+    title = fields.String(validate=validate.Length(1, 200))
+    company = fields.String(validate=validate.Length(max=120))
+    role = fields.String(validate=validate.Length(max=120))
+    type = Choice(INTERVIEW_TYPES, allow_none=True)
+    interviewers = fields.List(fields.Nested(InterviewerIn), validate=validate.Length(max=10))
+    location = fields.String(validate=validate.Length(max=300))
+    link = fields.Url(allow_none=True, schemes={"http", "https"})
+    notes = fields.String(validate=validate.Length(max=5000))
+
+
+class InterviewQuery(Schema):
+    when = fields.String(load_default="upcoming", validate=validate.OneOf(["upcoming", "past",
+                                                                           "all"]))
+    limit = fields.Integer(load_default=20, validate=validate.Range(1, 100))
+    cursor = fields.String(load_default=None, validate=validate.Regexp(r"^\d{1,6}$"))
+
+
+class InterviewOut(Schema):
+    id = fields.String()
+    title = fields.String()
+    company = fields.String()
+    role = fields.String()
+    type = fields.String(allow_none=True)
+    applicationId = fields.String(allow_none=True)
+    startsAt = Timestamp()
+    endsAt = Timestamp()
+    timeZone = fields.String()
+    localStart = fields.String(metadata={"description": "start in the event's time zone"})
+    durationMinutes = fields.Integer()
+    interviewers = fields.List(fields.Dict())
+    location = fields.String()
+    link = fields.String(allow_none=True)
+    notes = fields.String()
+    remindersSent = fields.List(fields.String())
+    createdAt = Timestamp()
+
+
+class InterviewPage(Schema):
+    items = fields.List(fields.Nested(InterviewOut))
+    nextCursor = fields.String(allow_none=True)
+
+
+class FeedOut(Schema):
+    url = fields.String()
+    token = fields.String()

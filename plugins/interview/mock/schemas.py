@@ -1,0 +1,118 @@
+"""Request and response shapes of ``/api/mock-interview``."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from lightninghire.fields import ObjectIdString, Timestamp
+from lightninghire.pagination import PageQuery
+from lightninghire_plugins.interview.common import INTERVIEW_TYPES, SENIORITY, Choice
+
+
+class MockIn(Schema):
+    company = fields.String(required=True, validate=validate.Length(1, 120))
+    role = fields.String(required=True, validate=validate.Length(1, 120))
+    interviewType = Choice(INTERVIEW_TYPES, required=True)
+    focusAreas = fields.List(fields.String(validate=validate.Length(1, 60)), load_default=list,
+                             validate=validate.Length(max=14))
+    seniority = Choice(SENIORITY, load_default=None, allow_none=True)
+    questionCount = fields.Integer(load_default=5, validate=validate.Range(3, 10))
+    applicationId = ObjectIdString(load_default=None, allow_none=True)
+    jobDescription = fields.String(load_default="", validate=validate.Length(max=20_000))
+
+
+class MockListQuery(PageQuery):
+    status = fields.String(load_default=None, validate=validate.OneOf(["in_progress",
+                                                                        "completed"]))
+
+
+class AnswerIn(Schema):
+    questionId = fields.String(required=True, validate=validate.Length(1, 24))
+    answer = fields.String(required=True, validate=validate.Length(1, 10_000))
+
+
+class ScoresOut(Schema):
+    completeness = fields.Integer()
+    relevance = fields.Integer()
+    structure = fields.Integer()
+    specificity = fields.Integer()
+
+
+class RubricOut(Schema):
+    dimension = fields.String()
+    score = fields.Integer()
+    scale = fields.String()
+    feedback = fields.String()
+
+
+class MockQuestionOut(Schema):
+    id = fields.String()
+    text = fields.String()
+    category = fields.String()
+    focusArea = fields.String(allow_none=True)
+    guidance = fields.String()
+    answered = fields.Boolean()
+    overall = fields.Float(allow_none=True)
+
+
+class DebriefOut(Schema):
+    summary = fields.String()
+    strengths = fields.List(fields.String())
+    focusNext = fields.List(fields.String())
+    dimensionAverages = fields.Nested(ScoresOut)
+    answered = fields.Integer()
+    total = fields.Integer()
+    commonFlags = fields.List(fields.Dict())
+
+
+class MockOut(Schema):
+    id = fields.String()
+    company = fields.String()
+    role = fields.String()
+    interviewType = fields.String()
+    seniority = fields.String(allow_none=True)
+    focusAreas = fields.List(fields.String())
+    applicationId = fields.String(allow_none=True)
+    status = fields.String()
+    questions = fields.List(fields.Nested(MockQuestionOut))
+    currentQuestionId = fields.String(allow_none=True)
+    overallScore = fields.Float(allow_none=True)
+    debrief = fields.Nested(DebriefOut, allow_none=True)
+    createdAt = Timestamp()
+    completedAt = Timestamp(allow_none=True)
+
+
+class MockSummaryOut(Schema):
+    id = fields.String()
+    company = fields.String()
+    role = fields.String()
+    interviewType = fields.String()
+    status = fields.String()
+    questionCount = fields.Integer()
+    overallScore = fields.Float(allow_none=True)
+    createdAt = Timestamp()
+    completedAt = Timestamp(allow_none=True)
+
+
+class AnswerOut(Schema):
+    id = fields.String()
+    mockId = fields.String()
+    questionId = fields.String()
+    question = fields.String()
+    answer = fields.String()
+    attempt = fields.Integer()
+    status = fields.String()
+    scores = fields.Nested(ScoresOut, allow_none=True)
+    overall = fields.Float(allow_none=True)
+    rubric = fields.List(fields.Nested(RubricOut))
+    flags = fields.List(fields.String())
+    strengths = fields.List(fields.String())
+    improvements = fields.List(fields.String())
+    improvedAnswer = fields.String(allow_none=True)
+    attemptsLeft = fields.Integer()
+    nextQuestionId = fields.String(allow_none=True)
+    createdAt = Timestamp()
+
+
+class AnswerListOut(Schema):
+    items = fields.List(fields.Nested(AnswerOut))

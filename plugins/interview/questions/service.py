@@ -1,0 +1,212 @@
+"""The question bank as one user sees it: the shipped bank plus the user's own questions (from
+mocks, live sessions or typed in), bookmarks and practice status, and the practice history that
+mocks record (every scored answer)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
+
+from bson import ObjectId
+from pymongo import ASCENDING, DESCENDING, IndexModel
+from pymongo.errors import DuplicateKeyError
+
+from lightninghire import NotFound, ValidationFailed
+from lightninghire_plugins.interview.questions import bank
+
+USER_QUESTIONS = "interview_user_questions"
+MARKS = "interview_question_marks"
+PRACTICE = "interview_practice"
+COLLECTIONS = {
+    USER_QUESTIONS: [IndexModel([("userId", ASCENDING), ("textKey", ASCENDING)], unique=True)],
+    MARKS: [IndexModel([("userId", ASCENDING), ("questionId", ASCENDING)], unique=True)],
+    PRACTICE: [IndexModel([("userId", ASCENDING), ("questionId", ASCENDING)]),
+               IndexModel([("userId", ASCENDING), ("at", DESCENDING)])],
+}
+MAX_USER_QUESTIONS = 2000  # a bound, so listing one user's bank stays one cheap read
+SORTS = ("default", "weakest", "least_practiced", "recent")
+STATUSES = ("new", "practicing", "confident")
+
+
+def _key(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+class QuestionService:
+    def __init__(self, db: Any, clock: Any) -> None:
+        self.db = db
+        self.clock = clock
+
+    # -- the user's own questions ---------------------------------------------------------------
+
+    def ensure_user_question(self, user_id: str, text: str, category: str, source: str,
+                             **context: Any) -> str:
+        """The id of the user's question with this text, created if new (idempotent)."""
+        questions = self.db[USER_QUESTIONS]
+        key = _key(text)
+        found = questions.find_one({"userId": user_id, "textKey": key}, {"_id": 1})
+        if found:
+            return str(found["_id"])
+        if questions.count_documents({"userId": user_id}) >= MAX_USER_QUESTIONS:
+            raise ValidationFailed({"text": [f"At most {MAX_USER_QUESTIONS} own questions."]},
+                                   "Your question bank is full: delete some questions first.")
+        doc = {"userId": user_id, "text": text, "textKey": key, "category": category,
+               "source": source, "tags": [], "createdAt": self.clock.now(), **context}
+        try:
+            return str(questions.insert_one(doc).inserted_id)
+        except DuplicateKeyError:  # the same text added by a concurrent request
+            found = questions.find_one({"userId": user_id, "textKey": key}, {"_id": 1})
+            return str(found["_id"])
+
+    def create(self, user_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        question_id = self.ensure_user_question(user_id, body["text"], body["category"],
+                                                "custom", tags=body["tags"])
+        return self.get(user_id, question_id)
+
+    def delete(self, user_id: str, question_id: str) -> None:
+        if not ObjectId.is_valid(question_id) or not self.db[USER_QUESTIONS].delete_one(
+                {"_id": ObjectId(question_id), "userId": user_id}).deleted_count:
+            raise NotFound("No such question of yours (bank questions cannot be deleted).")
+        self.db[MARKS].delete_many({"userId": user_id, "questionId": question_id})
+        self.db[PRACTICE].delete_many({"userId": user_id, "questionId": question_id})
+
+    # -- practice and marks ---------------------------------------------------------------------
+
+    def record_practice(self, user_id: str, question_id: str, text: str, category: str,
+                        score: float, source: str, ref: str) -> None:
+        self.db[PRACTICE].insert_one({"userId": user_id, "questionId": question_id,
+                                      "questionText": text, "category": category,
+                                      "score": score, "source": source, "ref": ref,
+                                      "at": self.clock.now()})
+
+    def mark(self, user_id: str, question_id: str, changes: Mapping[str, Any]) -> dict[str, Any]:
+        self._question(user_id, question_id)  # 404 for an unknown or another user's question
+        update = {k: v for k, v in changes.items() if k in ("starred", "status", "note")}
+        update["updatedAt"] = self.clock.now()
+        self.db[MARKS].update_one({"userId": user_id, "questionId": question_id},
+                                  {"$set": update}, upsert=True)
+        return self.get(user_id, question_id)
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def _question(self, user_id: str, question_id: str) -> dict[str, Any]:
+        found = bank.by_id().get(question_id)
+        if found:
+            return found.public()
+        if ObjectId.is_valid(question_id):
+            doc = self.db[USER_QUESTIONS].find_one({"_id": ObjectId(question_id),
+                                                    "userId": user_id})
+            if doc:
+                return self._own(doc)
+        raise NotFound("No such question.")
+
+    @staticmethod
+    def _own(doc: Mapping[str, Any]) -> dict[str, Any]:
+        look_for, structure = bank.GUIDANCE[doc["category"]]
+        return {"id": str(doc["_id"]), "text": doc["text"], "category": doc["category"],
+                "tags": doc.get("tags", []), "focusAreas": [], "source": doc["source"],
+                "guidance": look_for, "answerTips": structure,
+                "company": doc.get("company"), "role": doc.get("role")}
+
+    def _practice(self, user_id: str) -> dict[str, list[dict[str, Any]]]:
+        history: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for doc in self.db[PRACTICE].find({"userId": user_id}).sort("at", ASCENDING):
+            history[doc["questionId"]].append(doc)
+        return history
+
+    @staticmethod
+    def _with_progress(question: dict[str, Any], attempts: list[dict[str, Any]],
+                       mark: Mapping[str, Any] | None, full: bool = False) -> dict[str, Any]:
+        scores = [a["score"] for a in attempts]
+        question.update({
+            "starred": bool(mark and mark.get("starred")),
+            "status": (mark or {}).get("status") or ("practicing" if attempts else "new"),
+            "note": (mark or {}).get("note"),
+            "attemptCount": len(attempts),
+            "latestScore": scores[-1] if scores else None,
+            "bestScore": max(scores) if scores else None,
+            "trend": (None if len(scores) < 2 else "up" if scores[-1] > scores[0]
+                      else "down" if scores[-1] < scores[0] else "flat"),
+            "lastPracticedAt": attempts[-1]["at"] if attempts else None,
+        })
+        if full:
+            question["attempts"] = [{"score": a["score"], "source": a["source"],
+                                     "ref": a.get("ref"), "at": a["at"]} for a in attempts]
+        return question
+
+    def get(self, user_id: str, question_id: str) -> dict[str, Any]:
+        question = self._question(user_id, question_id)
+        attempts = list(self.db[PRACTICE].find({"userId": user_id, "questionId": question_id})
+                        .sort("at", ASCENDING))
+        mark = self.db[MARKS].find_one({"userId": user_id, "questionId": question_id})
+        return self._with_progress(question, attempts, mark, full=True)
+
+    def list(self, user_id: str, query: Mapping[str, Any]) -> dict[str, Any]:
+        """Bank and own questions, filtered, searched and sorted; ``cursor`` is an offset."""
+        group = None
+        if query.get("group"):
+            group = bank.group(query["group"])
+            if group is None:
+                raise NotFound("No such question group.")
+        candidates: list[dict[str, Any]] = []
+        source = query.get("source") or "all"
+        if source in ("all", "bank"):
+            pool = [q for q in bank.questions() if group is None or bank.in_group(q, group)]
+            if query.get("q"):
+                ranked = {q.id: score for score, q in bank.search(query["q"])}
+                pool = sorted((q for q in pool if q.id in ranked),
+                              key=lambda q: (-ranked[q.id], q.id))
+            candidates += [q.public() for q in pool]
+        if source in ("all", "mine") and group is None:
+            own = [self._own(d) for d in self.db[USER_QUESTIONS].find({"userId": user_id})
+                   .sort("_id", DESCENDING).limit(MAX_USER_QUESTIONS)]
+            if query.get("q"):
+                words = query["q"].lower().split()
+                own = [q for q in own if any(w in q["text"].lower() for w in words)]
+            candidates = own + candidates
+        history = self._practice(user_id)
+        marks = {m["questionId"]: m for m in self.db[MARKS].find({"userId": user_id})}
+        items = [self._with_progress(q, history.get(q["id"], []), marks.get(q["id"]))
+                 for q in candidates
+                 if (not query.get("category") or q["category"] == query["category"])
+                 and (not query.get("focusArea") or query["focusArea"] in q["focusAreas"])]
+        if query.get("starred") is not None:
+            items = [q for q in items if q["starred"] == query["starred"]]
+        if query.get("status"):
+            items = [q for q in items if q["status"] == query["status"]]
+        sort = query.get("sort") or "default"
+        if sort == "weakest":
+            items.sort(key=lambda q: (q["latestScore"] is None, q["latestScore"] or 0))
+        elif sort == "least_practiced":
+            items.sort(key=lambda q: q["attemptCount"])
+        elif sort == "recent":
+            items.sort(key=lambda q: (q["lastPracticedAt"] is None,
+                                      -(q["lastPracticedAt"].timestamp()
+                                        if q["lastPracticedAt"] else 0)))
+        try:
+            offset = int(query.get("cursor") or 0)
+        except ValueError:
+            raise ValidationFailed({"cursor": ["Not a valid cursor."]}) from None
+        limit = query["limit"]
+        page = items[offset: offset + limit]
+        more = offset + limit < len(items)
+        return {"items": page, "nextCursor": str(offset + limit) if more else None,
+                "total": len(items)}
+
+    def groups(self) -> list[dict[str, Any]]:
+        return bank.groups()
+
+    def group(self, user_id: str, slug: str) -> dict[str, Any]:
+        found = bank.group(slug)
+        if found is None:
+            raise NotFound("No such question group.")
+        summary = next(g for g in bank.groups() if g["slug"] == slug)
+        listed = self.list(user_id, {"group": slug, "source": "bank", "limit": 100,
+                                     "cursor": None})
+        return {**summary, "questions": listed["items"]}
+
+    def recent_texts(self, user_id: str, limit: int = 40) -> list[str]:
+        return [d["questionText"] for d in self.db[PRACTICE].find(
+            {"userId": user_id}, {"questionText": 1}).sort("at", DESCENDING).limit(limit)]
+

@@ -1,0 +1,107 @@
+"""Scheduled interviews: CRUD, time zones, reminders once each, .ics and the calendar feed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from lightninghire.tasks import TaskRunner
+from lightninghire.testing import assert_error, assert_ok
+
+
+def _at(clock, **delta):
+    return (clock.now() + timedelta(**delta)).isoformat().replace("+00:00", "Z")
+
+
+def _schedule(caller, clock, **body):
+    return assert_ok(caller.post("/api/interviews", json={
+        "startsAt": _at(clock, days=2), "company": "Acme", "role": "Engineer",
+        "type": "technical", "interviewers": [{"name": "Dana Kim", "title": "EM"}],
+        "link": "https://meet.example.com/abc", **body}), 201)
+
+
+def test_schedule_list_update_and_time_zones(make_app, clock):
+    caller = make_app(plugins=["interview"]).api_caller()
+    later = _schedule(caller, clock, startsAt=_at(clock, days=5))
+    soon = _schedule(caller, clock, title="Onsite, round 2")
+    assert later["title"] == "Acme technical interview" and later["timeZone"] == "UTC"
+    upcoming = assert_ok(caller.get("/api/interviews"))["items"]
+    assert [i["id"] for i in upcoming] == [soon["id"], later["id"]]
+    # A local time without offset is read in the given zone.
+    paris = _schedule(caller, clock, startsAt="2099-06-01T10:00:00", timeZone="Europe/Paris")
+    assert paris["startsAt"] == "2099-06-01T08:00:00.000Z"
+    assert paris["localStart"].startswith("2099-06-01 10:00")
+    moved = assert_ok(caller.patch(f"/api/interviews/{paris['id']}",
+                                   json={"durationMinutes": 90}))
+    assert moved["endsAt"] == "2099-06-01T09:30:00.000Z"
+    assert assert_ok(caller.get("/api/interviews", params={"when": "past"}))["items"] == []
+    for body in ({"startsAt": "soon"}, {"startsAt": _at(clock, days=1), "timeZone": "Mars/Base"},
+                 {"startsAt": _at(clock, days=1), "link": "ftp://x"},
+                 {"startsAt": _at(clock, days=1), "type": "coffee"}):
+        assert_error(caller.post("/api/interviews", json=body), 400, "VALIDATION")
+
+
+def test_reminders_go_out_24h_and_1h_before_once_each(make_app, clock):
+    harness = make_app(plugins=["interview"])
+    caller = harness.api_caller()
+    event = _schedule(caller, clock, startsAt=_at(clock, hours=30))
+    late = _schedule(caller, clock, startsAt=_at(clock, minutes=40))  # booked at short notice
+    runner = TaskRunner(harness.db, clock, harness.services.tasks.specs)
+    first = runner.run("interview-reminders")
+    assert first.summary == {"processed": 2, "sent": 1, "skipped": 1}
+    due = harness.services.events.named("interview.reminder_due")
+    assert [(e.payload["interviewId"], e.payload["offset"]) for e in due] == [(late["id"], "1h")]
+    assert due[0].user_id == str(caller.user["_id"])
+    clock.advance(hours=7)
+    runner.run("interview-reminders")
+    runner.run("interview-reminders")  # idempotent
+    clock.advance(hours=22, minutes=30)
+    runner.run("interview-reminders")
+    due = [e.payload for e in harness.services.events.named("interview.reminder_due")
+           if e.payload["interviewId"] == event["id"]]
+    assert [p["offset"] for p in due] == ["24h", "1h"]
+    assert due[0]["link"] == "https://meet.example.com/abc"
+    assert assert_ok(caller.get(f"/api/interviews/{event['id']}"))["remindersSent"] == ["24h",
+                                                                                       "1h"]
+    # Moving the interview re-arms its reminders.
+    assert_ok(caller.patch(f"/api/interviews/{event['id']}", json={"startsAt": _at(clock,
+                                                                                   hours=5)}))
+    runner.run("interview-reminders")
+    again = [e for e in harness.services.events.named("interview.reminder_due")
+             if e.payload["interviewId"] == event["id"]]
+    assert len(again) == 3 and again[-1].payload["offset"] == "24h"
+
+
+def test_ics_export_and_private_calendar_feed(make_app, clock):
+    harness = make_app(plugins=["interview"])
+    caller, other = harness.api_caller(), harness.api_caller()
+    event = _schedule(caller, clock, notes="Bring the portfolio; ask about on-call.")
+    ics = caller.get(f"/api/interviews/{event['id']}/ics")
+    assert ics.status_code == 200 and ics.headers["content-type"].startswith("text/calendar")
+    body = ics.text
+    assert body.startswith("BEGIN:VCALENDAR\r\n") and body.endswith("END:VCALENDAR\r\n")
+    assert f"UID:{event['id']}@testserver" in body and "SUMMARY:Acme technical interview" in body
+    assert "portfolio\\; ask" in body and "Dana Kim (EM)" in body
+    assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
+    assert_error(other.get(f"/api/interviews/{event['id']}/ics"), 404, "NOT_FOUND")
+    feed = assert_ok(caller.post("/api/interviews/calendar-token"), 201)
+    assert feed["url"] == f"http://testserver/api/interviews/calendar/{feed['token']}"
+    public = harness.client.simulate_get(f"/api/interviews/calendar/{feed['token']}")
+    assert public.status_code == 200 and f"UID:{event['id']}@" in public.text
+    assert feed["token"] not in str(list(harness.db["interview_calendar_tokens"].find()))
+    rotated = assert_ok(caller.post("/api/interviews/calendar-token"), 201)
+    assert_error(harness.client.simulate_get(f"/api/interviews/calendar/{feed['token']}"), 404,
+                 "NOT_FOUND")
+    assert_ok(caller.delete("/api/interviews/calendar-token"))
+    assert_error(harness.client.simulate_get(f"/api/interviews/calendar/{rotated['token']}"),
+                 404, "NOT_FOUND")
+
+
+def test_other_users_interviews_are_404(make_app, clock):
+    harness = make_app(plugins=["interview"])
+    owner, other = harness.api_caller(), harness.api_caller()
+    event = _schedule(owner, clock)
+    for method, body in (("GET", None), ("PATCH", {"title": "x"}), ("DELETE", None)):
+        assert_error(other.request(method, f"/api/interviews/{event['id']}", json=body), 404,
+                     "NOT_FOUND")
+    assert assert_ok(other.get("/api/interviews"))["items"] == []
+    assert assert_ok(owner.delete(f"/api/interviews/{event['id']}")) == {"deleted": True}

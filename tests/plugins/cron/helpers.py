@@ -6,7 +6,6 @@ from typing import Any
 
 from lightninghire import hookimpl
 from lightninghire.testing import TEST_CRON_SECRET, AppHarness
-from tests.plugins.cron import digest_hookspec
 
 CRON = {"Authorization": f"Bearer {TEST_CRON_SECRET}"}
 
@@ -32,17 +31,9 @@ def emit(harness: AppHarness, name: str, user: dict[str, Any]) -> None:
 
 
 # -- the proposed collect_digest hook ------------------------------------------------------
-# The hookspec is not in lightninghire.hookspecs yet (the report proposes it). pluggy refuses a
-# plugin implementing an unknown hook at startup, so these tests add the spec to the running
-# app's plugin manager, then register the digest plugin: the same call path the plugin uses.
-# Once the core ships the spec, the guard below simply skips adding it.
-
 def add_digest_plugin(harness: AppHarness, plugin: object, name: str) -> None:
-    pm = harness.services.plugins.pm
-    caller = getattr(pm.hook, "collect_digest", None)
-    if caller is None or caller.spec is None:
-        pm.add_hookspecs(digest_hookspec)
-    pm.register(plugin, name=name)
+    """A digest source registered beside the running app (its hook is called per task run)."""
+    harness.services.plugins.pm.register(plugin, name=name)
 
 
 class DigestSource:

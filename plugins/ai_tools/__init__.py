@@ -17,6 +17,12 @@ from lightninghire_plugins.ai_tools.analyze import tasks as analyze_tasks
 from lightninghire_plugins.ai_tools.analyze.resources import AnalyzeResource
 from lightninghire_plugins.ai_tools.analyze.service import EVALUATIONS, AnalyzeService
 from lightninghire_plugins.ai_tools.chat import tasks as chat_tasks
+from lightninghire_plugins.ai_tools.chat.embeddings import (
+    CACHE_DAYS,
+    DEFAULT_MODEL,
+    EMBEDDINGS,
+    Embedder,
+)
 from lightninghire_plugins.ai_tools.chat.resources import ChatResource, ConversationsResource
 from lightninghire_plugins.ai_tools.chat.service import CONVERSATIONS, MESSAGES, ChatService
 from lightninghire_plugins.ai_tools.context.resources import ContextResource
@@ -52,8 +58,13 @@ def register_routes(routes: Any, services: Any) -> None:
     routes.add("/api/analyze", analyze)
     routes.add("/api/analyze/{id}", analyze, suffix="item")
 
+    settings = services.plugin_settings(NAME)
+    embedder = Embedder(services.db, services.ai, services.clock,
+                        str(settings.get("embedding_model", DEFAULT_MODEL) or ""),
+                        float(settings.get("embedding_timeout_seconds", 5.0)))
     chat_service = ChatService(services.db, services.ai, services.clock, context,
-                               int(services.plugin_settings(NAME).get("chat_top_k", 5)))
+                               int(settings.get("chat_top_k", 5)), embedder,
+                               float(settings.get("embedding_min_similarity", 0.3)))
     chat = ChatResource(chat_service)
     routes.add("/api/chat", chat)
     routes.add("/api/chat/stream", chat, suffix="stream")
@@ -92,6 +103,11 @@ def register_collections(collections: Any) -> None:
     collections.add(RUNS, indexes=[IndexModel([("userId", ASCENDING), ("kind", ASCENDING)])],
                     owner_field="userId")
     collections.add(FEEDBACK, indexes=by_owner, owner_field="userId")
+    # Cached passage vectors: found by owner and hash, dropped after CACHE_DAYS.
+    collections.add(EMBEDDINGS, indexes=[
+        IndexModel([("userId", ASCENDING), ("hash", ASCENDING)]),
+        IndexModel([("createdAt", ASCENDING)], expireAfterSeconds=CACHE_DAYS * 86_400)],
+        owner_field="userId")
 
 
 @hookimpl

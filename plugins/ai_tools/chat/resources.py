@@ -19,7 +19,9 @@ from lightninghire_plugins.ai_tools.chat.service import ChatService, UnknownConv
 from lightninghire_plugins.ai_tools.common import TAGS, refund_on
 
 CHAT_DESCRIPTION = ("Retrieval is BM25 over the documents the enabled plugins share for the "
-                    "caller (`user_context`); answers cite them as `S1`, `S2`, ... Another "
+                    "caller (`user_context`), fused with embedding similarity when the caller's "
+                    "AI calls go to an OpenAI-compatible provider; answers cite them as `S1`, "
+                    "`S2`, ... Another "
                     "user's data is never searched. An unknown `conversationId` answers 404 "
                     "and spends nothing.")
 CHUNK_WORDS = 8

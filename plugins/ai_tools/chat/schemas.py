@@ -20,7 +20,10 @@ class ChatCitationSchema(Schema):
     id = fields.String()
     title = fields.String()
     snippet = fields.String()
-    score = fields.Float(metadata={"description": "BM25 relevance."})
+    score = fields.Float(metadata={"description": "BM25 relevance (0 when only the embeddings "
+                                                  "found it)."})
+    similarity = fields.Float(metadata={"description": "Cosine similarity to the question; "
+                                                       "present when embeddings were used."})
 
 
 class ChatMessageSchema(Schema):

@@ -9,7 +9,14 @@ from typing import Any
 from lightninghire import NotFound
 from lightninghire.ai.core_tasks.text import shorten
 from lightninghire.pagination import paginate
-from lightninghire_plugins.ai_tools.chat.retrieval import retrieve, terms
+from lightninghire_plugins.ai_tools.chat.embeddings import Embedder
+from lightninghire_plugins.ai_tools.chat.retrieval import (
+    DEFAULT_MIN_SIMILARITY,
+    MAX_ITEMS,
+    embedding_text,
+    retrieve,
+    terms,
+)
 from lightninghire_plugins.ai_tools.chat.tasks import NAME
 from lightninghire_plugins.ai_tools.common import object_id
 from lightninghire_plugins.ai_tools.context.service import ContextService
@@ -26,13 +33,16 @@ class UnknownConversation(NotFound):
 
 class ChatService:
     def __init__(self, db: Any, ai: Any, clock: Any, context: ContextService,
-                 top_k: int = 5) -> None:
+                 top_k: int = 5, embedder: Embedder | None = None,
+                 min_similarity: float = DEFAULT_MIN_SIMILARITY) -> None:
         self.conversations = db[CONVERSATIONS]
         self.messages = db[MESSAGES]
         self.ai = ai
         self.clock = clock
         self.context = context
         self.top_k = top_k
+        self.embedder = embedder
+        self.min_similarity = min_similarity
 
     def ask(self, user: Mapping[str, Any], message: str,
             conversation_id: str | None) -> dict[str, Any]:
@@ -51,7 +61,11 @@ class ChatService:
         self._append(user_id, conv_id, {"role": "user", "content": message, "citations": [],
                                         "followUps": [], "provider": None})
         items = ContextService.items(self.context.gather(user))
-        passages = retrieve(items, message, self.top_k)
+        items = items[:MAX_ITEMS]
+        similarities = (self.embedder.similarities(user, message,
+                                                   [embedding_text(i) for i in items])
+                        if self.embedder is not None else None)
+        passages = retrieve(items, message, self.top_k, similarities, self.min_similarity)
         counts = Counter(item.kind for item in items)
         result = self.ai.run(NAME, {
             "question": message, "passages": [p.prompt_view() for p in passages],

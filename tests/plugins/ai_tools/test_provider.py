@@ -6,6 +6,7 @@ import pytest
 
 from lightninghire.testing import assert_error, assert_ok
 from tests.core.test_ai_fake_server import FakeProviderServer
+from tests.plugins.ai_tools.embedding_fake import EmbeddingFakeServer
 from tests.plugins.ai_tools.helpers import JOB, STRONG_RESUME, context_plugin
 
 SKILLS = {"kind": "job", "skills": [{"name": "Python", "category": "language"}],
@@ -14,7 +15,7 @@ SKILLS = {"kind": "job", "skills": [{"name": "Python", "category": "language"}],
 
 @pytest.fixture
 def llm():
-    with FakeProviderServer() as server:
+    with EmbeddingFakeServer() as server:
         yield server
 
 

@@ -14,6 +14,8 @@ from lightninghire import hookimpl
 from lightninghire_plugins.jobsearch import cli
 from lightninghire_plugins.jobsearch.applications import resources as app_res
 from lightninghire_plugins.jobsearch.applications.service import ApplicationService
+from lightninghire_plugins.jobsearch.builder import resources as builder_res
+from lightninghire_plugins.jobsearch.builder.service import BuilderService
 from lightninghire_plugins.jobsearch.candidates import resources as cand_res
 from lightninghire_plugins.jobsearch.candidates.fit import FIT_SCORE
 from lightninghire_plugins.jobsearch.candidates.service import CandidateService
@@ -31,6 +33,8 @@ from lightninghire_plugins.jobsearch.roles.service import RoleService
 from lightninghire_plugins.jobsearch.store import (
     ACTIVE,
     APPLICATIONS,
+    BUILDER_RESUMES,
+    BUILDER_VERSIONS,
     CANDIDATES,
     COMPANIES,
     COMPANY_REQUESTS,
@@ -72,6 +76,10 @@ def companies_of(services: Any) -> CompanyService:
     return _service(services, "companies", CompanyService)
 
 
+def builders_of(services: Any) -> BuilderService:
+    return _service(services, "builder", lambda s: BuilderService(s, resumes_of(s)))
+
+
 @hookimpl
 def register_routes(routes: Any, services: Any) -> None:
     apps, jobs, resumes = applications_of(services), jobs_of(services), resumes_of(services)
@@ -103,6 +111,16 @@ def register_routes(routes: Any, services: Any) -> None:
     routes.add("/api/resumes/{id}/tailor-to-job", resume_res.TailorToJobResource(resumes))
     routes.add("/api/resumes/{id}/ats-report", resume_res.AtsResource(resumes))
     routes.add("/api/resumes/{id}/export", resume_res.ExportResource(resumes))
+
+    builders = builders_of(services)
+    builder = builder_res.BuilderResource(builders)
+    routes.add("/api/builder-resumes", builder)
+    routes.add("/api/builder-resumes/{id}", builder, suffix="item")
+    versions = builder_res.VersionsResource(builders)
+    routes.add("/api/builder-resumes/{id}/versions", versions)
+    routes.add("/api/builder-resumes/{id}/versions/{number}", versions, suffix="item")
+    routes.add("/api/builder-resumes/{id}/export", builder_res.ExportResource(builders))
+    routes.add("/api/builder-resumes/{id}/to-resume", builder_res.ToResumeResource(builders))
 
     companies = companies_of(services)
     directory = company_res.CompaniesResource(companies)
@@ -154,6 +172,10 @@ def register_collections(collections: Any) -> None:
     collections.add(RECOMMENDATIONS, owner_field="userId")
     collections.add(RESUMES, owner_field="userId", indexes=[
         *by_owner, IndexModel([("userId", ASCENDING), ("kind", ASCENDING)])])
+    collections.add(BUILDER_RESUMES, owner_field="userId", indexes=by_owner)
+    # The unique number per resume serialises concurrent saves of the same version.
+    collections.add(BUILDER_VERSIONS, owner_field="userId", indexes=[
+        *by_owner, IndexModel([("builderId", ASCENDING), ("number", ASCENDING)], unique=True)])
     collections.add(COMPANIES)  # briefs are shared across users: no owner
     collections.add(COMPANY_UNLOCKS, owner_field="userId", indexes=[
         IndexModel([("userId", ASCENDING), ("companyKey", ASCENDING)], unique=True)])
@@ -179,6 +201,7 @@ def register_policy(policy: Any) -> None:
     feature("job_match", "Job match scores", 3)
     feature("resumes", "Resumes", 3, ai=True)
     feature("resume_tailoring", "Resume tailoring", 1, ai=True)
+    feature("resume_versions", "Saved resume versions", 1)
     feature("company_intel", "Company intel briefs", 3, ai=True, seeker_only=False)
     feature("company_watch", "Company watches", 3, seeker_only=False)
     feature("tailor_resume_to_job", "Tailor resume to job", 0, ai=True,

@@ -109,7 +109,13 @@ class ExportResource:
 
     @endpoint(query=ExportQuery, raw=True, tags=TAGS)
     def on_get(self, req: Any, resp: Any, id: str) -> None:
-        """Download a resume as Markdown."""
+        """Download a resume as Markdown (default) or an ATS-friendly PDF (``format=pdf``)."""
+        if req.context.query["format"] == "pdf":
+            filename, data = self.service.pdf(_uid(req), id)
+            resp.content_type = "application/pdf"
+            resp.set_header("Content-Disposition", f'attachment; filename="{filename}"')
+            resp.data = data
+            return
         filename, text = self.service.markdown(_uid(req), id)
         resp.content_type = "text/markdown; charset=utf-8"
         resp.set_header("Content-Disposition", f'attachment; filename="{filename}"')

@@ -68,7 +68,7 @@ class TailorToJobIn(Schema):
 
 
 class ExportQuery(Schema):
-    format = fields.String(load_default="markdown", validate=validate.OneOf(["markdown"]))
+    format = fields.String(load_default="markdown", validate=validate.OneOf(["markdown", "pdf"]))
 
 
 class ResumeEdit(Schema):

@@ -15,6 +15,7 @@ from lightninghire_plugins.jobsearch.common import oid, owned, terms
 from lightninghire_plugins.jobsearch.jobs.match import band
 from lightninghire_plugins.jobsearch.jobs.match import offline as match_offline
 from lightninghire_plugins.jobsearch.jobs.service import job_text
+from lightninghire_plugins.jobsearch.resumes.pdf import filename, render
 from lightninghire_plugins.jobsearch.resumes.tailor import NAME as TAILOR
 from lightninghire_plugins.jobsearch.store import APPLICATIONS, JOBS, RESUMES
 
@@ -187,8 +188,13 @@ class ResumeService:
 
     def markdown(self, user_id: str, id: str) -> tuple[str, str]:
         doc = owned(self.resumes, user_id, id, "resume")
-        filename = re.sub(r"[^A-Za-z0-9._-]+", "-", doc["name"]).strip("-")[:80] or "resume"
-        return f"{filename}.md", doc["content"].rstrip() + "\n"
+        return filename(doc["name"], "md"), doc["content"].rstrip() + "\n"
+
+    def pdf(self, user_id: str, id: str) -> tuple[str, bytes]:
+        """The resume's text as an ATS-friendly PDF: one column, Helvetica, real text."""
+        doc = owned(self.resumes, user_id, id, "resume")
+        return filename(doc["name"], "pdf"), render(doc["content"], title=doc["name"],
+                                                    created=self.clock.now())
 
     def summary(self, user_id: str) -> list[dict[str, Any]]:
         return [{"id": str(d["_id"]), "name": d["name"], "kind": d["kind"],

@@ -1,0 +1,1 @@
+"""The structured resume builder: sections as fields, immutable saved versions, PDF export."""

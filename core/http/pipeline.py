@@ -15,7 +15,6 @@ import falcon
 from marshmallow import Schema, ValidationError
 
 from lightninghire.errors import (
-    AppError,
     BadRequest,
     PayloadTooLarge,
     StartupError,
@@ -155,10 +154,11 @@ class Pipeline:
         ctx.consumption = consumed
         try:
             result = op.responder(req, resp, **params)
-        except Exception as exc:
-            # A request that failed on our side (5xx: a crash, an AI provider down) gives its unit
-            # back; a refusal of the input (4xx) raised by the service keeps it spent.
-            if consumed is not None and _status_of(exc) >= 500:
+        except Exception:
+            # A unit pays for an outcome: a request that produced none — a crash, an AI provider
+            # down (5xx), or a refusal the service raised after the check (an unknown contact id,
+            # a duplicate: 4xx) — gives its unit back.
+            if consumed is not None:
                 consumed.refund()
             raise
         if not options.raw:
@@ -195,14 +195,6 @@ class Pipeline:
         resp.status = reply.status or op.options.status
         for name, value in reply.headers.items():
             resp.set_header(name, value)
-
-
-def _status_of(exc: Exception) -> int:
-    if isinstance(exc, AppError):
-        return exc.status
-    if isinstance(exc, falcon.HTTPError):
-        return exc.status_code
-    return 500
 
 
 class _Dispatcher:

@@ -63,6 +63,8 @@ def test_match_uses_the_latest_master_resume_and_is_capped_at_3(make_app):
     first = assert_ok(caller.post("/api/jobs/match", json={**body, "applicationId": card["id"]}))
     assert first["resumeId"] and first["score"] > 50
     assert assert_ok(caller.get(f"/api/applications/{card['id']}"))["matchScore"] == first["score"]
+    # The refused first try (no resume yet) spent nothing: three matches succeed.
+    assert_ok(caller.post("/api/jobs/match", json=body))
     assert_ok(caller.post("/api/jobs/match", json=body))
     refused = assert_error(caller.post("/api/jobs/match", json=body), 402, "PAYMENT_REQUIRED")
     assert refused["feature"] == "job_match"

@@ -139,6 +139,25 @@ class EmbeddedMongo:
         self.stop()
 
 
+SERVED_URI_FILE = "server.uri"
+
+
+def announce_uri(folder: str | os.PathLike[str], uri: str | None) -> None:
+    """Written by ``serve`` while its embedded server runs, so CLI commands can join it."""
+    path = Path(folder) / SERVED_URI_FILE
+    if uri is None:
+        path.unlink(missing_ok=True)
+    else:
+        path.write_text(uri)
+
+
+def _served_uri(folder: Path) -> str | None:
+    try:
+        return (folder / SERVED_URI_FILE).read_text().strip() or None
+    except OSError:
+        return None
+
+
 def _running_pid(pid_file: Path) -> int | None:
     try:
         pid = int(pid_file.read_text().strip())
@@ -165,12 +184,21 @@ def database_for(services: Services) -> Iterator[Services]:
 
     folder = Path(settings.database.data_dir).resolve()
     pid = _running_pid(folder / "nx-27017.pid")  # the pid file EmbeddedMongo gives nx-27017
-    if pid is not None:
-        raise StartupError(
-            f"the embedded database in {folder} is in use by process {pid} (lightninghire "
-            f"serve?): set MONGODB_URI so that both use one shared database, or trigger tasks "
-            f"through the HTTP cron route")
     services.db.close()  # it pointed at the unused placeholder address
+    if pid is not None:
+        # A running `lightninghire serve` owns the folder: talk to its server instead.
+        uri = _served_uri(folder)
+        if uri is None:
+            raise StartupError(
+                f"the embedded database in {folder} is in use by process {pid}: set MONGODB_URI "
+                f"so that both use one shared database")
+        shared = build_services(settings.with_overrides({"database.uri": uri}),
+                                clock=services.clock)
+        try:
+            yield shared
+        finally:
+            shared.db.close()
+        return
     with EmbeddedMongo(folder) as server:
         embedded = build_services(settings.with_overrides({"database.uri": server.uri}),
                                   clock=services.clock)

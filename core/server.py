@@ -12,7 +12,7 @@ from gunicorn.app.base import BaseApplication
 
 from lightninghire.account.crypto import new_encryption_key
 from lightninghire.config import Settings
-from lightninghire.embedded import EmbeddedMongo
+from lightninghire.embedded import EmbeddedMongo, announce_uri
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +88,7 @@ def serve(settings: Settings, **overrides: Any) -> None:
         if not settings.auth.encryption_key:
             embedded_settings["auth.encryption_key"] = local_encryption_key(Path(embedded.data_dir))
         settings = settings.with_overrides(embedded_settings)
+        announce_uri(embedded.data_dir, embedded.uri)
     options = gunicorn_options(settings, **overrides)
     print(f"lightninghire: serving on http://{options['bind']} "
           f"({options['workers']} workers x {options['threads']} threads)",
@@ -96,4 +97,5 @@ def serve(settings: Settings, **overrides: Any) -> None:
         LightningHireServer(settings, options).run()
     finally:
         if embedded is not None:
+            announce_uri(embedded.data_dir, None)
             embedded.stop()

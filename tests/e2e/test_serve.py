@@ -74,3 +74,30 @@ def _alive(pid: int) -> bool:
             return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def test_cli_commands_join_the_embedded_database_of_a_running_serve(tmp_path):
+    import json as _json
+    import os
+    import subprocess
+
+    from tests.e2e.conftest import COMMAND
+
+    data = tmp_path / "data"
+    server = start_server(data, tmp_path / "serve.log", workers=1)
+    try:
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith("LIGHTNINGHIRE") and k not in {"MONGODB_URI", "CRON_SECRET"}}
+        env.update(LIGHTNINGHIRE_DATABASE__DATA_DIR=str(data), LIGHTNINGHIRE_PLUGINS="hello",
+                   LIGHTNINGHIRE_PASSWORD="correct horse battery staple")
+        created = subprocess.run([COMMAND, "users", "create", "--email", "joined@example.com",
+                                  "--name", "Joined"], env=env, capture_output=True, text=True,
+                                 timeout=60)
+        assert created.returncode == 0, created.stderr
+        status, body = server.json("POST", "/api/auth/login", body=_json.dumps(
+            {"email": "joined@example.com", "password": "correct horse battery staple"}).encode(),
+            headers={"Content-Type": "application/json"})
+        assert status == 200, body
+    finally:
+        server.stop()
+    assert not (data / "server.uri").exists()

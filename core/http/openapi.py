@@ -104,6 +104,9 @@ def build_openapi(operations: list[Operation], schemas: SchemaRegistry, *, title
         data_schema: dict[str, Any] = ref(options.response) if options.response else {}
         if options.response is not None and options.response.many:
             data_schema = {"type": "array", "items": data_schema}
+        if options.response is not None:
+            # A responder may return None: the envelope then carries `data: null`.
+            data_schema = {"anyOf": [data_schema, {"type": "null"}]}
         success = {
             "description": "Success.",
             "content": {"application/json": {"schema": {

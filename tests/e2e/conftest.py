@@ -72,17 +72,29 @@ class Served:
         return self.process.returncode
 
 
+# Everything from the developer's environment that would reach a real service or change the
+# served configuration is left out of the server's environment.
+_OUTSIDE_ENV = {"MONGODB_URI", "CRON_SECRET", "OPENAI_API_KEY", "ANTHROPIC_API_KEY",
+                "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "SMTP_URL"}
+
+
 def start_server(data_dir: Path, log_path: Path, workers: int = 2,
-                 env: dict[str, str] | None = None) -> Served:
+                 env: dict[str, str] | None = None, plugins: str | None = "hello") -> Served:
+    """``lightninghire serve`` on a free port, ready when this returns.
+
+    ``plugins`` is ``LIGHTNINGHIRE_PLUGINS``; ``None`` leaves it unset: every first-party plugin.
+    """
     port = free_port()
     clean = {k: v for k, v in os.environ.items()
-             if not k.startswith("LIGHTNINGHIRE") and k not in {"MONGODB_URI", "CRON_SECRET"}}
+             if not k.startswith("LIGHTNINGHIRE") and k not in _OUTSIDE_ENV}
+    if plugins is not None:
+        clean["LIGHTNINGHIRE_PLUGINS"] = plugins
     with open(log_path, "w") as log:
         process = subprocess.Popen(
             [COMMAND, "serve", "--port", str(port), "--workers", str(workers),
              "--data-dir", str(data_dir)],
             stdout=log, stderr=subprocess.STDOUT, text=True, start_new_session=True,
-            env={**clean, "LIGHTNINGHIRE_PLUGINS": "hello", **(env or {})}, cwd=data_dir.parent)
+            env={**clean, **(env or {})}, cwd=data_dir.parent)
     served = Served(process, port, log_path)
     deadline = time.monotonic() + READY_TIMEOUT
     while time.monotonic() < deadline:  # readiness poll, not a timing assumption
@@ -104,3 +116,48 @@ def served(tmp_path_factory) -> Iterator[Served]:
     server = start_server(folder / "data", folder / "serve.log")
     yield server
     server.stop()
+
+
+# The server of the seed's examples and of the journey: every first-party plugin (none named),
+# a cron secret, no outside service (offline AI, billing off, mail to the console).
+E2E_CRON_SECRET = "e2e-cron-secret-0123456789"
+FULL_ENV = {"CRON_SECRET": E2E_CRON_SECRET, "LIGHTNINGHIRE_AI__PROVIDER": "offline",
+            "LIGHTNINGHIRE_MAIL__TRANSPORT": "console"}
+
+
+@pytest.fixture(scope="session")
+def full_served(tmp_path_factory) -> Iterator[Served]:
+    """``lightninghire serve`` with the default plugin set, shared by the e2e modules."""
+    folder = tmp_path_factory.mktemp("full")
+    server = start_server(folder / "data", folder / "serve.log", env=FULL_ENV, plugins=None)
+    yield server
+    server.stop()
+
+
+def run_cli(served: Served, *args: str, plugins: str | None = None) -> str:
+    """The ``lightninghire`` command against ``served``'s database (``plugins``: as served)."""
+    from lightninghire.testing import TEST_PASSWORD
+
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("LIGHTNINGHIRE") and k not in _OUTSIDE_ENV}
+    env.update(MONGODB_URI=served.database_uri, LIGHTNINGHIRE_PASSWORD=TEST_PASSWORD)
+    if plugins is not None:
+        env["LIGHTNINGHIRE_PLUGINS"] = plugins
+    out = subprocess.run([COMMAND, *args], capture_output=True, text=True, env=env, timeout=60,
+                         check=False)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
+def worker_pids(served: Served) -> list[int]:
+    """The arbiter's gunicorn workers: its forks, which share its command line (the embedded
+    database, the other child, runs ``python -c ...``)."""
+    arbiter = Path(f"/proc/{served.process.pid}/cmdline").read_bytes()
+    workers = []
+    for pid in served.children():
+        try:
+            if Path(f"/proc/{pid}/cmdline").read_bytes() == arbiter:
+                workers.append(pid)
+        except OSError:  # gone meanwhile
+            continue
+    return sorted(workers)

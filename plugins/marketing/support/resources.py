@@ -39,7 +39,8 @@ class TicketsResource:
         body = req.context.body
         user = req.context.principal.user
         if is_bot(body):
-            return _decoy(self.service, body)
+            self.service.require_email(body, user)  # a decoy fails exactly where a real one would
+            return _decoy(self.service, body, user)
         return self.service.open_ticket(body, user)
 
     @endpoint(query=TicketListQuery, response=page_schema(TicketSummarySchema), tags=TAGS)
@@ -104,10 +105,13 @@ class FeedbackResource:
         return self.service.list_feedback(q["kind"], q["limit"], q["cursor"])
 
 
-def _decoy(service: SupportService, body: dict[str, Any]) -> dict[str, Any]:
+def _decoy(service: SupportService, body: dict[str, Any],
+           user: dict[str, Any] | None) -> dict[str, Any]:
+    """What a real ticket would look like, so a bot cannot tell it was caught."""
     now = service.clock.now()
     oid = ObjectId()
     return service.view({"_id": oid, "subject": body["subject"], "category": body["category"],
-                         "status": "open", "priority": "normal", "email": body.get("email"),
+                         "status": "open", "priority": "normal",
+                         "email": user["email"] if user else body.get("email"),
                          "messages": [{"author": "requester", "body": body["message"],
                                        "at": now}], "createdAt": now, "updatedAt": now})

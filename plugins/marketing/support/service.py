@@ -42,13 +42,18 @@ class SupportService:
 
     # -- tickets -------------------------------------------------------------------------------
 
+    @staticmethod
+    def require_email(body: Mapping[str, Any], user: Mapping[str, Any] | None) -> None:
+        """Anonymous tickets need an address to answer to (checked for decoys too)."""
+        if user is None and not body.get("email"):
+            raise ValidationFailed({"email": ["Required when not signed in."]},
+                                   "Invalid request body: email: required when not signed in.")
+
     def open_ticket(self, body: Mapping[str, Any], user: Mapping[str, Any] | None
                     ) -> dict[str, Any]:
         """A ticket from a signed-in user (their account's address) or from anyone with an
         email address."""
-        if user is None and not body.get("email"):
-            raise ValidationFailed({"email": ["Required when not signed in."]},
-                                   "Invalid request body: email: required when not signed in.")
+        self.require_email(body, user)
         now = self.clock.now()
         email = user["email"] if user else body["email"]
         doc = {

@@ -21,6 +21,7 @@ from lightninghire.http.jsonio import json_handler
 from lightninghire.http.middleware import (
     BodyLimitMiddleware,
     ClientIpMiddleware,
+    CorsMiddleware,
     RequestIdMiddleware,
     SecurityHeadersMiddleware,
 )
@@ -180,6 +181,7 @@ def create_app(
             ClientIpMiddleware(settings.http.trusted_proxies),
             BodyLimitMiddleware(settings.http.max_body_bytes),
             SecurityHeadersMiddleware(),
+            CorsMiddleware(settings.http.cors_origins),
         ],
     )
     app.services = services

@@ -89,6 +89,11 @@ class HttpSection(_Section):
         fields.String(validate=_cidr), load_default=lambda: ["127.0.0.1/32", "::1/128"]
     )
     public_url = fields.String(load_default="http://127.0.0.1:8000")
+    # Web origins allowed to call the API from a browser (CORS, with credentials); exact
+    # origins like "https://app.example.com", never "*". They may also make cookie writes.
+    cors_origins = fields.List(fields.String(validate=validate.Regexp(
+        r"^https?://[^/*\s]+$", error="must be an exact origin like https://app.example.com")),
+        load_default=list)
     # Where route rate-limit counters live: memory (one process only), mongo (shared by every
     # worker and host), auto = mongo unless the server runs a single worker.
     rate_limit_backend = fields.String(load_default="auto",
@@ -304,7 +309,8 @@ def _env_overrides(environ: Mapping[str, str]) -> dict[str, str]:
 
 def _coerce_env(dotted: str, value: str) -> Any:
     # Lists arrive as comma-separated text; marshmallow coerces scalar strings itself.
-    if dotted in {"plugins.enabled", "http.trusted_proxies", "auth.allowed_origins"}:
+    if dotted in {"plugins.enabled", "http.trusted_proxies", "auth.allowed_origins",
+                  "http.cors_origins"}:
         return [item.strip() for item in value.split(",") if item.strip()]
     return value
 

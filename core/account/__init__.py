@@ -51,7 +51,9 @@ class Account:
         self.admin = AdminService(services, self.users, self.sessions)
         self.cookies = r.CookieJar(settings.auth.cookie_secure,
                                    settings.auth.session_max_days * 86400)
+        # Cookie writes may come from the API's own origin, the CORS origins, or those listed.
         origins = list(settings.auth.allowed_origins) or [origin_of(settings.http.public_url) or ""]
+        origins += list(settings.http.cors_origins)
         self.session_auth = SessionAuthenticator(self.sessions, origins)
         self.key_auth = ApiKeyAuthenticator(self.keys)
 

@@ -74,3 +74,32 @@ class SecurityHeadersMiddleware:
         resp.set_header("Referrer-Policy", "no-referrer")
         if not resp.get_header("Cache-Control"):
             resp.set_header("Cache-Control", "no-store")
+
+
+class CorsMiddleware:
+    """CORS for the listed origins only (``http.cors_origins``): a web app served from another
+    origin may call the API with its cookies; every other origin gets no CORS header at all, so
+    browsers keep it out. Never ``*``: answers carry credentials."""
+
+    ALLOWED_HEADERS = "Authorization, Content-Type, X-CSRF-Token, X-Request-Id"
+    EXPOSED_HEADERS = ("X-Request-Id, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, "
+                       "X-RateLimit-Reset")
+
+    def __init__(self, origins: Iterable[str]) -> None:
+        self.origins = {origin.rstrip("/").lower() for origin in origins}
+
+    def process_response(self, req: falcon.Request, resp: falcon.Response, resource: object,
+                         req_succeeded: bool) -> None:
+        origin = req.get_header("Origin")
+        if not origin or origin.rstrip("/").lower() not in self.origins:
+            return
+        resp.set_header("Access-Control-Allow-Origin", origin)
+        resp.set_header("Access-Control-Allow-Credentials", "true")
+        resp.append_header("Vary", "Origin")
+        if req.method == "OPTIONS" and req.get_header("Access-Control-Request-Method"):
+            resp.set_header("Access-Control-Allow-Methods",
+                            resp.get_header("Allow") or "GET, POST, PUT, PATCH, DELETE")
+            resp.set_header("Access-Control-Allow-Headers", self.ALLOWED_HEADERS)
+            resp.set_header("Access-Control-Max-Age", "600")
+        else:
+            resp.set_header("Access-Control-Expose-Headers", self.EXPOSED_HEADERS)

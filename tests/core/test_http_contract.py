@@ -234,3 +234,39 @@ def test_options_answers_204_with_allow_and_no_body(api):
     result = api.simulate_options("/api/contract/items")
     assert result.status_code == 204 and result.text == ""
     assert set(result.headers["allow"].replace(" ", "").split(",")) == {"GET", "POST", "OPTIONS"}
+
+
+def test_cors_answers_listed_origins_only(make_app):
+    app_origin = "https://app.example.com"
+    h = make_app(plugins=["contract"], extra_plugins={"contract": contract_plugin},
+                 settings={"http.cors_origins": [app_origin]})
+    preflight = h.client.simulate_options("/api/contract/items", headers={
+        "Origin": app_origin, "Access-Control-Request-Method": "POST"})
+    assert preflight.status_code == 204
+    assert preflight.headers["access-control-allow-origin"] == app_origin
+    assert preflight.headers["access-control-allow-credentials"] == "true"
+    assert "POST" in preflight.headers["access-control-allow-methods"]
+    assert "X-CSRF-Token" in preflight.headers["access-control-allow-headers"]
+    simple = h.client.simulate_get("/api/contract/whoami", headers={"Origin": app_origin})
+    assert simple.headers["access-control-allow-origin"] == app_origin
+    assert "Origin" in simple.headers["vary"]
+    for stranger in ("https://evil.example", "null"):
+        other = h.client.simulate_options("/api/contract/items", headers={
+            "Origin": stranger, "Access-Control-Request-Method": "POST"})
+        assert "access-control-allow-origin" not in other.headers
+
+
+def test_a_cors_origin_may_make_cookie_writes(make_app):
+    app_origin = "https://app.example.com"
+    h = make_app(plugins=[], settings={"http.cors_origins": [app_origin]})
+    caller = h.session_caller()
+    result = caller.patch("/api/me", json={"name": "From the app"}, headers={"Origin": app_origin})
+    assert assert_ok(result)["name"] == "From the app"
+
+
+def test_cors_origins_must_be_exact(lh_settings):
+    from lightninghire import StartupError
+
+    for bad in ("*", "https://*.example.com", "app.example.com", "https://app.example.com/path"):
+        with pytest.raises(StartupError, match=r"http\.cors_origins"):
+            lh_settings.with_overrides({"http.cors_origins": [bad]})

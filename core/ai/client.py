@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -243,6 +243,34 @@ class AiClient:
         if announce and user is not None and task.counts_as_ai_action and self.on_action is not None:
             self._announce(user, task, result)
         return result
+
+    def embed(self, texts: Sequence[str], *, user: Mapping[str, Any] | None, model: str,
+              timeout: float | None = None) -> list[list[float]] | None:
+        """Vectors for ``texts`` from the provider ``choose(user)`` picks, when it has an
+        embeddings API (the OpenAI family, ``base_url`` honoured); ``None`` otherwise (offline,
+        Anthropic). One attempt, no retries: callers have a fallback (BM25) and must not hold the
+        request. Metered in ``ai_calls`` as task ``embeddings``; a failure raises
+        ``AiUnavailable`` with the failure's kind as ``reason`` and no provider text."""
+        choice = self.choose(user)
+        if choice.family != "openai" or not choice.key:
+            return None
+        provider = self.providers["openai"]
+        record = self.meter.start("embeddings", choice.provider, model, user)
+        started = self._monotonic()
+        try:
+            vectors, tokens = provider.embed(  # type: ignore[attr-defined]
+                api_key=choice.key, model=model, inputs=list(texts),
+                timeout=timeout or self.config.timeout_seconds)
+        except ProviderFailure as failure:
+            record.attempt("embed", failure.kind, latency_ms=_ms(self._monotonic() - started),
+                           http_status=failure.status)
+            record.fail(failure.kind)
+            self._finish(record, started)
+            raise AiUnavailable(reason=failure.kind) from None
+        record.attempt("embed", "ok", latency_ms=_ms(self._monotonic() - started),
+                       input_tokens=tokens)
+        self._finish(record, started)
+        return vectors
 
     def _finish(self, record: CallRecord, started: float) -> str | None:
         record.latency_ms = _ms(self._monotonic() - started)

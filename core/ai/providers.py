@@ -47,6 +47,9 @@ class Completion:
     output_tokens: int = 0
 
 
+EMBED_BATCH = 256  # inputs per embeddings request, well under the API's 2,048
+
+
 class ProviderFailure(Exception):
     """One failed request. ``kind``: ``rate_limited``, ``server_error``, ``timeout``,
     ``connection`` (all worth a retry), ``key_rejected`` or ``rejected`` (not)."""
@@ -165,6 +168,41 @@ class OpenAIProvider:
             input_tokens=(usage.prompt_tokens or 0) if usage else 0,
             output_tokens=(usage.completion_tokens or 0) if usage else 0,
         )
+
+
+    def embed(self, *, api_key: str, model: str, inputs: Sequence[str],
+              timeout: float) -> tuple[list[list[float]], int]:
+        """One vector per input, in order, and the tokens used (``embeddings.create``, batched)."""
+        import openai
+
+        client = openai.OpenAI(api_key=api_key, base_url=self.base_url, timeout=timeout,
+                               max_retries=0)
+        failure: ProviderFailure | None = None
+        vectors: list[list[float]] = []
+        tokens = 0
+        try:
+            for start in range(0, len(inputs), EMBED_BATCH):
+                batch = list(inputs[start:start + EMBED_BATCH])
+                response = client.embeddings.create(model=model, input=batch)
+                data = sorted(response.data, key=lambda item: item.index)
+                if len(data) != len(batch):
+                    failure = ProviderFailure("invalid_output")
+                    break
+                vectors += [list(item.embedding) for item in data]
+                tokens += (response.usage.prompt_tokens or 0) if response.usage else 0
+        except openai.APIStatusError as exc:
+            failure = failure_for_status(exc.status_code, _headers_of(exc))
+        except openai.APITimeoutError:
+            failure = ProviderFailure("timeout")
+        except openai.APIConnectionError:
+            failure = ProviderFailure("connection")
+        except openai.OpenAIError:
+            failure = ProviderFailure("invalid_output")
+        finally:
+            client.close()
+        if failure is not None:  # outside the except blocks: no SDK exception rides along
+            raise failure
+        return vectors, tokens
 
 
 class AnthropicProvider:

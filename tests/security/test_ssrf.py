@@ -31,7 +31,6 @@ ALLOWED = {
     ("core/tasks/runner.py", "socket"): "gethostname() for the task lease holder, no I/O",
     ("core/embedded.py", "socket"): "a free loopback port for nx-27017",
     ("core/testing.py", "socket"): "test harness",
-    ("plugins/ai_tools/chat/embeddings.py", "openai"): "ai.openai_base_url or the SDK default",
     ("plugins/billing/gateway.py", "stripe"): "Stripe API (api_base from configuration)",
     ("plugins/billing/webhooks.py", "stripe"): "signature verification only, no I/O",
 }

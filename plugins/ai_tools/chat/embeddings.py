@@ -20,11 +20,12 @@ from typing import Any
 
 import numpy as np
 
+from lightninghire.ai import AiUnavailable
+
 log = logging.getLogger(__name__)
 
 EMBEDDINGS = "ai_tools_embeddings"
 DEFAULT_MODEL = "text-embedding-3-small"
-BATCH = 256  # inputs per request, well under the API's 2,048
 CACHE_DAYS = 30  # TTL of a cached vector: context that stopped changing is re-embedded monthly
 
 
@@ -64,8 +65,7 @@ class Embedder:
             return None
         base_url = self.ai.config.base_url("openai")
         try:
-            return self._similarities(str(user["_id"]), question, list(texts), choice.key,
-                                      base_url)
+            return self._similarities(user, question, list(texts), base_url)
         except EmbeddingFailure as failure:
             log.warning("chat embeddings via %s (%s) failed: %s; BM25 only", choice.provider,
                         self.model, failure)
@@ -74,8 +74,9 @@ class Embedder:
                         self.model, type(exc).__name__)
         return None
 
-    def _similarities(self, user_id: str, question: str, texts: list[str], key: str,
+    def _similarities(self, user: Mapping[str, Any], question: str, texts: list[str],
                       base_url: str | None) -> list[float]:
+        user_id = str(user["_id"])
         space = f"{self.model}@{base_url or 'openai'}"
         hashes = [passage_hash(space, text) for text in texts]
         vectors: dict[str, list[float]] = {
@@ -84,7 +85,7 @@ class Embedder:
                 {"hash": 1, "vector": 1})}
         text_of = dict(zip(hashes, texts, strict=True))
         missing = [h for h in dict.fromkeys(hashes) if h not in vectors]
-        fresh = self._embed([question, *(text_of[h] for h in missing)], key, base_url)
+        fresh = self._embed(user, [question, *(text_of[h] for h in missing)])
         query = fresh[0]
         if missing:
             now = self.clock.now()
@@ -100,34 +101,13 @@ class Embedder:
         cosine = (matrix @ q) / np.where(norms == 0, 1.0, norms)
         return [float(value) for value in cosine]
 
-    def _embed(self, inputs: list[str], key: str, base_url: str | None) -> list[list[float]]:
-        """One vector per input, in order, with the official SDK (no SDK retries: a failure
-        falls back to BM25 at once rather than holding the request)."""
-        import openai  # imported on first use, like the core's provider
-
-        client = openai.OpenAI(api_key=key, base_url=base_url, timeout=self.timeout,
-                               max_retries=0)
-        failure: EmbeddingFailure | None = None
-        out: list[list[float]] = []
+    def _embed(self, user: Mapping[str, Any], inputs: list[str]) -> list[list[float]]:
+        """One vector per input, in order, through the core AI client (metered in ai_calls; no
+        retries: a failure falls back to BM25 at once rather than holding the request)."""
         try:
-            for start in range(0, len(inputs), BATCH):
-                batch = inputs[start:start + BATCH]
-                response = client.embeddings.create(model=self.model, input=batch)
-                data = sorted(response.data, key=lambda item: item.index)
-                if len(data) != len(batch):
-                    raise EmbeddingFailure("invalid_output")
-                out += [list(item.embedding) for item in data]
-        except openai.APIStatusError as exc:
-            failure = EmbeddingFailure("http_error", exc.status_code)
-        except openai.APITimeoutError:
-            failure = EmbeddingFailure("timeout")
-        except openai.APIConnectionError:
-            failure = EmbeddingFailure("connection")
-        except openai.OpenAIError:
-            failure = EmbeddingFailure("invalid_output")
-        finally:
-            client.close()
-        # Raised outside the except blocks so the SDK exception (and its body) does not ride along.
-        if failure is not None:
-            raise failure
-        return out
+            vectors = self.ai.embed(inputs, user=user, model=self.model, timeout=self.timeout)
+        except AiUnavailable as exc:
+            raise EmbeddingFailure(exc.reason) from None
+        if vectors is None:
+            raise EmbeddingFailure("no_provider")
+        return vectors

@@ -81,6 +81,11 @@ def test_embeddings_move_the_semantically_closer_passage_first(make_app, llm):
     prompt = llm.received[0].text  # the model is shown the fused order
     assert prompt.index("Globex") < prompt.index("Pay bands")
     assert harness.db["ai_tools_embeddings"].count_documents({}) == 4
+    # The call went through the core AI client: metered like any other, never with the key.
+    [metered] = harness.db["ai_calls"].find({"task": "embeddings"})
+    assert (metered["userId"], metered["model"], metered["status"]) == (
+        str(ada.user["_id"]), "text-embedding-3-small", "ok")
+    assert PLATFORM_KEY not in str(metered)
 
 
 def test_the_embedding_model_is_a_plugin_setting(make_app, llm):

@@ -21,14 +21,6 @@ def object_id(value: str, what: str) -> ObjectId:
         raise NotFound(f"No such {what}.") from None
 
 
-def refund_on(req: Any) -> None:
-    """Give the request's entitlement units back (a reference to data the caller does not have
-    is refused before any model runs: it must not burn a lifetime free use)."""
-    consumption = getattr(req.context, "consumption", None)
-    if consumption is not None:
-        consumption.refund()
-
-
 class OneOfRef(Schema):
     """A reference to the user's data by ``id`` (resolved through the context) or inline text.
 

@@ -11,8 +11,8 @@ from lightninghire_plugins.ai_tools.analyze.schemas import (
     EvaluationListQuery,
     EvaluationSchema,
 )
-from lightninghire_plugins.ai_tools.analyze.service import AnalyzeService, UnknownReference
-from lightninghire_plugins.ai_tools.common import TAGS, refund_on
+from lightninghire_plugins.ai_tools.analyze.service import AnalyzeService
+from lightninghire_plugins.ai_tools.common import TAGS
 
 
 class AnalyzeResource:
@@ -27,11 +27,8 @@ class AnalyzeResource:
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
         """Evaluate a resume against a job (deep evaluation, A-F)."""
         body = req.context.body
-        try:
-            return self.service.analyze(req.context.principal.user, body["job"], body["resume"])
-        except UnknownReference:
-            refund_on(req)
-            raise
+        # An unknown reference fails the request, and the core gives its unit back.
+        return self.service.analyze(req.context.principal.user, body["job"], body["resume"])
 
     @endpoint(query=EvaluationListQuery, response=page_schema(EvaluationSchema), tags=TAGS)
     def on_get(self, req: Any, resp: Any) -> dict[str, Any]:

@@ -15,8 +15,8 @@ from lightninghire_plugins.ai_tools.chat.schemas import (
     ChatConversationSchema,
     ChatReplySchema,
 )
-from lightninghire_plugins.ai_tools.chat.service import ChatService, UnknownConversation
-from lightninghire_plugins.ai_tools.common import TAGS, refund_on
+from lightninghire_plugins.ai_tools.chat.service import ChatService
+from lightninghire_plugins.ai_tools.common import TAGS
 
 CHAT_DESCRIPTION = ("Retrieval is BM25 over the documents the enabled plugins share for the "
                     "caller (`user_context`), fused with embedding similarity when the caller's "
@@ -33,12 +33,9 @@ class ChatResource:
 
     def _ask(self, req: Any) -> dict[str, Any]:
         body = req.context.body
-        try:
-            return self.service.ask(req.context.principal.user, body["message"],
-                                    body["conversationId"])
-        except UnknownConversation:
-            refund_on(req)
-            raise
+        # An unknown conversation id fails the request, and the core gives its unit back.
+        return self.service.ask(req.context.principal.user, body["message"],
+                                body["conversationId"])
 
     @endpoint(body=ChatAskSchema, response=ChatReplySchema, feature="ai_chat", tags=TAGS,
               description=CHAT_DESCRIPTION)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from lightninghire import NotFound, ValidationFailed, endpoint
+from lightninghire import endpoint
 from lightninghire.pagination import PageQuery, page_schema
-from lightninghire_plugins.ai_tools.common import TAGS, refund_on
+from lightninghire_plugins.ai_tools.common import TAGS
 from lightninghire_plugins.ai_tools.tools.schemas import (
     CoverLetterInSchema,
     NegotiationFeedbackInSchema,
@@ -18,16 +17,6 @@ from lightninghire_plugins.ai_tools.tools.schemas import (
     ToolRunSchema,
 )
 from lightninghire_plugins.ai_tools.tools.service import ToolsService
-
-
-def _spent_only_on_success(req: Any, call: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    # A reference the caller does not have, or a job without title, is refused before any
-    # model runs: it must not use up a lifetime free run.
-    try:
-        return call()
-    except (NotFound, ValidationFailed):
-        refund_on(req)
-        raise
 
 
 class NegotiationResource:
@@ -41,8 +30,8 @@ class NegotiationResource:
                           "negotiation feedback are carried in through the context.")
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
         """Salary negotiation coach: strategy and a counter-offer e-mail."""
-        return _spent_only_on_success(req, lambda: self.service.negotiate(
-            req.context.principal.user, req.context.body))
+        # A failed request (e.g. an unknown reference) gets its units back from the core.
+        return self.service.negotiate(req.context.principal.user, req.context.body)
 
 
 class OfferComparisonResource:
@@ -68,8 +57,7 @@ class CoverLetterResource:
               feature="cover_letters", tags=TAGS)
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
         """Draft a cover letter from a resume and a job (no placeholders)."""
-        return _spent_only_on_success(req, lambda: self.service.cover_letter(
-            req.context.principal.user, req.context.body))
+        return self.service.cover_letter(req.context.principal.user, req.context.body)
 
 
 class RunsResource:
@@ -105,8 +93,7 @@ class FeedbackResource:
                           "outcome; the lessons drawn are used by your next drafts.")
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
         """Give feedback on a negotiation draft."""
-        return _spent_only_on_success(req, lambda: self.service.give_feedback(
-            req.context.principal.user, req.context.body))
+        return self.service.give_feedback(req.context.principal.user, req.context.body)
 
     @endpoint(query=PageQuery, response=page_schema(NegotiationFeedbackSchema), tags=TAGS)
     def on_get(self, req: Any, resp: Any) -> dict[str, Any]:

@@ -96,6 +96,12 @@ class RouteTable(_Owned):
             self._operations[key] = Operation(path, method, responder, options, self.owner, resource)
         self._paths[shape] = path
 
+    def add_collection(self, path: str, resource: object, **defaults: Any) -> None:
+        """The usual pair in one call: ``path`` (``on_get``, ``on_post``) and ``path/{id}``
+        (``on_get_item``, ``on_patch_item``, ``on_delete_item``...) on one resource."""
+        self.add(path, resource, **defaults)
+        self.add(f"{path}/{{id}}", resource, suffix="item", **defaults)
+
     def operations(self) -> list[Operation]:
         return sorted(self._operations.values(), key=lambda op: (op.path, op.method))
 

@@ -95,8 +95,7 @@ def register_routes(routes: Any, services: Services) -> None:
     routes.add("/api/me", me)
     routes.add("/api/user", me)
     keys = r.ApiKeysResource(a.account, a.keys)
-    routes.add("/api/me/api-keys", keys)
-    routes.add("/api/me/api-keys/{id}", keys, suffix="item")
+    routes.add_collection("/api/me/api-keys", keys)
     settings = r.SettingsResource(a.account)
     routes.add("/api/settings", settings)
     routes.add("/api/settings/provider-keys/{provider}", r.ProviderKeysResource(a.account),

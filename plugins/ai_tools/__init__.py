@@ -55,8 +55,7 @@ def _context(services: Any) -> ContextService:
 def register_routes(routes: Any, services: Any) -> None:
     context = _context(services)
     analyze = AnalyzeResource(AnalyzeService(services.db, services.ai, services.clock, context))
-    routes.add("/api/analyze", analyze)
-    routes.add("/api/analyze/{id}", analyze, suffix="item")
+    routes.add_collection("/api/analyze", analyze)
 
     settings = services.plugin_settings(NAME)
     embedder = Embedder(services.db, services.ai, services.clock,
@@ -69,8 +68,7 @@ def register_routes(routes: Any, services: Any) -> None:
     routes.add("/api/chat", chat)
     routes.add("/api/chat/stream", chat, suffix="stream")
     conversations = ConversationsResource(chat_service)
-    routes.add("/api/chat/conversations", conversations)
-    routes.add("/api/chat/conversations/{id}", conversations, suffix="item")
+    routes.add_collection("/api/chat/conversations", conversations)
 
     routes.add("/api/context", ContextResource(context))
 
@@ -79,8 +77,7 @@ def register_routes(routes: Any, services: Any) -> None:
     routes.add("/api/tools/offer-comparison", OfferComparisonResource(tools))
     routes.add("/api/tools/cover-letter", CoverLetterResource(tools))
     runs = RunsResource(tools)
-    routes.add("/api/tools/runs", runs)
-    routes.add("/api/tools/runs/{id}", runs, suffix="item")
+    routes.add_collection("/api/tools/runs", runs)
     routes.add("/api/negotiate-feedback", FeedbackResource(tools))
 
 

@@ -60,28 +60,24 @@ def domains(services: Any) -> dict[str, Any]:
 def register_routes(routes: Any, services: Any) -> None:
     d = domains(services)
     mocks = mock_routes.MockInterviewsResource(d["mocks"])
-    routes.add("/api/mock-interview", mocks)
-    routes.add("/api/mock-interview/{id}", mocks, suffix="item")
+    routes.add_collection("/api/mock-interview", mocks)
     routes.add("/api/mock-interview/{id}/answers", mock_routes.MockAnswersResource(d["mocks"]))
     routes.add("/api/mock-interview/{id}/complete", mock_routes.MockCompleteResource(d["mocks"]))
 
     questions = question_routes.QuestionsResource(d["questions"])
-    routes.add("/api/questions", questions)
-    routes.add("/api/questions/{id}", questions, suffix="item")
+    routes.add_collection("/api/questions", questions)
     groups = question_routes.QuestionGroupsResource(d["questions"])
     routes.add("/api/question-groups", groups)
     routes.add("/api/question-groups/{slug}", groups, suffix="item")
 
     stories = story_routes.StoriesResource(d["stories"])
-    routes.add("/api/stories", stories)
-    routes.add("/api/stories/{id}", stories, suffix="item")
+    routes.add_collection("/api/stories", stories)
     routes.add("/api/stories/generate", story_routes.GenerateResource(d["stories"]))
     routes.add("/api/stories/build", story_routes.BuildResource(d["stories"]))
     routes.add("/api/stories/coverage", story_routes.StoryCoverageResource(d["stories"]))
 
     sessions = session_routes.SessionsResource(d["sessions"])
-    routes.add("/api/sessions", sessions)
-    routes.add("/api/sessions/{id}", sessions, suffix="item")
+    routes.add_collection("/api/sessions", sessions)
     routes.add("/api/sessions/{id}/transcript", session_routes.TranscriptResource(d["sessions"]))
     routes.add("/api/sessions/{id}/conversations",
                session_routes.ConversationsResource(d["sessions"]))
@@ -89,8 +85,7 @@ def register_routes(routes: Any, services: Any) -> None:
     routes.add("/api/sessions/{id}/end", session_routes.EndResource(d["sessions"]))
 
     interviews = interview_routes.InterviewsResource(d["interviews"])
-    routes.add("/api/interviews", interviews)
-    routes.add("/api/interviews/{id}", interviews, suffix="item")
+    routes.add_collection("/api/interviews", interviews)
     routes.add("/api/interviews/{id}/ics", interview_routes.InterviewIcsResource(d["interviews"]))
     routes.add("/api/interviews/calendar-token",
                interview_routes.CalendarTokenResource(d["interviews"]))
@@ -98,15 +93,12 @@ def register_routes(routes: Any, services: Any) -> None:
                interview_routes.CalendarFeedResource(d["interviews"]))
 
     mentors = mentor_routes.MentorsResource(d["mentorship"])
-    routes.add("/api/mentors", mentors)
-    routes.add("/api/mentors/{id}", mentors, suffix="item")
+    routes.add_collection("/api/mentors", mentors)
     routes.add("/api/mentorship/profile", mentor_routes.ProfileResource(d["mentorship"]))
     slots = mentor_routes.SlotsResource(d["mentorship"])
-    routes.add("/api/mentorship/slots", slots)
-    routes.add("/api/mentorship/slots/{id}", slots, suffix="item")
+    routes.add_collection("/api/mentorship/slots", slots)
     bookings = mentor_routes.BookingsResource(d["mentorship"])
-    routes.add("/api/mentorship/bookings", bookings)
-    routes.add("/api/mentorship/bookings/{id}", bookings, suffix="item")
+    routes.add_collection("/api/mentorship/bookings", bookings)
     routes.add("/api/mentorship/bookings/{id}/cancel",
                mentor_routes.CancelResource(d["mentorship"]))
 

@@ -86,11 +86,9 @@ def register_routes(routes: Any, services: Any) -> None:
     support = SupportService(services.db, services.mail, services.events, services.clock,
                              support_address, lambda user: _is_priority(services, user))
     tickets = TicketsResource(support)
-    routes.add("/api/support/tickets", tickets)
-    routes.add("/api/support/tickets/{id}", tickets, suffix="item")
+    routes.add_collection("/api/support/tickets", tickets)
     team = TeamTicketsResource(support)
-    routes.add("/api/admin/support/tickets", team)
-    routes.add("/api/admin/support/tickets/{id}", team, suffix="item")
+    routes.add_collection("/api/admin/support/tickets", team)
     routes.add("/api/feedback", FeedbackResource(support))
 
     content = ContentService(
@@ -103,8 +101,7 @@ def register_routes(routes: Any, services: Any) -> None:
         routes.add(f"/api/{kind}/{{slug}}", ContentItemResource(content, kind))
     routes.add("/api/courses/{slug}/lessons/{lesson}", LessonResource(content))
     admin = AdminContentResource(content)
-    routes.add("/api/admin/content", admin)
-    routes.add("/api/admin/content/{id}", admin, suffix="item")
+    routes.add_collection("/api/admin/content", admin)
 
     unsubscribe = UnsubscribeService(services.mail, services.events,
                                      lambda email, reason: leads_of(services).stop_for(email,

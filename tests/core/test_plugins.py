@@ -209,3 +209,24 @@ def test_a_plugin_that_is_not_enabled_is_never_imported(lh_settings):
     """)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_add_collection_registers_the_list_and_item_routes(lh_settings):
+    class Things:
+        @endpoint(auth="public")
+        def on_get(self, req, resp):
+            return []
+
+        @endpoint(auth="public")
+        def on_delete_item(self, req, resp, id):
+            return {"deleted": id}
+
+    @hookimpl
+    def register_routes(routes):
+        routes.add_collection("/api/things", Things())
+
+    app = create_app(lh_settings, plugins=["things"], prepare_database=False,
+                     extra_plugins={"things": plugin("things", register_routes=register_routes)})
+    shapes = {(op.method, op.path) for op in app.services.routes.operations()
+              if op.plugin == "things"}
+    assert shapes == {("GET", "/api/things"), ("DELETE", "/api/things/{id}")}

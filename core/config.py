@@ -71,6 +71,8 @@ class ServerSection(_Section):
     workers = fields.Integer(load_default=2, validate=validate.Range(1, 64))
     threads = fields.Integer(load_default=8, validate=validate.Range(1, 256))
     timeout = fields.Integer(load_default=30, validate=validate.Range(1, 3600))
+    # gunicorn's access log (one line per request, ~11 % of a worker's CPU on a cheap route).
+    access_log = fields.Boolean(load_default=True)
 
 
 class DatabaseSection(_Section):
@@ -127,6 +129,11 @@ class AuthSection(_Section):
     login_failures_per_account = fields.Integer(load_default=5, validate=validate.Range(1, 1000))
     login_failures_per_ip = fields.Integer(load_default=20, validate=validate.Range(1, 100000))
     login_window_seconds = fields.Integer(load_default=900, validate=validate.Range(10, 86400))
+    # Each process caches who a credential is. Invalidation reaches every process on this host
+    # at once (shared memory); other hosts read the epoch document at most this often (0 = never:
+    # only for a single host). An entry is re-read after principal_cache_seconds in any case.
+    principal_cache_sync_seconds = fields.Float(load_default=5.0, validate=validate.Range(0, 3600))
+    principal_cache_seconds = fields.Float(load_default=300.0, validate=validate.Range(0, 86400))
 
     @validates("cron_secret")
     def _long_enough(self, value: str, **_: Any) -> None:
@@ -176,6 +183,9 @@ class MailSection(_Section):
 class PolicySection(_Section):
     # A deployer's Casbin lines, applied after every plugin's (see docs/policy.md).
     file = fields.String(load_default="")
+    # Usage counts (for /api/usage, /api/stats and uncapped features) are buffered per process
+    # and written at most this often, off the request path; caps are always claimed at once.
+    usage_flush_seconds = fields.Float(load_default=1.0, validate=validate.Range(0, 60))
 
 
 class LogSection(_Section):

@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from lightninghire.ai import AiClient
+from lightninghire.background import Background
 from lightninghire.clock import Clock
 from lightninghire.config import Settings
 from lightninghire.db import Database
 from lightninghire.events import EventBus
+from lightninghire.invalidation import UserInvalidation
 from lightninghire.mail import Mailer
 from lightninghire.policy.engine import PolicyEngine
 from lightninghire.policy.entitlements import EntitlementEngine
@@ -55,6 +57,11 @@ class Services:
     extensions: dict[str, Any] = field(default_factory=dict)
     # Runs registered tasks under their leases (set by build_services).
     task_runner: TaskRunner | None = None
+    # Call ``invalidation.invalidate(user_id)`` after any write that changes what a cached
+    # principal or entitlement says about a user (tier, roles, credits, a revoked credential).
+    invalidation: UserInvalidation | None = None
+    # Work the answer does not need: ``background.defer(fn, *args)`` runs it after the request.
+    background: Background = field(default_factory=lambda: Background(threaded=False))
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("lightninghire"))
 
     def plugin_settings(self, name: str) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from lightninghire.account.service import (
 from lightninghire.account.sessions import SessionAuthenticator, SessionStore, origin_of
 from lightninghire.account.users import UserStore
 from lightninghire.hookspecs import hookimpl
+from lightninghire.invalidation import UserCache
 from lightninghire.policy.ratelimit import COLLECTION as RATE_LIMITS
 from lightninghire.policy.ratelimit import RateLimitStore
 from lightninghire.services import Services
@@ -40,10 +41,17 @@ class Account:
     def __init__(self, services: Services) -> None:
         settings = services.settings
         db, clock = services.db, services.clock
-        self.users = UserStore(db[users.COLLECTION], clock)
+        invalidation = services.invalidation
+        self.users = UserStore(db[users.COLLECTION], clock, invalidation)
         self.sessions = SessionStore(db[sessions.COLLECTION], db[users.COLLECTION], clock,
-                                     settings.auth.session_idle_days, settings.auth.session_max_days)
-        self.keys = ApiKeyStore(db[apikeys.COLLECTION], db[users.COLLECTION], clock)
+                                     settings.auth.session_idle_days, settings.auth.session_max_days,
+                                     invalidation)
+        self.keys = ApiKeyStore(db[apikeys.COLLECTION], db[users.COLLECTION], clock, invalidation)
+        # Who a credential is, per process: no database trip on the hot path (core/invalidation).
+        self.principals = (UserCache(invalidation, clock,
+                                     max_age_seconds=settings.auth.principal_cache_seconds)
+                           if invalidation is not None and settings.auth.principal_cache_seconds > 0
+                           else None)
         self.box = SecretBox(settings.auth.encryption_key)
         self.auth = AuthService(services, self.users, self.sessions,
                                 RateLimitStore(db[RATE_LIMITS], clock), db[AUTH_EVENTS])
@@ -54,8 +62,8 @@ class Account:
         # Cookie writes may come from the API's own origin, the CORS origins, or those listed.
         origins = list(settings.auth.allowed_origins) or [origin_of(settings.http.public_url) or ""]
         origins += list(settings.http.cors_origins)
-        self.session_auth = SessionAuthenticator(self.sessions, origins)
-        self.key_auth = ApiKeyAuthenticator(self.keys)
+        self.session_auth = SessionAuthenticator(self.sessions, origins, self.principals)
+        self.key_auth = ApiKeyAuthenticator(self.keys, self.principals)
 
 
 def account_of(services: Services) -> Account:
@@ -69,9 +77,12 @@ def account_of(services: Services) -> Account:
 @hookimpl
 def register_collections(collections: Any) -> None:
     collections.add(users.COLLECTION, indexes=users.INDEXES)
+    # Looked up by the credential's hash on every cache miss: that is what a cluster shards by.
     collections.add(sessions.COLLECTION, indexes=sessions.INDEXES, owner_field="userId",
+                    shard_key="tokenHash",
                     private_fields=("tokenHash",))
     collections.add(apikeys.COLLECTION, indexes=apikeys.INDEXES, owner_field="userId",
+                    shard_key="hash",
                     private_fields=("hash",))
     collections.add(AUTH_EVENTS, indexes=AUTH_EVENT_INDEXES)
     collections.add(RATE_LIMITS, indexes=RateLimitStore.INDEXES)

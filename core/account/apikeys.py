@@ -1,7 +1,9 @@
 """Personal API keys: ``lh_live_`` + 40 base62 characters, shown once, stored as SHA-256.
 
-Every request looks the key up (two indexed reads: the key, then its user), so a revoked key fails
-on the next request in every worker; ``lastUsedAt`` is written at most once a minute per key.
+A key's principal (the key and its user) is cached per process (``UserCache``); revoking a key,
+or any change to its user, invalidates it on every process of the host at once, so a revoked key
+fails on the next request in every worker. A miss costs two indexed reads (the key, then its
+user). ``lastUsedAt`` is written at most once a minute per key and process.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from lightninghire.account.crypto import random_base62, token_hash
 from lightninghire.clock import Clock
 from lightninghire.errors import Unauthenticated
 from lightninghire.http.auth import Principal, bearer_token
+from lightninghire.invalidation import UserCache, UserInvalidation
 
 COLLECTION = "api_keys"
 KEY_PREFIX = "lh_live_"
@@ -41,10 +44,16 @@ def public_key(doc: dict[str, Any], secret: str | None = None) -> dict[str, Any]
 
 
 class ApiKeyStore:
-    def __init__(self, collection: Documents, users: Documents, clock: Clock) -> None:
+    def __init__(self, collection: Documents, users: Documents, clock: Clock,
+                 invalidation: UserInvalidation | None = None) -> None:
         self.collection = collection
         self.users = users
         self.clock = clock
+        self.invalidation = invalidation
+
+    def _changed(self, user_id: Any) -> None:
+        if self.invalidation is not None:
+            self.invalidation.invalidate(str(user_id))
 
     def mint(self, user_id: ObjectId, name: str) -> tuple[str, dict[str, Any]]:
         secret = KEY_PREFIX + random_base62(SECRET_LENGTH)
@@ -53,22 +62,30 @@ class ApiKeyStore:
         doc["_id"] = self.collection.insert_one(doc).inserted_id
         return secret, doc
 
-    def count(self, user_id: ObjectId) -> int:
-        return self.collection.count_documents({"userId": str(user_id)})
+    def count(self, user_id: ObjectId, up_to: int = MAX_KEYS_PER_USER) -> int:
+        """How many keys the user has, counted no further than ``up_to`` (bounded)."""
+        return self.collection.count_documents({"userId": str(user_id)}, limit=up_to)
 
     def list(self, user_id: ObjectId) -> list[dict[str, Any]]:
         return list(self.collection.find({"userId": str(user_id)}).sort("createdAt", ASCENDING))
 
     def revoke(self, user_id: ObjectId, key_id: ObjectId) -> bool:
         """Hard delete, scoped to the owner: another user's key id deletes nothing."""
-        return self.collection.delete_one({"_id": key_id, "userId": str(user_id)}).deleted_count == 1
+        deleted = self.collection.delete_one({"_id": key_id, "userId": str(user_id)}).deleted_count
+        self._changed(user_id)
+        return deleted == 1
 
     def revoke_user(self, user_id: ObjectId) -> int:
-        return self.collection.delete_many({"userId": str(user_id)}).deleted_count
+        deleted = self.collection.delete_many({"userId": str(user_id)}).deleted_count
+        self._changed(user_id)
+        return deleted
 
     def lookup(self, secret: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """The key and its user (two indexed reads), or ``None``."""
-        key = self.collection.find_one({"hash": token_hash(secret)})
+        return self.lookup_hash(token_hash(secret))
+
+    def lookup_hash(self, digest: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        key = self.collection.find_one({"hash": digest})
         if key is None:
             return None
         user = self.users.find_one({"_id": ObjectId(key["userId"])})
@@ -82,17 +99,27 @@ class ApiKeyStore:
         # Conditional, so workers racing in the same minute write once.
         stale = {"$or": [{"lastUsedAt": None}, {"lastUsedAt": {"$lt": now - TOUCH_EVERY}}]}
         self.collection.update_one({"_id": key["_id"], **stale}, {"$set": {"lastUsedAt": now}})
+        key["lastUsedAt"] = now  # the cached key: this process writes again in a minute
 
 
 class ApiKeyAuthenticator:
-    def __init__(self, store: ApiKeyStore) -> None:
+    def __init__(self, store: ApiKeyStore, cache: UserCache | None = None) -> None:
         self.store = store
+        self.cache = cache
+
+    def _load(self, digest: str) -> tuple[str, tuple[dict[str, Any], dict[str, Any]]] | None:
+        found = self.store.lookup_hash(digest)
+        return (str(found[1]["_id"]), found) if found else None
 
     def authenticate(self, req: falcon.Request) -> Principal | None:
         token = bearer_token(req)
         if token is None or not token.startswith("lh_"):
             return None  # not an API key (maybe the cron secret)
-        found = self.store.lookup(token)
+        digest = token_hash(token)
+        if self.cache is None:
+            found = self.store.lookup_hash(digest)
+        else:
+            found = self.cache.get(("api_key", digest), lambda: self._load(digest))
         if found is None:
             raise Unauthenticated("Invalid or revoked API key.")
         key, user = found

@@ -80,7 +80,7 @@ class LogoutResource:
     @endpoint(auth="session", tags=["auth"])
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Sign out: the session is revoked server-side and the cookie cleared."""
-        self.sessions.revoke(req.context.principal.extra["session"]["_id"])
+        self.sessions.revoke(req.context.principal.extra["session"])
         self.cookies.clear(resp)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from bson import ObjectId
@@ -32,6 +32,7 @@ from lightninghire.policy.ratelimit import RateLimitStore
 from lightninghire.services import Services
 
 AUTH_EVENTS = "auth_events"
+STATS_EVERY = timedelta(minutes=1)
 AUTH_EVENT_INDEXES = (
     IndexModel([("at", ASCENDING)], expireAfterSeconds=90 * 86400),
     IndexModel([("type", ASCENDING), ("at", DESCENDING)]),
@@ -210,7 +211,7 @@ class AccountService:
             result = self.services.db[spec.name].delete_many(
                 {spec.owner_field: {"$in": [user_id, str(user_id)]}})
             deleted[spec.name] = result.deleted_count
-        self.users.collection.delete_one({"_id": user_id})
+        self.users.delete(user_id)
         # After the data is gone: other plugins (billing records, mail suppression) react here.
         self.services.events.emit("user.deleted", {"email": user["email"]}, user_id=str(user_id))
         self.services.mail.send(Message(
@@ -226,6 +227,7 @@ class AdminService:
         self.services = services
         self.users = users
         self.sessions = sessions
+        self._stats: tuple[datetime, dict[str, Any]] | None = None
 
     def list_users(self, query: Mapping[str, Any]) -> dict[str, Any]:
         filters: dict[str, Any] = {}
@@ -250,18 +252,27 @@ class AdminService:
         return public_user(updated or target)
 
     def stats(self) -> dict[str, Any]:
-        users = self.users.collection
+        """Counts over every user: an analytics read whose cost grows with the user base, so it
+        is computed at most once a minute per process (an admin page, not a request path that
+        other users' traffic pays for)."""
         now = self.services.clock.now()
+        cached = self._stats
+        if cached is not None and timedelta(0) <= now - cached[0] < STATS_EVERY:
+            return cached[1]
+        users = self.users.collection
 
         def grouped(field: str) -> dict[str, int]:
             rows = users.aggregate([{"$group": {"_id": f"${field}", "count": {"$sum": 1}}}])
             return {str(row["_id"]): row["count"] for row in rows}
 
-        return {
-            "users": users.count_documents({}),
+        by_tier = grouped("tier")
+        stats = {
+            "users": sum(by_tier.values()),
             "disabled": users.count_documents({"disabled": True}),
-            "byTier": grouped("tier"),
+            "byTier": by_tier,
             "byUserType": grouped("userType"),
             "signupsLast7Days": users.count_documents({"createdAt": {"$gte": now - timedelta(days=7)}}),
             "activeSessions": self.sessions.collection.count_documents({"expiresAt": {"$gt": now}}),
         }
+        self._stats = (now, stats)
+        return stats

@@ -23,6 +23,7 @@ from lightninghire.account.crypto import same, token_hash
 from lightninghire.clock import Clock
 from lightninghire.errors import Forbidden, Unauthenticated
 from lightninghire.http.auth import Principal
+from lightninghire.invalidation import UserCache, UserInvalidation
 
 COLLECTION = "sessions"
 COOKIE = "lh_session"
@@ -52,10 +53,12 @@ def origin_of(url: str) -> str | None:
 
 class SessionStore:
     def __init__(self, collection: Documents, users: Documents, clock: Clock,
-                 idle_days: int, max_days: int) -> None:
+                 idle_days: int, max_days: int,
+                 invalidation: UserInvalidation | None = None) -> None:
         self.collection = collection
         self.users = users
         self.clock = clock
+        self.invalidation = invalidation
         self.idle = timedelta(days=idle_days)
         self.max_age = timedelta(days=max_days)
 
@@ -77,7 +80,10 @@ class SessionStore:
 
     def lookup(self, token: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """The live session and its user (two indexed reads), or ``None``."""
-        session = self.collection.find_one({"tokenHash": token_hash(token)})
+        return self.lookup_hash(token_hash(token))
+
+    def lookup_hash(self, digest: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        session = self.collection.find_one({"tokenHash": digest})
         if session is None or session["expiresAt"] <= self.clock.now():
             return None
         user = self.users.find_one({"_id": ObjectId(session["userId"])})
@@ -92,26 +98,45 @@ class SessionStore:
                                    {"$set": {"lastSeenAt": now, "expiresAt": expires}})
         session.update(lastSeenAt=now, expiresAt=expires)
 
-    def revoke(self, session_id: ObjectId) -> None:
-        self.collection.delete_one({"_id": session_id})
+    def revoke(self, session: dict[str, Any]) -> None:
+        self.collection.delete_one({"_id": session["_id"]})
+        self._changed(session["userId"])
 
     def revoke_user(self, user_id: ObjectId, keep: ObjectId | None = None) -> int:
         query: dict[str, Any] = {"userId": str(user_id)}
         if keep is not None:
             query["_id"] = {"$ne": keep}
-        return self.collection.delete_many(query).deleted_count
+        deleted = self.collection.delete_many(query).deleted_count
+        self._changed(user_id)
+        return deleted
+
+    def _changed(self, user_id: Any) -> None:
+        if self.invalidation is not None:
+            self.invalidation.invalidate(str(user_id))
 
 
 class SessionAuthenticator:
-    def __init__(self, store: SessionStore, allowed_origins: Iterable[str]) -> None:
+    def __init__(self, store: SessionStore, allowed_origins: Iterable[str],
+                 cache: UserCache | None = None) -> None:
         self.store = store
         self.allowed_origins = {o.rstrip("/").lower() for o in allowed_origins}
+        self.cache = cache
+
+    def _load(self, digest: str) -> tuple[str, tuple[dict[str, Any], dict[str, Any]]] | None:
+        found = self.store.lookup_hash(digest)
+        return (str(found[1]["_id"]), found) if found else None
 
     def authenticate(self, req: falcon.Request) -> Principal | None:
         token = req.cookies.get(COOKIE)
         if not token:
             return None
-        found = self.store.lookup(token)
+        digest = token_hash(token)
+        if self.cache is None:
+            found = self.store.lookup_hash(digest)
+        else:
+            found = self.cache.get(("session", digest), lambda: self._load(digest))
+            if found is not None and found[0]["expiresAt"] <= self.store.clock.now():
+                found = None  # cached, but expired since
         if found is None:
             raise Unauthenticated("Your session has expired or was signed out.")
         session, user = found

@@ -16,6 +16,7 @@ from pymongo.errors import DuplicateKeyError
 from lightninghire.account.passwords import hash_password, password_problem
 from lightninghire.clock import Clock
 from lightninghire.errors import Conflict, ValidationFailed
+from lightninghire.invalidation import UserInvalidation
 
 COLLECTION = "users"
 INDEXES = (
@@ -79,9 +80,17 @@ def merged_settings(doc: Mapping[str, Any]) -> dict[str, Any]:
 
 
 class UserStore:
-    def __init__(self, collection: Collection[dict[str, Any]], clock: Clock) -> None:
+    """Every write here tells ``invalidation`` (cached principals and facts re-read the user)."""
+
+    def __init__(self, collection: Collection[dict[str, Any]], clock: Clock,
+                 invalidation: UserInvalidation | None = None) -> None:
         self.collection = collection
         self.clock = clock
+        self.invalidation = invalidation
+
+    def changed(self, user_id: Any) -> None:
+        if self.invalidation is not None:
+            self.invalidation.invalidate(str(user_id))
 
     def create(self, *, email: str, password: str, name: str, user_type: str = "jobseeker",
                tier: str | None = None, roles: list[str] | None = None) -> dict[str, Any]:
@@ -120,14 +129,23 @@ class UserStore:
 
     def update(self, user_id: ObjectId, changes: Mapping[str, Any]) -> dict[str, Any] | None:
         """``$set`` of dotted paths plus ``updatedAt``; returns the new document."""
-        return self.collection.find_one_and_update(
+        updated = self.collection.find_one_and_update(
             {"_id": user_id}, {"$set": {**changes, "updatedAt": self.clock.now()}},
             return_document=ReturnDocument.AFTER)
+        self.changed(user_id)
+        return updated
 
     def unset(self, user_id: ObjectId, path: str) -> dict[str, Any] | None:
-        return self.collection.find_one_and_update(
+        updated = self.collection.find_one_and_update(
             {"_id": user_id}, {"$unset": {path: ""}, "$set": {"updatedAt": self.clock.now()}},
             return_document=ReturnDocument.AFTER)
+        self.changed(user_id)
+        return updated
+
+    def delete(self, user_id: ObjectId) -> None:
+        self.collection.delete_one({"_id": user_id})
+        self.changed(user_id)
 
     def touch_login(self, user_id: ObjectId, when: datetime) -> None:
         self.collection.update_one({"_id": user_id}, {"$set": {"lastLoginAt": when}})
+        self.changed(user_id)

@@ -45,7 +45,8 @@ def billing_of(services: Any) -> Billing:
     if built is None:
         config = BillingConfig.from_settings(services.plugin_settings("billing"),
                                              services.settings.http.public_url)
-        accounts = AccountStore(services.db[ACCOUNTS], services.db[LEDGER], services.clock)
+        accounts = AccountStore(services.db[ACCOUNTS], services.db[LEDGER], services.clock,
+                                changed=services.invalidation.invalidate)
         gateway = (StripeGateway(config.secret_key, config.api_base,
                                  retries=config.max_network_retries)
                    if config.secret_key else None)
@@ -104,4 +105,6 @@ def billing_facts(user: dict[str, Any], services: Any) -> dict[str, Any] | None:
 
 @hookimpl
 def ai_action_completed(user: dict[str, Any], task: Any, result: Any, services: Any) -> None:
-    billing_of(services).service.on_ai_action(user, task, result)
+    # The entitlement facts are cached per user: a user with no credits costs no read here.
+    balance = services.entitlements.facts_for(user).credit_balance
+    billing_of(services).service.on_ai_action(user, task, result, known_balance=balance)

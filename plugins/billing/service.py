@@ -125,7 +125,18 @@ class BillingService:
             facts["currentPeriodEnd"] = sub.get("currentPeriodEnd")
             if granting:
                 facts["tier"] = sub["tier"]
+                facts["validUntil"] = self.grant_ends(sub)
         return facts
+
+    def grant_ends(self, sub: Mapping[str, Any]) -> datetime | None:
+        """When a granting subscription stops granting by time alone (``None``: not by time)."""
+        status = sub.get("status")
+        if status == "past_due":
+            since = sub.get("pastDueSince") or self.clock.now()
+            return since + timedelta(days=self.config.past_due_grace_days)
+        if status == "canceled":
+            return sub.get("currentPeriodEnd")
+        return None
 
     def status(self, user: Mapping[str, Any]) -> dict[str, Any]:
         """``GET /api/billing``."""
@@ -232,7 +243,8 @@ class BillingService:
             return False
         return self.store.credit(user_id, PACKS[pack]["credits"], ref, pack=pack)
 
-    def on_ai_action(self, user: Mapping[str, Any], task: Any, result: Any) -> int:
+    def on_ai_action(self, user: Mapping[str, Any], task: Any, result: Any,
+                     known_balance: float | None = None) -> int:
         """Deduct the credits of one AI action; returns what was taken (0 when not charged).
 
         Not charged: calls on the user's own provider key (BYOK), users whose tier already
@@ -244,6 +256,8 @@ class BillingService:
         if user.get("tier") in COVERED_TIERS or "super_admin" in user.get("roles", ()):
             return 0
         user_id = str(user["_id"])
+        if known_balance is not None and known_balance <= 0:
+            return 0  # the facts this request already read say so: no read
         account = self.store.get(user_id)
         if not account or account.get("creditBalance", 0) <= 0:
             return 0

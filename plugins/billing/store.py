@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import suppress
 from datetime import datetime, timedelta
 from typing import Any
@@ -35,10 +36,14 @@ _FACTS_PROJECTION = {"creditRefs": 0}
 
 
 class AccountStore:
-    def __init__(self, accounts: Any, ledger: Any, clock: Any) -> None:
+    def __init__(self, accounts: Any, ledger: Any, clock: Any,
+                 changed: Callable[[str], None] | None = None) -> None:
         self.accounts = accounts
         self.ledger = ledger
         self.clock = clock
+        # Told after every write that changes the user's billing facts (tier, credits): the
+        # core caches those facts per process until the user is invalidated.
+        self._changed = changed or (lambda user_id: None)
 
     # -- accounts ---------------------------------------------------------------------------------
 
@@ -90,6 +95,7 @@ class AccountStore:
                 {f"{key}.eventAt": {"$lte": at}, f"{key}.status": {"$ne": "canceled"}},
             ]},
             {"$set": {key: record, "trialUsed": True, "updatedAt": self.clock.now()}})
+        self._changed(user_id)
         return bool(result.modified_count)
 
     # -- credits ----------------------------------------------------------------------------------
@@ -109,6 +115,7 @@ class AccountStore:
             projection={"creditBalance": 1}, return_document=ReturnDocument.AFTER)
         if updated is None:
             return False
+        self._changed(user_id)
         # A DuplicateKeyError: the history line exists already; the balance is what counts.
         with suppress(DuplicateKeyError):
             self.ledger.insert_one({"userId": user_id, "kind": "purchase", "amount": amount,
@@ -142,6 +149,7 @@ class AccountStore:
                 taken = held
                 if updated is None:
                     continue  # the balance moved under us: look again
+            self._changed(user_id)
             self.ledger.insert_one({"userId": user_id, "kind": "ai_action", "amount": -taken,
                                     "balanceAfter": updated["creditBalance"], "at": now,
                                     **details})

@@ -51,3 +51,80 @@ def test_sign_up_and_use_the_session_cookie_over_http(served):
     status, error = served.json("PATCH", "/api/me", body=b'{"name": "X"}', headers={
         "Cookie": cookie, "Content-Type": "application/json", "Origin": "https://evil.example"})
     assert (status, error["error"]["code"]) == (403, "CSRF_FAILED")
+
+
+# -- every change to who a credential is reaches both workers on the very next request --------
+# Each request opens its own connection, so gunicorn's two workers take turns; both have the
+# credential cached before the change (principal cache), and neither may serve the old answer.
+
+def _sign_in(served, email: str) -> str:
+    status, headers, body = served.request(
+        "POST", "/api/auth/login",
+        body=json.dumps({"email": email, "password": TEST_PASSWORD}).encode(),
+        headers={"Content-Type": "application/json"})
+    assert status == 200, body
+    return headers["set-cookie"].split(";")[0]
+
+
+def _warm(served, headers: dict[str, str], path: str = "/api/me") -> None:
+    for _ in range(6):
+        assert served.request("GET", path, headers=headers)[0] == 200
+
+
+def test_a_signed_out_session_is_refused_at_once_by_both_workers(served):
+    cli(served, "users", "create", "--email", "logout@example.com", "--name", "L")
+    cookie = _sign_in(served, "logout@example.com")
+    _warm(served, {"Cookie": cookie})
+    status, _, _ = served.request("POST", "/api/auth/logout", headers={
+        "Cookie": cookie, "Origin": f"http://127.0.0.1:{served.port}",
+        "X-CSRF-Token": _csrf(served, cookie)})
+    assert status == 200
+    assert [served.request("GET", "/api/me", headers={"Cookie": cookie})[0]
+            for _ in range(6)] == [401] * 6
+
+
+def test_a_password_change_ends_the_other_sessions_at_once(served):
+    cli(served, "users", "create", "--email", "pw@example.com", "--name", "P")
+    other, mine = _sign_in(served, "pw@example.com"), _sign_in(served, "pw@example.com")
+    _warm(served, {"Cookie": other})
+    status, _, body = served.request(
+        "POST", "/api/account/password",
+        body=json.dumps({"currentPassword": TEST_PASSWORD,
+                         "newPassword": TEST_PASSWORD + " two"}).encode(),
+        headers={"Cookie": mine, "Content-Type": "application/json",
+                 "X-CSRF-Token": _csrf(served, mine)})
+    assert status == 200, body
+    assert [served.request("GET", "/api/me", headers={"Cookie": other})[0]
+            for _ in range(6)] == [401] * 6
+    assert served.request("GET", "/api/me", headers={"Cookie": mine})[0] == 200
+
+
+def test_a_tier_change_from_another_process_is_seen_by_both_workers_at_once(served):
+    cli(served, "users", "create", "--email", "tier@example.com", "--name", "T", "--tier", "pro")
+    key = {"Authorization": f"Bearer {cli(served, 'keys', 'create', 'tier@example.com', '--name', 'k')}"}
+    _warm(served, key, "/api/entitlements")
+    cli(served, "users", "set-tier", "tier@example.com", "free")  # a separate process: the CLI
+    tiers = {served.json("GET", "/api/entitlements", headers=key)[1]["data"]["tier"]
+             for _ in range(6)}
+    assert tiers == {"free"}
+
+
+def test_a_disabled_user_is_refused_at_once_by_both_workers(served):
+    cli(served, "users", "create", "--email", "boss@example.com", "--name", "B", "--tier", "pro")
+    cli(served, "users", "set-role", "boss@example.com", "super_admin")
+    cli(served, "users", "create", "--email", "gone@example.com", "--name", "G", "--tier", "pro")
+    boss = {"Authorization": f"Bearer {cli(served, 'keys', 'create', 'boss@example.com', '--name', 'k')}"}
+    gone = {"Authorization": f"Bearer {cli(served, 'keys', 'create', 'gone@example.com', '--name', 'k')}"}
+    _warm(served, gone)
+    gone_id = served.json("GET", "/api/me", headers=gone)[1]["data"]["id"]
+    status, _, body = served.request("PATCH", f"/api/admin/users/{gone_id}",
+                                     body=b'{"disabled": true}',
+                                     headers={**boss, "Content-Type": "application/json"})
+    assert status == 200, body
+    assert [served.request("GET", "/api/me", headers=gone)[0] for _ in range(6)] == [401] * 6
+
+
+def _csrf(served, cookie: str) -> str:
+    status, session = served.json("GET", "/api/auth/session", headers={"Cookie": cookie})
+    assert status == 200, session
+    return session["data"]["csrfToken"]

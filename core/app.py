@@ -10,6 +10,7 @@ import falcon
 from pymongo.errors import PyMongoError
 
 from lightninghire.ai import AiClient
+from lightninghire.background import Background
 from lightninghire.clock import Clock
 from lightninghire.config import Settings, load_settings, redact_url
 from lightninghire.db import Database
@@ -26,10 +27,16 @@ from lightninghire.http.middleware import (
     SecurityHeadersMiddleware,
 )
 from lightninghire.http.pipeline import Pipeline
+from lightninghire.invalidation import EPOCHS, Board, UserCache, UserInvalidation, board_path
 from lightninghire.mail import Mailer, Transport
 from lightninghire.plugins import PluginHost
 from lightninghire.policy import CORE_POLICY, PermissionStage, PolicyEngine, entitlements
-from lightninghire.policy.entitlements import EntitlementEngine, Facts, facts_from
+from lightninghire.policy.entitlements import (
+    EntitlementEngine,
+    Facts,
+    UsageRecorder,
+    facts_from,
+)
 from lightninghire.policy.ratelimit import COLLECTION as RATE_LIMITS
 from lightninghire.policy.ratelimit import MemoryRateLimitStore, RateLimitStore
 from lightninghire.policy.stages import Counter, EntitlementStage, RateLimitStage
@@ -52,7 +59,13 @@ class LightningHireApp(falcon.App):
         for _plugin, _ in self.services.plugins.call_each(
                 "shutdown", on_error=_log_shutdown_failure, app=self, services=self.services):
             pass
+        # What the answers did not wait for is finished before the process goes.
+        self.services.background.close()
+        if self.services.entitlements is not None:
+            self.services.entitlements.recorder.close()
         self.services.db.close()
+        if self.services.invalidation is not None:
+            self.services.invalidation.board.close()
 
 
 def _log_shutdown_failure(plugin: str, exc: Exception) -> None:
@@ -66,14 +79,22 @@ def build_services(
     clock: Clock | None = None,
     mail_transport: Transport | None = None,
     record_events: bool = False,
+    background_threads: bool = True,
 ) -> Services:
-    """Load the plugins and fill every registry; no network I/O happens here."""
+    """Load the plugins and fill every registry; no network I/O happens here.
+
+    ``background_threads=False`` (the test harness) runs deferred work and usage flushes only
+    when drained, in the caller's thread."""
     host = PluginHost(settings, extra=extra_plugins)
     host.load()
     clock = clock or Clock()
     db = Database(settings.database.uri or "mongodb://127.0.0.1:27017/", settings.database.name,
                   serverSelectionTimeoutMS=settings.database.timeout_ms)
+    background = Background(threaded=background_threads)
+    invalidation = UserInvalidation(Board(board_path(db.uri, db.name)), db[EPOCHS], clock,
+                                    settings.auth.principal_cache_sync_seconds)
     mail = Mailer.from_settings(settings, db=db, clock=clock, transport=mail_transport)
+    mail.defer = background.defer
     for name in host.user_plugins():
         # A plugin's own mail_templates/ folder is served as "<plugin>/<template>".
         mail.add_templates(name, host.pm.get_plugin(name), required=False)
@@ -85,8 +106,12 @@ def build_services(
         events=EventBus(lambda event: host.call_each("handle_event", event=event,
                                                      on_error=EventBus.log_failure,
                                                      services=services),
-                        clock.now, record=record_events),
+                        clock.now, record=record_events,
+                        deliver_deferred=_deferred_delivery(host, lambda: services),
+                        defer=background.defer),
         mail=mail,
+        background=background,
+        invalidation=invalidation,
     )
     services.authenticators["cron"] = CronSecretAuthenticator(settings.auth.cron_secret)
     services.ai = AiClient.for_services(services)
@@ -102,7 +127,7 @@ def build_services(
     ):
         _register(host, hook, argname, registry, services)
     services.policy_engine = _policy_engine(services)
-    services.entitlements = _entitlements(services)
+    services.entitlements = _entitlements(services, threaded=background_threads)
     services.task_runner = TaskRunner(services.db, clock, services.tasks.specs)
     _register(host, "register_routes", "routes", services.routes, services)
     return services
@@ -129,17 +154,43 @@ def _policy_engine(services: Services) -> PolicyEngine:
     return engine
 
 
-def _entitlements(services: Services) -> EntitlementEngine:
+def _deferred_delivery(host: PluginHost, services: Any) -> Any:
+    """Deliver ``handle_event_deferred`` only when some plugin implements it."""
+    if not host.pm.hook.handle_event_deferred.get_hookimpls():
+        return None
+    return lambda event: host.call_each("handle_event_deferred", event=event,
+                                        on_error=EventBus.log_failure, services=services())
+
+
+def _entitlements(services: Services, *, threaded: bool) -> EntitlementEngine:
     host = services.plugins
+    assert services.invalidation is not None
+    # The facts a plugin contributes (billing: tier, credits) are read once per user and kept
+    # until that user is invalidated: a plugin whose facts change calls
+    # services.invalidation.invalidate(user_id) after writing.
+    facts_cache = UserCache(services.invalidation, services.clock,
+                            max_age_seconds=services.settings.auth.principal_cache_seconds or 60)
+
+    def contributed(user: Mapping[str, Any]) -> tuple[str, Any, Any]:
+        given = host.hook.billing_facts(user=user, services=services)
+        # ``validUntil``: when time alone changes the answer (a cancelled period ends).
+        return str(user["_id"]), given, (given or {}).get("validUntil")
 
     def facts_for(user: Mapping[str, Any]) -> Facts:
-        return facts_from(user, host.hook.billing_facts(user=user, services=services))
+        if not host.pm.hook.billing_facts.get_hookimpls():
+            return facts_from(user, None)
+        given = facts_cache.get(("facts", str(user["_id"])), lambda: contributed(user))
+        return facts_from(user, given)
 
     assert services.policy_engine is not None
+    recorder = UsageRecorder(services.db[entitlements.COUNTERS],
+                             flush_seconds=services.settings.policy.usage_flush_seconds,
+                             threaded=threaded)
     return EntitlementEngine(
         services.policy.features, services.policy_engine.cap, services.db[entitlements.SLOTS],
-        services.db[entitlements.EVENTS], services.clock, facts_for,
-        self_hosted=not services.settings.plugin("billing").get("stripe_secret_key"))
+        services.db[entitlements.COUNTERS], services.clock, facts_for,
+        self_hosted=not services.settings.plugin("billing").get("stripe_secret_key"),
+        recorder=recorder)
 
 
 def _rate_counter(services: Services) -> Counter:
@@ -161,6 +212,7 @@ def create_app(
     mail_transport: Transport | None = None,
     record_events: bool = False,
     prepare_database: bool = True,
+    background_threads: bool = True,
 ) -> LightningHireApp:
     """Build the WSGI application.
 
@@ -172,7 +224,8 @@ def create_app(
     if plugins is not None:
         settings = settings.with_overrides({"plugins.enabled": list(plugins)})
     services = build_services(settings, extra_plugins=extra_plugins, clock=clock,
-                              mail_transport=mail_transport, record_events=record_events)
+                              mail_transport=mail_transport, record_events=record_events,
+                              background_threads=background_threads)
 
     app = LightningHireApp(
         media_type=falcon.MEDIA_JSON,

@@ -136,7 +136,8 @@ def register_tasks(tasks: Any, services: Services) -> None:
 @hookimpl(trylast=True)
 def register_collections(collections: Any) -> None:
     collections.add(entitlements.SLOTS, indexes=entitlements.SLOT_INDEXES, owner_field="userId")
-    collections.add(entitlements.EVENTS, indexes=entitlements.EVENT_INDEXES, owner_field="userId")
+    collections.add(entitlements.COUNTERS, indexes=entitlements.COUNTER_INDEXES,
+                    owner_field="userId")
     # Metering of model calls belongs to the user too: exported and deleted with the account.
     collections.add(AI_CALLS, indexes=AI_CALL_INDEXES, owner_field="userId")
 

@@ -23,14 +23,23 @@ class Event:
 
 
 class EventBus:
-    """Delivers events synchronously, plugin by plugin; one failing handler never stops the rest.
+    """Delivers events plugin by plugin; one failing handler never stops the rest.
+
+    ``handle_event`` runs synchronously, inside the emitter's request: for reactions the answer
+    depends on. ``handle_event_deferred`` runs after the answer, on the background worker
+    (``lightninghire.background``): for bookkeeping the answer does not need (activity,
+    streaks, counters), so it costs the request nothing.
 
     ``record=True`` (the test harness) keeps every emitted event in ``emitted``.
     """
 
     def __init__(self, deliver: Callable[[Event], Iterable[tuple[str, Any]]],
-                 now: Callable[[], datetime], record: bool = False) -> None:
+                 now: Callable[[], datetime], record: bool = False,
+                 deliver_deferred: Callable[[Event], Iterable[tuple[str, Any]]] | None = None,
+                 defer: Callable[..., None] | None = None) -> None:
         self._deliver = deliver
+        self._deliver_deferred = deliver_deferred
+        self._defer = defer
         self._now = now
         self.record = record
         self.emitted: list[Event] = []
@@ -42,7 +51,17 @@ class EventBus:
             self.emitted.append(event)
         for _plugin, _result in self._deliver(event):
             pass
+        if self._deliver_deferred is not None:
+            if self._defer is None:
+                self._run_deferred(event)
+            else:
+                self._defer(self._run_deferred, event)
         return event
+
+    def _run_deferred(self, event: Event) -> None:
+        assert self._deliver_deferred is not None
+        for _plugin, _result in self._deliver_deferred(event):
+            pass
 
     @staticmethod
     def log_failure(plugin: str, exc: Exception) -> None:

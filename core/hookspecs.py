@@ -127,9 +127,12 @@ def billing_facts(user: dict[str, Any], services: Services) -> dict[str, Any] | 
     """Return what billing knows of a user, or ``None`` to let another plugin answer.
 
     Keys (all optional): ``tier`` (overrides the tier stored on the user), ``creditBalance``,
-    ``subscriptionStatus``, ``currentPeriodEnd``. The entitlement engine asks on every metered
-    request, so answer from one indexed read. Without an answer, the user's stored tier (set by
-    an admin or the CLI) rules and the credit balance is 0.
+    ``subscriptionStatus``, ``currentPeriodEnd``, and ``validUntil``: the moment time alone would
+    change this answer (a cancelled period's end, a grace period's end). The answer is cached
+    per process until then, until ``services.invalidation.invalidate(user_id)`` (call it after
+    every write that changes these facts), or for ``auth.principal_cache_seconds``, whichever
+    comes first. Without an answer, the user's stored tier (set by an admin or the CLI) rules
+    and the credit balance is 0.
     """
 
 
@@ -191,6 +194,19 @@ def handle_event(event: Event, services: Services) -> None:
 
     Called for every event emitted through ``services.events.emit``, in every enabled plugin.
     Check ``event.name`` and return quickly; errors are logged and do not reach the emitter.
+    Use ``handle_event_deferred`` for work the emitter's answer does not need.
+    """
+
+
+@hookspec
+def handle_event_deferred(event: Event, services: Services) -> None:
+    """React to a domain event after the emitter's request has answered.
+
+    Same events as ``handle_event``, delivered on the process's background worker
+    (``services.background``), in order. For bookkeeping that must not slow the request
+    (activity, streaks, counters). Runs at most once; a crash of the process can lose the
+    deferred deliveries not yet run, so never rely on it for anything that must not be lost
+    (persist that in the request, and let a task finish it).
     """
 
 

@@ -13,11 +13,18 @@ Fixtures:
   ``.app``, ``.services``, ``.client`` (``falcon.testing.TestClient``), ``.db``, ``.mail`` (the
   captured outbox) and ``.events`` (the captured domain events).
 - ``harness``: ``make_app()`` with the default plugins; ``client`` is its test client.
+- ``db_commands``: a ``CommandRecorder`` (pymongo command listener) that captures the database
+  commands requests send, for tests that pin a route's round trips.
+
+The harness's client runs what the app deferred past each answer (``services.background``)
+right after the request, so every effect is visible when the call returns.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -25,13 +32,15 @@ from typing import Any
 
 import falcon.testing
 import pytest
-from pymongo import MongoClient
+from pymongo import MongoClient, monitoring
 
 from lightninghire.app import LightningHireApp, create_app
+from lightninghire.background import in_background
 from lightninghire.clock import FrozenClock
 from lightninghire.config import Settings, load_settings
 from lightninghire.embedded import EmbeddedMongo
 from lightninghire.events import Event
+from lightninghire.invalidation import board_path
 from lightninghire.mail import MemoryTransport, Message
 from lightninghire.services import Services
 
@@ -72,6 +81,109 @@ class Caller:
         return self.request("DELETE", path, json=json, **kwargs)
 
 
+class DrainingClient(falcon.testing.TestClient):
+    """A ``TestClient`` that, after each request, runs what the app deferred past the answer
+    (``services.background``) and flushes usage counts: a test sees every effect of a request
+    as soon as it returns, deterministically, in its own thread."""
+
+    def simulate_request(self, *args: Any, **kwargs: Any) -> falcon.testing.Result:
+        result = super().simulate_request(*args, **kwargs)
+        settle(self.app)
+        return result
+
+
+def settle(app: Any) -> None:
+    """Run the app's deferred work and write its buffered usage counts now."""
+    services = app.services
+    _settling.active = True
+    try:
+        services.background.drain()
+        if services.entitlements is not None:
+            services.entitlements.recorder.flush()
+    finally:
+        _settling.active = False
+
+
+_settling = threading.local()
+_DRIVER_COMMANDS = frozenset({"hello", "ismaster", "isMaster", "endSessions", "saslStart",
+                              "saslContinue", "buildInfo", "getMore", "killCursors"})
+
+
+@dataclass(frozen=True)
+class Command:
+    """One command a request sent: its name, collection and filter (first statement's)."""
+
+    name: str
+    collection: str | None
+    filter: Mapping[str, Any] | None
+
+
+class CommandRecorder(monitoring.CommandListener):
+    """Counts the database commands a request sends (a pymongo command listener).
+
+    Registered once per process (pymongo listeners cannot be removed); ``capture(database)``
+    records only that database's commands, only from request work: what the app deferred past
+    the answer (``services.background``) and the harness's own settling are left out.
+    """
+
+    _instance: CommandRecorder | None = None
+
+    def __init__(self) -> None:
+        self._database: str | None = None
+        self.commands: list[Command] = []
+
+    @classmethod
+    def installed(cls) -> CommandRecorder:
+        if cls._instance is None:
+            cls._instance = cls()
+            monitoring.register(cls._instance)
+        return cls._instance
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        if (self._database is None or event.database_name != self._database
+                or event.command_name in _DRIVER_COMMANDS
+                or getattr(_settling, "active", False) or in_background()):
+            return
+        self.commands.append(_describe(event.command_name, event.command))
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        pass
+
+    @contextlib.contextmanager
+    def capture(self, database: str) -> Iterator[list[Command]]:
+        self.commands = []
+        self._database = database
+        try:
+            yield self.commands
+        finally:
+            self._database = None
+
+
+def _describe(name: str, body: Mapping[str, Any]) -> Command:
+    collection = body.get(name) if isinstance(body.get(name), str) else None
+    filter_: Mapping[str, Any] | None = None
+    if name in ("find", "count", "distinct"):
+        filter_ = body.get("filter") or body.get("query") or {}
+    elif name == "findAndModify":
+        filter_ = body.get("query") or {}
+    elif name in ("update", "delete"):
+        statements = body.get("updates") or body.get("deletes") or [{}]
+        filter_ = statements[0].get("q", {})
+    elif name == "aggregate":
+        stages = body.get("pipeline") or [{}]
+        filter_ = stages[0].get("$match", {}) if stages else {}
+    return Command(name, collection, filter_)
+
+
+@pytest.fixture
+def db_commands() -> CommandRecorder:
+    """``with db_commands.capture(harness.services.db.name) as sent: ...`` — what was sent."""
+    return CommandRecorder.installed()
+
+
 @dataclass
 class AppHarness:
     app: LightningHireApp
@@ -93,6 +205,11 @@ class AppHarness:
     @property
     def events(self) -> list[Event]:
         return self.services.events.emitted
+
+    def settle(self) -> None:
+        """Run what the app deferred (``services.background``) and flush usage counts: for work
+        started outside a request (an event emitted by the test itself)."""
+        settle(self.app)
 
     @property
     def account(self) -> Any:
@@ -153,6 +270,7 @@ def lh_database_uri() -> Iterator[str]:
 def lh_database_name(lh_database_uri: str) -> Iterator[str]:
     name = f"t_{uuid.uuid4().hex[:16]}"
     yield name
+    board_path(lh_database_uri, name).unlink(missing_ok=True)
     client: MongoClient[dict[str, Any]] = MongoClient(lh_database_uri)
     try:
         client.drop_database(name)
@@ -191,8 +309,8 @@ def make_app(lh_settings: Settings, clock: FrozenClock) -> Iterator[Callable[...
         transport = MemoryTransport()
         app = create_app(chosen, plugins=plugins, extra_plugins=extra_plugins, clock=clock,
                          mail_transport=transport, record_events=True,
-                         prepare_database=prepare_database)
-        harness = AppHarness(app, falcon.testing.TestClient(app, headers=client_headers or None),
+                         prepare_database=prepare_database, background_threads=False)
+        harness = AppHarness(app, DrainingClient(app, headers=client_headers or None),
                              transport)
         built.append(harness)
         return harness

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from email.utils import format_datetime
@@ -23,6 +23,7 @@ from lightninghire.mail.outbox import (
     DEFAULT_CLAIM,
     DEFAULT_MAX_ATTEMPTS,
     QUEUED,
+    SENDING,
     SENT,
     SUPPRESSED,
     Outbox,
@@ -102,6 +103,8 @@ class Mailer:
         self.backoff = tuple(backoff)
         self.deliver_now = deliver_now
         self.retention = retention
+        # Set by create_app to the background worker's defer: where after_response attempts go.
+        self.defer: Callable[..., None] | None = None
         self.templates = Templates()
         # Nothing touches the database here: create_app builds the Mailer before gunicorn forks.
         self._outbox: Outbox | None = None
@@ -135,8 +138,13 @@ class Mailer:
     # -- sending ---------------------------------------------------------------------------
 
     def send(self, message: Message, list: str | None = None, *,
-             deliver_now: bool | None = None) -> SendResult:
+             deliver_now: bool | None = None, after_response: bool = False) -> SendResult:
         """Store ``message`` in the outbox, then (by default) try to deliver it at once.
+
+        ``after_response=True``: the attempt runs after the request answers (on the background
+        worker, ``self.defer``), so the caller pays one insert; the result is ``sending``. The
+        row is stored claimed first, so a crash before the attempt only delays it: the claim
+        runs out and the ``mail-outbox`` task delivers it.
 
         ``list`` (``marketing``, ``lifecycle``, ``digest``, ...) makes it list mail: it carries the
         RFC 8058 one-click unsubscribe headers and is not sent to anyone who left that list or
@@ -168,18 +176,23 @@ class Mailer:
         doc = self._outbox.add(fields, now, claimed=immediately)
         if not immediately:
             return SendResult(str(doc["_id"]), QUEUED)
+        if after_response and self.defer is not None:
+            self.defer(self._attempt, doc, check_suppression=False)
+            return SendResult(str(doc["_id"]), SENDING)
         return self._attempt(doc, check_suppression=False)[0]
 
     def send_template(self, to: str, template: str, context: Mapping[str, Any] | None = None, *,
                       list: str | None = None,
                       reply_to: str | None = None, headers: Mapping[str, str] | None = None,
-                      deliver_now: bool | None = None) -> SendResult:
+                      deliver_now: bool | None = None,
+                      after_response: bool = False) -> SendResult:
         """Render ``template`` for ``to`` (with ``unsubscribe_url`` for list mail) and send it."""
         extra = {"unsubscribe_url": self.unsubscribe_url(to, list) if list is not None else None}
         rendered = self.render(template, {**(context or {}), **extra})
         message = Message(to=to, subject=rendered.subject, text=rendered.text, html=rendered.html,
                           reply_to=reply_to, headers=dict(headers or {}))
-        return self.send(message, list=list, deliver_now=deliver_now)
+        return self.send(message, list=list, deliver_now=deliver_now,
+                         after_response=after_response)
 
     def render(self, template: str, context: Mapping[str, Any] | None = None) -> Rendered:
         """``(subject, text, html)`` of ``template`` (``"core/notice"``, ``"<plugin>/<name>"``)."""

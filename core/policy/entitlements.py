@@ -1,4 +1,4 @@
-"""The entitlement engine: per-tier feature caps, counted atomically, with an upgrade hint.
+"""The entitlement engine: per-tier feature caps, claimed atomically, with an upgrade hint.
 
 Enforcement uses *slots*: a feature capped at N for a user has N slot documents
 (``usage_slots``, ``_id = user|feature|i``). Using the feature claims a free slot with one
@@ -6,30 +6,43 @@ conditional update (free = missing, or used before the window's cutoff); a slot 
 makes the update collide, so racing requests — threads, workers, hosts — never exceed N. The
 same mechanism serves every window: ``total`` (a slot never frees), ``day`` (frees at the next UTC
 midnight) and ``week`` (frees 7 days after its use: a rolling window). A refund frees the slot.
-Every use is also logged in ``usage_events`` for the usage and stats views.
+
+Which slot is free is remembered per process from the last read or claim, so a claim is one
+conditional update; a wrong guess (another worker took it) costs one read of the user's slots
+for that feature (at most N documents) and a retry. Correctness never depends on the guess.
+
+Usage *counts* (``/api/usage``, ``/api/stats``, the current usage of uncapped features) live in
+per-user counter documents (``usage_counters``, ``_id = user|period``, period = ``total`` or a
+UTC day), incremented off the request path by ``UsageRecorder``: every read is O(1) in history.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING, IndexModel
+from pymongo import ASCENDING, IndexModel
 from pymongo.collection import Collection
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from lightninghire.clock import Clock
 from lightninghire.errors import PaymentRequired
 from lightninghire.registry import Feature
 
+log = logging.getLogger(__name__)
+
 SLOTS = "usage_slots"
-EVENTS = "usage_events"
+COUNTERS = "usage_counters"
 SLOT_INDEXES = (IndexModel([("userId", ASCENDING), ("feature", ASCENDING)]),)
-EVENT_INDEXES = (
-    IndexModel([("userId", ASCENDING), ("at", DESCENDING)]),
-    IndexModel([("userId", ASCENDING), ("feature", ASCENDING)]),
+COUNTER_INDEXES = (
+    IndexModel([("userId", ASCENDING), ("period", ASCENDING)]),
+    IndexModel([("expiresAt", ASCENDING)], expireAfterSeconds=0),
 )
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 # A refunded slot's time: before every window's cutoff, the lifetime one (NEVER) included.
@@ -108,33 +121,145 @@ class Consumption:
     """Units taken by one request; ``refund()`` gives them back (the request failed)."""
 
     units: list[tuple[str, datetime]] = field(default_factory=list)  # (slot id, usedAt)
-    events: list[Any] = field(default_factory=list)
+    counted: list[tuple[str, str, datetime]] = field(default_factory=list)  # (user, feature, at)
     refund_slot: Callable[[str, datetime], None] | None = None
-    refund_event: Callable[[Any], None] | None = None
+    uncount: Callable[[str, str, datetime], None] | None = None
 
     def refund(self) -> None:
         for slot_id, used_at in self.units:
             if self.refund_slot:
                 self.refund_slot(slot_id, used_at)
-        for event_id in self.events:
-            if self.refund_event:
-                self.refund_event(event_id)
+        for user_id, key, at in self.counted:
+            if self.uncount:
+                self.uncount(user_id, key, at)
         self.units.clear()
-        self.events.clear()
+        self.counted.clear()
+
+
+def period_of(at: datetime) -> str:
+    return at.astimezone(UTC).date().isoformat()
+
+
+TOTAL = "total"
+COUNTER_PREFIX = "f_"  # feature counts are top-level fields: f_<feature key>
+# Day counters serve /api/stats (at most 365 days back); the TTL index removes older ones.
+DAY_COUNTER_LIFETIME = timedelta(days=400)
+
+
+class UsageRecorder:
+    """Usage counts, buffered per process and written off the request path.
+
+    ``add`` is an in-memory increment; a background thread writes the buffer every
+    ``flush_seconds`` as one ``bulk_write`` of ``$inc`` upserts (one per user and period), and
+    ``close()`` writes what is left (gunicorn's graceful stop). A crash of the process loses at
+    most the last ``flush_seconds`` of counts — never a cap: caps are slots, claimed at once.
+    Reads merge this process's unflushed counts, so a worker always sees its own requests.
+    """
+
+    def __init__(self, collection: Collection[dict[str, Any]], *, flush_seconds: float,
+                 threaded: bool = True) -> None:
+        self.collection = collection
+        self.flush_seconds = flush_seconds
+        self.threaded = threaded and flush_seconds > 0
+        self._pending: dict[tuple[str, str], dict[str, int]] = {}  # (user, period) -> counts
+        self._lock = threading.Lock()
+        self._flush_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._pid: int | None = None
+
+    def add(self, user_id: str, key: str, at: datetime, n: int = 1) -> None:
+        with self._lock:
+            for period in (TOTAL, period_of(at)):
+                counts = self._pending.setdefault((user_id, period), {})
+                counts[key] = counts.get(key, 0) + n
+        if self.threaded:
+            self._ensure_thread()
+        elif self.flush_seconds == 0:
+            self.flush()
+
+    def pending(self, user_id: str) -> dict[str, dict[str, int]]:
+        """This process's unflushed counts for one user: period -> feature -> n."""
+        with self._lock:
+            return {period: dict(counts) for (uid, period), counts in self._pending.items()
+                    if uid == user_id}
+
+    def flush(self) -> int:
+        """Write the buffer; returns how many counter documents were touched."""
+        from pymongo import UpdateOne
+
+        with self._flush_lock:
+            with self._lock:
+                batch, self._pending = self._pending, {}
+            if not batch:
+                return 0
+            writes = []
+            for (user_id, period), counts in batch.items():
+                incs = {COUNTER_PREFIX + key: n for key, n in counts.items() if n}
+                if not incs:
+                    continue
+                on_insert: dict[str, Any] = {"period": period}
+                if period != TOTAL:
+                    day = datetime.fromisoformat(period).replace(tzinfo=UTC)
+                    on_insert["expiresAt"] = day + DAY_COUNTER_LIFETIME
+                # userId in the filter: the shard key (and the upsert copies it into the doc).
+                writes.append(UpdateOne({"_id": f"{user_id}|{period}", "userId": user_id},
+                                        {"$inc": incs, "$setOnInsert": on_insert}, upsert=True))
+            if not writes:
+                return 0
+            try:
+                self.collection.bulk_write(writes, ordered=False)
+            except PyMongoError:
+                # Put the counts back: the next flush tries again (a crash would lose them).
+                log.exception("usage counters: flush failed, will retry")
+                with self._lock:
+                    for (user_id, period), counts in batch.items():
+                        mine = self._pending.setdefault((user_id, period), {})
+                        for key, n in counts.items():
+                            mine[key] = mine.get(key, 0) + n
+                return 0
+            return len(writes)
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread is not None and self._pid == os.getpid():
+            self._thread.join(timeout=10)
+        self._thread = None
+        self.flush()
+
+    def _ensure_thread(self) -> None:
+        pid = os.getpid()
+        if self._thread is not None and self._pid == pid:
+            return
+        with self._lock:
+            if self._thread is None or self._pid != pid:
+                self._pid = pid
+                self._stop = threading.Event()
+                self._thread = threading.Thread(target=self._loop, daemon=True,
+                                                name="lightninghire-usage")
+                self._thread.start()
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.flush_seconds):
+            self.flush()
 
 
 class EntitlementEngine:
     def __init__(self, features: Mapping[str, Feature], caps: Caps,
-                 slots: Collection[dict[str, Any]], events: Collection[dict[str, Any]],
+                 slots: Collection[dict[str, Any]], counters: Collection[dict[str, Any]],
                  clock: Clock, facts_for: Callable[[Mapping[str, Any]], Facts],
-                 self_hosted: bool) -> None:
+                 self_hosted: bool, recorder: UsageRecorder) -> None:
         self.features = dict(features)
         self.caps = caps
         self.slots = slots
-        self.events = events
+        self.counters = counters
         self.clock = clock
         self.facts_for = facts_for
         self.self_hosted = self_hosted
+        self.recorder = recorder
+        # (user, feature) -> {slot index: usedAt} as last seen by this process: the guess.
+        self._known: OrderedDict[tuple[str, str], dict[int, datetime]] = OrderedDict()
+        self._known_lock = threading.Lock()
 
     # -- questions plugins ask -------------------------------------------------------------------
 
@@ -155,7 +280,7 @@ class EntitlementEngine:
         """Check and take one unit of ``key`` (and of the AI budget when it is an AI action)."""
         feature = self.features[key]
         facts = self.facts_for(user)
-        consumption = Consumption(refund_slot=self._free_slot, refund_event=self._unlog)
+        consumption = Consumption(refund_slot=self._free_slot, uncount=self._uncount)
         try:
             self._take(user, feature, facts, consumption)
             if feature.ai_action and key != AI_ACTIONS and AI_ACTIONS in self.features:
@@ -171,40 +296,73 @@ class EntitlementEngine:
         now = self.clock.now()
         limit = limit_for(feature, facts, self.caps)
         if limit is not None:
-            cutoff = window_cutoff(feature.window, now)
-            for _attempt in range(limit + 2):  # each lost race is one slot taken by another
-                used = self._used_slots(user_id, feature.key, cutoff)
-                if len(used) >= limit:
-                    raise self._refusal(feature, facts, limit, used, now)
-                index = next(i for i in range(limit) if i not in used)
-                slot_id = f"{user_id}|{feature.key}|{index}"
-                try:
-                    self.slots.update_one(
-                        {"_id": slot_id, "usedAt": {"$lt": cutoff}},
-                        {"$set": {"usedAt": now, "userId": user_id, "feature": feature.key}},
-                        upsert=True)
-                except DuplicateKeyError:
-                    continue  # taken in between: look again
-                consumption.units.append((slot_id, now))
-                break
-            else:  # pragma: no cover - only under a storm of races larger than the cap
-                raise self._refusal(feature, facts, limit, {}, now)
-        event = self.events.insert_one({"userId": user_id, "feature": feature.key, "at": now})
-        consumption.events.append(event.inserted_id)
+            self._claim(user_id, feature, facts, limit, now, consumption)
+        self.recorder.add(user_id, feature.key, now)
+        consumption.counted.append((user_id, feature.key, now))
 
-    def _used_slots(self, user_id: str, key: str, cutoff: datetime) -> dict[int, datetime]:
-        used: dict[int, datetime] = {}
-        for doc in self.slots.find({"userId": user_id, "feature": key}):
-            if doc["usedAt"] >= cutoff:
-                used[int(doc["_id"].rsplit("|", 1)[1])] = doc["usedAt"]
-        return used
+    def _claim(self, user_id: str, feature: Feature, facts: Facts, limit: int, now: datetime,
+               consumption: Consumption) -> None:
+        if limit == 0:  # not in the plan: nothing to look up
+            raise self._refusal(feature, facts, limit, {}, now)
+        cutoff = window_cutoff(feature.window, now)
+        known = self._remembered(user_id, feature.key)
+        fresh = False
+        for _attempt in range(limit + 3):  # each lost race is one slot taken by another
+            if known is None:
+                known, fresh = self._used_slots(user_id, feature.key), True
+            used = {i: at for i, at in known.items() if i < limit and at >= cutoff}
+            if len(used) >= limit:
+                if not fresh:  # this process's memory may be behind (a refund elsewhere)
+                    known = None
+                    continue
+                self._remember(user_id, feature.key, known)
+                raise self._refusal(feature, facts, limit, used, now)
+            index = next(i for i in range(limit) if i not in used)
+            slot_id = f"{user_id}|{feature.key}|{index}"
+            try:
+                result = self.slots.update_one(
+                    {"_id": slot_id, "userId": user_id, "usedAt": {"$lt": cutoff}},
+                    {"$set": {"usedAt": now, "userId": user_id, "feature": feature.key}},
+                    upsert=True)
+                taken = result.modified_count == 1 or result.upserted_id is not None
+            except DuplicateKeyError:
+                taken = False
+            if taken:
+                known[index] = now
+                self._remember(user_id, feature.key, known)
+                consumption.units.append((slot_id, now))
+                return
+            known = None  # taken in between (by another worker): look again
+        raise self._refusal(feature, facts, limit, {}, now)  # pragma: no cover - race storm
+
+    def _remembered(self, user_id: str, key: str) -> dict[int, datetime] | None:
+        with self._known_lock:
+            known = self._known.get((user_id, key))
+            return dict(known) if known is not None else None
+
+    def _remember(self, user_id: str, key: str, known: dict[int, datetime]) -> None:
+        with self._known_lock:
+            self._known[(user_id, key)] = dict(known)
+            self._known.move_to_end((user_id, key))
+            while len(self._known) > 50_000:
+                self._known.popitem(last=False)
+
+    def _used_slots(self, user_id: str, key: str) -> dict[int, datetime]:
+        return {int(doc["_id"].rsplit("|", 1)[1]): doc["usedAt"]
+                for doc in self.slots.find({"userId": user_id, "feature": key})}
 
     def _free_slot(self, slot_id: str, used_at: datetime) -> None:
         # Only if still ours: a slot that already rolled over and was retaken stays taken.
-        self.slots.update_one({"_id": slot_id, "usedAt": used_at}, {"$set": {"usedAt": FREED}})
+        user_id, key, index = slot_id.rsplit("|", 2)
+        self.slots.update_one({"_id": slot_id, "userId": user_id, "usedAt": used_at},
+                              {"$set": {"usedAt": FREED}})
+        with self._known_lock:
+            known = self._known.get((user_id, key))
+            if known is not None and known.get(int(index)) == used_at:
+                known[int(index)] = FREED
 
-    def _unlog(self, event_id: Any) -> None:
-        self.events.delete_one({"_id": event_id})
+    def _uncount(self, user_id: str, key: str, at: datetime) -> None:
+        self.recorder.add(user_id, key, at, -1)
 
     def hint(self, feature: Feature) -> str:
         if self.self_hosted:
@@ -226,23 +384,48 @@ class EntitlementEngine:
 
     # -- views ---------------------------------------------------------------------------------
 
-    def usage_counts(self, user_id: str) -> dict[str, dict[str, int]]:
-        """Per feature: uses in its current window and in all time (two reads)."""
+    def _counts_by_period(self, user_id: str, periods: list[str]) -> dict[str, dict[str, int]]:
+        """period -> feature -> uses: the counter documents (one indexed read, at most
+        ``len(periods)`` documents) plus this process's unflushed counts."""
+        found: dict[str, dict[str, int]] = {p: {} for p in periods}
+        for doc in self.counters.find({"userId": user_id, "period": {"$in": periods}}):
+            found[doc["period"]] = {name[len(COUNTER_PREFIX):]: int(n) for name, n in doc.items()
+                                    if name.startswith(COUNTER_PREFIX)}
+        for period, counts in self.recorder.pending(user_id).items():
+            if period in found:
+                mine = found[period]
+                for key, n in counts.items():
+                    mine[key] = mine.get(key, 0) + n
+        return found
+
+    def usage_counts(self, user_id: str, slots: list[dict[str, Any]] | None = None,
+                     ) -> dict[str, dict[str, int]]:
+        """Per feature: uses in its current window and in all time (two indexed reads, both
+        bounded by the number of features: O(1) in history).
+
+        A window's uses are the user's claimed slots when the feature has them (exactly what
+        enforcement counts), else the day counters (``week`` = the last 7 UTC days)."""
         now = self.clock.now()
-        totals: dict[str, int] = {}
-        for row in self.events.aggregate([{"$match": {"userId": user_id}},
-                                          {"$group": {"_id": "$feature", "n": {"$sum": 1}}}]):
-            totals[str(row["_id"])] = int(row["n"])
-        week_ago = now - timedelta(days=7)
-        recent = [(doc["feature"], doc["at"]) for doc in
-                  self.events.find({"userId": user_id, "at": {"$gte": week_ago}},
-                                   {"feature": 1, "at": 1})]
+        today = window_cutoff("day", now)
+        days = [period_of(today - timedelta(days=i)) for i in range(7)]
+        by_period = self._counts_by_period(user_id, [TOTAL, *days])
+        if slots is None:
+            slots = list(self.slots.find({"userId": user_id}))
+        slot_uses: dict[str, list[datetime]] = {}
+        for doc in slots:
+            slot_uses.setdefault(doc["feature"], []).append(doc["usedAt"])
         counts: dict[str, dict[str, int]] = {}
         for key, feature in self.features.items():
-            cutoff = window_cutoff(feature.window, now)
-            in_window = (totals.get(key, 0) if feature.window == "total"
-                         else sum(1 for name, at in recent if name == key and at >= cutoff))
-            counts[key] = {"current": in_window, "total": totals.get(key, 0)}
+            total = by_period[TOTAL].get(key, 0)
+            if key in slot_uses:
+                cutoff = window_cutoff(feature.window, now)
+                current = sum(1 for at in slot_uses[key] if at >= cutoff)
+            elif feature.window == "total":
+                current = total
+            else:
+                window = days[:1] if feature.window == "day" else days
+                current = sum(by_period[day].get(key, 0) for day in window)
+            counts[key] = {"current": max(0, current), "total": max(0, total)}
         return counts
 
     def payload(self, user: Mapping[str, Any]) -> dict[str, Any]:
@@ -280,16 +463,17 @@ class EntitlementEngine:
         }
 
     def history(self, user_id: str, days: int) -> dict[str, Any]:
-        """``GET /api/stats``: uses per feature per UTC day over the last ``days`` days."""
+        """``GET /api/stats``: uses per feature per UTC day over the last ``days`` days (one
+        read of at most ``days`` counter documents)."""
         now = self.clock.now()
         start = window_cutoff("day", now) - timedelta(days=days - 1)
-        series: dict[str, dict[str, int]] = {}
-        for doc in self.events.find({"userId": user_id, "at": {"$gte": start}},
-                                    {"feature": 1, "at": 1}):
-            day = doc["at"].astimezone(UTC).date().isoformat()
-            per_day = series.setdefault(doc["feature"], {})
-            per_day[day] = per_day.get(day, 0) + 1
         dates = [(start + timedelta(days=i)).date().isoformat() for i in range(days)]
+        by_period = self._counts_by_period(user_id, dates)
+        series: dict[str, dict[str, int]] = {}
+        for day in dates:
+            for key, n in by_period[day].items():
+                if n:
+                    series.setdefault(key, {})[day] = n
         return {
             "from": dates[0], "to": dates[-1],
             "features": {key: [{"date": d, "count": per_day.get(d, 0)} for d in dates]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from pymongo import ASCENDING, IndexModel
+from pymongo import ASCENDING, IndexModel, ReturnDocument
 from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
@@ -56,25 +56,32 @@ class RateLimitStore:
     def hit(self, bucket: str, key: str, limit: int, window_seconds: int) -> Decision:
         """Count one request if the window has room; ``allowed`` says whether it had.
 
-        A capped ``$inc`` (``count < limit`` in the filter) decides atomically in the database:
-        at the cap the upsert collides with the existing counter (duplicate key) and nothing is
-        counted, so racing requests never overshoot, whichever worker or host serves them.
+        One round trip in the common case: a capped ``$inc`` (``count < limit`` in the filter)
+        that returns the new count decides atomically in the database, so racing requests never
+        overshoot, whichever worker or host serves them. Only the first request of a window
+        (the counter does not exist yet: insert it) or a refusal costs more.
         """
         index, resets_at = self._window(window_seconds)
         doc_id = self._id(bucket, key, window_seconds, index)
         room = {"_id": doc_id, "count": {"$lt": limit}}
-        try:
-            self.collection.update_one(room, {
-                "$inc": {"count": 1},
-                "$setOnInsert": {"expiresAt": resets_at + timedelta(seconds=60)},
-            }, upsert=True)
-            allowed = True
-        except DuplicateKeyError:
-            # Either the window is full, or another request created the counter first.
-            allowed = self.collection.update_one(room, {"$inc": {"count": 1}}).modified_count == 1
-        doc = self.collection.find_one({"_id": doc_id}, {"count": 1})
-        count = int(doc["count"]) if doc else limit
-        return Decision(allowed, count, limit, resets_at, self._retry_after(resets_at))
+        counted = self.collection.find_one_and_update(
+            room, {"$inc": {"count": 1}}, projection={"count": 1},
+            return_document=ReturnDocument.AFTER)
+        if counted is None:
+            try:
+                self.collection.insert_one({"_id": doc_id, "count": 1,
+                                            "expiresAt": resets_at + timedelta(seconds=60)})
+                counted = {"count": 1}
+            except DuplicateKeyError:
+                # The window is full, or another request created the counter first.
+                counted = self.collection.find_one_and_update(
+                    room, {"$inc": {"count": 1}}, projection={"count": 1},
+                    return_document=ReturnDocument.AFTER)
+        if counted is not None:
+            count = int(counted["count"])
+            return Decision(True, count, limit, resets_at, self._retry_after(resets_at))
+        # Full: the counter exists and holds at least ``limit`` (refusals are not counted).
+        return Decision(False, limit, limit, resets_at, self._retry_after(resets_at))
 
     def _id(self, bucket: str, key: str, window_seconds: int, index: int) -> str:
         return f"{bucket}|{opaque(key)}|{window_seconds}|{index}"

@@ -50,6 +50,8 @@ def register_tasks(tasks: Any, services: Any) -> None:
 
 
 @hookimpl
-def handle_event(event: Any, services: Any) -> None:
+def handle_event_deferred(event: Any, services: Any) -> None:
+    # Activity bookkeeping (last active, milestones, streak days): nothing the emitter's answer
+    # needs, so it runs after the answer (up to three writes that the request does not pay).
     _engagement(services).record_event(event.name, event.user_id, event.at)
 

@@ -59,7 +59,7 @@ def leads_of(services: Any) -> LeadService:
         settings, site = _settings(services), _site_url(services)
         magnets = magnets_from(settings, settings.get("download_base_url") or site)
         found = LeadService(services.db, services.mail, services.events, services.clock,
-                            magnets, drip_from(settings, site))
+                            magnets, drip_from(settings, site), defer=services.background.defer)
         services.extensions["marketing.leads"] = found
     return found
 
@@ -114,7 +114,9 @@ def register_collections(collections: Any) -> None:
     collections.add(LEADS, indexes=[
         IndexModel([("email", ASCENDING), ("source", ASCENDING)], unique=True),
         IndexModel([("userId", ASCENDING)]),
-    ], owner_field="userId")
+        # Only leads whose opt-in answer still waits for the drip (normally for milliseconds).
+        IndexModel([("dripPending", ASCENDING), ("updatedAt", ASCENDING)], sparse=True),
+    ], owner_field="userId", shard_key="email")  # a lead is found by its address
     collections.add(DRIPS, indexes=[IndexModel([("stoppedAt", ASCENDING), ("nextAt", ASCENDING)])])
     collections.add(CONTACT, indexes=[IndexModel([("createdAt", DESCENDING)]),
                                       IndexModel([("userId", ASCENDING)])],
@@ -144,8 +146,11 @@ def register_policy(policy: Any) -> None:
 @hookimpl
 def register_tasks(tasks: Any, services: Any) -> None:
     def lead_drip(context: Any = None) -> dict[str, int]:
-        """Send the next step of the lead drip to opted-in leads that are due."""
-        return leads_of(services).send_due(limit=int(_settings(services).get("drip_batch", 200)))
+        """Apply opt-in answers a crash left pending, then send the next step of the lead drip
+        to opted-in leads that are due."""
+        leads = leads_of(services)
+        leads.apply_pending()
+        return leads.send_due(limit=int(_settings(services).get("drip_batch", 200)))
 
     tasks.add("lead-drip", schedule="15 * * * *", run=lead_drip, lease_seconds=300)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,15 +18,23 @@ MARKETING_LIST = "marketing"
 MIN_GAP = timedelta(days=1)
 
 
+# A lead whose opt-in answer was not applied to its drip within this long is taken to have
+# lost its deferred call (a crash): the lead-drip task applies it.
+PENDING_GRACE = timedelta(minutes=2)
+
+
 class LeadService:
     def __init__(self, db: Any, mail: Any, events: Any, clock: Any,
-                 magnets: Mapping[str, Magnet], steps: list[DripStep]) -> None:
+                 magnets: Mapping[str, Magnet], steps: list[DripStep],
+                 defer: Callable[..., None] | None = None) -> None:
         self.db = db
         self.mail = mail
         self.events = events
         self.clock = clock
         self.magnets = dict(magnets)
         self.steps = list(steps)
+        # The drip bookkeeping runs after the answer (services.background.defer).
+        self.defer = defer or (lambda fn, *args: fn(*args))
 
     @property
     def leads(self) -> Any:
@@ -47,10 +55,15 @@ class LeadService:
 
     def capture(self, email: str, source: str, opt_in: bool,
                 utm: Mapping[str, str] | None) -> str:
-        """Store (or refresh) the lead, then mail the download link; the link is returned."""
+        """Store (or refresh) the lead, then mail the download link; the link is returned.
+
+        The request pays two writes: the lead (which also marks its opt-in answer as pending for
+        the drip) and the outbox row. Applying the answer to the drip and delivering the mail
+        happen after the answer; both are persisted first, so a crash only delays them (the
+        lead-drip and mail-outbox tasks finish them)."""
         magnet = self.magnet(source)
         now = self.clock.now()
-        fields: dict[str, Any] = {"marketingOptIn": opt_in, "updatedAt": now}
+        fields: dict[str, Any] = {"marketingOptIn": opt_in, "updatedAt": now, "dripPending": True}
         if utm:
             fields["utm"] = dict(utm)  # the latest campaign that brought them back wins
         update = {"$set": fields, "$setOnInsert": {"createdAt": now},
@@ -61,7 +74,7 @@ class LeadService:
         except DuplicateKeyError:  # the same lead submitted twice at once: the other one won
             result = self.leads.update_one(key, update)
         lead_id = result.upserted_id or self.leads.find_one(key, {"_id": 1})["_id"]
-        self._follow_opt_in(email, source, opt_in, now)
+        self.defer(self.apply_opt_in, email, source, opt_in, now)
         self.events.emit("lead.captured", {"leadId": str(lead_id), "email": email,
                                            "source": source, "marketingOptIn": opt_in,
                                            "new": result.upserted_id is not None})
@@ -73,8 +86,26 @@ class LeadService:
                     f"{magnet.title} is ready.\n\nThe link keeps working, so keep this email "
                     f"for later.",
             "action_url": magnet.url, "action_label": "Download",
-        })
+        }, after_response=True)
         return magnet.url
+
+    def apply_opt_in(self, email: str, source: str, opt_in: bool, at: datetime) -> None:
+        """Apply one submission's opt-in answer to the drip, then clear its pending mark (only
+        if no newer submission came meanwhile: that one applies its own answer)."""
+        self._follow_opt_in(email, source, opt_in, at)
+        self.leads.update_one({"email": email, "source": source, "updatedAt": at},
+                              {"$unset": {"dripPending": ""}})
+
+    def apply_pending(self, limit: int = 500) -> int:
+        """Answers whose deferred call was lost (a crash): applied by the lead-drip task."""
+        stale = self.clock.now() - PENDING_GRACE
+        applied = 0
+        for lead in list(self.leads.find({"dripPending": True, "updatedAt": {"$lt": stale}})
+                         .limit(limit)):
+            self.apply_opt_in(lead["email"], lead["source"], bool(lead.get("marketingOptIn")),
+                              lead["updatedAt"])
+            applied += 1
+        return applied
 
     def _follow_opt_in(self, email: str, source: str, opt_in: bool, now: datetime) -> None:
         if not opt_in:

@@ -102,6 +102,8 @@ def test_a_credit_balance_from_billing_bypasses_caps(metered):
         assert_ok(use(caller, "mock_interviews"))
     assert_error(use(caller, "mock_interviews"), 402, "PAYMENT_REQUIRED")
     balances[str(caller.user["_id"])] = 120
+    # The contract of a facts provider: it invalidates the user after a change (cached facts).
+    h.services.invalidation.invalidate(caller.user["_id"])
     assert_ok(use(caller, "mock_interviews"))
     payload = assert_ok(caller.get("/api/entitlements"))
     assert payload["hasCredits"] is True and payload["creditBalance"] == 120

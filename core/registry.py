@@ -133,6 +133,13 @@ class CollectionSpec:
     plugin: str
     # Fields left out of a user's data export (hashes, ciphertexts).
     private_fields: tuple[str, ...] = ()
+    # The field a sharded cluster splits this collection by (docs/deploy.md): every query on a
+    # request path carries it, so a request touches one shard. Default: the owner field, else _id.
+    shard_key: str | None = None
+
+    @property
+    def effective_shard_key(self) -> str:
+        return self.shard_key or self.owner_field or "_id"
 
 
 class CollectionRegistry(_Owned):
@@ -143,7 +150,8 @@ class CollectionRegistry(_Owned):
         self.specs: dict[str, CollectionSpec] = {}
 
     def add(self, name: str, *, indexes: Iterable[IndexModel] = (),
-            owner_field: str | None = None, private_fields: Iterable[str] = ()) -> None:
+            owner_field: str | None = None, private_fields: Iterable[str] = (),
+            shard_key: str | None = None) -> None:
         if not re.match(r"^[A-Za-z][A-Za-z0-9_]{0,100}$", name):
             raise StartupError(f"plugin {self.owner!r}: collection name {name!r} is not valid")
         if name in self.specs:
@@ -152,7 +160,7 @@ class CollectionRegistry(_Owned):
                 f"and plugin {self.owner!r}"
             )
         self.specs[name] = CollectionSpec(name, tuple(indexes), owner_field, self.owner,
-                                          tuple(private_fields))
+                                          tuple(private_fields), shard_key)
 
     def owned(self) -> list[CollectionSpec]:
         """Collections that hold per-user documents (for export and deletion)."""

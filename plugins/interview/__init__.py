@@ -35,6 +35,8 @@ COLLECTIONS = {**MOCK_COLLECTIONS, **QUESTION_COLLECTIONS, **STORY_COLLECTIONS,
                **SESSION_COLLECTIONS, **INTERVIEW_COLLECTIONS, **MENTOR_COLLECTIONS}
 # Fields left out of account exports: the calendar feed's token hash is a credential.
 PRIVATE_FIELDS = {"interview_calendar_tokens": ("tokenHash",)}
+# Calendar clients poll the feed by its token: that lookup is what a cluster shards by.
+SHARD_KEYS = {"interview_calendar_tokens": "tokenHash"}
 
 
 def domains(services: Any) -> dict[str, Any]:
@@ -107,7 +109,8 @@ def register_routes(routes: Any, services: Any) -> None:
 def register_collections(collections: Any) -> None:
     for name, indexes in COLLECTIONS.items():
         collections.add(name, indexes=indexes, owner_field="userId",
-                        private_fields=PRIVATE_FIELDS.get(name, ()))
+                        private_fields=PRIVATE_FIELDS.get(name, ()),
+                        shard_key=SHARD_KEYS.get(name))
 
 
 @hookimpl

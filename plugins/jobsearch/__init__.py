@@ -147,11 +147,16 @@ def register_collections(collections: Any) -> None:
     collections.add(APPLICATIONS, owner_field="userId", indexes=[
         *by_owner,
         IndexModel([("userId", ASCENDING), ("status", ASCENDING)]),
+        # The list: one user's cards by archived flag, newest first (cursor on _id). MongoDB
+        # would take ("_id", -1) as a third key; the embedded server cannot index _id in a
+        # compound key, so the sort runs over one user's cards only.
+        IndexModel([("userId", ASCENDING), ("archived", ASCENDING)]),
         IndexModel([("userId", ASCENDING), ("lastActivityAt", DESCENDING)]),
         IndexModel([("userId", ASCENDING), ("sourceJobId", ASCENDING)]),
         IndexModel([("userId", ASCENDING), ("jobId", ASCENDING)]),
     ])
-    collections.add(ACTIVE, owner_field="userId")
+    # One document per user, whose _id is the user id: reached (and sharded) by _id.
+    collections.add(ACTIVE, owner_field="userId", shard_key="_id")
     # Postings are shared by every user: no owner.
     collections.add(JOBS, indexes=[
         IndexModel([("key", ASCENDING)], unique=True),

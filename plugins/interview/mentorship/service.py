@@ -63,7 +63,8 @@ class MentorshipService:
         if any(s["startsAt"] <= now for s in slots):
             raise BadRequest("Slots must start in the future.")
         open_count = self.db[SLOTS].count_documents({"mentorId": str(mentor["_id"]),
-                                                     "startsAt": {"$gt": now}})
+                                                     "startsAt": {"$gt": now}},
+                                                    limit=MAX_OPEN_SLOTS + 1)
         if open_count + len(slots) > MAX_OPEN_SLOTS:
             raise Conflict(f"At most {MAX_OPEN_SLOTS} future slots at a time.")
         rows = [{"userId": user_id, "mentorId": str(mentor["_id"]), "startsAt": s["startsAt"],

@@ -48,7 +48,8 @@ class QuestionService:
         found = questions.find_one({"userId": user_id, "textKey": key}, {"_id": 1})
         if found:
             return str(found["_id"])
-        if questions.count_documents({"userId": user_id}) >= MAX_USER_QUESTIONS:
+        if questions.count_documents({"userId": user_id},
+                                     limit=MAX_USER_QUESTIONS) >= MAX_USER_QUESTIONS:
             raise ValidationFailed({"text": [f"At most {MAX_USER_QUESTIONS} own questions."]},
                                    "Your question bank is full: delete some questions first.")
         doc = {"userId": user_id, "text": text, "textKey": key, "category": category,

@@ -46,7 +46,8 @@ class CandidateService:
         limit = self.meter.limit(user, PER_ROLE)
         if limit is None:
             return
-        used = self.candidates.count_documents({"userId": str(user["_id"]), "roleId": role_id})
+        used = self.candidates.count_documents({"userId": str(user["_id"]), "roleId": role_id},
+                                              limit=limit)
         if used >= limit:
             raise self.meter.refuse(PER_ROLE, limit, used,
                                     f"This role already has {used} candidates, the most your "

@@ -142,7 +142,7 @@ class CompanyService:
         return items
 
     def request(self, user_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
-        if self.requests.count_documents({"userId": user_id, "status": "open"}) >= 20:
+        if self.requests.count_documents({"userId": user_id, "status": "open"}, limit=20) >= 20:
             raise BadRequest("You have 20 open intel requests; wait for some to be answered.")
         doc = {"userId": user_id, **body, "companyKey": slug(body["name"]), "status": "open",
                "createdAt": self.clock.now()}

@@ -152,7 +152,7 @@ class JobService:
     # -- saved searches ------------------------------------------------------------------------
 
     def save_search(self, user_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
-        if self.saved.count_documents({"userId": user_id}) >= SAVED_SEARCH_MAX:
+        if self.saved.count_documents({"userId": user_id}, limit=SAVED_SEARCH_MAX) >= SAVED_SEARCH_MAX:
             raise Conflict(f"You can keep at most {SAVED_SEARCH_MAX} saved searches.")
         doc = {"userId": user_id, **{k: body.get(k) for k in SEARCH_KEYS}, "name": body["name"],
                "createdAt": self.clock.now()}

@@ -31,7 +31,7 @@ class RoleService:
         query: dict[str, Any] = {"userId": str(user["_id"]), "status": {"$in": list(OPEN)}}
         if exclude is not None:
             query["_id"] = {"$nin": [exclude]}
-        used = self.roles.count_documents(query)
+        used = self.roles.count_documents(query, limit=limit)
         if used >= limit:
             raise self.meter.refuse(FEATURE, limit, used,
                                     f"You have {used} open roles (active or on hold), the most "

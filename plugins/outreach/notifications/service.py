@@ -11,6 +11,8 @@ from lightninghire.errors import NotFound
 from lightninghire_plugins.outreach.common import Users, object_id
 
 NOTIFICATIONS = "outreach_notifications"
+# The unread badge counts no further than this ("999+"): its cost never grows with the inbox.
+UNREAD_MAX = 999
 TITLE_MAX, BODY_MAX, URL_MAX = 160, 1000, 500
 
 
@@ -69,7 +71,7 @@ class NotificationService:
         return {"items": [self.public(d) for d in docs], "nextCursor": cursor}
 
     def unread_count(self, user_id: str) -> int:
-        return self.collection.count_documents({"userId": user_id, "read": False})
+        return self.collection.count_documents({"userId": user_id, "read": False}, limit=UNREAD_MAX)
 
     def mark(self, user_id: str, notification_id: str, read: bool) -> dict[str, Any]:
         doc = self._own(user_id, notification_id)

@@ -309,7 +309,7 @@ class EntitlementEngine:
         fresh = False
         for _attempt in range(limit + 3):  # each lost race is one slot taken by another
             if known is None:
-                known, fresh = self._used_slots(user_id, feature.key), True
+                known, fresh = self._used_slots(user_id, feature.key, limit), True
             used = {i: at for i, at in known.items() if i < limit and at >= cutoff}
             if len(used) >= limit:
                 if not fresh:  # this process's memory may be behind (a refund elsewhere)
@@ -347,9 +347,11 @@ class EntitlementEngine:
             while len(self._known) > 50_000:
                 self._known.popitem(last=False)
 
-    def _used_slots(self, user_id: str, key: str) -> dict[int, datetime]:
+    def _used_slots(self, user_id: str, key: str, limit: int) -> dict[int, datetime]:
+        # By _id: the one lookup every MongoDB-compatible store answers without a scan.
+        ids = [f"{user_id}|{key}|{i}" for i in range(limit)]
         return {int(doc["_id"].rsplit("|", 1)[1]): doc["usedAt"]
-                for doc in self.slots.find({"userId": user_id, "feature": key})}
+                for doc in self.slots.find({"_id": {"$in": ids}, "userId": user_id})}
 
     def _free_slot(self, slot_id: str, used_at: datetime) -> None:
         # Only if still ours: a slot that already rolled over and was retaken stays taken.
@@ -385,10 +387,11 @@ class EntitlementEngine:
     # -- views ---------------------------------------------------------------------------------
 
     def _counts_by_period(self, user_id: str, periods: list[str]) -> dict[str, dict[str, int]]:
-        """period -> feature -> uses: the counter documents (one indexed read, at most
+        """period -> feature -> uses: the counter documents (one read by ``_id``, at most
         ``len(periods)`` documents) plus this process's unflushed counts."""
         found: dict[str, dict[str, int]] = {p: {} for p in periods}
-        for doc in self.counters.find({"userId": user_id, "period": {"$in": periods}}):
+        ids = [f"{user_id}|{period}" for period in periods]
+        for doc in self.counters.find({"_id": {"$in": ids}, "userId": user_id}):
             found[doc["period"]] = {name[len(COUNTER_PREFIX):]: int(n) for name, n in doc.items()
                                     if name.startswith(COUNTER_PREFIX)}
         for period, counts in self.recorder.pending(user_id).items():
@@ -398,8 +401,18 @@ class EntitlementEngine:
                     mine[key] = mine.get(key, 0) + n
         return found
 
+    def _all_slots(self, user_id: str, facts: Facts | None) -> list[dict[str, Any]]:
+        """Every slot the user can hold under their current caps: one lookup by _id."""
+        ids = []
+        for key, feature in self.features.items():
+            limit = limit_for(feature, facts, self.caps) if facts is not None else None
+            ids += [f"{user_id}|{key}|{i}" for i in range(limit or 0)]
+        if not ids:
+            return []
+        return list(self.slots.find({"_id": {"$in": ids}, "userId": user_id}))
+
     def usage_counts(self, user_id: str, slots: list[dict[str, Any]] | None = None,
-                     ) -> dict[str, dict[str, int]]:
+                     facts: Facts | None = None) -> dict[str, dict[str, int]]:
         """Per feature: uses in its current window and in all time (two indexed reads, both
         bounded by the number of features: O(1) in history).
 
@@ -410,7 +423,7 @@ class EntitlementEngine:
         days = [period_of(today - timedelta(days=i)) for i in range(7)]
         by_period = self._counts_by_period(user_id, [TOTAL, *days])
         if slots is None:
-            slots = list(self.slots.find({"userId": user_id}))
+            slots = self._all_slots(user_id, facts)
         slot_uses: dict[str, list[datetime]] = {}
         for doc in slots:
             slot_uses.setdefault(doc["feature"], []).append(doc["usedAt"])
@@ -431,7 +444,7 @@ class EntitlementEngine:
     def payload(self, user: Mapping[str, Any]) -> dict[str, Any]:
         """``GET /api/entitlements``: what the client needs to render paywalls."""
         facts = self.facts_for(user)
-        counts = self.usage_counts(str(user["_id"]))
+        counts = self.usage_counts(str(user["_id"]), facts=facts)
         features: dict[str, Any] = {}
         for key, feature in sorted(self.features.items()):
             limit = limit_for(feature, facts, self.caps)

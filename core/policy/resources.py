@@ -34,8 +34,8 @@ class UsageResource:
     @endpoint(permission="account:read", tags=["entitlements"])
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> dict[str, Any]:
         """Per feature: uses in the current window and in all time."""
-        user_id = req.context.principal.user_id
-        counts = self.engine.usage_counts(user_id)
+        user = req.context.principal.user
+        counts = self.engine.usage_counts(str(user["_id"]), facts=self.engine.facts_for(user))
         return {key: {"window": self.engine.features[key].window, **value}
                 for key, value in sorted(counts.items())}
 

@@ -113,6 +113,8 @@ def register_routes(routes: Any, services: Any) -> None:
 def register_collections(collections: Any) -> None:
     collections.add(LEADS, indexes=[
         IndexModel([("email", ASCENDING), ("source", ASCENDING)], unique=True),
+        # The embedded server does not search by the unique compound index: by address it does.
+        IndexModel([("email", ASCENDING)]),
         IndexModel([("userId", ASCENDING)]),
         # Only leads whose opt-in answer still waits for the drip (normally for milliseconds).
         IndexModel([("dripPending", ASCENDING), ("updatedAt", ASCENDING)], sparse=True),

@@ -126,3 +126,27 @@ def test_entitlement_checks_and_views_do_not_grow_with_history(make_app, db_comm
         assert_ok(other.post("/api/applications", json={"company": "X", "role": "Y"}), 201)
         assert_ok(caller.post("/api/contacts", json={"name": "N", "email": "n@example.com"}), 201)
     assert cost() == before
+
+
+def _scans(plan: object, collection: str) -> bool:
+    """Whether a query plan reads the whole collection: MongoDB's ``COLLSCAN`` stage, or the
+    embedded server's (SQLite) ``SCAN <collection>`` without an index."""
+    text = str(plan)
+    return "COLLSCAN" in text or f"'SCAN {collection}'" in text
+
+
+def test_no_hot_route_query_scans_a_collection(hot, db_commands):
+    """Every filter a hot route sends is answered from an index (asked with ``explain``), so its
+    cost does not grow with other users' documents."""
+    mongo = hot.services.db.mongo
+    scanning = []
+    for route, (call, status, _target) in _routes(hot).items():
+        _counts, sent = _measure(hot, db_commands, call, status, rounds=1)
+        for command in sent:
+            if command.filter is None or command.name == "insert":
+                continue
+            explained = mongo.command("explain", {"find": command.collection,
+                                                  "filter": dict(command.filter)})
+            if _scans(explained["queryPlanner"]["winningPlan"], command.collection):
+                scanning.append((route, command.collection, dict(command.filter)))
+    assert not scanning, scanning

@@ -22,8 +22,11 @@ COLLECTIONS = {
     USER_QUESTIONS: [IndexModel([("userId", ASCENDING), ("textKey", ASCENDING)], unique=True)],
     MARKS: [IndexModel([("userId", ASCENDING), ("questionId", ASCENDING)], unique=True)],
     PRACTICE: [IndexModel([("userId", ASCENDING), ("questionId", ASCENDING)]),
-               IndexModel([("userId", ASCENDING), ("at", DESCENDING)])],
+               IndexModel([("userId", ASCENDING), ("at", DESCENDING)]),
+               # The embedded server uses a compound index only when every key is given.
+               IndexModel([("userId", ASCENDING)])],
 }
+PRACTICE_WINDOW = 1000  # attempts that speak for a user's progress
 MAX_USER_QUESTIONS = 2000  # a bound, so listing one user's bank stays one cheap read
 SORTS = ("default", "weakest", "least_practiced", "recent")
 STATUSES = ("new", "practicing", "confident")
@@ -111,8 +114,12 @@ class QuestionService:
                 "company": doc.get("company"), "role": doc.get("role")}
 
     def _practice(self, user_id: str) -> dict[str, list[dict[str, Any]]]:
+        """The user's most recent attempts (at most ``PRACTICE_WINDOW``: the cost of a mock or a
+        bank listing never grows with years of practice), per question, oldest first."""
         history: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for doc in self.db[PRACTICE].find({"userId": user_id}).sort("at", ASCENDING):
+        recent = list(self.db[PRACTICE].find({"userId": user_id}).sort("at", DESCENDING)
+                      .limit(PRACTICE_WINDOW))
+        for doc in reversed(recent):
             history[doc["questionId"]].append(doc)
         return history
 

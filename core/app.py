@@ -178,7 +178,7 @@ def create_app(
         media_type=falcon.MEDIA_JSON,
         middleware=[
             RequestIdMiddleware(),
-            ClientIpMiddleware(settings.http.trusted_proxies),
+            ClientIpMiddleware(settings.http.trusted_proxies, settings.http.ipv6_prefix),
             BodyLimitMiddleware(settings.http.max_body_bytes),
             SecurityHeadersMiddleware(),
             CorsMiddleware(settings.http.cors_origins),

@@ -88,6 +88,9 @@ class HttpSection(_Section):
     trusted_proxies = fields.List(
         fields.String(validate=_cidr), load_default=lambda: ["127.0.0.1/32", "::1/128"]
     )
+    # Per-IP limits count an IPv6 client by its network of this many bits (one subscriber
+    # usually holds a whole /64), an IPv4 client by its address.
+    ipv6_prefix = fields.Integer(load_default=64, validate=validate.Range(16, 128))
     public_url = fields.String(load_default="http://127.0.0.1:8000")
     # Web origins allowed to call the API from a browser (CORS, with credentials); exact
     # origins like "https://app.example.com", never "*". They may also make cookie writes.

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 import falcon
 
 from lightninghire.errors import PayloadTooLarge
+from lightninghire.http.clientip import DEFAULT_IPV6_PREFIX, canonical_ip, ip_bucket, parse_ip
 
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
 REQUEST_ID_HEADER = "X-Request-Id"
@@ -26,17 +27,20 @@ class RequestIdMiddleware:
 
 class ClientIpMiddleware:
     """``req.context.client_ip``: the first address, walking X-Forwarded-For from the right, that
-    is not a trusted proxy. Only a trusted peer's header is believed, so clients cannot spoof it."""
+    is not a trusted proxy. Only a trusted peer's header is believed, so clients cannot spoof it.
 
-    def __init__(self, trusted_proxies: Iterable[str]) -> None:
+    Addresses are canonical (``::ffff:192.0.2.1`` is ``192.0.2.1``, brackets, ports and case do
+    not matter), and ``req.context.client_key`` is what per-IP limits count: the IPv4 address,
+    or the IPv6 network of ``ipv6_prefix`` bits holding the address."""
+
+    def __init__(self, trusted_proxies: Iterable[str],
+                 ipv6_prefix: int = DEFAULT_IPV6_PREFIX) -> None:
         self.trusted = [ipaddress.ip_network(cidr, strict=False) for cidr in trusted_proxies]
+        self.ipv6_prefix = ipv6_prefix
 
     def _is_trusted(self, address: str) -> bool:
-        try:
-            ip = ipaddress.ip_address(address)
-        except ValueError:
-            return False
-        return any(ip in net for net in self.trusted)
+        ip = parse_ip(address)
+        return ip is not None and any(ip in net for net in self.trusted)
 
     def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
         client = req.remote_addr or "unknown"
@@ -47,7 +51,8 @@ class ClientIpMiddleware:
                     client = hop
                     if not self._is_trusted(hop):
                         break
-        req.context.client_ip = client
+        req.context.client_ip = canonical_ip(client)
+        req.context.client_key = ip_bucket(client, self.ipv6_prefix)
 
 
 class BodyLimitMiddleware:

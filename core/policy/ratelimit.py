@@ -29,6 +29,8 @@ class Decision:
     limit: int
     resets_at: datetime
     retry_after: float
+    # The counter document this decision counted in (``RateLimitStore.hit``), for ``give_back``.
+    slot: str | None = None
 
     @property
     def remaining(self) -> int:
@@ -74,7 +76,15 @@ class RateLimitStore:
             allowed = self.collection.update_one(room, {"$inc": {"count": 1}}).modified_count == 1
         doc = self.collection.find_one({"_id": doc_id}, {"count": 1})
         count = int(doc["count"]) if doc else limit
-        return Decision(allowed, count, limit, resets_at, self._retry_after(resets_at))
+        return Decision(allowed, count, limit, resets_at, self._retry_after(resets_at),
+                        doc_id if allowed else None)
+
+    def give_back(self, decision: Decision) -> None:
+        """Return the unit an allowed ``hit`` counted (a claim that turned out not to be spent,
+        like a sign-in attempt that succeeded). Never below zero; a no-op for refused hits."""
+        if decision.slot is not None:
+            self.collection.update_one({"_id": decision.slot, "count": {"$gt": 0}},
+                                       {"$inc": {"count": -1}})
 
     def _id(self, bucket: str, key: str, window_seconds: int, index: int) -> str:
         return f"{bucket}|{opaque(key)}|{window_seconds}|{index}"

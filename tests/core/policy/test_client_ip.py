@@ -34,7 +34,7 @@ def test_the_ipv6_prefix_is_configurable_and_validated():
     assert ip_bucket("2001:db8:1:2:3::1", 128) == "2001:db8:1:2:3::1"
     assert load_settings(environ={}, overrides={"http.ipv6_prefix": 56}).http.ipv6_prefix == 56
     for bad in (0, 8, 129, "sixty-four"):
-        with pytest.raises(StartupError, match="http.ipv6_prefix"):
+        with pytest.raises(StartupError, match=r"http\.ipv6_prefix"):
             load_settings(environ={}, overrides={"http.ipv6_prefix": bad})
 
 

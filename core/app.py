@@ -71,8 +71,12 @@ def build_services(
     host = PluginHost(settings, extra=extra_plugins)
     host.load()
     clock = clock or Clock()
+    # An unreachable or stalled database fails the request (503 DB_UNAVAILABLE) well before
+    # gunicorn's worker timeout would kill it without an answer.
+    wait_ms = settings.database.timeout_ms
     db = Database(settings.database.uri or "mongodb://127.0.0.1:27017/", settings.database.name,
-                  serverSelectionTimeoutMS=settings.database.timeout_ms)
+                  serverSelectionTimeoutMS=wait_ms, connectTimeoutMS=wait_ms,
+                  socketTimeoutMS=max(wait_ms, (settings.server.timeout - 2) * 1000))
     mail = Mailer.from_settings(settings, db=db, clock=clock, transport=mail_transport)
     for name in host.user_plugins():
         # A plugin's own mail_templates/ folder is served as "<plugin>/<template>".

@@ -113,6 +113,17 @@ class ServiceUnavailable(AppError):
     status, code, default_message = 503, "SERVICE_UNAVAILABLE", "Service unavailable."
 
 
+class DatabaseUnavailable(ServiceUnavailable):
+    """503 while the database does not answer (an outage, a failover): a client should retry."""
+
+    code = "DB_UNAVAILABLE"
+    default_message = "The database is unavailable. Please try again shortly."
+    RETRY_AFTER_SECONDS = 5
+
+    def __init__(self, message: str | None = None, **extra: Any) -> None:
+        super().__init__(message, headers={"Retry-After": str(self.RETRY_AFTER_SECONDS)}, **extra)
+
+
 # Status -> the class used when Falcon itself (or a WSGI layer) raises an HTTP error.
 BY_STATUS: dict[int, type[AppError]] = {
     cls.status: cls

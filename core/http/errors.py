@@ -6,8 +6,9 @@ import logging
 from typing import Any
 
 import falcon
+from pymongo.errors import ConnectionFailure
 
-from lightninghire.errors import BY_STATUS, AppError, Internal
+from lightninghire.errors import BY_STATUS, AppError, DatabaseUnavailable, Internal
 
 log = logging.getLogger("lightninghire.http")
 
@@ -62,7 +63,20 @@ def handle_unexpected(req: falcon.Request, resp: falcon.Response, exc: Exception
     _send(resp, 500, body)
 
 
+def handle_database_down(req: falcon.Request, resp: falcon.Response, exc: ConnectionFailure,
+                         params: dict[str, Any]) -> None:
+    """The database did not answer (ServerSelectionTimeoutError, AutoReconnect, NetworkTimeout
+    and the other ConnectionFailures): 503 DB_UNAVAILABLE with Retry-After, not a 500."""
+    error = DatabaseUnavailable()
+    body = error.to_error_body()
+    body["requestId"] = getattr(req.context, "request_id", None)
+    log.warning("%s %s -> 503 DB_UNAVAILABLE: %s (request %s)", req.method, req.path,
+                type(exc).__name__, body["requestId"])
+    _send(resp, error.status, body, error.headers)
+
+
 def install(app: falcon.App) -> None:
     app.add_error_handler(Exception, handle_unexpected)
+    app.add_error_handler(ConnectionFailure, handle_database_down)
     app.add_error_handler(falcon.HTTPError, handle_http_error)
     app.add_error_handler(AppError, handle_app_error)

@@ -9,6 +9,7 @@ from typing import Any
 import falcon
 from pymongo.errors import PyMongoError
 
+from lightninghire import userdata
 from lightninghire.ai import AiClient
 from lightninghire.clock import Clock
 from lightninghire.config import Settings, load_settings, redact_url
@@ -214,6 +215,10 @@ def create_app(
     if prepare_database:
         try:
             services.db.ensure_collections(services.collections.specs.values())
+            # Remembered, so a user's export and deletion still reach them if the plugin that
+            # declared them is disabled later.
+            userdata.record(services.db, services.collections.specs.values(),
+                            services.clock.now())
             services.mail.ensure_indexes()
             services.ai.ensure_indexes()
             services.task_runner.ensure_indexes()

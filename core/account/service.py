@@ -14,6 +14,7 @@ from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.collection import Collection
 
+from lightninghire import userdata
 from lightninghire.account.apikeys import MAX_KEYS_PER_USER, ApiKeyStore, public_key
 from lightninghire.account.crypto import SecretBox
 from lightninghire.account.passwords import hash_password, needs_rehash, password_problem, verify_password
@@ -30,6 +31,7 @@ from lightninghire.http.clientip import ip_bucket
 from lightninghire.mail import Message
 from lightninghire.pagination import paginate
 from lightninghire.policy.ratelimit import RateLimitStore
+from lightninghire.registry import CollectionSpec
 from lightninghire.services import Services
 
 AUTH_EVENTS = "auth_events"
@@ -194,10 +196,14 @@ class AccountService:
 
     # -- export and deletion ---------------------------------------------------------------------
 
+    def _owned_collections(self) -> list[CollectionSpec]:
+        """Every user-data collection, a disabled plugin's included (recorded at startup)."""
+        return userdata.owned_collections(self.services.db, self.services.collections.specs)
+
     def export(self, user: dict[str, Any]) -> dict[str, Any]:
         user_id = user["_id"]
         owned: dict[str, Any] = {}
-        for spec in self.services.collections.owned():
+        for spec in self._owned_collections():
             cursor = self.services.db[spec.name].find(
                 {spec.owner_field: {"$in": [user_id, str(user_id)]}},
                 {field: 0 for field in spec.private_fields} or None,
@@ -217,7 +223,7 @@ class AccountService:
             raise _invalid("password", "The password is not correct.")
         user_id = user["_id"]
         deleted: dict[str, int] = {}
-        for spec in self.services.collections.owned():
+        for spec in self._owned_collections():
             result = self.services.db[spec.name].delete_many(
                 {spec.owner_field: {"$in": [user_id, str(user_id)]}})
             deleted[spec.name] = result.deleted_count

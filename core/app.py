@@ -9,7 +9,7 @@ from typing import Any
 import falcon
 from pymongo.errors import PyMongoError
 
-from lightninghire import userdata
+from lightninghire import logs, userdata
 from lightninghire.ai import AiClient
 from lightninghire.clock import Clock
 from lightninghire.config import Settings, load_settings, redact_url
@@ -24,6 +24,7 @@ from lightninghire.http.middleware import (
     ClientIpMiddleware,
     CorsMiddleware,
     RequestIdMiddleware,
+    RequestLimitsMiddleware,
     SecurityHeadersMiddleware,
 )
 from lightninghire.http.pipeline import Pipeline
@@ -183,6 +184,7 @@ def create_app(
         media_type=falcon.MEDIA_JSON,
         middleware=[
             RequestIdMiddleware(),
+            RequestLimitsMiddleware(),
             ClientIpMiddleware(settings.http.trusted_proxies, settings.http.ipv6_prefix),
             BodyLimitMiddleware(settings.http.max_body_bytes),
             SecurityHeadersMiddleware(),
@@ -202,6 +204,7 @@ def create_app(
                         entitlement=EntitlementStage(services.entitlements))
     operations = services.routes.operations()
     pipeline.check_declarations(operations)
+    logs.protect_routes(op.path for op in operations)  # {token} path segments stay out of logs
     for op in operations:
         if op.options.feature is not None and op.options.feature not in services.policy.features:
             raise StartupError(f"{op.method} {op.path} (plugin {op.plugin!r}) declares feature "

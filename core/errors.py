@@ -83,6 +83,15 @@ class PayloadTooLarge(AppError):
     status, code, default_message = 413, "PAYLOAD_TOO_LARGE", "The request body is too large."
 
 
+class UriTooLong(AppError):
+    status, code, default_message = 414, "URI_TOO_LONG", "The request URI is too long."
+
+
+class HeadersTooLarge(AppError):
+    status, code = 431, "HEADERS_TOO_LARGE"
+    default_message = "The request headers are too large."
+
+
 class UnsupportedMediaType(AppError):
     status, code = 415, "UNSUPPORTED_MEDIA_TYPE"
     default_message = "Send the body as application/json."
@@ -136,6 +145,8 @@ BY_STATUS: dict[int, type[AppError]] = {
         MethodNotAllowed,
         Conflict,
         PayloadTooLarge,
+        UriTooLong,
+        HeadersTooLarge,
         UnsupportedMediaType,
         RateLimited,
         Internal,

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 import falcon
 
-from lightninghire.errors import PayloadTooLarge
+from lightninghire.errors import HeadersTooLarge, PayloadTooLarge, UriTooLong
 from lightninghire.http.clientip import DEFAULT_IPV6_PREFIX, canonical_ip, ip_bucket, parse_ip
 
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
@@ -53,6 +53,38 @@ class ClientIpMiddleware:
                         break
         req.context.client_ip = canonical_ip(client)
         req.context.client_key = ip_bucket(client, self.ipv6_prefix)
+
+
+# What the app answers in the envelope: gunicorn's own defaults. gunicorn itself is configured
+# with larger limits (server.gunicorn_options), so a request between the two gets this JSON
+# answer; only one past gunicorn's limits gets gunicorn's bare page (docs/security.md).
+MAX_URI_BYTES = 4094
+MAX_HEADER_FIELDS = 100
+MAX_HEADER_FIELD_BYTES = 8190
+
+
+class RequestLimitsMiddleware:
+    """414 ``URI_TOO_LONG`` and 431 ``HEADERS_TOO_LARGE`` in the envelope."""
+
+    def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
+        env = req.env
+        query = env.get("QUERY_STRING") or ""
+        target = len(env.get("PATH_INFO") or "") + (len(query) + 1 if query else 0)
+        if target > MAX_URI_BYTES:
+            raise UriTooLong(f"The request URI is longer than {MAX_URI_BYTES} bytes.",
+                             limit=MAX_URI_BYTES)
+        fields = [(key, value) for key, value in env.items()
+                  if key.startswith("HTTP_") or key in ("CONTENT_TYPE", "CONTENT_LENGTH")]
+        if len(fields) > MAX_HEADER_FIELDS:
+            raise HeadersTooLarge(f"The request has more than {MAX_HEADER_FIELDS} header fields.",
+                                  limit=MAX_HEADER_FIELDS)
+        for key, value in fields:
+            # name ": " value, as on the wire (the WSGI name is the header's, give or take HTTP_).
+            if len(key) - 3 + len(str(value)) > MAX_HEADER_FIELD_BYTES:
+                name = key.removeprefix("HTTP_").replace("_", "-").title()
+                raise HeadersTooLarge(f"The {name} header is longer than "
+                                      f"{MAX_HEADER_FIELD_BYTES} bytes.",
+                                      limit=MAX_HEADER_FIELD_BYTES)
 
 
 class BodyLimitMiddleware:

@@ -366,6 +366,11 @@ def _build(raw: Mapping[str, Any], source: str | None) -> Settings:
                 for key, msgs in exc.normalized_messages().items()
             )
             raise StartupError(f"config{where}: {problems}") from None
+    if core["database"]["timeout_ms"] >= core["server"]["timeout"] * 1000:
+        # A request waiting on an unreachable database must answer (503) before gunicorn kills
+        # its worker, which would answer nothing.
+        raise StartupError(f"config{where}: database.timeout_ms must be shorter than "
+                           f"server.timeout ({core['server']['timeout']} s)")
     plugins = dict(raw.get("plugins", {}))
     enabled = plugins.pop("enabled", None)
     if enabled is not None and (

@@ -73,3 +73,13 @@ def test_each_pymongo_connection_failure_maps_to_503(make_app, kind):
     result = h.client.simulate_get(f"/api/flaky/{kind}")
     _down(assert_error(result, 503, "DB_UNAVAILABLE"), result)
     assert_ok(h.client.simulate_get("/api/health"))
+
+
+def test_the_database_wait_must_end_before_the_worker_timeout():
+    from lightninghire.config import load_settings
+    from lightninghire.errors import StartupError
+
+    assert load_settings(environ={}, path="/dev/null").database.timeout_ms < 30_000
+    with pytest.raises(StartupError, match=r"database\.timeout_ms must be shorter than server\.timeout"):
+        load_settings(environ={}, path="/dev/null",
+                      overrides={"database.timeout_ms": 30_000, "server.timeout": 30})

@@ -9,6 +9,7 @@ from typing import Any
 import falcon
 from pymongo.errors import PyMongoError
 
+from lightninghire import logs, userdata
 from lightninghire.ai import AiClient
 from lightninghire.background import Background
 from lightninghire.clock import Clock
@@ -24,6 +25,7 @@ from lightninghire.http.middleware import (
     ClientIpMiddleware,
     CorsMiddleware,
     RequestIdMiddleware,
+    RequestLimitsMiddleware,
     SecurityHeadersMiddleware,
 )
 from lightninghire.http.pipeline import Pipeline
@@ -88,8 +90,12 @@ def build_services(
     host = PluginHost(settings, extra=extra_plugins)
     host.load()
     clock = clock or Clock()
+    # An unreachable or stalled database fails the request (503 DB_UNAVAILABLE) well before
+    # gunicorn's worker timeout would kill it without an answer.
+    wait_ms = settings.database.timeout_ms
     db = Database(settings.database.uri or "mongodb://127.0.0.1:27017/", settings.database.name,
-                  serverSelectionTimeoutMS=settings.database.timeout_ms)
+                  serverSelectionTimeoutMS=wait_ms, connectTimeoutMS=wait_ms,
+                  socketTimeoutMS=max(wait_ms, (settings.server.timeout - 2) * 1000))
     background = Background(threaded=background_threads)
     invalidation = UserInvalidation(Board(board_path(db.uri, db.name)), db[EPOCHS], clock,
                                     settings.auth.principal_cache_sync_seconds)
@@ -231,7 +237,8 @@ def create_app(
         media_type=falcon.MEDIA_JSON,
         middleware=[
             RequestIdMiddleware(),
-            ClientIpMiddleware(settings.http.trusted_proxies),
+            RequestLimitsMiddleware(),
+            ClientIpMiddleware(settings.http.trusted_proxies, settings.http.ipv6_prefix),
             BodyLimitMiddleware(settings.http.max_body_bytes),
             SecurityHeadersMiddleware(),
             CorsMiddleware(settings.http.cors_origins),
@@ -250,6 +257,7 @@ def create_app(
                         entitlement=EntitlementStage(services.entitlements))
     operations = services.routes.operations()
     pipeline.check_declarations(operations)
+    logs.protect_routes(op.path for op in operations)  # {token} path segments stay out of logs
     for op in operations:
         if op.options.feature is not None and op.options.feature not in services.policy.features:
             raise StartupError(f"{op.method} {op.path} (plugin {op.plugin!r}) declares feature "
@@ -263,6 +271,10 @@ def create_app(
     if prepare_database:
         try:
             services.db.ensure_collections(services.collections.specs.values())
+            # Remembered, so a user's export and deletion still reach them if the plugin that
+            # declared them is disabled later.
+            userdata.record(services.db, services.collections.specs.values(),
+                            services.clock.now())
             services.mail.ensure_indexes()
             services.ai.ensure_indexes()
             services.task_runner.ensure_indexes()

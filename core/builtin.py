@@ -13,7 +13,7 @@ from marshmallow import Schema, fields
 from lightninghire import __version__
 from lightninghire.ai import AI_CALL_INDEXES, AI_CALLS
 from lightninghire.ai.core_tasks import register as register_core_ai_tasks
-from lightninghire.errors import NotFound, ServiceUnavailable
+from lightninghire.errors import DatabaseUnavailable, NotFound
 from lightninghire.hookspecs import hookimpl
 from lightninghire.http.endpoint import endpoint
 from lightninghire.http.openapi import build_openapi
@@ -66,7 +66,7 @@ class HealthResource:
             "db": "up" if db_up else "down",
         }
         if not db_up:
-            raise ServiceUnavailable("The database is not answering.", health=health)
+            raise DatabaseUnavailable("The database is not answering.", health=health)
         return health
 
 

@@ -90,6 +90,9 @@ class HttpSection(_Section):
     trusted_proxies = fields.List(
         fields.String(validate=_cidr), load_default=lambda: ["127.0.0.1/32", "::1/128"]
     )
+    # Per-IP limits count an IPv6 client by its network of this many bits (one subscriber
+    # usually holds a whole /64), an IPv4 client by its address.
+    ipv6_prefix = fields.Integer(load_default=64, validate=validate.Range(16, 128))
     public_url = fields.String(load_default="http://127.0.0.1:8000")
     # Web origins allowed to call the API from a browser (CORS, with credentials); exact
     # origins like "https://app.example.com", never "*". They may also make cookie writes.
@@ -373,6 +376,11 @@ def _build(raw: Mapping[str, Any], source: str | None) -> Settings:
                 for key, msgs in exc.normalized_messages().items()
             )
             raise StartupError(f"config{where}: {problems}") from None
+    if core["database"]["timeout_ms"] >= core["server"]["timeout"] * 1000:
+        # A request waiting on an unreachable database must answer (503) before gunicorn kills
+        # its worker, which would answer nothing.
+        raise StartupError(f"config{where}: database.timeout_ms must be shorter than "
+                           f"server.timeout ({core['server']['timeout']} s)")
     plugins = dict(raw.get("plugins", {}))
     enabled = plugins.pop("enabled", None)
     if enabled is not None and (

@@ -83,6 +83,15 @@ class PayloadTooLarge(AppError):
     status, code, default_message = 413, "PAYLOAD_TOO_LARGE", "The request body is too large."
 
 
+class UriTooLong(AppError):
+    status, code, default_message = 414, "URI_TOO_LONG", "The request URI is too long."
+
+
+class HeadersTooLarge(AppError):
+    status, code = 431, "HEADERS_TOO_LARGE"
+    default_message = "The request headers are too large."
+
+
 class UnsupportedMediaType(AppError):
     status, code = 415, "UNSUPPORTED_MEDIA_TYPE"
     default_message = "Send the body as application/json."
@@ -113,6 +122,17 @@ class ServiceUnavailable(AppError):
     status, code, default_message = 503, "SERVICE_UNAVAILABLE", "Service unavailable."
 
 
+class DatabaseUnavailable(ServiceUnavailable):
+    """503 while the database does not answer (an outage, a failover): a client should retry."""
+
+    code = "DB_UNAVAILABLE"
+    default_message = "The database is unavailable. Please try again shortly."
+    RETRY_AFTER_SECONDS = 5
+
+    def __init__(self, message: str | None = None, **extra: Any) -> None:
+        super().__init__(message, headers={"Retry-After": str(self.RETRY_AFTER_SECONDS)}, **extra)
+
+
 # Status -> the class used when Falcon itself (or a WSGI layer) raises an HTTP error.
 BY_STATUS: dict[int, type[AppError]] = {
     cls.status: cls
@@ -125,6 +145,8 @@ BY_STATUS: dict[int, type[AppError]] = {
         MethodNotAllowed,
         Conflict,
         PayloadTooLarge,
+        UriTooLong,
+        HeadersTooLarge,
         UnsupportedMediaType,
         RateLimited,
         Internal,

@@ -36,6 +36,13 @@ def gunicorn_options(settings: Settings, **overrides: Any) -> dict[str, Any]:
         # gunicorn's control socket is one per user by default; several servers would collide.
         "control_socket_disable": True,
         "worker_exit": _close_worker_app,
+        # Access and error lines with credentials in URLs masked (calendar and unsubscribe tokens).
+        "logger_class": "lightninghire.logs.RedactingLogger",
+        # Above the app's own limits (414/431 in the envelope, http/middleware.py), so gunicorn's
+        # bare pages answer only what is far past them (docs/security.md).
+        "limit_request_line": 8190,  # gunicorn's maximum (0 would mean unbounded)
+        "limit_request_fields": 150,
+        "limit_request_field_size": 12288,
     }
     options.update({k: v for k, v in overrides.items() if v is not None})
     return options

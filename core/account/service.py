@@ -14,6 +14,7 @@ from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.collection import Collection
 
+from lightninghire import userdata
 from lightninghire.account.apikeys import MAX_KEYS_PER_USER, ApiKeyStore, public_key
 from lightninghire.account.crypto import SecretBox
 from lightninghire.account.passwords import hash_password, needs_rehash, password_problem, verify_password
@@ -26,9 +27,11 @@ from lightninghire.errors import (
     Unauthenticated,
     ValidationFailed,
 )
+from lightninghire.http.clientip import ip_bucket
 from lightninghire.mail import Message
 from lightninghire.pagination import paginate
 from lightninghire.policy.ratelimit import RateLimitStore
+from lightninghire.registry import CollectionSpec
 from lightninghire.services import Services
 
 AUTH_EVENTS = "auth_events"
@@ -57,10 +60,12 @@ class AuthService:
         self.per_account = auth.login_failures_per_account
         self.per_ip = auth.login_failures_per_ip
         self.window = auth.login_window_seconds
+        self.ipv6_prefix = services.settings.http.ipv6_prefix
 
     def signup(self, body: Mapping[str, Any], ip: str, user_agent: str | None
                ) -> tuple[str, dict[str, Any], dict[str, Any]]:
-        decision = self.limits.hit("signup-ip", ip, SIGNUPS_PER_IP_PER_HOUR, 3600)
+        decision = self.limits.hit("signup-ip", ip_bucket(ip, self.ipv6_prefix),
+                                   SIGNUPS_PER_IP_PER_HOUR, 3600)
         if not decision.allowed:
             raise RateLimited(decision.retry_after)
         user = self.users.create(email=body["email"], password=body["password"], name=body["name"],
@@ -73,21 +78,29 @@ class AuthService:
     def login(self, email: str, password: str, ip: str, user_agent: str | None
               ) -> tuple[str, dict[str, Any], dict[str, Any]]:
         email = normalize_email(email)
+        # Each attempt first claims a unit of the account's and the address's failure budget
+        # (one capped $inc each, decided in the database), and only then is the password
+        # verified: N simultaneous guesses get at most the limit of verifications, whichever
+        # workers serve them. A success gives its claims back.
+        claims = []
         for bucket, key, limit in (("login-account", email, self.per_account),
-                                   ("login-ip", ip, self.per_ip)):
-            decision = self.limits.peek(bucket, key, limit, self.window)
+                                   ("login-ip", ip_bucket(ip, self.ipv6_prefix), self.per_ip)):
+            decision = self.limits.hit(bucket, key, limit, self.window)
             if not decision.allowed:
+                for claim in claims:
+                    self.limits.give_back(claim)
                 self._record("login_throttled", email, ip)
                 raise RateLimited(decision.retry_after,
                                   "Too many failed sign-ins. Please try again later.")
+            claims.append(decision)
         user = self.users.by_email(email)
         # Always one argon2 verification, so an unknown email costs what a wrong password does.
         ok = verify_password(user.get("passwordHash") if user else None, password)
         if not ok or user is None or user.get("disabled"):
-            self.limits.hit("login-account", email, self.per_account, self.window)
-            self.limits.hit("login-ip", ip, self.per_ip, self.window)
-            self._record("login_failed", email, ip)
+            self._record("login_failed", email, ip)  # the claims stay counted as failures
             raise Unauthenticated("Invalid email or password.", code="INVALID_CREDENTIALS")
+        for claim in claims:
+            self.limits.give_back(claim)
         now = self.services.clock.now()
         changes: dict[str, Any] = {"lastLoginAt": now}
         if needs_rehash(user["passwordHash"]):
@@ -184,10 +197,14 @@ class AccountService:
 
     # -- export and deletion ---------------------------------------------------------------------
 
+    def _owned_collections(self) -> list[CollectionSpec]:
+        """Every user-data collection, a disabled plugin's included (recorded at startup)."""
+        return userdata.owned_collections(self.services.db, self.services.collections.specs)
+
     def export(self, user: dict[str, Any]) -> dict[str, Any]:
         user_id = user["_id"]
         owned: dict[str, Any] = {}
-        for spec in self.services.collections.owned():
+        for spec in self._owned_collections():
             cursor = self.services.db[spec.name].find(
                 {spec.owner_field: {"$in": [user_id, str(user_id)]}},
                 {field: 0 for field in spec.private_fields} or None,
@@ -207,7 +224,7 @@ class AccountService:
             raise _invalid("password", "The password is not correct.")
         user_id = user["_id"]
         deleted: dict[str, int] = {}
-        for spec in self.services.collections.owned():
+        for spec in self._owned_collections():
             result = self.services.db[spec.name].delete_many(
                 {spec.owner_field: {"$in": [user_id, str(user_id)]}})
             deleted[spec.name] = result.deleted_count

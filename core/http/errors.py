@@ -6,10 +6,13 @@ import logging
 from typing import Any
 
 import falcon
+from pymongo.errors import ConnectionFailure
 
-from lightninghire.errors import BY_STATUS, AppError, Internal
+from lightninghire.errors import BY_STATUS, AppError, DatabaseUnavailable, Internal
+from lightninghire.logs import redact
 
 log = logging.getLogger("lightninghire.http")
+# Every line names the path through logs.redact: a capability URL's token never reaches the log.
 
 _FALCON_MESSAGES = {
     404: "No such route.",
@@ -31,7 +34,7 @@ def handle_app_error(req: falcon.Request, resp: falcon.Response, exc: AppError,
     error = exc.to_error_body()
     if exc.status >= 500:
         error["requestId"] = getattr(req.context, "request_id", None)
-        log.error("%s %s -> %s %s (request %s)", req.method, req.path, exc.status, exc.code,
+        log.error("%s %s -> %s %s (request %s)", req.method, redact(req.path), exc.status, exc.code,
                   error["requestId"])
     _send(resp, exc.status, error, exc.headers)
 
@@ -56,13 +59,26 @@ def handle_unexpected(req: falcon.Request, resp: falcon.Response, exc: Exception
                       params: dict[str, Any]) -> None:
     request_id = getattr(req.context, "request_id", None)
     # The traceback goes to the log only, under the id the client is given.
-    log.exception("unhandled error on %s %s (request %s)", req.method, req.path, request_id)
+    log.exception("unhandled error on %s %s (request %s)", req.method, redact(req.path), request_id)
     body = Internal().to_error_body()
     body["requestId"] = request_id
     _send(resp, 500, body)
 
 
+def handle_database_down(req: falcon.Request, resp: falcon.Response, exc: ConnectionFailure,
+                         params: dict[str, Any]) -> None:
+    """The database did not answer (ServerSelectionTimeoutError, AutoReconnect, NetworkTimeout
+    and the other ConnectionFailures): 503 DB_UNAVAILABLE with Retry-After, not a 500."""
+    error = DatabaseUnavailable()
+    body = error.to_error_body()
+    body["requestId"] = getattr(req.context, "request_id", None)
+    log.warning("%s %s -> 503 DB_UNAVAILABLE: %s (request %s)", req.method, redact(req.path),
+                type(exc).__name__, body["requestId"])
+    _send(resp, error.status, body, error.headers)
+
+
 def install(app: falcon.App) -> None:
     app.add_error_handler(Exception, handle_unexpected)
+    app.add_error_handler(ConnectionFailure, handle_database_down)
     app.add_error_handler(falcon.HTTPError, handle_http_error)
     app.add_error_handler(AppError, handle_app_error)

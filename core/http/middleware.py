@@ -9,7 +9,8 @@ from collections.abc import Iterable
 
 import falcon
 
-from lightninghire.errors import PayloadTooLarge
+from lightninghire.errors import HeadersTooLarge, PayloadTooLarge, UriTooLong
+from lightninghire.http.clientip import DEFAULT_IPV6_PREFIX, canonical_ip, ip_bucket, parse_ip
 
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
 REQUEST_ID_HEADER = "X-Request-Id"
@@ -26,17 +27,20 @@ class RequestIdMiddleware:
 
 class ClientIpMiddleware:
     """``req.context.client_ip``: the first address, walking X-Forwarded-For from the right, that
-    is not a trusted proxy. Only a trusted peer's header is believed, so clients cannot spoof it."""
+    is not a trusted proxy. Only a trusted peer's header is believed, so clients cannot spoof it.
 
-    def __init__(self, trusted_proxies: Iterable[str]) -> None:
+    Addresses are canonical (``::ffff:192.0.2.1`` is ``192.0.2.1``, brackets, ports and case do
+    not matter), and ``req.context.client_key`` is what per-IP limits count: the IPv4 address,
+    or the IPv6 network of ``ipv6_prefix`` bits holding the address."""
+
+    def __init__(self, trusted_proxies: Iterable[str],
+                 ipv6_prefix: int = DEFAULT_IPV6_PREFIX) -> None:
         self.trusted = [ipaddress.ip_network(cidr, strict=False) for cidr in trusted_proxies]
+        self.ipv6_prefix = ipv6_prefix
 
     def _is_trusted(self, address: str) -> bool:
-        try:
-            ip = ipaddress.ip_address(address)
-        except ValueError:
-            return False
-        return any(ip in net for net in self.trusted)
+        ip = parse_ip(address)
+        return ip is not None and any(ip in net for net in self.trusted)
 
     def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
         client = req.remote_addr or "unknown"
@@ -47,7 +51,40 @@ class ClientIpMiddleware:
                     client = hop
                     if not self._is_trusted(hop):
                         break
-        req.context.client_ip = client
+        req.context.client_ip = canonical_ip(client)
+        req.context.client_key = ip_bucket(client, self.ipv6_prefix)
+
+
+# What the app answers in the envelope: gunicorn's own defaults. gunicorn itself is configured
+# with larger limits (server.gunicorn_options), so a request between the two gets this JSON
+# answer; only one past gunicorn's limits gets gunicorn's bare page (docs/security.md).
+MAX_URI_BYTES = 4094
+MAX_HEADER_FIELDS = 100
+MAX_HEADER_FIELD_BYTES = 8190
+
+
+class RequestLimitsMiddleware:
+    """414 ``URI_TOO_LONG`` and 431 ``HEADERS_TOO_LARGE`` in the envelope."""
+
+    def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
+        env = req.env
+        query = env.get("QUERY_STRING") or ""
+        target = len(env.get("PATH_INFO") or "") + (len(query) + 1 if query else 0)
+        if target > MAX_URI_BYTES:
+            raise UriTooLong(f"The request URI is longer than {MAX_URI_BYTES} bytes.",
+                             limit=MAX_URI_BYTES)
+        fields = [(key, value) for key, value in env.items()
+                  if key.startswith("HTTP_") or key in ("CONTENT_TYPE", "CONTENT_LENGTH")]
+        if len(fields) > MAX_HEADER_FIELDS:
+            raise HeadersTooLarge(f"The request has more than {MAX_HEADER_FIELDS} header fields.",
+                                  limit=MAX_HEADER_FIELDS)
+        for key, value in fields:
+            # name ": " value, as on the wire (the WSGI name is the header's, give or take HTTP_).
+            if len(key) - 3 + len(str(value)) > MAX_HEADER_FIELD_BYTES:
+                name = key.removeprefix("HTTP_").replace("_", "-").title()
+                raise HeadersTooLarge(f"The {name} header is longer than "
+                                      f"{MAX_HEADER_FIELD_BYTES} bytes.",
+                                      limit=MAX_HEADER_FIELD_BYTES)
 
 
 class BodyLimitMiddleware:

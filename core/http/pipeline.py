@@ -8,6 +8,7 @@ rate limit -> auth -> role policy -> entitlement -> body and query validation ->
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -82,10 +83,64 @@ def read_json(req: falcon.Request, max_bytes: int) -> Any:
     if media_type != "application/json" and not media_type.endswith("+json"):
         given = media_type or "an untyped body"
         raise UnsupportedMediaType(f"Send the body as application/json, not {given}.")
+    return parse_json(raw)
+
+
+MAX_JSON_DEPTH = 64
+# A JSON escape of a UTF-16 surrogate (\uD800-\uDFFF): the only way one reaches a parsed body.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def parse_json(raw: bytes | str) -> Any:
+    """Parse a request body: 400 ``INVALID_JSON`` for what is not JSON or nests deeper than
+    ``MAX_JSON_DEPTH`` levels, 400 ``VALIDATION`` naming the field for a string (or key) holding
+    an unpaired surrogate, which is not text (it cannot be stored or written back as UTF-8)."""
     try:
-        return json.loads(raw)
+        data = json.loads(raw)
+    except RecursionError:
+        raise _too_deep() from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadRequest(f"The request body is not valid JSON: {exc}", code="INVALID_JSON") from None
+    # Bytes can only carry a surrogate as an escape: most bodies skip the search for one.
+    _check_tree(data, surrogates=isinstance(raw, str) or _SURROGATE_ESCAPE.search(raw) is not None)
+    return data
+
+
+def _too_deep() -> BadRequest:
+    return BadRequest(f"The request body nests more than {MAX_JSON_DEPTH} levels deep.",
+                      code="INVALID_JSON")
+
+
+def _check_tree(data: Any, *, surrogates: bool) -> None:
+    """Depth and, when the body escapes surrogates, unpaired ones: iteratively, no recursion."""
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(data, ())]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, dict):
+            if len(path) >= MAX_JSON_DEPTH:
+                raise _too_deep()
+            for key, item in value.items():
+                if surrogates and _SURROGATE.search(key):
+                    _not_text(path, "a field name")
+                stack.append((item, (*path, key)))
+        elif isinstance(value, list):
+            if len(path) >= MAX_JSON_DEPTH:
+                raise _too_deep()
+            stack.extend((item, (*path, index)) for index, item in enumerate(value))
+        elif surrogates and isinstance(value, str) and _SURROGATE.search(value):
+            _not_text(path, "the value")
+
+
+def _not_text(path: tuple[Any, ...], what: str) -> None:
+    message = f"{what[0].upper()}{what[1:]} holds an unpaired UTF-16 surrogate, which is not text."
+    fields: Any = [message]
+    for step in reversed(path):
+        fields = {step: fields}
+    if not isinstance(fields, dict):
+        fields = {"_schema": fields}
+    where = ".".join(str(step) for step in path) or "the body"
+    raise ValidationFailed(fields, f"Invalid request body: {where}: {message}")
 
 
 class Pipeline:

@@ -43,8 +43,12 @@ CORE_POLICY = (
     "p, super_admin, *, *",
     "g, super_admin, admin",
     "p, admin, admin, read",
+    # Every role is a member first: whatever else it may do, it reads and edits its own account
+    # (/api/me, settings, keys). A deployer's new role needs its own "g, <role>, member" line.
     "g, jobseeker, member",
     "g, recruiter, member",
+    "g, mentor, member",
+    "g, admin, member",
     "p, member, account, read",
     "p, member, account, write",
 )

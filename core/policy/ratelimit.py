@@ -29,6 +29,8 @@ class Decision:
     limit: int
     resets_at: datetime
     retry_after: float
+    # The counter document this decision counted in (``RateLimitStore.hit``), for ``give_back``.
+    slot: str | None = None
 
     @property
     def remaining(self) -> int:
@@ -79,9 +81,16 @@ class RateLimitStore:
                     return_document=ReturnDocument.AFTER)
         if counted is not None:
             count = int(counted["count"])
-            return Decision(True, count, limit, resets_at, self._retry_after(resets_at))
+            return Decision(True, count, limit, resets_at, self._retry_after(resets_at), doc_id)
         # Full: the counter exists and holds at least ``limit`` (refusals are not counted).
         return Decision(False, limit, limit, resets_at, self._retry_after(resets_at))
+
+    def give_back(self, decision: Decision) -> None:
+        """Return the unit an allowed ``hit`` counted (a claim that turned out not to be spent,
+        like a sign-in attempt that succeeded). Never below zero; a no-op for refused hits."""
+        if decision.slot is not None:
+            self.collection.update_one({"_id": decision.slot, "count": {"$gt": 0}},
+                                       {"$inc": {"count": -1}})
 
     def _id(self, bucket: str, key: str, window_seconds: int, index: int) -> str:
         return f"{bucket}|{opaque(key)}|{window_seconds}|{index}"

@@ -34,11 +34,13 @@ class RateLimitStage:
     def __call__(self, op: Operation, req: falcon.Request, resp: falcon.Response) -> None:
         limit = op.options.rate_limit
         assert limit is not None
+        # Per IP means per canonical address, an IPv6 client per network (client_key).
+        address = getattr(req.context, "client_key", None) or req.context.client_ip
         if limit.per == "user":
             principal = req.context.principal
-            key = f"user:{principal.user_id}" if principal.user else f"ip:{req.context.client_ip}"
+            key = f"user:{principal.user_id}" if principal.user else f"ip:{address}"
         else:
-            key = f"ip:{req.context.client_ip}"
+            key = f"ip:{address}"
         decision = self.counter.hit(f"route:{op.method} {op.path}", key, limit.count,
                                     limit.window_seconds)
         headers = _headers(decision)

@@ -66,7 +66,7 @@ def test_health_reports_the_database_down_as_503(make_app):
 
     harness = make_app(settings={"database.uri": f"mongodb://127.0.0.1:{free_port()}/",
                                  "database.timeout_ms": 200}, prepare_database=False)
-    error = assert_error(harness.client.simulate_get("/api/health"), 503, "SERVICE_UNAVAILABLE")
+    error = assert_error(harness.client.simulate_get("/api/health"), 503, "DB_UNAVAILABLE")
     assert error["health"]["db"] == "down"
 
 

@@ -6,7 +6,6 @@ Both answer the ``{ok, data}`` envelope, or a small HTML page to a browser that 
 
 from __future__ import annotations
 
-import json
 from email import message_from_bytes, policy
 from html import escape
 from typing import Any
@@ -14,7 +13,7 @@ from urllib.parse import parse_qs, quote
 
 from lightninghire import BadRequest, ValidationFailed, endpoint
 from lightninghire.errors import UnsupportedMediaType
-from lightninghire.http.pipeline import load
+from lightninghire.http.pipeline import load, parse_json
 from lightninghire_plugins.marketing.unsubscribe.schemas import (
     OptionalTokenQuerySchema,
     TokenQuerySchema,
@@ -64,10 +63,7 @@ def _parse_body(req: Any) -> tuple[dict[str, Any], bool]:
         return {"token": None, "allLists": False}, False
     media = (req.content_type or "").split(";", 1)[0].strip().lower()
     if media == "application/json":
-        try:
-            data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            raise BadRequest("The request body is not valid JSON.", code="INVALID_JSON") from None
+        data = parse_json(raw)  # the core's parser: bounded depth, no unpaired surrogates
         if not isinstance(data, dict):
             raise ValidationFailed({"_schema": ["The body must be a JSON object."]},
                                    "Invalid request body: the body must be a JSON object.")

@@ -35,6 +35,10 @@ ALLOWED_NODES: tuple[type[nodes.Node], ...] = (
     nodes.Concat, nodes.CondExpr,
 )
 MAX_OUTPUT = 20_000
+# Brackets, filters, conditions and ``{% if %}`` blocks nest at most this deep: deeper text would
+# exhaust the parser's recursion or Python's own limits when the template is compiled.
+MAX_NESTING = 32
+TOO_DEEP = f"The template nests more than {MAX_NESTING} levels deep."
 
 _env = SandboxedEnvironment(autoescape=False, keep_trailing_newline=True)
 
@@ -45,6 +49,10 @@ def problem_of(source: str) -> str | None:
         tree = _env.parse(source)
     except TemplateSyntaxError as exc:
         return f"Template syntax error on line {exc.lineno}: {exc.message}."
+    except (RecursionError, MemoryError):
+        return TOO_DEEP
+    if _deeper_than(tree, MAX_NESTING):
+        return TOO_DEEP
     for node in tree.find_all(nodes.Node):
         if not isinstance(node, ALLOWED_NODES):
             return (f"'{type(node).__name__}' is not allowed: use {{{{ variables }}}}, filters "
@@ -58,6 +66,17 @@ def problem_of(source: str) -> str | None:
         return (f"Unknown variable{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}. "
                 f"Known: {', '.join(VARIABLES)}.")
     return None
+
+
+def _deeper_than(tree: nodes.Node, limit: int) -> bool:
+    """Whether the syntax tree nests deeper than ``limit`` (walked without recursion)."""
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in node.iter_child_nodes())
+    return False
 
 
 def _check(source: str, field: str) -> Any:
@@ -77,7 +96,10 @@ def render(source: str, values: Mapping[str, str], field: str = "body") -> str:
     """Render validated template text. Empty values are left undefined, so ``default`` works."""
     _check(source, field)
     context = {k: v for k, v in values.items() if k in VARIABLES and v}
-    text = _env.from_string(source).render(context)
+    try:
+        text = _env.from_string(source).render(context)
+    except (RecursionError, SyntaxError, MemoryError):  # a backstop: _check bounds the nesting
+        raise ValidationFailed({field: [TOO_DEEP]}, f"Invalid template: {field}: {TOO_DEEP}") from None
     if len(text) > MAX_OUTPUT:
         raise ValidationFailed({field: [f"The rendered text is over {MAX_OUTPUT} characters."]})
     return text

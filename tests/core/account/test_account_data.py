@@ -63,3 +63,34 @@ def test_delete_removes_every_owned_document_and_signs_out_everywhere(h):
     assert_error(key.get("/api/me"), 401, "UNAUTHENTICATED")
     assert [e.name for e in h.events][-1] == "user.deleted"
     assert h.mail[-1].to == caller.user["email"] and "deleted" in h.mail[-1].subject
+
+
+def test_a_disabled_plugins_data_is_still_exported_and_deleted(make_app):
+    """Issue 18 #17: user-data collections are recorded in the database when first declared, so
+    turning a plugin off does not orphan what it stored."""
+    before = make_app(plugins=["outreach"])
+    owner, other = before.api_caller(tier="pro"), before.api_caller(tier="pro")
+    for caller, name in ((owner, "Ada Contact"), (other, "Kept Contact")):
+        assert_ok(caller.post("/api/contacts", json={"name": name}), 201)
+    contacts = before.db["outreach_contacts"]
+
+    def held_by(caller):
+        user_id = caller.user["_id"]
+        return contacts.count_documents({"userId": {"$in": [user_id, str(user_id)]}})
+
+    assert held_by(owner) == held_by(other) == 1
+
+    # Restarted without the plugin: its routes are gone, its data is not forgotten.
+    after = make_app(plugins=["hello"])
+    assert after.client.simulate_get("/api/contacts").status_code == 404
+    caller = after.api_caller(owner.user)
+    exported = assert_ok(caller.get("/api/account/export"))["collections"]
+    assert [d["name"] for d in exported["outreach_contacts"]["documents"]] == ["Ada Contact"]
+    assert exported["outreach_contacts"]["plugin"] == "outreach"
+    deleted = assert_ok(caller.delete("/api/account", json={"password": TEST_PASSWORD}))["deleted"]
+    assert deleted["outreach_contacts"] == 1
+    assert held_by(owner) == 0 and held_by(other) == 1
+    # What is recorded: name, owner field, plugin (private fields stay out of exports too).
+    record = after.db["user_data_collections"].find_one({"_id": "api_keys"})
+    assert (record["ownerField"], record["plugin"], record["privateFields"]) == (
+        "userId", "account", ["hash"])

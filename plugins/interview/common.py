@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bson import ObjectId
 from bson.errors import InvalidId
@@ -147,3 +149,23 @@ class FocusArea(fields.String):
         if key is None:
             raise ValidationError(f"Must be one of: {', '.join(FOCUS_AREAS)}.")
         return key
+
+
+# Times a user can schedule: far enough from datetime's own limits that adding a duration or
+# showing the time in any zone never overflows, wide enough for any real interview.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2101, 1, 1, tzinfo=UTC)
+WINDOW_MESSAGE = "Must be between 2000-01-01 and 2100-12-31 (UTC)."
+
+
+def in_window(value: datetime, zone: str = "UTC") -> datetime:
+    """``value`` as a UTC instant (a naive time is read in ``zone``); ``ValidationError``
+    naming the accepted years when it falls outside them."""
+    try:
+        aware = value if value.tzinfo is not None else value.replace(tzinfo=ZoneInfo(zone))
+        instant = aware.astimezone(UTC)
+    except (OverflowError, ValueError):
+        instant = None
+    if instant is None or not EARLIEST <= instant < LATEST:
+        raise ValidationError(WINDOW_MESSAGE)
+    return instant

@@ -169,3 +169,32 @@ def in_window(value: datetime, zone: str = "UTC") -> datetime:
     if instant is None or not EARLIEST <= instant < LATEST:
         raise ValidationError(WINDOW_MESSAGE)
     return instant
+
+
+class ApplicationRefs:
+    """References to the caller's job applications (stories, mocks, sessions, interviews).
+
+    Applications belong to the jobsearch plugin, which this plugin never imports: they are
+    checked through the ``jobsearch_owned_applications`` hook jobsearch offers (one indexed
+    read for any number of ids). Without jobsearch enabled no application exists, so any
+    reference is unknown.
+    """
+
+    HOOK = "jobsearch_owned_applications"
+
+    def __init__(self, services: Any) -> None:
+        self.services = services
+
+    def check(self, user_id: str, ids: Iterable[str | None]) -> None:
+        """404 unless every id names one of ``user_id``'s applications (another user's id
+        answers exactly like an unknown one)."""
+        wanted = [i for i in dict.fromkeys(ids) if i]
+        if not wanted:
+            return
+        caller = getattr(self.services.plugins.hook, self.HOOK, None)
+        found: set[str] = set()
+        if caller is not None and caller.spec is not None:
+            found = set(caller(user_id=user_id, application_ids=wanted,
+                               services=self.services) or ())
+        if any(i not in found for i in wanted):
+            raise NotFound("No such application.")

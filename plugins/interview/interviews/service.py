@@ -15,7 +15,12 @@ from marshmallow import ValidationError
 from pymongo import ASCENDING, IndexModel
 
 from lightninghire import NotFound, ValidationFailed
-from lightninghire_plugins.interview.common import INTERVIEW_TYPES, in_window, oid
+from lightninghire_plugins.interview.common import (
+    INTERVIEW_TYPES,
+    ApplicationRefs,
+    in_window,
+    oid,
+)
 from lightninghire_plugins.interview.interviews import ics
 
 EVENTS = "interview_events"
@@ -55,14 +60,17 @@ def _end(doc: Mapping[str, Any]) -> datetime:
 
 
 class InterviewService:
-    def __init__(self, db: Any, clock: Any, events: Any, public_url: str) -> None:
+    def __init__(self, db: Any, clock: Any, events: Any, public_url: str,
+                 applications: ApplicationRefs) -> None:
         self.db = db
+        self.applications = applications
         self.clock = clock
         self.events = events
         self.public_url = public_url.rstrip("/")
         self.host = urlparse(public_url).hostname or "lightninghire"
 
     def create(self, user_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        self.applications.check(user_id, [body["applicationId"]])
         now = self.clock.now()
         title = body["title"] or " ".join(filter(None, (
             body["company"], INTERVIEW_TYPES.get(body["type"] or "", ""), "interview"))) \

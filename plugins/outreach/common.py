@@ -66,8 +66,10 @@ class Users:
         if oid is None:
             return None
         # Whole subdocuments only: nx-27017 flattens dotted projections.
+        # tier, userType, roles and providerKeys decide the daily send limit (never shown).
         return self.db["users"].find_one(
-            {"_id": oid}, {"email": 1, "name": 1, "profile": 1, "settings": 1, "disabled": 1})
+            {"_id": oid}, {"email": 1, "name": 1, "profile": 1, "settings": 1, "disabled": 1,
+                           "tier": 1, "userType": 1, "roles": 1, "providerKeys": 1})
 
     @staticmethod
     def wants(user: Mapping[str, Any], preference: str | None) -> bool:

@@ -338,7 +338,7 @@ class MessageService:
                 {"$set": {"claimUntil": now + CLAIM}}, return_document=ReturnDocument.AFTER)
             if doc is None:
                 break
-            user = self.users.get(doc["userId"])
+            user = self.users.get(doc["userId"], with_tier=True)
             if user and not user.get("disabled") and user.get("email") \
                     and not self.quota.try_take(user):
                 self._defer(doc, now)

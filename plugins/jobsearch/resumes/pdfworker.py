@@ -17,6 +17,7 @@ deep, too many objects or tokens, cycles), ``unreadable`` (not a PDF pypdf can r
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import resource
@@ -29,9 +30,13 @@ DECOMPRESSION = ("decompress", "decoding work", "output bytes", "stream length",
 
 def _limit_self(limits: dict[str, Any]) -> None:
     cpu = int(limits["cpuSeconds"])
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     memory = int(limits["memoryMb"]) * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    for which, value in ((resource.RLIMIT_CPU, (cpu, cpu + 1)),
+                         (resource.RLIMIT_AS, (memory, memory))):
+        # A platform without one (RLIMIT_AS on macOS) keeps pypdf's limits and the parent's
+        # wall-clock timeout.
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(which, value)
     sys.setrecursionlimit(int(limits["recursion"]))
 
 

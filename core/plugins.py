@@ -118,6 +118,15 @@ class PluginHost:
                                f"{type(exc).__name__}: {exc}") from exc
 
     def _register(self, name: str, obj: object) -> None:
+        # A hook one plugin offers the others (as pytest's pytest_addhooks): the plugin names
+        # a module of @hookspec functions as ``plugin_hookspecs``; its callers cope with its
+        # absence when the plugin is not enabled.
+        specs = getattr(obj, "plugin_hookspecs", None)
+        if specs is not None:
+            try:
+                self.pm.add_hookspecs(specs)
+            except ValueError as exc:
+                raise StartupError(f"plugin {name!r}: {exc}") from None
         try:
             self.pm.register(obj, name=name)
         except pluggy.PluginValidationError as exc:

@@ -257,4 +257,4 @@ class OfflineProvider:
     model = "offline-1"
 
     def answer(self, task: AiTask, inputs: Mapping[str, Any]) -> dict[str, Any]:
-        return task.offline(inputs)
+        return task.answer_offline(inputs)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, ValidationError
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from lightninghire.errors import StartupError, ValidationFailed
 
@@ -75,6 +75,11 @@ class AiTask:
         if not isinstance(data, Mapping):
             raise ValidationError({"_schema": ["Expected a JSON object."]})
         return _schema(self.output_schema).load(dict(data), unknown=EXCLUDE)
+
+    def answer_offline(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        """The offline answer, with every string and list cut to the lengths the output schema
+        allows (``fit_output``): an extractive answer quoting long inputs stays valid."""
+        return fit_output(self.output_schema, self.offline(inputs))
 
     def check(self) -> None:
         """Reject a malformed declaration at registration time (``StartupError``)."""
@@ -151,4 +156,55 @@ def verify_offline(task: AiTask, inputs: Mapping[str, Any] | None = None) -> lis
     samples = [inputs] if inputs is not None else list(task.examples)
     if not samples:
         raise ValueError(f"AI task {task.name!r} has no examples; pass inputs")
-    return [task.load_output(task.offline(task.load_inputs(sample))) for sample in samples]
+    return [task.load_output(task.answer_offline(task.load_inputs(sample))) for sample in samples]
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, at a word boundary when one is near the end,
+    with an ellipsis; line breaks are kept (unlike ``core_tasks.text.shorten``)."""
+    if len(text) <= limit:
+        return text
+    if limit <= 1:
+        return "\u2026"[:limit]
+    cut = text[: limit - 1]
+    space = max(cut.rfind(" "), cut.rfind("\n"))
+    if space >= limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" \n\t,;:-") + "\u2026"
+
+
+def _max_length(field: fields.Field) -> int | None:
+    limits = [v.equal if v.equal is not None else v.max for v in field.validators
+              if isinstance(v, validate.Length)]
+    limits = [n for n in limits if n is not None]
+    return min(limits) if limits else None
+
+
+def _fit_value(field: fields.Field, value: Any) -> Any:
+    if isinstance(field, fields.Nested):
+        schema = field.schema
+        if field.many and isinstance(value, list):
+            return [fit_output(schema, item) for item in value]
+        return fit_output(schema, value)
+    if isinstance(field, fields.List) and isinstance(value, list):
+        limit = _max_length(field)
+        items = value[:limit] if limit is not None else value
+        return [_fit_value(field.inner, item) for item in items]
+    if isinstance(field, fields.String) and isinstance(value, str):
+        limit = _max_length(field)
+        return clip(value, limit) if limit is not None else value
+    return value
+
+
+def fit_output(schema: type[Schema] | Schema, data: Any) -> Any:
+    """``data`` with each string cut (``clip``) and each list trimmed to the maximum length its
+    field in ``schema`` declares, nested schemas included; everything else is left as it is
+    (a wrong type or a value out of range still fails validation)."""
+    if not isinstance(data, Mapping):
+        return data
+    out = dict(data)
+    for name, spec in _schema(schema).load_fields.items():
+        key = spec.data_key or name
+        if key in out and out[key] is not None:
+            out[key] = _fit_value(spec, out[key])
+    return out

@@ -3,12 +3,19 @@
 Order of work: signature (400 when bad or stale) -> claim the event id (a replay or a concurrent
 twin answers 200 and does nothing) -> apply -> mark processed. A failure marks the event
 ``failed`` and answers 500, so Stripe delivers it again and the retry may claim it.
+
+A valid signature proves who sent the bytes, not what they hold: every value taken from an
+event is type- and shape-checked before it reaches a query (user ids are 24 hex characters,
+Stripe ids ``<prefix>_`` and letters, digits or ``_``, times integers, metadata objects). An
+event failing a check is recorded as ``rejected`` with the field named, changes nothing, and
+answers 200 (a redelivery would not fix it).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -17,7 +24,7 @@ import stripe
 
 from lightninghire import BadRequest
 from lightninghire_plugins.billing.config import BillingConfig
-from lightninghire_plugins.billing.service import BillingDisabled, BillingService, from_epoch, id_of
+from lightninghire_plugins.billing.service import BillingDisabled, BillingService, from_epoch
 from lightninghire_plugins.billing.store import AccountStore, EventStore
 
 log = logging.getLogger("lightninghire.billing")
@@ -31,6 +38,92 @@ CHECKOUT_PAID = frozenset({"checkout.session.completed",
                            "checkout.session.async_payment_succeeded"})
 INVOICE_EVENTS = frozenset({"invoice.paid", "invoice.payment_succeeded",
                             "invoice.payment_failed"})
+USER_ID = re.compile(r"^[0-9a-f]{24}$")
+STRIPE_ID = re.compile(r"^[a-z]+_[A-Za-z0-9_]{1,250}$")
+EPOCH_MAX = 2**37  # year 6325: any Stripe time fits, and datetime never overflows
+
+
+class Malformed(ValueError):
+    """A signed event holding a value of the wrong type or shape where an id, a time or an
+    object belongs: the event is recorded as rejected and changes nothing."""
+
+    def __init__(self, field: str, expected: str) -> None:
+        super().__init__(f"{field} is not {expected}")
+
+
+def _mapping(value: Any, field: str) -> Mapping[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise Malformed(field, "an object")
+    return value
+
+
+def _user_id(value: Any, field: str) -> str | None:
+    """A user id we wrote into Stripe (metadata, client reference), or ``None`` when absent."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and USER_ID.match(value):
+        return value
+    raise Malformed(field, "a user id")
+
+
+def _stripe_id(value: Any, field: str, prefix: str | None = None, *,
+               required: bool = False) -> str | None:
+    """A Stripe id (or the id of an expanded object), checked for its prefix and characters."""
+    if isinstance(value, Mapping):
+        value = value.get("id")
+    if value is None or value == "":
+        if required:
+            raise Malformed(field, "present")
+        return None
+    if isinstance(value, str) and STRIPE_ID.match(value) \
+            and (prefix is None or value.startswith(f"{prefix}_")):
+        return value
+    raise Malformed(field, f"a Stripe id ({prefix or 'any'}_...)")
+
+
+def _price_id(value: Any, field: str) -> str | None:
+    return _text(value.get("id") if isinstance(value, Mapping) else value, field)
+
+
+def _text(value: Any, field: str) -> str | None:
+    if value is None or (isinstance(value, str) and len(value) <= 200):
+        return value
+    raise Malformed(field, "a short string")
+
+
+def _epoch(value: Any, field: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < EPOCH_MAX:
+        return value
+    raise Malformed(field, "a Unix time")
+
+
+def check_subscription(sub: Mapping[str, Any], where: str = "subscription") -> None:
+    """Every field ``BillingService.subscription_state`` reads, checked."""
+    _stripe_id(sub.get("id"), f"{where}.id", "sub", required=True)
+    _stripe_id(sub.get("customer"), f"{where}.customer", "cus")
+    metadata = _mapping(sub.get("metadata"), f"{where}.metadata")
+    _user_id(metadata.get("userId"), f"{where}.metadata.userId")
+    _text(metadata.get("plan"), f"{where}.metadata.plan")
+    _text(sub.get("status"), f"{where}.status")
+    for key in ("current_period_end", "trial_end", "cancel_at", "canceled_at", "ended_at"):
+        _epoch(sub.get(key), f"{where}.{key}")
+    # Prices and plans are only looked up in the configuration; a legacy plan id may be any
+    # text the account chose, so only its type is checked.
+    _price_id(sub.get("plan"), f"{where}.plan")
+    items = _mapping(sub.get("items"), f"{where}.items").get("data") or []
+    if not isinstance(items, list):
+        raise Malformed(f"{where}.items.data", "a list")
+    for index, item in enumerate(items[:1]):
+        item = _mapping(item, f"{where}.items.data[{index}]")
+        _price_id(item.get("price"), f"{where}.items.data[{index}].price")
+        _price_id(item.get("plan"), f"{where}.items.data[{index}].plan")
+        _epoch(item.get("current_period_end"), f"{where}.items.data[{index}].current_period_end")
+    reason = _mapping(sub.get("cancellation_details"), f"{where}.cancellation_details")
+    _text(reason.get("reason"), f"{where}.cancellation_details.reason")
 
 
 class WebhookHandler:
@@ -89,9 +182,16 @@ class WebhookHandler:
     # -- applying events --------------------------------------------------------------------------
 
     def apply(self, event: Mapping[str, Any]) -> dict[str, Any]:
+        try:
+            return self._apply(event)
+        except Malformed as exc:
+            log.warning("Stripe event %s (%s) rejected: %s", event["id"], event["type"], exc)
+            return {"status": "rejected", "error": str(exc)}
+
+    def _apply(self, event: Mapping[str, Any]) -> dict[str, Any]:
         kind = event["type"]
-        obj = (event.get("data") or {}).get("object") or {}
-        at = from_epoch(event.get("created")) or self.clock.now()
+        obj = _mapping(_mapping(event.get("data"), "data").get("object"), "data.object")
+        at = from_epoch(_epoch(event.get("created"), "created")) or self.clock.now()
         if kind in CHECKOUT_PAID:
             return self._checkout_paid(obj, at)
         if kind in SUBSCRIPTION_EVENTS:
@@ -100,27 +200,33 @@ class WebhookHandler:
             return self._invoice(obj, at)
         return {"status": "ignored"}
 
-    def _user_for(self, customer_id: str | None, metadata: Mapping[str, Any] | None,
-                  reference: str | None = None) -> str | None:
+    def _user_for(self, customer_id: str | None, user_id: str | None) -> str | None:
         """Whose event: the account linked to the customer, else the user id we put in the
-        metadata (or the session's client reference) when we created the checkout."""
+        metadata (or the session's client reference) when we created the checkout. Both
+        arguments are checked ids (``_stripe_id``, ``_user_id``)."""
         if customer_id:
             account = self.accounts.by_customer(customer_id)
             if account is not None:
                 return str(account["userId"])
-        user_id = reference or (metadata or {}).get("userId")
         if user_id and customer_id:
             self.accounts.link_customer(user_id, customer_id)
         return user_id or None
 
     def _checkout_paid(self, session: Mapping[str, Any], at: datetime) -> dict[str, Any]:
-        customer_id = id_of(session.get("customer"))
-        metadata = session.get("metadata") or {}
-        user_id = self._user_for(customer_id, metadata, session.get("client_reference_id"))
+        where = "data.object"
+        session_id = _stripe_id(session.get("id"), f"{where}.id", "cs", required=True)
+        customer_id = _stripe_id(session.get("customer"), f"{where}.customer", "cus")
+        metadata = _mapping(session.get("metadata"), f"{where}.metadata")
+        reference = _user_id(session.get("client_reference_id"),
+                             f"{where}.client_reference_id")
+        claimed = reference or _user_id(metadata.get("userId"), f"{where}.metadata.userId")
+        _user_id(metadata.get("userId"), f"{where}.metadata.userId")  # checked even if unused
+        sub_id = _stripe_id(session.get("subscription"), f"{where}.subscription", "sub")
+        pack = _text(metadata.get("pack"), f"{where}.metadata.pack")
+        user_id = self._user_for(customer_id, claimed)
         if user_id is None:
             return {"status": "unmatched"}
         if session.get("mode") == "subscription":
-            sub_id = id_of(session.get("subscription"))
             if not sub_id:
                 return {"status": "ignored", "userId": user_id}
             # The session names the subscription only: read it, so Pro is live at once even
@@ -128,14 +234,15 @@ class WebhookHandler:
             return self._refresh(sub_id, user_id, at)
         if session.get("payment_status") not in ("paid", "no_payment_required"):
             return {"status": "pending", "userId": user_id}  # async methods settle later
-        pack = metadata.get("pack")
-        added = self.service.add_pack(user_id, str(pack), ref=f"checkout:{session['id']}")
+        added = self.service.add_pack(user_id, str(pack), ref=f"checkout:{session_id}")
         return {"userId": user_id, "credited": bool(added), "pack": pack}
 
     def _subscription(self, sub: Mapping[str, Any], at: datetime, *,
                       refreshed: bool, user_id: str | None = None) -> dict[str, Any]:
+        check_subscription(sub, "data.object" if not refreshed else "subscription")
         state = self.service.subscription_state(sub)
-        user_id = user_id or self._user_for(state["customerId"], sub.get("metadata"))
+        claimed = _user_id((sub.get("metadata") or {}).get("userId"), "metadata.userId")
+        user_id = user_id or self._user_for(state["customerId"], claimed)
         if user_id is None:
             return {"status": "unmatched"}
         applied = self.accounts.apply_subscription(user_id, state, at)
@@ -152,12 +259,21 @@ class WebhookHandler:
                                   user_id=user_id)
 
     def _invoice(self, invoice: Mapping[str, Any], at: datetime) -> dict[str, Any]:
+        where = "data.object"
         # Older API versions name the subscription on the invoice, newer ones under ``parent``.
-        parent = (invoice.get("parent") or {}).get("subscription_details") or {}
-        sub_id = id_of(invoice.get("subscription")) or id_of(parent.get("subscription"))
+        parent = _mapping(_mapping(invoice.get("parent"), f"{where}.parent")
+                          .get("subscription_details"), f"{where}.parent.subscription_details")
+        sub_id = (_stripe_id(invoice.get("subscription"), f"{where}.subscription", "sub")
+                  or _stripe_id(parent.get("subscription"),
+                                f"{where}.parent.subscription_details.subscription", "sub"))
         if not sub_id:
             return {"status": "ignored"}
-        user_id = self._user_for(id_of(invoice.get("customer")), parent.get("metadata"))
+        metadata = _mapping(parent.get("metadata"),
+                            f"{where}.parent.subscription_details.metadata")
+        claimed = _user_id(metadata.get("userId"),
+                           f"{where}.parent.subscription_details.metadata.userId")
+        customer_id = _stripe_id(invoice.get("customer"), f"{where}.customer", "cus")
+        user_id = self._user_for(customer_id, claimed)
         return self._refresh(sub_id, user_id, at)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from lightninghire import hookimpl
+from lightninghire_plugins.interview.common import ApplicationRefs
 from lightninghire_plugins.interview.interviews import resources as interview_routes
 from lightninghire_plugins.interview.interviews.service import COLLECTIONS as INTERVIEW_COLLECTIONS
 from lightninghire_plugins.interview.interviews.service import InterviewService
@@ -44,14 +45,16 @@ def domains(services: Any) -> dict[str, Any]:
     found = services.extensions.get(NAME)
     if found is None:
         db, clock, events, ai = services.db, services.clock, services.events, services.ai
+        applications = ApplicationRefs(services)
         questions = QuestionService(db, clock)
-        mocks = MockService(db, clock, events, ai, questions)
-        stories = StoryService(db, clock, events, ai)
+        mocks = MockService(db, clock, events, ai, questions, applications)
+        stories = StoryService(db, clock, events, ai, applications)
         found = {
             "questions": questions, "mocks": mocks, "stories": stories,
-            "sessions": SessionService(db, clock, events, ai, stories.best_match, mocks.average),
+            "sessions": SessionService(db, clock, events, ai, stories.best_match, mocks.average,
+                                       applications),
             "interviews": InterviewService(db, clock, events,
-                                           services.settings.http.public_url),
+                                           services.settings.http.public_url, applications),
             "mentorship": MentorshipService(db, clock, events),
         }
         services.extensions[NAME] = found

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bson import ObjectId
 from bson.errors import InvalidId
@@ -147,3 +149,52 @@ class FocusArea(fields.String):
         if key is None:
             raise ValidationError(f"Must be one of: {', '.join(FOCUS_AREAS)}.")
         return key
+
+
+# Times a user can schedule: far enough from datetime's own limits that adding a duration or
+# showing the time in any zone never overflows, wide enough for any real interview.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2101, 1, 1, tzinfo=UTC)
+WINDOW_MESSAGE = "Must be between 2000-01-01 and 2100-12-31 (UTC)."
+
+
+def in_window(value: datetime, zone: str = "UTC") -> datetime:
+    """``value`` as a UTC instant (a naive time is read in ``zone``); ``ValidationError``
+    naming the accepted years when it falls outside them."""
+    try:
+        aware = value if value.tzinfo is not None else value.replace(tzinfo=ZoneInfo(zone))
+        instant = aware.astimezone(UTC)
+    except (OverflowError, ValueError):
+        instant = None
+    if instant is None or not EARLIEST <= instant < LATEST:
+        raise ValidationError(WINDOW_MESSAGE)
+    return instant
+
+
+class ApplicationRefs:
+    """References to the caller's job applications (stories, mocks, sessions, interviews).
+
+    Applications belong to the jobsearch plugin, which this plugin never imports: they are
+    checked through the ``jobsearch_owned_applications`` hook jobsearch offers (one indexed
+    read for any number of ids). Without jobsearch enabled no application exists, so any
+    reference is unknown.
+    """
+
+    HOOK = "jobsearch_owned_applications"
+
+    def __init__(self, services: Any) -> None:
+        self.services = services
+
+    def check(self, user_id: str, ids: Iterable[str | None]) -> None:
+        """404 unless every id names one of ``user_id``'s applications (another user's id
+        answers exactly like an unknown one)."""
+        wanted = [i for i in dict.fromkeys(ids) if i]
+        if not wanted:
+            return
+        caller = getattr(self.services.plugins.hook, self.HOOK, None)
+        found: set[str] = set()
+        if caller is not None and caller.spec is not None:
+            found = set(caller(user_id=user_id, application_ids=wanted,
+                               services=self.services) or ())
+        if any(i not in found for i in wanted):
+            raise NotFound("No such application.")

@@ -5,13 +5,15 @@ Hook implementations only; each domain lives in its sub-package. See docs/jobsea
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
+from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from lightninghire import hookimpl
-from lightninghire_plugins.jobsearch import cli
+from lightninghire_plugins.jobsearch import cli, hookspecs
 from lightninghire_plugins.jobsearch.applications import resources as app_res
 from lightninghire_plugins.jobsearch.applications.service import ApplicationService
 from lightninghire_plugins.jobsearch.builder import resources as builder_res
@@ -48,6 +50,9 @@ from lightninghire_plugins.jobsearch.store import (
 )
 
 NAME = "jobsearch"
+OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
+# Hooks this plugin offers the others (jobsearch_owned_applications); the host adds them.
+plugin_hookspecs = hookspecs
 SEEKER_ONLY = {"recruiter_free": 0, "recruiter_pro": 0}
 UPGRADE = "Upgrade to Pro for unlimited {}."
 
@@ -299,3 +304,16 @@ def user_context(user: dict[str, Any], services: Any) -> dict[str, Any] | None:
     if not context["applications"] and not context["resumes"]:
         return None
     return context
+
+
+@hookimpl
+def jobsearch_owned_applications(user_id: str, application_ids: list[str],
+                                 services: Any) -> list[str]:
+    wanted = list({ObjectId(i) for i in application_ids
+                   if isinstance(i, str) and OBJECT_ID.match(i)})
+    if not wanted or not isinstance(user_id, str):
+        return []
+    found = services.db[APPLICATIONS].find({"_id": {"$in": wanted}, "userId": user_id},
+                                           {"_id": 1})
+    return [str(doc["_id"]) for doc in found]
+

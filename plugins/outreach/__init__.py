@@ -24,6 +24,8 @@ from lightninghire_plugins.outreach.contacts.schemas import (
 from lightninghire_plugins.outreach.contacts.service import CONTACTS, ContactService
 from lightninghire_plugins.outreach.contacts.service import FEATURE as CONTACTS_FEATURE
 from lightninghire_plugins.outreach.messages.drafting import DRAFT_TASK
+from lightninghire_plugins.outreach.messages.quota import INDEXES as SEND_INDEXES
+from lightninghire_plugins.outreach.messages.quota import SENDS, DailySends, daily_limits
 from lightninghire_plugins.outreach.messages.resources import MessagesResource, SendResource
 from lightninghire_plugins.outreach.messages.schemas import MessageSchema
 from lightninghire_plugins.outreach.messages.service import FEATURE as MESSAGES_FEATURE
@@ -70,9 +72,12 @@ def outreach_of(services: Any) -> Outreach:
             lambda user: services.entitlements.consume(user, CONTACTS_FEATURE))
         templates = TemplateService(db[TEMPLATES], clock)
         notifications = NotificationService(db[NOTIFICATIONS], clock, users)
+        # The user's column of the limits table, billing included (looked up at call time).
+        quota = DailySends(db[SENDS], clock, daily_limits(settings.get("daily_sends")),
+                           lambda user: services.entitlements.facts_for(user).limit_tier)
         messages = MessageService(db[MESSAGES], clock, services.ai, services.mail,
                                   services.events, contacts, templates, notifications, users,
-                                  follow_up_days=settings.get("follow_up_days"))
+                                  quota, follow_up_days=settings.get("follow_up_days"))
         found = Outreach(contacts, templates, notifications, messages)
         services.extensions[NAME] = found
     return found
@@ -134,6 +139,7 @@ def register_collections(collections: Any) -> None:
     collections.add(NOTIFICATIONS, indexes=[
         IndexModel([("userId", ASCENDING), ("read", ASCENDING)]),
     ], owner_field="userId")
+    collections.add(SENDS, indexes=SEND_INDEXES, owner_field="userId")
 
 
 @hookimpl

@@ -61,13 +61,17 @@ class Users:
     def __init__(self, db: Any) -> None:
         self.db = db
 
-    def get(self, user_id: str) -> dict[str, Any] | None:
+    def get(self, user_id: str, *, with_tier: bool = False) -> dict[str, Any] | None:
+        """The user's profile fields; ``with_tier`` adds what decides their limits (tier,
+        userType, roles, whether they hold provider keys), for the daily send limit."""
         oid = object_id(user_id)
         if oid is None:
             return None
         # Whole subdocuments only: nx-27017 flattens dotted projections.
-        return self.db["users"].find_one(
-            {"_id": oid}, {"email": 1, "name": 1, "profile": 1, "settings": 1, "disabled": 1})
+        fields = {"email": 1, "name": 1, "profile": 1, "settings": 1, "disabled": 1}
+        if with_tier:
+            fields.update(tier=1, userType=1, roles=1, providerKeys=1)
+        return self.db["users"].find_one({"_id": oid}, fields)
 
     @staticmethod
     def wants(user: Mapping[str, Any], preference: str | None) -> bool:

@@ -12,6 +12,7 @@ def dispatch(messages: MessageService, batch: int) -> dict[str, int]:
     """One bounded batch of each: due sends, outbox results, due follow-up reminders."""
     sent = messages.dispatch_due(limit=batch)
     synced = messages.sync_delivering(limit=batch)
-    return {"dispatched": sent["dispatched"], "synced": synced["synced"],
+    return {"dispatched": sent["dispatched"], "deferred": sent["deferred"],
+            "synced": synced["synced"],
             "sent": sent["sent"] + synced["sent"], "failed": sent["failed"] + synced["failed"],
             "followUps": messages.remind_follow_ups(limit=batch)}

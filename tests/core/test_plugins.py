@@ -152,6 +152,38 @@ def test_a_misspelled_hook_is_caught_at_startup(lh_settings):
         create_app(lh_settings, plugins=["typo"], extra_plugins=extra, prepare_database=False)
 
 
+def test_a_plugin_declares_the_hooks_it_offers_the_others(lh_settings):
+    """As pytest's pytest_addhooks: ``plugin_hookspecs`` names a namespace of @hookspec
+    functions, added when the plugin is enabled; without it the hook does not exist."""
+    from lightninghire.hookspecs import hookspec
+
+    @hookspec(firstresult=True)
+    def offered_answer_spec(question: str) -> str | None:
+        """The answer to ``question``."""
+
+    @hookimpl
+    def offered_answer(question):
+        return f"{question}: 42"
+
+    offering = plugin("offering", offered_answer=offered_answer)
+    offering.plugin_hookspecs = types.SimpleNamespace(offered_answer=offered_answer_spec)
+    app = create_app(lh_settings, plugins=["offering"], extra_plugins={"offering": offering},
+                     prepare_database=False)
+    assert app.services.plugins.hook.offered_answer(question="life") == "life: 42"
+    alone = create_app(lh_settings, plugins=[], prepare_database=False)
+    assert getattr(alone.services.plugins.hook, "offered_answer", None) is None
+
+    @hookspec
+    def user_context(user: dict) -> None:
+        """Declared by the core already."""
+
+    clashing = plugin("clashing")
+    clashing.plugin_hookspecs = types.SimpleNamespace(user_context=user_context)
+    with pytest.raises(StartupError, match=r"plugin 'clashing'"):
+        create_app(lh_settings, plugins=["clashing"], extra_plugins={"clashing": clashing},
+                   prepare_database=False)
+
+
 def test_a_plugin_requiring_another_that_is_not_enabled_is_named(lh_settings):
     needy = plugin("needy")
     needy.plugin_requires = ("hello",)

@@ -133,6 +133,9 @@ want wants way ways week weeks well will work works working year years
 """)
 
 
+LONGEST_WORD = 30  # longer tokens are pasted hashes, URLs or runs of letters, not words
+
+
 def key_phrases(text: str, limit: int = 6) -> list[str]:
     """The phrases (one to three words) that best name what ``text`` is about.
 
@@ -149,10 +152,12 @@ def key_phrases(text: str, limit: int = 6) -> list[str]:
         lowered = token.lower()
         gap = text[last_end:match.start()]
         last_end = match.end()
-        if gap.strip(" \t-") or lowered in STOPWORDS or lowered in GENERIC \
-                or lowered[0].isdigit() or len(lowered) < 2:
+        # A token longer than any real word names nothing.
+        skip = lowered in STOPWORDS or lowered in GENERIC or lowered[0].isdigit() \
+            or not 2 <= len(lowered) <= LONGEST_WORD
+        if gap.strip(" \t-") or skip:
             runs.append([])
-        if lowered in STOPWORDS or lowered in GENERIC or lowered[0].isdigit() or len(lowered) < 2:
+        if skip:
             continue
         runs[-1].append(token)
     seen: dict[tuple[str, ...], list[Any]] = {}  # stems -> [spelling, occurrences, first index]

@@ -35,7 +35,10 @@ def _stamp(when: datetime) -> str:
 
 def event_lines(event: Mapping[str, Any], now: datetime, host: str) -> list[str]:
     start = event["startsAt"]
-    end = start + timedelta(minutes=event.get("durationMinutes") or 60)
+    try:
+        end = start + timedelta(minutes=event.get("durationMinutes") or 60)
+    except OverflowError:  # a row stored before start times were bounded (year 9999)
+        end = start
     people = [p["name"] + (f" ({p['title']})" if p.get("title") else "")
               for p in event.get("interviewers", [])]
     description = "\n".join(filter(None, [

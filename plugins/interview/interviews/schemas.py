@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from lightninghire.fields import ObjectIdString, Timestamp
-from lightninghire_plugins.interview.common import INTERVIEW_TYPES, Choice
+from lightninghire_plugins.interview.common import INTERVIEW_TYPES, Choice, in_window
 
 
 class InterviewerIn(Schema):
@@ -26,9 +28,18 @@ class _Zone(fields.String):
         return text
 
 
+def _check_window(data: Mapping[str, Any]) -> None:
+    if data.get("startsAt") is not None:
+        try:
+            in_window(data["startsAt"], data.get("timeZone") or "UTC")
+        except ValidationError as exc:
+            raise ValidationError(exc.messages, "startsAt") from None
+
+
 class InterviewIn(Schema):
     startsAt = fields.DateTime(required=True, metadata={
-        "description": "ISO-8601; without an offset it is read in `timeZone`"})
+        "description": "ISO-8601; without an offset it is read in `timeZone`; "
+                       "2000-01-01 to 2100-12-31 (UTC)"})
     timeZone = _Zone(load_default="UTC", validate=validate.Length(1, 64))
     durationMinutes = fields.Integer(load_default=60, validate=validate.Range(5, 600))
     title = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 200))
@@ -47,9 +58,13 @@ class InterviewIn(Schema):
         if value is not None and not value.strip():
             raise ValidationError("Must not be blank.")
 
+    @validates_schema(skip_on_field_errors=True)
+    def _window(self, data: Mapping[str, Any], **_: object) -> None:
+        _check_window(data)
+
 
 class InterviewPatch(Schema):
-    startsAt = fields.DateTime()
+    startsAt = fields.DateTime(metadata={"description": "2000-01-01 to 2100-12-31 (UTC)"})
     timeZone = _Zone(validate=validate.Length(1, 64))
     durationMinutes = fields.Integer(validate=validate.Range(5, 600))
     title = fields.String(validate=validate.Length(1, 200))
@@ -60,6 +75,11 @@ class InterviewPatch(Schema):
     location = fields.String(validate=validate.Length(max=300))
     link = fields.Url(allow_none=True, schemes={"http", "https"})
     notes = fields.String(validate=validate.Length(max=5000))
+
+    @validates_schema(skip_on_field_errors=True)
+    def _window(self, data: Mapping[str, Any], **_: object) -> None:
+        # Without timeZone a naive time is read in the stored zone: the service checks again.
+        _check_window(data)
 
 
 class InterviewQuery(Schema):

@@ -11,10 +11,16 @@ from typing import Any
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
+from marshmallow import ValidationError
 from pymongo import ASCENDING, IndexModel
 
-from lightninghire import NotFound
-from lightninghire_plugins.interview.common import INTERVIEW_TYPES, oid
+from lightninghire import NotFound, ValidationFailed
+from lightninghire_plugins.interview.common import (
+    INTERVIEW_TYPES,
+    ApplicationRefs,
+    in_window,
+    oid,
+)
 from lightninghire_plugins.interview.interviews import ics
 
 EVENTS = "interview_events"
@@ -36,20 +42,35 @@ def _hash(token: str) -> str:
 
 
 def _aware(value: datetime, zone: str) -> datetime:
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo(zone))
-    return value.astimezone(UTC).replace(microsecond=value.microsecond // 1000 * 1000)
+    """The UTC instant to store (milliseconds, as BSON keeps them); 400 outside the window."""
+    try:
+        instant = in_window(value, zone)
+    except ValidationError as exc:
+        raise ValidationFailed({"startsAt": exc.messages}) from None
+    return instant.replace(microsecond=value.microsecond // 1000 * 1000)
+
+
+def _end(doc: Mapping[str, Any]) -> datetime:
+    """When an interview ends; a row stored before the window existed (year 9999) ends at the
+    last representable moment instead of overflowing."""
+    try:
+        return doc["startsAt"] + timedelta(minutes=doc.get("durationMinutes") or 60)
+    except OverflowError:
+        return datetime.max.replace(tzinfo=UTC)
 
 
 class InterviewService:
-    def __init__(self, db: Any, clock: Any, events: Any, public_url: str) -> None:
+    def __init__(self, db: Any, clock: Any, events: Any, public_url: str,
+                 applications: ApplicationRefs) -> None:
         self.db = db
+        self.applications = applications
         self.clock = clock
         self.events = events
         self.public_url = public_url.rstrip("/")
         self.host = urlparse(public_url).hostname or "lightninghire"
 
     def create(self, user_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        self.applications.check(user_id, [body["applicationId"]])
         now = self.clock.now()
         title = body["title"] or " ".join(filter(None, (
             body["company"], INTERVIEW_TYPES.get(body["type"] or "", ""), "interview"))) \
@@ -170,13 +191,17 @@ class InterviewService:
 
     @staticmethod
     def _local(doc: Mapping[str, Any]) -> str:
-        return doc["startsAt"].astimezone(ZoneInfo(doc["timeZone"])).strftime(
-            "%Y-%m-%d %H:%M %Z")
+        try:
+            local = doc["startsAt"].astimezone(ZoneInfo(doc["timeZone"]))
+        except (OverflowError, ValueError, KeyError):
+            # A row stored before the window existed (year 1, west of UTC): shown in UTC.
+            local = doc["startsAt"].astimezone(UTC)
+        return local.strftime("%Y-%m-%d %H:%M %Z")
 
     def public(self, doc: Mapping[str, Any]) -> dict[str, Any]:
         return {"id": str(doc["_id"]), **{k: doc.get(k) for k in (
             "title", "company", "role", "type", "applicationId", "startsAt", "timeZone",
             "durationMinutes", "interviewers", "location", "link", "notes", "createdAt")},
-            "endsAt": doc["startsAt"] + timedelta(minutes=doc["durationMinutes"]),
+            "endsAt": _end(doc),
             "localStart": self._local(doc),
             "remindersSent": [label for label, _, field in REMINDERS if doc.get(field)]}

@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from lightninghire.fields import ObjectIdString, Timestamp
 from lightninghire.pagination import PageQuery
+from lightninghire_plugins.interview.common import in_window
 
 _WORDS = fields.List(fields.String(validate=validate.Length(1, 60)), load_default=list,
                      validate=validate.Length(max=20))
@@ -24,7 +25,8 @@ class ProfileIn(Schema):
 
 
 class SlotIn(Schema):
-    startsAt = fields.AwareDateTime(required=True)
+    startsAt = fields.AwareDateTime(required=True, validate=in_window,
+                                    metadata={"description": "2000-01-01 to 2100-12-31 (UTC)"})
     durationMinutes = fields.Integer(load_default=30, validate=validate.Range(15, 240))
 
 

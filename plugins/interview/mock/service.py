@@ -13,7 +13,7 @@ from lightninghire import Conflict, NotFound
 from lightninghire.ai import AiUnavailable
 from lightninghire.pagination import paginate
 from lightninghire_plugins.interview import scoring
-from lightninghire_plugins.interview.common import oid
+from lightninghire_plugins.interview.common import ApplicationRefs, oid
 from lightninghire_plugins.interview.mock import ai
 from lightninghire_plugins.interview.questions.service import QuestionService
 
@@ -34,17 +34,19 @@ IN_PROGRESS, COMPLETED = "in_progress", "completed"
 
 class MockService:
     def __init__(self, db: Any, clock: Any, events: Any, ai_client: Any,
-                 questions: QuestionService) -> None:
+                 questions: QuestionService, applications: ApplicationRefs) -> None:
         self.db = db
         self.clock = clock
         self.events = events
         self.ai = ai_client
         self.questions = questions
+        self.applications = applications
 
     # -- create ---------------------------------------------------------------------------------
 
     def create(self, user: Mapping[str, Any], body: Mapping[str, Any]) -> dict[str, Any]:
         user_id = str(user["_id"])
+        self.applications.check(user_id, [body["applicationId"]])  # before any AI call
         inputs = {"company": body["company"], "role": body["role"],
                   "interviewType": body["interviewType"], "seniority": body["seniority"],
                   "focusAreas": body["focusAreas"], "count": body["questionCount"],

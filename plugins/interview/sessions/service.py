@@ -13,7 +13,7 @@ from pymongo.errors import DuplicateKeyError
 from lightninghire import Conflict, NotFound, ValidationFailed
 from lightninghire.ai import AiUnavailable
 from lightninghire.pagination import paginate
-from lightninghire_plugins.interview.common import oid
+from lightninghire_plugins.interview.common import ApplicationRefs, oid
 from lightninghire_plugins.interview.sessions import ai, analysis
 
 log = logging.getLogger(__name__)
@@ -32,15 +32,18 @@ LIVE, ENDED = "live", "ended"
 class SessionService:
     def __init__(self, db: Any, clock: Any, events: Any, ai_client: Any,
                  best_story: Callable[[str, str], dict[str, Any] | None],
-                 mock_average: Callable[[str], float | None]) -> None:
+                 mock_average: Callable[[str], float | None],
+                 applications: ApplicationRefs) -> None:
         self.db = db
         self.clock = clock
         self.events = events
         self.ai = ai_client
         self.best_story = best_story
         self.mock_average = mock_average
+        self.applications = applications
 
     def create(self, user_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        self.applications.check(user_id, [body["applicationId"]])
         title = body["title"] or " - ".join(filter(None, (body["company"], body["role"]))) \
             or "Interview session"
         doc = {"userId": user_id, "title": title, "company": body["company"],

@@ -11,7 +11,12 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 from lightninghire import NotFound
 from lightninghire.ai.core_tasks.text import content_words, stem, words
 from lightninghire.pagination import paginate
-from lightninghire_plugins.interview.common import STORY_THEMES, clean_list, oid
+from lightninghire_plugins.interview.common import (
+    STORY_THEMES,
+    ApplicationRefs,
+    clean_list,
+    oid,
+)
 from lightninghire_plugins.interview.stories import ai
 
 STORIES = "interview_stories"
@@ -21,13 +26,16 @@ PARTS = ("situation", "task", "action", "result")
 
 
 class StoryService:
-    def __init__(self, db: Any, clock: Any, events: Any, ai_client: Any) -> None:
+    def __init__(self, db: Any, clock: Any, events: Any, ai_client: Any,
+                 applications: ApplicationRefs) -> None:
         self.collection = db[STORIES]
         self.clock = clock
         self.events = events
         self.ai = ai_client
+        self.applications = applications
 
     def create(self, user_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        self.applications.check(user_id, body["applicationIds"])
         now = self.clock.now()
         doc = {"userId": user_id, **{p: body[p] for p in ("title", *PARTS)},
                "tags": clean_list(body["tags"]), "competencies": clean_list(body["competencies"]),
@@ -48,6 +56,7 @@ class StoryService:
 
     def update(self, user_id: str, story_id: str, changes: Mapping[str, Any]) -> dict[str, Any]:
         doc = self._find(user_id, story_id)
+        self.applications.check(user_id, changes.get("applicationIds") or ())
         update = dict(changes)
         for key in ("tags", "competencies", "applicationIds"):
             if key in update:

@@ -3,8 +3,6 @@ notes, scorecards, rubric scores, cached fit scores and CSV bulk import."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -13,6 +11,7 @@ from bson import ObjectId
 from marshmallow import ValidationError
 
 from lightninghire import AppError, BadRequest, Conflict, NotFound
+from lightninghire.csvio import read_csv
 from lightninghire.pagination import paginate
 from lightninghire_plugins.jobsearch.candidates.fit import NAME as FIT
 from lightninghire_plugins.jobsearch.candidates.schemas import CandidateIn
@@ -86,20 +85,14 @@ class CandidateService:
         duplicates and rows past a cap are reported with their row number (1 = first data row)."""
         user_id = str(user["_id"])
         self._role(user_id, role_id)
-        reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-        headers = [h.strip().lower().replace(" ", "_") for h in (reader.fieldnames or [])]
-        if not headers:
-            raise BadRequest("The CSV has no header row.")
+        table = read_csv(text, max_rows=MAX_IMPORT_ROWS)  # a malformed file is a 400
+        headers = [h.strip().lower().replace(" ", "_") for h in table.header]
         unknown = [h for h in headers if h not in COLUMNS]
         created: list[str] = []
         skipped: list[dict[str, Any]] = []
         errors: list[dict[str, Any]] = []
-        for number, raw in enumerate(reader, start=1):
-            if number > MAX_IMPORT_ROWS:
-                errors.append({"row": number, "message": f"only {MAX_IMPORT_ROWS} rows are read"})
-                break
-            row = {h: (v or "").strip() for h, v in zip(headers, raw.values(), strict=False)
-                   if h in COLUMNS}
+        for number, values in enumerate(table.rows, start=1):
+            row = {h: v.strip() for h, v in zip(headers, values, strict=False) if h in COLUMNS}
             try:
                 body = self._row_body(row, role_id)
             except ValidationError as exc:
@@ -113,6 +106,9 @@ class CandidateService:
                 created.append(self.create(user, body)["id"])
             except AppError as exc:  # a cap reached mid-file: report it, keep what was made
                 errors.append({"row": number, "message": exc.message, "code": exc.code})
+        if table.truncated:
+            errors.append({"row": MAX_IMPORT_ROWS + 1,
+                           "message": f"only {MAX_IMPORT_ROWS} rows are read"})
         return {"created": len(created), "ids": created, "skipped": skipped, "errors": errors,
                 "unknownColumns": unknown}
 

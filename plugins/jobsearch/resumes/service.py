@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import io
+import json
+import logging
 import re
+import signal
+import subprocess
+import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from lightninghire import BadRequest, NotFound
@@ -20,19 +25,60 @@ from lightninghire_plugins.jobsearch.resumes.tailor import NAME as TAILOR
 from lightninghire_plugins.jobsearch.store import APPLICATIONS, JOBS, RESUMES
 
 SKILLS = "core.extract_skills"
+log = logging.getLogger(__name__)
 
 
-def pdf_text(data: bytes) -> tuple[str, list[str]]:
-    """The text of a PDF (pypdf), page by page, and a warning for each page without text."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+# Limits on reading an uploaded PDF (plugin settings ``pdf_*`` of ``[plugins.jobsearch]``).
+PDF_DEFAULTS = {"pdf_max_pages": 50, "pdf_cpu_seconds": 3, "pdf_max_stream_mb": 4,
+                "pdf_memory_mb": 768}
+PDF_WORKER = Path(__file__).with_name("pdfworker.py")
+_PASTE = "paste the text instead."
 
+
+def pdf_limits(settings: Mapping[str, Any]) -> dict[str, int]:
+    values = {key: int(settings.get(key, default)) for key, default in PDF_DEFAULTS.items()}
+    return {"maxPages": values["pdf_max_pages"], "cpuSeconds": values["pdf_cpu_seconds"],
+            "maxStreamMb": values["pdf_max_stream_mb"], "memoryMb": values["pdf_memory_mb"],
+            "maxChars": 200_000, "recursion": 400}
+
+
+def pdf_text(data: bytes, limits: Mapping[str, int] | None = None) -> tuple[str, list[str]]:
+    """The text of a PDF, page by page, and a warning for each page without text.
+
+    An uploaded PDF is untrusted: it is read by ``pdfworker.py`` in a child process limited in
+    CPU seconds, memory, decompressed bytes, pages and nesting; whatever it cannot read within
+    them is a 400 that names the problem (``reason``), never a 500 or a stuck worker.
+    """
+    limits = dict(limits or pdf_limits({}))
+    wall = 4 * limits["cpuSeconds"] + 5  # CPU is the limit; this only catches a stuck child
     try:
-        reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
-        raise BadRequest(f"This PDF could not be read ({type(exc).__name__}); paste the text "
-                         f"instead.") from None
+        done = subprocess.run([sys.executable, "-I", str(PDF_WORKER), json.dumps(limits)],
+                              input=data, capture_output=True, timeout=wall, check=False)
+    except subprocess.TimeoutExpired:
+        done = None
+    if done is None or done.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+        raise BadRequest(f"This PDF takes too long to read (over {limits['cpuSeconds']} s of "
+                         f"processing): {_PASTE}", reason="pdf_too_slow")
+    try:
+        result = json.loads(done.stdout)
+    except ValueError:
+        log.warning("PDF worker failed (exit %s): %s", done.returncode,
+                    done.stderr.decode(errors="replace")[-500:])
+        result = {"problem": "unreadable"}
+    problem = result.get("problem")
+    if problem == "decompressed":
+        raise BadRequest(f"This PDF expands to more than {limits['maxStreamMb']} MB when "
+                         f"decompressed (a compression bomb?): {_PASTE}",
+                         reason="pdf_too_large")
+    if problem == "pages":
+        raise BadRequest(f"This PDF has more than {limits['maxPages']} pages: upload the resume "
+                         f"alone, or {_PASTE}", reason="pdf_too_many_pages")
+    if problem == "structure":
+        raise BadRequest(f"This PDF's structure is nested too deeply or is too large to read "
+                         f"safely: {_PASTE}", reason="pdf_too_complex")
+    if problem is not None:
+        raise BadRequest(f"This PDF could not be read: {_PASTE}", reason="pdf_unreadable")
+    pages = [str(text) for text in result["pages"]]
     warnings = [f"Page {i} has no extractable text (scanned?): paste it instead."
                 for i, text in enumerate(pages, start=1) if not text.strip()]
     return "\n".join(pages).strip(), warnings
@@ -46,6 +92,7 @@ class ResumeService:
         self.clock = services.clock
         self.events = services.events
         self.ai = services.ai
+        self.pdf_limits = pdf_limits(services.plugin_settings("jobsearch"))
 
     def create(self, user: Mapping[str, Any], body: Mapping[str, Any], source: str = "paste",
                warnings: list[str] | None = None) -> dict[str, Any]:
@@ -68,7 +115,7 @@ class ResumeService:
     def create_from_pdf(self, user: Mapping[str, Any], name: str, data: bytes) -> dict[str, Any]:
         if not data.startswith(b"%PDF"):
             raise BadRequest("Send the PDF file itself as the body (Content-Type: application/pdf).")
-        text, warnings = pdf_text(data)
+        text, warnings = pdf_text(data, self.pdf_limits)
         if not text:
             raise BadRequest("No text could be read from this PDF (scanned?): paste the text.")
         return self.create(user, {"name": name, "content": text[:50_000]}, source="pdf",

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
+from lightninghire.csvio import read_csv
 from lightninghire.errors import ValidationFailed
 
 # Normalised header (lower case, letters and digits only) -> contact field.
@@ -34,28 +33,17 @@ def _key(header: str) -> str:
 def parse_rows(text: str, max_rows: int) -> list[dict[str, Any]]:
     """Contact bodies (not yet validated) from CSV text; one dict per non-empty data row.
 
-    Unknown columns are ignored (exports carry many); a file without a name column is a 400.
+    Unknown columns are ignored (exports carry many); a file without a name column, with more
+    than ``max_rows`` rows, or that the core's CSV rules refuse (``read_csv``) is a 400.
     """
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    try:
-        header = next(reader)
-    except (StopIteration, csv.Error) as exc:
-        raise ValidationFailed({"csv": ["The CSV has no header row."]}) from exc
-    columns = [ALIASES.get(_key(name)) for name in header]
+    table = read_csv(text, max_rows=max_rows)
+    columns = [ALIASES.get(_key(name)) for name in table.header]
     if "name" not in columns and "firstName" not in columns:
         raise ValidationFailed({"csv": ["The CSV needs a 'name' column (or 'first name' and "
                                         "'last name')."]})
-    rows: list[dict[str, Any]] = []
-    try:
-        for values in reader:
-            if not any(v.strip() for v in values):
-                continue
-            if len(rows) >= max_rows:
-                raise ValidationFailed({"csv": [f"At most {max_rows} rows per import."]})
-            rows.append(_row(columns, values))
-    except csv.Error as exc:
-        raise ValidationFailed({"csv": [f"Not valid CSV: {exc}."]}) from exc
-    return rows
+    if table.truncated:
+        raise ValidationFailed({"csv": [f"At most {max_rows} rows per import."]})
+    return [_row(columns, values) for values in table.rows]
 
 
 def _row(columns: list[str | None], values: list[str]) -> dict[str, Any]:

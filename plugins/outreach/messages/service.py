@@ -21,6 +21,7 @@ from lightninghire.pagination import paginate
 from lightninghire_plugins.outreach.common import Users, object_id, sender_of, utc
 from lightninghire_plugins.outreach.contacts.service import ContactService
 from lightninghire_plugins.outreach.messages.drafting import TASK, fit_linkedin_connection
+from lightninghire_plugins.outreach.messages.quota import DailySends, next_midnight
 from lightninghire_plugins.outreach.notifications.service import NotificationService
 from lightninghire_plugins.outreach.templates.rendering import values_for
 from lightninghire_plugins.outreach.templates.service import TemplateService
@@ -46,7 +47,7 @@ CHANNEL_LABELS = {"linkedin_connection": "LinkedIn request", "linkedin_dm": "Lin
 class MessageService:
     def __init__(self, collection: Any, clock: Any, ai: Any, mail: Any, events: Any,
                  contacts: ContactService, templates: TemplateService,
-                 notifications: NotificationService, users: Users,
+                 notifications: NotificationService, users: Users, quota: DailySends,
                  follow_up_days: Mapping[str, int] | None = None) -> None:
         self.collection = collection
         self.clock = clock
@@ -57,6 +58,7 @@ class MessageService:
         self.templates = templates
         self.notifications = notifications
         self.users = users
+        self.quota = quota
         self.follow_up_days = {**FOLLOW_UP_DAYS, **(follow_up_days or {})}
 
     # -- drafting ------------------------------------------------------------------------------
@@ -206,6 +208,8 @@ class MessageService:
         later = send_at is not None and send_at > now
         if later and send_at - now > MAX_SCHEDULE:
             raise ValidationFailed({"sendAt": ["At most a year ahead."]})
+        if not later:
+            self.quota.take(user)  # 429 once today's sends are spent (a scheduled one: later)
         # Persisted first: claimed by this request so the dispatcher leaves it alone.
         claimed = self.collection.find_one_and_update(
             {"_id": doc["_id"], "status": {"$in": [DRAFT, FAILED]}},
@@ -214,6 +218,8 @@ class MessageService:
                       "deliveryStatus": None, "lastError": None, "updatedAt": now}},
             return_document=ReturnDocument.AFTER)
         if claimed is None:
+            if not later:
+                self.quota.give_back(user)
             raise Conflict("This message changed meanwhile; reload it.")
         if later:
             return self.public(claimed)
@@ -323,7 +329,7 @@ class MessageService:
 
     def dispatch_due(self, limit: int = 100) -> dict[str, int]:
         """Hand scheduled messages whose time came to the outbox (claimed one at a time)."""
-        counts = {"dispatched": 0, "sent": 0, "failed": 0}
+        counts = {"dispatched": 0, "deferred": 0, "sent": 0, "failed": 0}
         for _ in range(limit):
             now = self.clock.now()
             doc = self.collection.find_one_and_update(
@@ -332,11 +338,26 @@ class MessageService:
                 {"$set": {"claimUntil": now + CLAIM}}, return_document=ReturnDocument.AFTER)
             if doc is None:
                 break
-            done = self._hand_over(doc, self.users.get(doc["userId"]))
+            user = self.users.get(doc["userId"], with_tier=True)
+            if user and not user.get("disabled") and user.get("email") \
+                    and not self.quota.try_take(user):
+                self._defer(doc, now)
+                counts["deferred"] += 1
+                continue
+            done = self._hand_over(doc, user)
             counts["dispatched"] += 1
             if done["status"] in (SENT, FAILED):
                 counts[done["status"]] += 1
         return counts
+
+    def _defer(self, doc: Mapping[str, Any], now: Any) -> None:
+        """The sender's daily allowance is spent: the message waits for the next UTC day."""
+        self.collection.update_one(
+            {"_id": doc["_id"], "status": SCHEDULED, "mailId": None},
+            {"$set": {"scheduledAt": next_midnight(now), "claimUntil": None,
+                      "deliveryStatus": "deferred", "updatedAt": now,
+                      "lastError": "Today's outreach email limit is reached: it goes out after "
+                                   "midnight UTC."}})
 
     def sync_delivering(self, limit: int = 200) -> dict[str, int]:
         """Follow the outbox for messages it is still retrying."""

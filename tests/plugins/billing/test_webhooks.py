@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import threading
 
+import pytest
+
 from lightninghire.testing import assert_error, assert_ok
 from tests.plugins.billing.conftest import (
     Webhooks,
@@ -210,3 +212,61 @@ def test_a_claim_abandoned_by_a_crashed_worker_is_taken_over(stripe_app, fake_st
     clock.advance(minutes=6)  # past the 5-minute claim
     assert assert_ok(webhooks.post(payload, webhooks.sign(payload)))["duplicate"] is False
     assert _balance(caller) == 100
+
+
+NOBODY = {"$ne": None}
+CHECKOUT = {"id": "cs_test_injected", "object": "checkout.session", "mode": "payment",
+            "customer": "cus_Injected01", "client_reference_id": None,
+            "metadata": {"pack": "power"}, "status": "complete", "payment_status": "paid"}
+SUBSCRIPTION = {"id": "sub_Injected01", "object": "subscription", "customer": "cus_Injected01",
+                "status": "active", "metadata": {"plan": "pro_monthly"},
+                "items": {"data": [{"price": {"id": "price_pro_monthly"}}]}}
+INVOICE = {"id": "in_Injected01", "object": "invoice", "customer": "cus_Injected01",
+           "parent": {"subscription_details": {"subscription": "sub_Injected01",
+                                               "metadata": {"userId": NOBODY}}}}
+
+
+@pytest.mark.parametrize(("kind", "obj", "field"), [
+    ("checkout.session.completed", {**CHECKOUT, "metadata": {"pack": "power", "userId": NOBODY}},
+     "data.object.metadata.userId"),
+    ("checkout.session.completed", {**CHECKOUT, "client_reference_id": {"$gt": ""}},
+     "data.object.client_reference_id"),
+    ("checkout.session.completed", {**CHECKOUT, "customer": {"id": NOBODY},
+                                    "client_reference_id": "0" * 24},
+     "data.object.customer"),
+    ("checkout.session.completed", {**CHECKOUT, "id": NOBODY, "metadata": {"userId": "0" * 24}},
+     "data.object.id"),
+    ("customer.subscription.updated", {**SUBSCRIPTION, "metadata": {"userId": NOBODY}},
+     "data.object.metadata.userId"),
+    ("customer.subscription.updated", {**SUBSCRIPTION, "id": "sub_a.b", "customer": NOBODY},
+     "data.object.id"),
+    ("customer.subscription.updated", {**SUBSCRIPTION, "current_period_end": "tomorrow"},
+     "data.object.current_period_end"),
+    ("invoice.paid", INVOICE, "data.object.parent.subscription_details.metadata.userId"),
+], ids=["metadata-userId-object", "client-reference-object", "expanded-customer-id-object",
+        "session-id-object", "subscription-metadata-userId-object", "dotted-subscription-id",
+        "period-end-string", "invoice-metadata-userId-object"])
+def test_signed_events_with_values_of_the_wrong_shape_change_nothing(stripe_app, fake_stripe,
+                                                                      webhooks, kind, obj,
+                                                                      field):
+    """Issue 18, finding 9: a correctly signed event whose metadata.userId was {"$ne": null}
+    credited the first billing account found. Every value taken from an event is checked
+    before any query; a bad one rejects the event, recorded with the field it names."""
+    victim = stripe_app.api_caller()
+    assert_ok(victim.post("/api/billing/checkout", json={"pack": "starter"}))  # has an account
+    before = list(stripe_app.db["billing_accounts"].find({}, {"_id": 0, "updatedAt": 0}))
+    assert assert_ok(webhooks.send(kind, obj)) == {"received": True, "duplicate": False}
+    assert list(stripe_app.db["billing_accounts"].find({}, {"_id": 0, "updatedAt": 0})) == before
+    assert _balance(victim) == 0
+    assert assert_ok(victim.get("/api/billing"))["tier"] == "free"
+    assert stripe_app.db["billing_credit_ledger"].count_documents({}) == 0
+    stored = stripe_app.db["billing_events"].find_one({"type": kind})
+    assert stored["status"] == "rejected" and stored["error"].startswith(field), stored
+
+
+def test_a_signed_event_with_a_non_integer_time_is_rejected_not_retried(stripe_app, webhooks):
+    event = webhooks.event("checkout.session.completed", CHECKOUT)
+    payload = json.dumps({**event, "created": "yesterday"})
+    assert_ok(webhooks.post(payload, webhooks.sign(payload)))
+    stored = stripe_app.db["billing_events"].find_one({"_id": event["id"]})
+    assert stored["status"] == "rejected" and stored["error"] == "created is not a Unix time"

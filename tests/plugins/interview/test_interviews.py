@@ -105,3 +105,65 @@ def test_other_users_interviews_are_404(make_app, clock):
                      "NOT_FOUND")
     assert assert_ok(other.get("/api/interviews"))["items"] == []
     assert assert_ok(owner.delete(f"/api/interviews/{event['id']}")) == {"deleted": True}
+
+
+def test_start_times_outside_2000_to_2100_are_refused_with_a_clear_message(make_app, clock):
+    """Issue 18, finding 7: 9999-12-31T23:59:59Z was stored (then every read failed) and
+    0001-01-01 in a zone west of UTC answered 500."""
+    harness = make_app(plugins=["interview"])
+    caller = harness.api_caller()
+    for body in ({"startsAt": "9999-12-31T23:59:59Z"},
+                 {"startsAt": "0001-01-01T00:00:00", "timeZone": "America/New_York"},
+                 {"startsAt": "0001-01-01T00:00:00Z", "timeZone": "America/Los_Angeles"},
+                 {"startsAt": "0001-01-01T00:00:00+05:00"},
+                 {"startsAt": "1999-12-31T23:59:59Z"},
+                 {"startsAt": "2101-01-01T00:00:00Z"}):
+        error = assert_error(caller.post("/api/interviews", json=body), 400, "VALIDATION")
+        assert "2000" in error["fields"]["startsAt"][0], error
+    assert harness.db["interview_events"].count_documents({}) == 0
+    event = _schedule(caller, clock)
+    error = assert_error(caller.patch(f"/api/interviews/{event['id']}",
+                                      json={"startsAt": "9999-12-31T23:59:59Z"}), 400,
+                         "VALIDATION")
+    assert "2100" in error["fields"]["startsAt"][0]
+    # The edges of the window are fine.
+    assert_ok(caller.post("/api/interviews", json={"startsAt": "2000-01-01T00:00:00Z"}), 201)
+    assert_ok(caller.post("/api/interviews", json={"startsAt": "2100-12-31T23:00:00Z"}), 201)
+
+
+def test_reads_survive_rows_stored_before_the_window_existed(make_app, clock):
+    """Rows stored by the old code (far future, year 1 in a zone west of UTC) no longer break
+    the list, the item, its .ics and the calendar feed."""
+    from datetime import UTC, datetime
+
+    harness = make_app(plugins=["interview"])
+    caller = harness.api_caller()
+    good = _schedule(caller, clock)
+    user_id = str(caller.user["_id"])
+    base = {"userId": user_id, "durationMinutes": 60, "company": "", "role": "", "type": None,
+            "applicationId": None, "location": "", "link": None, "notes": "",
+            "title": "Old row", "interviewers": [], "reminded24hAt": None,
+            "reminded1hAt": None, "createdAt": clock.now(), "updatedAt": clock.now()}
+    far = harness.db["interview_events"].insert_one({
+        **base, "timeZone": "Pacific/Kiritimati",
+        "startsAt": datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)}).inserted_id
+    early = harness.db["interview_events"].insert_one({
+        **base, "timeZone": "America/Los_Angeles",
+        "startsAt": datetime(1, 1, 1, tzinfo=UTC)}).inserted_id
+    for when in ("upcoming", "past"):
+        assert_ok(caller.get("/api/interviews", params={"when": when}))
+    listed = {i["id"]: i for i in assert_ok(caller.get("/api/interviews",
+                                                       params={"when": "all"}))["items"]}
+    assert set(listed) == {good["id"], str(far), str(early)}
+    assert listed[str(far)]["startsAt"] == "9999-12-31T23:59:59.000Z"
+    for row in (far, early):
+        assert assert_ok(caller.get(f"/api/interviews/{row}"))["id"] == str(row)
+        ics = caller.get(f"/api/interviews/{row}/ics")
+        assert ics.status_code == 200 and "BEGIN:VEVENT" in ics.text
+    feed = assert_ok(caller.post("/api/interviews/calendar-token"), 201)
+    public = harness.client.simulate_get(f"/api/interviews/calendar/{feed['token']}")
+    assert public.status_code == 200 and public.text.count("BEGIN:VEVENT") == 2  # good, far
+    # And the old row can be repaired.
+    fixed = assert_ok(caller.patch(f"/api/interviews/{far}", json={
+        "startsAt": _at(clock, days=3), "timeZone": "UTC"}))
+    assert fixed["startsAt"] == _at(clock, days=3).replace("Z", ".000Z")

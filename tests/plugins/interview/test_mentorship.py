@@ -102,3 +102,12 @@ def test_a_double_booking_race_gives_one_201_and_one_409(make_app, clock):
         thread.join()
     assert sorted(statuses) == [201, 409]
     assert harness.db["interview_mentor_bookings"].count_documents({}) == 1
+
+
+def test_slot_times_outside_2000_to_2100_are_refused(make_app, clock):
+    """Issue 18, finding 7 (same rule as /api/interviews): no slot in year 9999."""
+    mentor, _ = _mentor(make_app(plugins=["interview"]), clock)
+    for starts in ("9999-12-31T23:59:59+00:00", "2101-01-01T00:00:00+00:00"):
+        error = assert_error(mentor.post("/api/mentorship/slots", json={"slots": [
+            {"startsAt": starts}]}), 400, "VALIDATION")
+        assert "2100" in str(error["fields"]), error

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bson import ObjectId
+
 from lightninghire.testing import TEST_PASSWORD, assert_error, assert_ok
 from lightninghire_plugins.interview import COLLECTIONS
 
@@ -72,3 +74,46 @@ def test_routes_need_a_signed_in_caller_and_cookie_writes_need_csrf(make_app):
                                                                         "https://evil.example"})
     assert_error(forged, 403, "CSRF_FAILED")
     assert_ok(browser.post("/api/stories", json={"title": "x"}), 201)
+
+
+def test_references_to_another_users_application_are_404(make_app, clock):
+    """Issue 18, finding 10: another user's applicationId was accepted and stored by stories,
+    mock interviews, sessions and interviews. Checked through the hook jobsearch offers
+    (jobsearch_owned_applications): the interview plugin never imports jobsearch."""
+    harness = make_app(plugins=["interview", "jobsearch"])
+    owner, other = harness.api_caller(), harness.api_caller()
+    app_id = assert_ok(owner.post("/api/applications", json={"company": "Acme",
+                                                             "role": "SRE"}), 201)["id"]
+    starts = (clock.now() + timedelta(days=1)).isoformat()
+    creates = {
+        "/api/stories": {"title": "Checkout rescue", "applicationIds": [app_id]},
+        "/api/mock-interview": {"company": "Acme", "role": "SRE",
+                                "interviewType": "behavioral", "applicationId": app_id},
+        "/api/sessions": {"company": "Acme", "applicationId": app_id},
+        "/api/interviews": {"startsAt": starts, "applicationId": app_id},
+    }
+    collections = ("interview_stories", "interview_mocks", "interview_sessions",
+                   "interview_events")
+    for path, body in creates.items():
+        assert_error(other.post(path, json=body), 404, "NOT_FOUND")
+        unknown = {**body, **({"applicationIds": [str(ObjectId())]} if "applicationIds" in body
+                              else {"applicationId": str(ObjectId())})}
+        assert_error(owner.post(path, json=unknown), 404, "NOT_FOUND")
+    assert [harness.db[name].count_documents({}) for name in collections] == [0, 0, 0, 0]
+    story = None
+    for path, body in creates.items():  # the owner's own application is fine
+        made = assert_ok(owner.post(path, json=body), 201)
+        story = story or made
+    mine = assert_ok(other.post("/api/stories", json={"title": "Mine"}), 201)
+    assert_error(other.patch(f"/api/stories/{mine['id']}", json={"applicationIds": [app_id]}),
+                 404, "NOT_FOUND")
+    assert assert_ok(other.get(f"/api/stories/{mine['id']}"))["applicationIds"] == []
+    assert assert_ok(owner.patch(f"/api/stories/{story['id']}",
+                                 json={"applicationIds": [app_id]}))["applicationIds"] == [app_id]
+
+
+def test_without_jobsearch_no_application_can_be_referenced(make_app):
+    caller = make_app(plugins=["interview"]).api_caller()
+    assert_error(caller.post("/api/sessions", json={"applicationId": str(ObjectId())}), 404,
+                 "NOT_FOUND")
+    assert_ok(caller.post("/api/sessions", json={"company": "Acme"}), 201)

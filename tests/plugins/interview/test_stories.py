@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import random
+
 from lightninghire.testing import assert_error, assert_ok
+from lightninghire_plugins.interview.stories import ai as story_ai
+from tests.plugins.limits import SHAPES, largest, text
 
 STORY = {"title": "Checkout rescue", "situation": "At Northwind checkout failed under load.",
          "task": "My job was to fix it by the code freeze.",
@@ -82,6 +86,25 @@ def test_generate_and_build_return_drafts_and_spend_ai_actions(make_app):
         assert_ok(caller.post("/api/stories/build", json={"context": "x"}))
     assert_error(caller.post("/api/stories/build", json={"context": "x"}), 402,
                  "PAYMENT_REQUIRED")
+
+
+def test_drafts_from_the_longest_valid_inputs_are_valid_drafts(make_app):
+    """Issue 18, finding 8: a 2,500-character description (generate) or a 2,000-character
+    outcome (build) made the offline answer fail its own schema: 502 for a valid request."""
+    caller = make_app(plugins=["interview"]).api_caller(tier="pro")
+    run_on = text(2_500, "prose", random.Random(1)).translate(str.maketrans(".!?", ",,,"))
+    draft = assert_ok(caller.post("/api/stories/generate", json={"description": run_on}))
+    assert all(0 < len(draft[part]) <= 2000 for part in ("situation", "task", "result"))
+    built = assert_ok(caller.post("/api/stories/build", json={
+        "context": "at Acme checkout failed", "outcome": text(2_000, "prose", random.Random(2)),
+        "learning": text(1_000, "prose", random.Random(3))}))
+    assert 0 < len(built["result"]) <= 2000
+    # Every field at its maximum, in every shape of text.
+    for seed, shape in enumerate(SHAPES):
+        for path, schema in (("generate", story_ai.GenerateIn), ("build", story_ai.BuildIn)):
+            body = largest(schema, shape, random.Random(seed))
+            answer = assert_ok(caller.post(f"/api/stories/{path}", json=body))
+            assert len(answer["action"]) <= 4000 and len(answer["title"]) <= 120, (path, shape)
 
 
 def test_coverage_lists_themes_without_a_story(make_app):

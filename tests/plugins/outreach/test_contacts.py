@@ -146,3 +146,12 @@ def test_csv_import_needs_a_name_column_and_a_bounded_file(sam):
     assert_error(sam.post("/api/contacts/import",
                           json={"csv": "name\n" + "\n".join(f"P{n}" for n in range(1001))}),
                  400, "VALIDATION")
+
+
+def test_csv_import_with_an_oversized_field_is_the_same_clear_400(sam):
+    """Issue 18, finding 11: the same rule and message as the candidates import."""
+    huge = "name,notes\nAda Lovelace,short\nGrace Hopper," + "x" * 131_073 + "\n"
+    error = assert_error(sam.post("/api/contacts/import", json={"csv": huge}), 400, "VALIDATION")
+    assert error["fields"]["csv"] == [
+        "Row 2 has a field longer than 131,072 characters: shorten it or split the file."]
+    assert assert_ok(sam.get("/api/contacts"))["items"] == []

@@ -51,8 +51,8 @@ def test_a_failed_send_waits_in_the_outbox_and_is_delivered_when_the_server_is_b
     assert_error(sam.patch(f"/api/outreach/{message['id']}", json={"status": "draft"}), 409,
                  "CONFLICT")
     assert_error(sam.delete(f"/api/outreach/{message['id']}"), 409, "CONFLICT")
-    assert run_task(app, clock) == {"dispatched": 0, "synced": 1, "sent": 0, "failed": 0,
-                                    "followUps": 0}
+    assert run_task(app, clock) == {"dispatched": 0, "deferred": 0, "synced": 1, "sent": 0,
+                                    "failed": 0, "followUps": 0}
 
     smtp.start()
     clock.advance(minutes=1)
@@ -110,8 +110,8 @@ def test_a_scheduled_send_goes_out_at_its_time_and_can_be_cancelled_before(
     clock.advance(hours=1, minutes=59)
     assert run_task(app, clock)["dispatched"] == 0 and smtp.inbox.received == []
     clock.advance(minutes=1)
-    assert run_task(app, clock) == {"dispatched": 1, "synced": 0, "sent": 1, "failed": 0,
-                                    "followUps": 0}
+    assert run_task(app, clock) == {"dispatched": 1, "deferred": 0, "synced": 0, "sent": 1,
+                                    "failed": 0, "followUps": 0}
     assert run_task(app, clock)["dispatched"] == 0  # once
     [mail] = smtp.inbox.emails()
     assert mail["Subject"] == later["subject"] and mail["Reply-To"] == "Sam Rivera <sam@example.com>"

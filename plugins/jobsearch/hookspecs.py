@@ -1,0 +1,24 @@
+"""Hooks the jobsearch plugin offers other plugins (declared here, not in the core: the core's
+hookspecs name mechanisms only). The plugin host adds them when jobsearch is enabled; a caller
+looks the hook up at call time and copes with its absence (no jobsearch: no applications)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lightninghire.hookspecs import hookspec
+
+if TYPE_CHECKING:
+    from lightninghire.services import Services
+
+
+@hookspec(firstresult=True)
+def jobsearch_owned_applications(user_id: str, application_ids: list[str],
+                                 services: Services) -> list[str] | None:
+    """Return which of ``application_ids`` are applications of ``user_id``.
+
+    For a plugin that stores a reference to an application (a story, a mock interview, a
+    session, a scheduled interview): an id missing from the answer is another user's or does
+    not exist, and the caller answers 404. One indexed read whatever the number of ids;
+    malformed ids are simply not in the answer.
+    """

@@ -51,5 +51,8 @@ def register_tasks(tasks: Any, services: Any) -> None:
 
 @hookimpl
 def handle_event(event: Any, services: Any) -> None:
-    _engagement(services).record_event(event.name, event.user_id, event.at)
+    engagement = _engagement(services)
+    engagement.record_event(event.name, event.user_id, event.at)
+    if event.name == "user.signed_up" and event.user_id:
+        engagement.welcome(event.user_id)
 

@@ -11,7 +11,7 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from lightninghire import hookimpl
-from lightninghire_plugins.jobsearch import cli
+from lightninghire_plugins.jobsearch import cli, sample
 from lightninghire_plugins.jobsearch.applications import resources as app_res
 from lightninghire_plugins.jobsearch.applications.service import ApplicationService
 from lightninghire_plugins.jobsearch.builder import resources as builder_res
@@ -294,3 +294,10 @@ def user_context(user: dict[str, Any], services: Any) -> dict[str, Any] | None:
     if not context["applications"] and not context["resumes"]:
         return None
     return context
+
+
+@hookimpl
+def load_sample_data(user: dict[str, Any], services: Any) -> dict[str, Any] | None:
+    """The shipped sample postings (``sample/jobs.json``), posted a few days ago; loaded again,
+    they are updated (source ``sample`` + their ids), never duplicated."""
+    return {"jobs": sample.load_jobs(jobs_of(services), services.clock.now())}

@@ -13,6 +13,7 @@ from marshmallow import Schema, fields
 from lightninghire import __version__
 from lightninghire.ai import AI_CALL_INDEXES, AI_CALLS
 from lightninghire.ai.core_tasks import register as register_core_ai_tasks
+from lightninghire.config import allowed_origins
 from lightninghire.errors import DatabaseUnavailable, NotFound
 from lightninghire.hookspecs import hookimpl
 from lightninghire.http.endpoint import endpoint
@@ -73,20 +74,29 @@ class HealthResource:
 class OpenApiResource:
     def __init__(self, services: Services) -> None:
         self.services = services
-        self._document: bytes | None = None
+        settings = services.settings
+        # With no configured public URL, a page on http://localhost:PORT gets that server URL and
+        # one on http://127.0.0.1:PORT this one: Swagger UI then calls its own origin.
+        self._local = set(allowed_origins(settings)) if settings.public_url_is_default else set()
+        self._documents: dict[str, bytes] = {}
 
     @endpoint(auth="public", raw=True, hidden=True)
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """The OpenAPI 3.1 document of every enabled route."""
-        if self._document is None:  # routes are fixed once the app is built
+        server_url = self.services.settings.http.public_url
+        asked = f"{req.scheme}://{req.netloc}".lower()
+        if asked in self._local:
+            server_url = asked
+        document = self._documents.get(server_url)
+        if document is None:  # routes are fixed once the app is built
             from lightninghire.http.jsonio import dumps
 
-            document = build_openapi(self.services.routes.operations(), self.services.schemas,
-                                     title="LightningHire API", version=__version__,
-                                     server_url=self.services.settings.http.public_url)
-            self._document = dumps(document).encode()
+            built = build_openapi(self.services.routes.operations(), self.services.schemas,
+                                  title="LightningHire API", version=__version__,
+                                  server_url=server_url)
+            document = self._documents[server_url] = dumps(built).encode()
         resp.content_type = falcon.MEDIA_JSON
-        resp.data = self._document
+        resp.data = document
         resp.set_header("Cache-Control", "public, max-age=60")
 
 

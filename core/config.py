@@ -73,6 +73,9 @@ class ServerSection(_Section):
     timeout = fields.Integer(load_default=30, validate=validate.Range(1, 3600))
     # gunicorn's access log (one line per request, ~11 % of a worker's CPU on a cheap route).
     access_log = fields.Boolean(load_default=True)
+    # `serve` also runs the task scheduler: auto = only on the embedded database (a deployment
+    # with MONGODB_URI runs `lightninghire scheduler` or an external cron), on, off.
+    scheduler = fields.String(load_default="auto", validate=validate.OneOf(["auto", "on", "off"]))
 
 
 class DatabaseSection(_Section):
@@ -84,6 +87,11 @@ class DatabaseSection(_Section):
     timeout_ms = fields.Integer(load_default=5000, validate=validate.Range(100, 120_000))
 
 
+def _http_url(value: str) -> None:
+    if value and urlsplit(value).scheme not in ("http", "https"):
+        raise ValidationError("must be an http(s) URL (or unset).")
+
+
 class HttpSection(_Section):
     max_body_bytes = fields.Integer(load_default=1024 * 1024, validate=validate.Range(1024, 1 << 30))
     # Peers whose X-Forwarded-For is believed (gunicorn's default: loopback only).
@@ -93,7 +101,9 @@ class HttpSection(_Section):
     # Per-IP limits count an IPv6 client by its network of this many bits (one subscriber
     # usually holds a whole /64), an IPv4 client by its address.
     ipv6_prefix = fields.Integer(load_default=64, validate=validate.Range(16, 128))
-    public_url = fields.String(load_default="http://127.0.0.1:8000")
+    # The base URL in OpenAPI, mail links and download links; empty: the address `serve`
+    # binds (server.host and server.port), see Settings.public_url_is_default.
+    public_url = fields.String(load_default="", validate=_http_url)
     # Web origins allowed to call the API from a browser (CORS, with credentials); exact
     # origins like "https://app.example.com", never "*". They may also make cookie writes.
     cors_origins = fields.List(fields.String(validate=validate.Regexp(
@@ -125,9 +135,11 @@ class AuthSection(_Section):
     # Sessions end after this long idle (sliding), and in any case this long after sign-in.
     session_idle_days = fields.Integer(load_default=14, validate=validate.Range(1, 365))
     session_max_days = fields.Integer(load_default=90, validate=validate.Range(1, 400))
-    # Secure cookies need https; set false only for plain-http local setups.
-    cookie_secure = fields.Boolean(load_default=True)
-    # Origins allowed to make cookie-authenticated writes (CSRF); empty: http.public_url's origin.
+    # Secure cookies need https. Unset: secure, except when the public URL is plain http on a
+    # loopback address and the server binds loopback only (a laptop: scripts keep the cookie).
+    cookie_secure = fields.Boolean(load_default=None, allow_none=True)
+    # Origins allowed to make cookie-authenticated writes (CSRF); empty: http.public_url's origin
+    # (and its other loopback names, for a loopback public URL). See allowed_origins().
     allowed_origins = fields.List(fields.String(), load_default=list)
     login_failures_per_account = fields.Integer(load_default=5, validate=validate.Range(1, 1000))
     login_failures_per_ip = fields.Integer(load_default=20, validate=validate.Range(1, 100000))
@@ -142,11 +154,6 @@ class AuthSection(_Section):
     def _long_enough(self, value: str, **_: Any) -> None:
         if value and len(value) < MIN_CRON_SECRET:
             raise ValidationError(f"must be at least {MIN_CRON_SECRET} characters (or unset).")
-
-
-def _http_url(value: str) -> None:
-    if value and urlsplit(value).scheme not in ("http", "https"):
-        raise ValidationError("must be an http(s) URL (or unset).")
 
 
 class AiSection(_Section):
@@ -239,6 +246,13 @@ class Settings:
 
     def __init__(self, core: Mapping[str, Mapping[str, Any]], enabled_plugins: list[str] | None,
                  plugin_tables: Mapping[str, Mapping[str, Any]], source: str | None) -> None:
+        core = dict(core)
+        # No http.public_url: the address `serve` binds is the public URL (any port, any host),
+        # so OpenAPI, mail and download links and the CSRF origins follow `--port`.
+        self.public_url_is_default = "http" in core and not core["http"].get("public_url")
+        if self.public_url_is_default and "server" in core:
+            core["http"] = {**core["http"], "public_url": bound_url(core["server"]["host"],
+                                                                    core["server"]["port"])}
         self._core = {name: Section(values) for name, values in core.items()}
         self.enabled_plugins = enabled_plugins
         self._plugin_tables = {name: dict(table) for name, table in plugin_tables.items()}
@@ -263,6 +277,8 @@ class Settings:
 
     def as_raw(self) -> dict[str, Any]:
         raw: dict[str, Any] = {name: dict(section) for name, section in self._core.items()}
+        if self.public_url_is_default:
+            raw["http"]["public_url"] = ""  # still derived: a new port gives a new URL
         plugins: dict[str, Any] = copy.deepcopy(self._plugin_tables)
         if self.enabled_plugins is not None:
             plugins["enabled"] = list(self.enabled_plugins)
@@ -391,3 +407,69 @@ def _build(raw: Mapping[str, Any], source: str | None) -> Settings:
         if not isinstance(table, dict):
             raise StartupError(f"config{where}: [plugins.{name}] must be a table")
     return Settings(core, enabled, plugins, source)
+
+
+# -- values derived from several settings ---------------------------------------------------
+
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+_WILDCARD_HOSTS = {"", "0.0.0.0", "::"}  # noqa: S104 - recognised, never bound
+
+
+def is_loopback_host(host: str) -> bool:
+    """``localhost``, 127.0.0.0/8 or ::1 (brackets allowed)."""
+    name = host.strip().strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def bound_url(host: str, port: int) -> str:
+    """``http://host:port`` for a bind address; a wildcard bind (``0.0.0.0``) is named by its
+    loopback address, the one address sure to reach it (set ``http.public_url`` for others)."""
+    name = host.strip().strip("[]")
+    if name in _WILDCARD_HOSTS:
+        name = "127.0.0.1"
+    elif ":" in name:
+        name = f"[{name}]"
+    return f"http://{name}:{port}"
+
+
+def _origin(url: str) -> str | None:
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def allowed_origins(settings: Settings) -> list[str]:
+    """Origins whose cookie-authenticated writes pass the CSRF check (before ``cors_origins``).
+
+    ``auth.allowed_origins`` when set; else the public URL's origin, and when that is a loopback
+    address its other loopback names on the same port (``http://localhost:9000`` and
+    ``http://127.0.0.1:9000`` are one server to the person at the browser).
+    """
+    given = [str(o) for o in settings.auth.allowed_origins]
+    if given:
+        return given
+    public = settings.http.public_url
+    origins = [origin] if (origin := _origin(public)) else []
+    parts = urlsplit(public)
+    if parts.hostname and is_loopback_host(parts.hostname):
+        port = f":{parts.port}" if parts.port else ""
+        origins += [f"{parts.scheme}://{name}{port}".lower() for name in LOOPBACK_NAMES]
+    return list(dict.fromkeys(origins))
+
+
+def cookie_secure(settings: Settings) -> bool:
+    """Whether the session cookie carries ``Secure``: ``auth.cookie_secure`` when set; else
+    always, except for a plain-http loopback public URL on a loopback bind (a developer's
+    machine: https is not there, and clients like ``requests`` drop Secure cookies over http)."""
+    if settings.auth.cookie_secure is not None:
+        return bool(settings.auth.cookie_secure)
+    public = urlsplit(settings.http.public_url)
+    local = (public.scheme == "http" and is_loopback_host(public.hostname or "")
+             and is_loopback_host(settings.server.host))
+    return not local

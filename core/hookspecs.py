@@ -179,6 +179,17 @@ def collect_digest(user: dict[str, Any], since: datetime,
 
 
 @hookspec
+def load_sample_data(user: dict[str, Any], services: Services) -> dict[str, Any] | None:
+    """Load this plugin's sample data for ``lightninghire demo`` (and ``serve --demo``).
+
+    ``user`` is the demo user (a jobseeker on the pro tier). Load small, realistic data a
+    newcomer can explore (shared data such as job postings, and the demo user's own documents),
+    idempotently: a second run updates, never duplicates. Return counts to print
+    (``{"jobs": 12}``) or ``None``.
+    """
+
+
+@hookspec
 def startup(app: falcon.App, services: Services) -> None:
     """Called once after the app is built and the collections exist, before it serves."""
 

@@ -26,8 +26,9 @@ from lightninghire.account.service import (
     AdminService,
     AuthService,
 )
-from lightninghire.account.sessions import SessionAuthenticator, SessionStore, origin_of
+from lightninghire.account.sessions import SessionAuthenticator, SessionStore
 from lightninghire.account.users import UserStore
+from lightninghire.config import allowed_origins, cookie_secure
 from lightninghire.hookspecs import hookimpl
 from lightninghire.invalidation import UserCache
 from lightninghire.policy.ratelimit import COLLECTION as RATE_LIMITS
@@ -57,11 +58,9 @@ class Account:
                                 RateLimitStore(db[RATE_LIMITS], clock), db[AUTH_EVENTS])
         self.account = AccountService(services, self.users, self.sessions, self.keys, self.box)
         self.admin = AdminService(services, self.users, self.sessions)
-        self.cookies = r.CookieJar(settings.auth.cookie_secure,
-                                   settings.auth.session_max_days * 86400)
+        self.cookies = r.CookieJar(cookie_secure(settings), settings.auth.session_max_days * 86400)
         # Cookie writes may come from the API's own origin, the CORS origins, or those listed.
-        origins = list(settings.auth.allowed_origins) or [origin_of(settings.http.public_url) or ""]
-        origins += list(settings.http.cors_origins)
+        origins = allowed_origins(settings) + list(settings.http.cors_origins)
         self.session_auth = SessionAuthenticator(self.sessions, origins, self.principals)
         self.key_auth = ApiKeyAuthenticator(self.keys, self.principals)
 

@@ -40,17 +40,37 @@ def _users_options(parser: argparse.ArgumentParser) -> None:
     role.add_argument("--remove", action="store_true", help="take the role away instead")
 
 
+def _password(args: argparse.Namespace) -> str | None:
+    """--password, $LIGHTNINGHIRE_PASSWORD, or a prompt when there is a terminal to ask on."""
+    given = args.password or os.environ.get("LIGHTNINGHIRE_PASSWORD")
+    if given:
+        return given
+    if not sys.stdin.isatty():
+        print("lightninghire: no password given and no terminal to ask for one: pass "
+              "--password, or set LIGHTNINGHIRE_PASSWORD", file=sys.stderr)
+        return None
+    try:
+        return getpass.getpass("Password: ")
+    except (EOFError, KeyboardInterrupt):
+        print("\nlightninghire: no password entered; no user created", file=sys.stderr)
+        return None
+
+
 def _users(args: argparse.Namespace, services: Services) -> int:
+    password = None
+    if args.action == "create":
+        password = _password(args)  # before the database: nothing starts for nothing
+        if password is None:
+            return 2
     with database_for(services) as usable:
-        return _users_in(args, usable)
+        return _users_in(args, usable, password)
 
 
-def _users_in(args: argparse.Namespace, services: Services) -> int:
+def _users_in(args: argparse.Namespace, services: Services, password: str | None) -> int:
     account = _account(services)
     try:
         if args.action == "create":
-            password = (args.password or os.environ.get("LIGHTNINGHIRE_PASSWORD")
-                        or getpass.getpass("Password: "))
+            assert password is not None
             roles = args.roles or [args.user_type]
             user = account.users.create(email=args.email, password=password, name=args.name,
                                         user_type=args.user_type, tier=args.tier, roles=roles)

@@ -22,11 +22,13 @@ import logging
 import os
 import smtplib
 import ssl
+import sys
+import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TextIO
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from lightninghire.mail.message import Message, address, to_bytes
@@ -54,11 +56,25 @@ class Transport(Protocol):
 
 
 class ConsoleTransport:
-    """Development: the message goes to the log, text part included, so links can be followed."""
+    """Development: each message is printed to the terminal (stderr) as a readable block, From,
+    To, Subject and the text part, so links can be followed; a log line records it too."""
+
+    _lock = threading.Lock()  # one block at a time from a worker's threads
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream
 
     def deliver(self, sender: str, message: Message) -> None:
-        log.info("mail (console transport) from %s to %s: %s\n%s", sender, message.to,
-                 message.subject, message.text)
+        rule = "-" * 72
+        block = (f"{rule}\nmail (console transport; set SMTP_URL to really send)\n"
+                 f"From: {sender}\nTo: {message.to}\nSubject: {message.subject}\n\n"
+                 f"{message.text.rstrip()}\n{rule}\n")
+        stream = self.stream or sys.stderr
+        with self._lock:
+            stream.write(block)
+            stream.flush()
+        log.info("mail (console transport) from %s to %s: %s", sender, message.to,
+                 message.subject)
 
 
 class MemoryTransport:

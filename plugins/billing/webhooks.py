@@ -151,9 +151,14 @@ class WebhookHandler:
 
     def verify(self, raw: bytes, signature: str | None) -> tuple[dict[str, Any], str]:
         """The event, if ``Stripe-Signature`` proves Stripe sent these exact bytes recently."""
-        if not self.config.enabled or not self.config.webhook_secret:
-            raise BillingDisabled("Stripe webhooks are not accepted here: no webhook secret is "
-                                  "configured (plugins.billing.stripe_webhook_secret).")
+        missing = [setting for setting, value in (
+            ("plugins.billing.stripe_secret_key (STRIPE_SECRET_KEY)", self.config.secret_key),
+            ("plugins.billing.stripe_webhook_secret (STRIPE_WEBHOOK_SECRET)",
+             self.config.webhook_secret)) if not value]
+        if missing:
+            raise BillingDisabled("Stripe webhooks are not accepted here: "
+                                  f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'}"
+                                  " not configured.")
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:

@@ -51,7 +51,10 @@ def register_tasks(tasks: Any, services: Any) -> None:
 
 @hookimpl
 def handle_event_deferred(event: Any, services: Any) -> None:
-    # Activity bookkeeping (last active, milestones, streak days): nothing the emitter's answer
-    # needs, so it runs after the answer (up to three writes that the request does not pay).
-    _engagement(services).record_event(event.name, event.user_id, event.at)
+    # Activity bookkeeping (last active, milestones, streak days) and the welcome mail: nothing
+    # the emitter's answer needs, so it runs after the answer and costs the request nothing.
+    engagement = _engagement(services)
+    engagement.record_event(event.name, event.user_id, event.at)
+    if event.name == "user.signed_up" and event.user_id:
+        engagement.welcome(event.user_id)
 

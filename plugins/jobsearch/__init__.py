@@ -13,7 +13,7 @@ from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from lightninghire import hookimpl
-from lightninghire_plugins.jobsearch import cli, hookspecs
+from lightninghire_plugins.jobsearch import cli, hookspecs, sample
 from lightninghire_plugins.jobsearch.applications import resources as app_res
 from lightninghire_plugins.jobsearch.applications.service import ApplicationService
 from lightninghire_plugins.jobsearch.builder import resources as builder_res
@@ -317,3 +317,9 @@ def jobsearch_owned_applications(user_id: str, application_ids: list[str],
                                            {"_id": 1})
     return [str(doc["_id"]) for doc in found]
 
+
+@hookimpl
+def load_sample_data(user: dict[str, Any], services: Any) -> dict[str, Any] | None:
+    """The shipped sample postings (``sample/jobs.json``), posted a few days ago; loaded again,
+    they are updated (source ``sample`` + their ids), never duplicated."""
+    return {"jobs": sample.load_jobs(jobs_of(services), services.clock.now())}

@@ -24,7 +24,8 @@ from lightninghire_plugins.marketing.content.resources import (
 )
 from lightninghire_plugins.marketing.content.service import CONTENT, ContentService
 from lightninghire_plugins.marketing.leads.config import drip_from, magnets_from
-from lightninghire_plugins.marketing.leads.resources import LeadsResource
+from lightninghire_plugins.marketing.leads.downloads import Downloads
+from lightninghire_plugins.marketing.leads.resources import DownloadResource, LeadsResource
 from lightninghire_plugins.marketing.leads.service import DRIPS, LEADS, LeadService
 from lightninghire_plugins.marketing.support.resources import (
     FeedbackResource,
@@ -57,7 +58,9 @@ def leads_of(services: Any) -> LeadService:
     found = services.extensions.get("marketing.leads")
     if found is None:
         settings, site = _settings(services), _site_url(services)
-        magnets = magnets_from(settings, settings.get("download_base_url") or site)
+        # Without a download_base_url the API serves the shipped guides itself.
+        base = settings.get("download_base_url") or services.settings.http.public_url + "/api"
+        magnets = magnets_from(settings, base)
         found = LeadService(services.db, services.mail, services.events, services.clock,
                             magnets, drip_from(settings, site), defer=services.background.defer)
         services.extensions["marketing.leads"] = found
@@ -76,7 +79,10 @@ def _is_priority(services: Any, user: Mapping[str, Any]) -> bool:
 
 @hookimpl
 def register_routes(routes: Any, services: Any) -> None:
-    routes.add("/api/leads", LeadsResource(leads_of(services)))
+    leads = leads_of(services)
+    routes.add("/api/leads", LeadsResource(leads))
+    routes.add("/api/downloads/{file}",
+               DownloadResource(Downloads(leads.magnets, _site_url(services))))
 
     support_address = _support_address(services)
     contact = ContactService(services.db, services.mail, services.events, services.clock,

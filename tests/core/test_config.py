@@ -8,7 +8,7 @@ import pytest
 
 from lightninghire import StartupError
 from lightninghire.cli import main
-from lightninghire.config import load_settings
+from lightninghire.config import allowed_origins, cookie_secure, load_settings
 
 
 def write(tmp_path, text: str):
@@ -107,3 +107,33 @@ def test_invalid_config_stops_the_cli_with_a_message(monkeypatch, capsys, tmp_pa
     monkeypatch.setenv("LIGHTNINGHIRE_SERVER__PORT", "-1")
     assert main(["routes"]) == 2
     assert "server.port" in capsys.readouterr().err
+
+
+EVERYWHERE = "0.0.0.0"  # noqa: S104 - a setting under test, nothing binds it
+
+
+def test_the_public_url_is_the_bound_address_unless_set():
+    settings = load_settings(environ={}, overrides={"server.port": 9000})
+    assert settings.http.public_url == "http://127.0.0.1:9000"
+    assert settings.public_url_is_default
+    assert settings.with_overrides({"server.port": 9100}).http.public_url == \
+        "http://127.0.0.1:9100"  # still derived after a change
+    assert load_settings(environ={}, overrides={"server.host": EVERYWHERE}).http.public_url == \
+        "http://127.0.0.1:8000"
+    given = load_settings(environ={"LIGHTNINGHIRE_HTTP__PUBLIC_URL": "https://api.example.com"},
+                          overrides={"server.port": 9000})
+    assert given.http.public_url == "https://api.example.com" and not given.public_url_is_default
+
+
+def test_csrf_origins_and_the_cookie_rule_follow_the_public_url():
+    local = load_settings(environ={}, overrides={"server.port": 9000})
+    assert set(allowed_origins(local)) == {"http://127.0.0.1:9000", "http://localhost:9000",
+                                           "http://[::1]:9000"}
+    assert cookie_secure(local) is False  # plain http on loopback: scripts keep the cookie
+    deployed = local.with_overrides({"http.public_url": "https://api.example.com"})
+    assert allowed_origins(deployed) == ["https://api.example.com"]
+    assert cookie_secure(deployed) is True
+    assert cookie_secure(local.with_overrides({"server.host": EVERYWHERE})) is True  # reachable
+    assert cookie_secure(local.with_overrides({"auth.cookie_secure": True})) is True
+    listed = local.with_overrides({"auth.allowed_origins": ["https://app.example.com"]})
+    assert allowed_origins(listed) == ["https://app.example.com"]

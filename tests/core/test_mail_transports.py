@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 from email import message_from_bytes, policy
 
@@ -102,11 +103,15 @@ def test_the_file_transport_writes_openable_eml_files(tmp_path):
     assert path.read_bytes().isascii()  # 7-bit clean: any relay or viewer takes it
 
 
-def test_the_console_transport_logs_the_text_so_links_can_be_followed(caplog):
+def test_the_console_transport_prints_a_readable_mail_so_links_can_be_followed(caplog):
+    printed = io.StringIO()
     with caplog.at_level(logging.INFO, logger="lightninghire.mail"):
-        ConsoleTransport().deliver(SENDER, Message(to="ada@example.com", subject="Sign in",
-                                                   text="https://app.test/login?code=123"))
-    assert "ada@example.com" in caplog.text and "https://app.test/login?code=123" in caplog.text
+        ConsoleTransport(printed).deliver(SENDER, Message(
+            to="ada@example.com", subject="Sign in", text="https://app.test/login?code=123"))
+    lines = printed.getvalue().splitlines()
+    assert f"From: {SENDER}" in lines and "To: ada@example.com" in lines
+    assert "Subject: Sign in" in lines and "https://app.test/login?code=123" in lines
+    assert "ada@example.com" in caplog.text and "Sign in" in caplog.text
 
 
 def test_without_a_database_the_mailer_delivers_directly_and_refuses_list_mail():

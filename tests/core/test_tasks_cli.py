@@ -22,7 +22,7 @@ import pytest
 from lightninghire.app import build_services
 from lightninghire.cli import CommandRegistry, main
 from lightninghire.db import Database
-from lightninghire.embedded import EmbeddedMongo
+from lightninghire.embedded import CREATE_DATABASE, EmbeddedMongo, FolderLock, lock_holder
 from lightninghire.errors import StartupError
 from lightninghire.registry import TaskRegistry
 from lightninghire.tasks import export
@@ -234,20 +234,32 @@ def test_without_a_database_uri_commands_start_the_embedded_database(lh_settings
     settings = lh_settings.with_overrides({"database.uri": "", "database.data_dir": str(data),
                                            "plugins.enabled": ["hello"]})
     built = build_services(settings, clock=clock)
-    assert invoke(built, "cron", "run", "hello-tidy") == 0
+    # A folder without the database is refused, naming where it looked ...
+    assert invoke(built, "cron", "run", "hello-tidy") == 2
+    assert f"no database here: {data}" in capsys.readouterr().err
+    # ... unless the command was told to create it (`--create`).
+    token = CREATE_DATABASE.set(True)
+    try:
+        assert invoke(built, "cron", "run", "hello-tidy") == 0
+    finally:
+        CREATE_DATABASE.reset(token)
     assert "hello-tidy: ok" in capsys.readouterr().out
     assert not (data / "nx-27017.pid").exists()  # stopped with the command
+    assert lock_holder(data) is None  # and the folder's lock released
     with EmbeddedMongo(data) as server:  # the run was recorded in that folder's database
         db = Database(server.uri, lh_settings.database.name)
         assert db["task_runs"].find_one()["taskName"] == "hello-tidy"
         db.close()
 
-    (data / "nx-27017.pid").write_text(str(os.getpid()))  # as if `serve` owned the folder
-    assert invoke(built, "cron", "run", "hello-tidy") == 2
-    assert "in use by process" in capsys.readouterr().err
-    assert invoke(built, "cron", "list") == 0  # the registry is still shown
-    captured = capsys.readouterr()
-    assert "hello-tidy" in captured.out and "run state unavailable" in captured.err
+    lock = FolderLock(data).acquire()  # as if a `serve` that never announced its server held it
+    try:
+        assert invoke(built, "cron", "run", "hello-tidy") == 2
+        assert f"in use by process {os.getpid()}" in capsys.readouterr().err
+        assert invoke(built, "cron", "list") == 0  # the registry is still shown
+        captured = capsys.readouterr()
+        assert "hello-tidy" in captured.out and "run state unavailable" in captured.err
+    finally:
+        lock.release()
 
 
 # -- the scheduler process -----------------------------------------------------------------

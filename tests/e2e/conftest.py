@@ -79,12 +79,16 @@ _OUTSIDE_ENV = {"MONGODB_URI", "CRON_SECRET", "OPENAI_API_KEY", "ANTHROPIC_API_K
 
 
 def start_server(data_dir: Path, log_path: Path, workers: int = 2,
-                 env: dict[str, str] | None = None, plugins: str | None = "hello") -> Served:
+                 env: dict[str, str] | None = None, plugins: str | None = "hello",
+                 scheduler: bool = False, port: int | None = None,
+                 extra_args: tuple[str, ...] = ()) -> Served:
     """``lightninghire serve`` on a free port, ready when this returns.
 
     ``plugins`` is ``LIGHTNINGHIRE_PLUGINS``; ``None`` leaves it unset: every first-party plugin.
+    ``scheduler``: keep serve's own task scheduler (off by default here, so tests that trigger
+    tasks themselves see only their own runs).
     """
-    port = free_port()
+    port = port or free_port()
     clean = {k: v for k, v in os.environ.items()
              if not k.startswith("LIGHTNINGHIRE") and k not in _OUTSIDE_ENV}
     if plugins is not None:
@@ -92,7 +96,8 @@ def start_server(data_dir: Path, log_path: Path, workers: int = 2,
     with open(log_path, "w") as log:
         process = subprocess.Popen(
             [COMMAND, "serve", "--port", str(port), "--workers", str(workers),
-             "--data-dir", str(data_dir)],
+             "--data-dir", str(data_dir), *(() if scheduler else ("--no-scheduler",)),
+             *extra_args],
             stdout=log, stderr=subprocess.STDOUT, text=True, start_new_session=True,
             env={**clean, **(env or {})}, cwd=data_dir.parent)
     served = Served(process, port, log_path)

@@ -123,6 +123,7 @@ NOT_OWNED: dict[str, str] = {
     "/api/courses/{slug}": "published public content",
     "/api/courses/{slug}/lessons/{lesson}": "published public content (Pro lessons: 402)",
     "/api/help/{slug}": "published public content",
+    "/api/downloads/{file}": "the shipped lead-magnet guides (public PDFs, a fixed list)",
     "/api/public/{slug}": "published public content",
     "/api/companies/{key}": "shared company intel, no owner",
     "/api/companies/{key}/refresh": "shared company intel, no owner",

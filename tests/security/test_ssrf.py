@@ -30,6 +30,7 @@ ALLOWED = {
     ("core/mail/transports.py", "smtplib"): "mail.smtp_url (configuration)",
     ("core/tasks/runner.py", "socket"): "gethostname() for the task lease holder, no I/O",
     ("core/embedded.py", "socket"): "a free loopback port for nx-27017",
+    ("core/server.py", "socket"): "binds (never connects) the serve address to check the port is free",
     ("core/testing.py", "socket"): "test harness",
     ("plugins/billing/gateway.py", "stripe"): "Stripe API (api_base from configuration)",
     ("plugins/billing/webhooks.py", "stripe"): "signature verification only, no I/O",

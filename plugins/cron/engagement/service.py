@@ -152,6 +152,20 @@ class Engagement:
 
     # -- events ----------------------------------------------------------------------------
 
+    def welcome(self, user_id: str) -> str | None:
+        """The first lifecycle step at sign-up rather than at the next hourly run; the ledger
+        claim keeps ``lifecycle-emails`` from sending it again."""
+        if not ObjectId.is_valid(user_id):
+            return None
+        user = self.users.find_one({"_id": ObjectId(user_id)}, USER_FIELDS)
+        if user is None or user.get("disabled") or not user.get("email"):
+            return None
+        step = LIFECYCLE[0]
+        member = self.activity.members([user_id]).get(user_id, {})
+        return self.deliver(user, step.key, "lifecycle-emails", preference="lifecycle",
+                            mail_list="lifecycle", build=lambda: step.build(user, member),
+                            deliver_now=None)
+
     def record_event(self, name: str, user_id: str | None, at: datetime) -> bool:
         known = ACTIVITY_EVENTS.get(name)
         if known is None or not user_id:
@@ -164,7 +178,8 @@ class Engagement:
 
     def deliver(self, user: Mapping[str, Any], step: str, task: str, *, preference: str,
                 mail_list: str, build: Callable[[], content.Mail | None],
-                expires_at: datetime | None = None) -> str | None:
+                expires_at: datetime | None = None, deliver_now: bool | None = False
+                ) -> str | None:
         """Claim the step, then mail it: ``sent``, ``skipped``, ``failed``, or ``None`` when
         another run already holds the claim."""
         user_id = str(user["_id"])
@@ -182,9 +197,10 @@ class Engagement:
                    "action_url": f"{self.settings.app_url}{mail.path}",
                    "action_label": mail.action_label}
         try:
-            # Bulk mail: stored now, delivered by the mail-outbox task (docs/mail.md).
+            # Bulk mail: stored now, delivered by the mail-outbox task (docs/mail.md); one
+            # mail for one request (the welcome) goes out as the mail settings say.
             result = self.services.mail.send_template(user["email"], "core/notice", context,
-                                                      list=mail_list, deliver_now=False)
+                                                      list=mail_list, deliver_now=deliver_now)
         except ValueError as exc:  # an address the mail service can never send to
             self.ledger.finish(user_id, step, now, "failed", reason=str(exc)[:200])
             return "failed"

@@ -23,6 +23,17 @@ SEARCH_SCAN = 1000  # content is a few hundred pages: rank in Python (no textSco
 WORDS_PER_MINUTE = 200
 
 
+def reviewed_at(doc: Mapping[str, Any]) -> Any:
+    """When the page was last known current: its ``updatedAt``, or for a shipped page nobody
+    edited, the later time this install received that version (``seededAt``): shipped content
+    is reviewed with each release, so a fresh install never opens with stale pages, and an
+    install left six months without an upgrade sees them flagged."""
+    seeded = doc.get("seededAt")
+    if doc.get("origin") == "seed" and not doc.get("editedAt") and seeded is not None:
+        return max(doc["updatedAt"], seeded)
+    return doc["updatedAt"]
+
+
 class ContentService:
     def __init__(self, db: Any, clock: Any,
                  pro_lessons_open: Callable[[Mapping[str, Any] | None], bool],
@@ -42,20 +53,28 @@ class ContentService:
         """Insert shipped pages that are missing; refresh those the package changed, unless an
         admin edited them since (their edit wins). Safe in every worker at once."""
         counts = {"inserted": 0, "updated": 0, "kept": 0}
+        now = self.clock.now()
         for page in pages:
             key = {"kind": page["kind"], "slug": page["slug"]}
-            found = self.collection.find_one(key, {"origin": 1, "seedHash": 1, "editedAt": 1})
+            found = self.collection.find_one(key, {"origin": 1, "seedHash": 1, "editedAt": 1,
+                                                   "seededAt": 1})
             if found is None:
                 try:
-                    self.collection.insert_one({**page, "origin": "seed", "editedAt": None})
+                    self.collection.insert_one({**page, "origin": "seed", "editedAt": None,
+                                                "seededAt": now})
                     counts["inserted"] += 1
                 except DuplicateKeyError:
                     counts["kept"] += 1  # another worker seeded it a moment ago
             elif (found.get("origin") == "seed" and not found.get("editedAt")
                   and found.get("seedHash") != page["seedHash"]):
-                self.collection.update_one({**key, "editedAt": None}, {"$set": page})
+                self.collection.update_one({**key, "editedAt": None},
+                                           {"$set": {**page, "seededAt": now}})
                 counts["updated"] += 1
             else:
+                if found.get("origin") == "seed" and not found.get("seededAt"):
+                    # Seeded before seededAt existed: its shelf life starts now.
+                    self.collection.update_one({**key, "seededAt": None},
+                                               {"$set": {"seededAt": now}})
                 counts["kept"] += 1
         return counts
 
@@ -81,7 +100,8 @@ class ContentService:
                                     {"body": 1, "title": 1, "summary": 1, "tags": 1, "slug": 1,
                                      "kind": 1, "category": 1, "format": 1, "author": 1,
                                      "publishedAt": 1, "updatedAt": 1, "lessons": 1,
-                                     "leadMagnet": 1}).limit(SEARCH_SCAN)
+                                     "leadMagnet": 1, "seededAt": 1, "origin": 1,
+                                     "editedAt": 1}).limit(SEARCH_SCAN)
         for doc in docs:
             fields = {
                 "title": (doc["title"].lower(), 8),
@@ -150,7 +170,7 @@ class ContentService:
                                               "category", "format", "author", "leadMagnet",
                                               "publishedAt", "updatedAt", "status")}
         view["id"] = str(doc["_id"])
-        view["stale"] = doc["updatedAt"] < self.clock.now() - STALE_AFTER
+        view["stale"] = reviewed_at(doc) < self.clock.now() - STALE_AFTER
         words = len(doc.get("body", "").split())
         view["readingMinutes"] = max(1, math.ceil(words / WORDS_PER_MINUTE)) if words else None
         if doc.get("kind") == "courses":

@@ -8,7 +8,8 @@ from typing import Any
 
 from lightninghire import StartupError
 
-# source -> the asset it unlocks. Relative URLs are joined to ``download_base_url``.
+# source -> the asset it unlocks. Relative URLs are joined to ``download_base_url``; without
+# one, to the API's own ``/api``, which serves the shipped guides (leads/downloads.py).
 DEFAULT_MAGNETS: dict[str, dict[str, str]] = {
     "interview-prep-guide": {"title": "Interview Prep Guide",
                              "url": "/downloads/interview-prep-guide.pdf"},
@@ -21,9 +22,9 @@ DEFAULT_MAGNETS: dict[str, dict[str, str]] = {
     "resume-tailoring-checklist": {"title": "Resume Tailoring Checklist",
                                    "url": "/downloads/resume-tailoring-checklist.pdf"},
     "30-60-90-day-plan": {"title": "30-60-90 Day Plan Template",
-                          "url": "/downloads/30-60-90-day-plan.docx"},
+                          "url": "/downloads/30-60-90-day-plan.pdf"},
     "interview-debrief-template": {"title": "Interview Debrief Template",
-                                   "url": "/downloads/interview-debrief-template.docx"},
+                                   "url": "/downloads/interview-debrief-template.pdf"},
     "cold-outreach-templates": {"title": "Cold Outreach Templates",
                                 "url": "/downloads/cold-outreach-templates.pdf"},
     "ai-job-search-2026": {"title": "AI Job Search 2026",

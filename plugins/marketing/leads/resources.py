@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from lightninghire import Reply, endpoint
+from lightninghire import NotFound, Reply, endpoint
 from lightninghire_plugins.marketing.common import is_bot
+from lightninghire_plugins.marketing.leads.downloads import Downloads
 from lightninghire_plugins.marketing.leads.schemas import LeadInSchema
 from lightninghire_plugins.marketing.leads.service import LeadService
 
@@ -28,3 +29,21 @@ class LeadsResource:
         url = self.service.capture(body["email"], body["source"], body["marketingOptIn"],
                                    body["utm"])
         return Reply.top(downloadUrl=url)
+
+
+class DownloadResource:
+    def __init__(self, downloads: Downloads) -> None:
+        self.downloads = downloads
+
+    @endpoint(auth="public", raw=True, rate_limit="120/15m", tags=["leads"],
+              description="The shipped lead magnets as PDF files: the `downloadUrl` that "
+                          "`POST /api/leads` hands out when `download_base_url` is not set.")
+    def on_get(self, req: Any, resp: Any, file: str) -> None:
+        """Download a lead magnet."""
+        data = self.downloads.pdf(file)
+        if data is None:
+            raise NotFound(f"No download {file!r}.")
+        resp.content_type = "application/pdf"
+        resp.data = data
+        resp.set_header("Content-Disposition", f'attachment; filename="{file}"')
+        resp.set_header("Cache-Control", "public, max-age=86400")

@@ -210,3 +210,12 @@ def test_the_openapi_document_describes_the_marketing_routes(make_app):
                  "/api/feedback", "/api/courses/{slug}/lessons/{lesson}", "/api/help/search",
                  "/api/admin/content/{id}"):
         assert path in paths, path
+
+
+def test_shipped_pages_are_fresh_on_a_new_install_and_age_from_it(make_app, clock):
+    harness = make_app(plugins=["marketing"])
+    items = assert_ok(harness.client.simulate_get("/api/blog"))["items"]
+    assert items and [page["slug"] for page in items if page["stale"]] == []
+    clock.advance(days=184)  # an install never upgraded for six months
+    items = assert_ok(harness.client.simulate_get("/api/blog"))["items"]
+    assert all(page["stale"] for page in items)

@@ -12,7 +12,8 @@ from lightninghire.testing import assert_error
 
 LEAD = {"email": "Jane@Example.com", "source": "interview-prep-guide", "marketingOptIn": True,
         "utm": {"source": "twitter", "medium": "social"}}
-GUIDE_URL = "http://testserver/downloads/interview-prep-guide.pdf"
+# No download_base_url: the API serves the shipped guide itself.
+GUIDE_URL = "http://testserver/api/downloads/interview-prep-guide.pdf"
 
 
 def post_lead(harness, body=None, **kwargs):
@@ -49,6 +50,28 @@ def test_the_same_email_and_source_is_one_lead_keeping_the_latest_utm_and_opt_in
     guide = leads["interview-prep-guide"]
     assert guide["utm"] == {"source": "newsletter", "campaign": "spring"}
     assert guide["marketingOptIn"] is False and guide["submissions"] == 2
+
+
+def test_every_shipped_magnet_downloads_as_a_pdf_from_the_server_that_handed_it_out(make_app):
+    harness = make_app(plugins=["marketing"])
+    sources = ["interview-prep-guide", "50-interview-questions", "star-story-workbook",
+               "salary-negotiation-playbook", "resume-tailoring-checklist", "30-60-90-day-plan",
+               "interview-debrief-template", "cold-outreach-templates", "ai-job-search-2026"]
+    for source in sources:
+        url = post_lead(harness, {**LEAD, "source": source}).json["downloadUrl"]
+        assert url.startswith("http://testserver/api/downloads/"), url
+        got = harness.client.simulate_get(url.removeprefix("http://testserver"))
+        assert got.status_code == 200, (source, got.text)
+        assert got.headers["content-type"] == "application/pdf"
+        assert got.content.startswith(b"%PDF-") and len(got.content) > 1000
+    assert_error(harness.client.simulate_get("/api/downloads/nope.pdf"), 404, "NOT_FOUND")
+
+
+def test_a_download_base_url_points_the_links_elsewhere(make_app):
+    harness = make_app(plugins=["marketing"], settings={
+        "plugins.marketing.download_base_url": "https://cdn.example.com"})
+    assert post_lead(harness).json["downloadUrl"] == \
+        "https://cdn.example.com/downloads/interview-prep-guide.pdf"
 
 
 def test_lead_magnets_come_from_the_plugins_configuration(make_app):

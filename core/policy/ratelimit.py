@@ -58,27 +58,29 @@ class RateLimitStore:
     def hit(self, bucket: str, key: str, limit: int, window_seconds: int) -> Decision:
         """Count one request if the window has room; ``allowed`` says whether it had.
 
-        One round trip in the common case: a capped ``$inc`` (``count < limit`` in the filter)
-        that returns the new count decides atomically in the database, so racing requests never
-        overshoot, whichever worker or host serves them. Only the first request of a window
-        (the counter does not exist yet: insert it) or a refusal costs more.
+        One round trip: a capped ``$inc`` upsert (``count < limit`` in the filter) that returns
+        the new count decides atomically in the database, so racing requests never overshoot,
+        whichever worker or host serves them. A refusal (the upsert collides with the full
+        counter) costs a second.
         """
         index, resets_at = self._window(window_seconds)
         doc_id = self._id(bucket, key, window_seconds, index)
         room = {"_id": doc_id, "count": {"$lt": limit}}
-        counted = self.collection.find_one_and_update(
-            room, {"$inc": {"count": 1}}, projection={"count": 1},
-            return_document=ReturnDocument.AFTER)
+        # ``$max`` rather than ``$setOnInsert`` for the expiry: it applies whether the upsert
+        # inserts or updates, on MongoDB and on the embedded server alike.
+        update = {"$inc": {"count": 1}, "$max": {"expiresAt": resets_at + timedelta(seconds=60)}}
+        try:
+            counted = self.collection.find_one_and_update(
+                room, update, projection={"count": 1}, upsert=True,
+                return_document=ReturnDocument.AFTER)
+        except DuplicateKeyError:
+            counted = None
         if counted is None:
-            try:
-                self.collection.insert_one({"_id": doc_id, "count": 1,
-                                            "expiresAt": resets_at + timedelta(seconds=60)})
-                counted = {"count": 1}
-            except DuplicateKeyError:
-                # The window is full, or another request created the counter first.
-                counted = self.collection.find_one_and_update(
-                    room, {"$inc": {"count": 1}}, projection={"count": 1},
-                    return_document=ReturnDocument.AFTER)
+            # The window is full (the upsert collided with the existing counter), or another
+            # request created the counter at the same moment: count in it if it has room.
+            counted = self.collection.find_one_and_update(
+                room, {"$inc": {"count": 1}}, projection={"count": 1},
+                return_document=ReturnDocument.AFTER)
         if counted is not None:
             count = int(counted["count"])
             return Decision(True, count, limit, resets_at, self._retry_after(resets_at), doc_id)

@@ -86,7 +86,8 @@ class InterviewQuery(Schema):
     when = fields.String(load_default="upcoming", validate=validate.OneOf(["upcoming", "past",
                                                                            "all"]))
     limit = fields.Integer(load_default=20, validate=validate.Range(1, 100))
-    cursor = fields.String(load_default=None, validate=validate.Regexp(r"^\d{1,6}$"))
+    cursor = fields.String(load_default=None, validate=validate.Regexp(
+        r"^-?\d{1,15}\.[0-9a-f]{24}$", error="Not a valid cursor."))
 
 
 class InterviewOut(Schema):

@@ -11,8 +11,9 @@ from typing import Any
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
+from bson import ObjectId
 from marshmallow import ValidationError
-from pymongo import ASCENDING, IndexModel
+from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from lightninghire import NotFound, ValidationFailed
 from lightninghire_plugins.interview.common import (
@@ -112,21 +113,32 @@ class InterviewService:
         self.db[EVENTS].delete_one({"_id": doc["_id"], "userId": user_id})
 
     def list(self, user_id: str, query: Mapping[str, Any]) -> dict[str, Any]:
-        """Chronological (upcoming: soonest first; past: latest first); cursor = offset."""
+        """Chronological (upcoming: soonest first; past: latest first). The cursor is the last
+        item's (start, id): each page is one indexed range read, however far the user pages."""
         now = self.clock.now()
-        filter_: dict[str, Any] = {"userId": user_id}
+        bounds: dict[str, Any] = {}
         order = ASCENDING
         if query["when"] == "upcoming":
-            filter_["startsAt"] = {"$gte": now - timedelta(hours=1)}  # still on today
+            bounds["$gte"] = now - timedelta(hours=1)  # still on today
         elif query["when"] == "past":
-            filter_["startsAt"] = {"$lt": now}
-            order = -1
-        offset = int(query["cursor"] or 0)
-        docs = list(self.db[EVENTS].find(filter_).sort("startsAt", order).skip(offset)
+            bounds["$lt"] = now
+            order = DESCENDING
+        filter_: dict[str, Any] = {"userId": user_id}
+        if bounds:
+            filter_["startsAt"] = bounds
+        after = _cursor_position(query.get("cursor"))
+        if after is not None:
+            starts, last_id = after
+            beyond = "$gt" if order == ASCENDING else "$lt"
+            filter_["$or"] = [{"startsAt": {beyond: starts}},
+                              {"startsAt": starts, "_id": {beyond: last_id}}]
+        docs = list(self.db[EVENTS].find(filter_).sort([("startsAt", order), ("_id", order)])
                     .limit(query["limit"] + 1))
         more = len(docs) > query["limit"]
-        return {"items": [self.public(d) for d in docs[:query["limit"]]],
-                "nextCursor": str(offset + query["limit"]) if more else None}
+        page = docs[:query["limit"]]
+        last = page[-1] if page else None
+        return {"items": [self.public(d) for d in page],
+                "nextCursor": _cursor_of(last) if more and last is not None else None}
 
     def upcoming(self, user_id: str, limit: int = 5) -> list[dict[str, Any]]:
         docs = self.db[EVENTS].find({"userId": user_id, "startsAt": {"$gte": self.clock.now()}})
@@ -205,3 +217,16 @@ class InterviewService:
             "endsAt": _end(doc),
             "localStart": self._local(doc),
             "remindersSent": [label for label, _, field in REMINDERS if doc.get(field)]}
+
+
+def _cursor_of(doc: Mapping[str, Any]) -> str:
+    starts = doc["startsAt"]
+    millis = int(starts.timestamp() * 1000) if isinstance(starts, datetime) else 0
+    return f"{millis}.{doc['_id']}"
+
+
+def _cursor_position(cursor: str | None) -> tuple[datetime, ObjectId] | None:
+    if not cursor:
+        return None
+    millis, _, last_id = cursor.partition(".")
+    return datetime.fromtimestamp(int(millis) / 1000, tz=UTC), ObjectId(last_id)

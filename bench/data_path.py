@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import http.client
 import json
 import os
 import random
@@ -34,7 +33,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -122,67 +121,33 @@ def make_bare_ops_app(uri: str, dbname: str, user_id: str) -> falcon.App:
 # --- load ---------------------------------------------------------------------------------------
 
 
-@dataclass
-class Tally:
-    latencies: list[float] = field(default_factory=list)
-    errors: int = 0
-    last_done: float = 0.0
+def _requests(route: Route, path: str, headers: Mapping[str, str]) -> Callable[[int], Any]:
+    """Client ``i``'s request factory. Leads are limited per client IP: each request comes
+    "from" its own address, as a trusted proxy would say (loopback is trusted by default)."""
 
+    def for_client(i: int) -> Callable[[], tuple[str, str, bytes | None, dict[str, str]]]:
+        rng = random.Random(i)
 
-def _client(port: int, route: Route, path: str, headers: Mapping[str, str], until: float,
-            warm_until: float, tally: Tally, seed: int) -> None:
-    rng = random.Random(seed)
-    conn = http.client.HTTPConnection(HOST, port, timeout=20)
-    try:
-        while True:
-            start = time.perf_counter()
-            if start >= until:
-                break
-            sent = dict(headers)
-            # Leads are limited per client IP: each request comes "from" its own address, as
-            # a trusted proxy would say (loopback is trusted by default).
-            sent["X-Forwarded-For"] = f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+        def request() -> tuple[str, str, bytes | None, dict[str, str]]:
+            sent = {**headers, "X-Forwarded-For":
+                    f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"}
             body = None
             if route.method == "POST":
                 body = json.dumps(route.body() if route.body else {}).encode()
                 sent["Content-Type"] = "application/json"
-            try:
-                conn.request(route.method, path, body=body, headers=sent)
-                response = conn.getresponse()
-                response.read()
-                ok = response.status in (200, 201)
-            except (OSError, http.client.HTTPException):
-                ok = False
-                conn.close()
-            done = time.perf_counter()
-            if start >= warm_until:
-                if ok:
-                    tally.latencies.append(done - start)
-                else:
-                    tally.errors += 1
-                tally.last_done = done
-    finally:
-        conn.close()
+            return route.method, path, body, sent
+
+        return request
+
+    return for_client
 
 
 def load(port: int, route: Route, path: str, headers: Mapping[str, str], concurrency: int,
          warmup: float, seconds: float) -> dict[str, Any]:
-    now = time.perf_counter()
-    warm_until, until = now + warmup, now + warmup + seconds
-    tallies = [Tally() for _ in range(concurrency)]
-    threads = [threading.Thread(target=_client, daemon=True,
-                                args=(port, route, path, headers, until, warm_until, t, i))
-               for i, t in enumerate(tallies)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=warmup + seconds + 60)
-    latencies = sorted(x for t in tallies for x in t.latencies)
-    span = max(max((t.last_done for t in tallies), default=until) - warm_until, 1e-9)
-    return {"requests": len(latencies), "rps": len(latencies) / span,
-            "p50_ms": base.percentile(latencies, 0.5) * 1000,
-            "p99_ms": base.percentile(latencies, 0.99) * 1000,
-            "errors": sum(t.errors for t in tallies)}
+    result = base.load_http(route.name, port, path, headers, concurrency, warmup, seconds,
+                            requests=_requests(route, path, headers))
+    return {"requests": result.requests, "rps": result.rps, "p50_ms": result.p50_ms,
+            "p99_ms": result.p99_ms, "errors": result.errors}
 
 
 # --- serving --------------------------------------------------------------------------------------

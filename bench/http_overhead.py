@@ -259,8 +259,14 @@ def percentile(sorted_values: list[float], q: float) -> float:
     return sorted_values[rank]
 
 
+Request = Callable[[], tuple[str, str, "bytes | None", dict[str, str]]]
+
+
 def _client(port: int, path: str, headers: Mapping[str, str], window: _Window,
-            ready: threading.Barrier, go: threading.Event, tally: _ClientTally) -> None:
+            ready: threading.Barrier, go: threading.Event, tally: _ClientTally,
+            request: Request | None = None) -> None:
+    """One keep-alive connection sending back to back: ``GET path`` by default, or whatever
+    ``request()`` returns each time (method, path, body, headers)."""
     conn = http.client.HTTPConnection(HOST, port, timeout=10)
     try:
         with contextlib.suppress(OSError):
@@ -271,11 +277,13 @@ def _client(port: int, path: str, headers: Mapping[str, str], window: _Window,
             start = time.perf_counter()
             if start >= window.end:
                 break
+            method, target, body, sent = (request() if request is not None
+                                          else ("GET", path, None, dict(headers)))
             try:
-                conn.request("GET", path, headers=dict(headers))
+                conn.request(method, target, body=body, headers=sent)
                 response = conn.getresponse()
                 response.read()
-                ok = response.status == 200
+                ok = response.status in (200, 201)
             except (OSError, http.client.HTTPException):
                 ok = False
                 conn.close()  # http.client reconnects on the next request
@@ -291,15 +299,18 @@ def _client(port: int, path: str, headers: Mapping[str, str], window: _Window,
 
 
 def load_http(app: str, port: int, path: str, headers: Mapping[str, str], concurrency: int,
-              warmup: float, seconds: float) -> LoadResult:
-    """``concurrency`` keep-alive clients for ``warmup`` + ``seconds``; only the latter counts."""
+              warmup: float, seconds: float,
+              requests: Callable[[int], Request] | None = None) -> LoadResult:
+    """``concurrency`` keep-alive clients for ``warmup`` + ``seconds``; only the latter counts.
+    ``requests(i)`` gives client ``i`` its request factory (default: ``GET path``)."""
     window = _Window()
     ready = threading.Barrier(concurrency + 1)
     go = threading.Event()
     tallies = [_ClientTally() for _ in range(concurrency)]
     threads = [threading.Thread(target=_client, daemon=True,
-                                args=(port, path, headers, window, ready, go, tally))
-               for tally in tallies]
+                                args=(port, path, headers, window, ready, go, tally,
+                                      requests(i) if requests else None))
+               for i, tally in enumerate(tallies)]
     for thread in threads:
         thread.start()
     ready.wait(timeout=30)

@@ -31,6 +31,40 @@ _STOP = object()
 _running = threading.local()
 
 
+class ProcessThread:
+    """A daemon thread of this process, started on first use and again after a fork: a forked
+    gunicorn worker inherits the object but not the thread."""
+
+    def __init__(self, name: str, target: Callable[[], None]) -> None:
+        self.name = name
+        self.target = target
+        self._thread: threading.Thread | None = None
+        self._pid: int | None = None
+        self._lock = threading.Lock()
+
+    def here(self) -> bool:
+        """Whether this process has started it."""
+        return self._thread is not None and self._pid == os.getpid()
+
+    def start_here(self, reset: Callable[[], None] | None = None) -> None:
+        """Start it in this process unless running; ``reset`` first renews per-process state."""
+        if self.here():
+            return
+        with self._lock:
+            if not self.here():
+                if reset is not None:
+                    reset()
+                self._pid = os.getpid()
+                self._thread = threading.Thread(target=self.target, name=self.name, daemon=True)
+                self._thread.start()
+
+    def join(self, timeout: float) -> None:
+        if self.here():
+            assert self._thread is not None
+            self._thread.join(timeout=timeout)
+        self._thread = None
+
+
 def in_background() -> bool:
     """True inside a deferred call (a command listener can tell request work from the rest)."""
     return bool(getattr(_running, "active", False))
@@ -41,15 +75,13 @@ class Background:
         self.threaded = threaded
         self._queue: queue.Queue[Any] = queue.Queue()
         self._pending: deque[Call] = deque()
-        self._thread: threading.Thread | None = None
-        self._pid: int | None = None
-        self._lock = threading.Lock()
+        self._worker = ProcessThread("lightninghire-background", self._loop)
 
     def defer(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         if not self.threaded:
             self._pending.append((fn, args, kwargs))
             return
-        self._ensure_thread()
+        self._worker.start_here(reset=self._new_queue)
         self._queue.put((fn, args, kwargs))
 
     def drain(self) -> None:
@@ -58,28 +90,18 @@ class Background:
             while self._pending:
                 self._run(self._pending.popleft())
             return
-        if self._thread is not None and self._pid == os.getpid():
+        if self._worker.here():
             self._queue.join()
 
     def close(self) -> None:
         self.drain()
-        if self.threaded and self._thread is not None and self._pid == os.getpid():
+        if self.threaded and self._worker.here():
             self._queue.put(_STOP)
-            self._thread.join(timeout=10)
-            self._thread = None
+            self._worker.join(timeout=10)
 
-    def _ensure_thread(self) -> None:
-        pid = os.getpid()
-        if self._thread is not None and self._pid == pid:
-            return
-        with self._lock:
-            if self._thread is None or self._pid != pid:
-                # After a fork the parent's thread does not exist here: start this process's own.
-                self._queue = queue.Queue()
-                self._pid = pid
-                self._thread = threading.Thread(target=self._loop, name="lightninghire-background",
-                                                daemon=True)
-                self._thread.start()
+    def _new_queue(self) -> None:
+        # A queue inherited through a fork may hold the parent's calls (and a held lock).
+        self._queue = queue.Queue()
 
     def _loop(self) -> None:
         while True:

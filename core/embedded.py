@@ -252,13 +252,7 @@ class EmbeddedMongo:
         process, self.process = self.process, None
         if process is None:
             return
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout)
+        terminate(process, timeout)
         # The server does not always remove its pid file when terminated; we named it, so we
         # remove it.
         if self.log_path is not None:
@@ -398,3 +392,15 @@ def database_for(services: Services, *, create: bool | None = None) -> Iterator[
             yield embedded
         finally:
             embedded.db.close()
+
+
+def terminate(process: subprocess.Popen[Any], timeout: float) -> None:
+    """SIGTERM, then SIGKILL if it has not exited within ``timeout``; waits for it either way."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout)

@@ -27,6 +27,7 @@ from lightninghire.embedded import (
     EmbeddedMongo,
     announce_uri,
     local_encryption_key,
+    terminate,
 )
 from lightninghire.errors import StartupError
 
@@ -190,14 +191,8 @@ class SchedulerProcess:
 
     def stop(self, timeout: float = 15.0) -> None:
         process, self.process = self.process, None
-        if process is None or process.poll() is not None:
-            return
-        process.terminate()
-        try:
-            process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout)
+        if process is not None:
+            terminate(process, timeout)
 
 
 def runs_scheduler(settings: Settings, embedded: bool, flag: bool | None) -> bool:

@@ -19,7 +19,6 @@ UTC day), incremented off the request path by ``UsageRecorder``: every read is O
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
@@ -31,6 +30,7 @@ from pymongo import ASCENDING, IndexModel
 from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
+from lightninghire.background import ProcessThread
 from lightninghire.clock import Clock
 from lightninghire.errors import PaymentRequired
 from lightninghire.registry import Feature
@@ -165,8 +165,7 @@ class UsageRecorder:
         self._lock = threading.Lock()
         self._flush_lock = threading.Lock()
         self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._pid: int | None = None
+        self._flusher = ProcessThread("lightninghire-usage", self._loop)
 
     def add(self, user_id: str, key: str, at: datetime, n: int = 1) -> None:
         with self._lock:
@@ -174,7 +173,7 @@ class UsageRecorder:
                 counts = self._pending.setdefault((user_id, period), {})
                 counts[key] = counts.get(key, 0) + n
         if self.threaded:
-            self._ensure_thread()
+            self._flusher.start_here(reset=self._renew_stop)
         elif self.flush_seconds == 0:
             self.flush()
 
@@ -222,22 +221,11 @@ class UsageRecorder:
 
     def close(self) -> None:
         self._stop.set()
-        if self._thread is not None and self._pid == os.getpid():
-            self._thread.join(timeout=10)
-        self._thread = None
+        self._flusher.join(timeout=10)
         self.flush()
 
-    def _ensure_thread(self) -> None:
-        pid = os.getpid()
-        if self._thread is not None and self._pid == pid:
-            return
-        with self._lock:
-            if self._thread is None or self._pid != pid:
-                self._pid = pid
-                self._stop = threading.Event()
-                self._thread = threading.Thread(target=self._loop, daemon=True,
-                                                name="lightninghire-usage")
-                self._thread.start()
+    def _renew_stop(self) -> None:
+        self._stop = threading.Event()
 
     def _loop(self) -> None:
         while not self._stop.wait(self.flush_seconds):

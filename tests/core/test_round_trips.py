@@ -95,19 +95,24 @@ def test_deferred_work_still_happens(hot, db_commands):
     assert hot.db["marketing_lead_drips"].find_one({"_id": "deferred@example.com"}) is not None
 
 
+def _queries(harness, db_commands):
+    """(route, command) for every command with a filter that the hot routes send."""
+    for route, (call, status, _target) in _routes(harness).items():
+        _counts, sent = _measure(harness, db_commands, call, status, rounds=1)
+        for command in sent:
+            if command.filter is not None and command.name != "insert":
+                yield route, command
+
+
 def test_every_request_path_query_carries_its_shard_key(hot, db_commands):
     specs = hot.services.collections.specs
     scattered = []
-    for route, (call, status, _target) in _routes(hot).items():
-        _counts, sent = _measure(hot, db_commands, call, status, rounds=1)
-        for command in sent:
-            if command.filter is None or command.name == "insert":
-                continue
-            spec = specs.get(command.collection)
-            key = spec.effective_shard_key if spec else SERVICE_SHARD_KEYS.get(command.collection)
-            assert key is not None, f"{route}: {command.collection} has no declared shard key"
-            if key not in command.filter:
-                scattered.append((route, command.name, command.collection, dict(command.filter)))
+    for route, command in _queries(hot, db_commands):
+        spec = specs.get(command.collection)
+        key = spec.effective_shard_key if spec else SERVICE_SHARD_KEYS.get(command.collection)
+        assert key is not None, f"{route}: {command.collection} has no declared shard key"
+        if key not in command.filter:
+            scattered.append((route, command.name, command.collection, dict(command.filter)))
     assert not scattered, scattered
 
 
@@ -140,13 +145,9 @@ def test_no_hot_route_query_scans_a_collection(hot, db_commands):
     cost does not grow with other users' documents."""
     mongo = hot.services.db.mongo
     scanning = []
-    for route, (call, status, _target) in _routes(hot).items():
-        _counts, sent = _measure(hot, db_commands, call, status, rounds=1)
-        for command in sent:
-            if command.filter is None or command.name == "insert":
-                continue
-            explained = mongo.command("explain", {"find": command.collection,
-                                                  "filter": dict(command.filter)})
-            if _scans(explained["queryPlanner"]["winningPlan"], command.collection):
-                scanning.append((route, command.collection, dict(command.filter)))
+    for route, command in _queries(hot, db_commands):
+        explained = mongo.command("explain", {"find": command.collection,
+                                              "filter": dict(command.filter)})
+        if _scans(explained["queryPlanner"]["winningPlan"], command.collection):
+            scanning.append((route, command.collection, dict(command.filter)))
     assert not scanning, scanning

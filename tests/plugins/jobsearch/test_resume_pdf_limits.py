@@ -10,25 +10,14 @@ import zlib
 import pytest
 
 from lightninghire.testing import assert_error, assert_ok
+from tests.plugins.jobsearch.helpers import build_pdf
 
 FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
 PAGE = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
         b"/Resources << /Font << /F1 3 0 R >> >> >>")
 
 
-def pdf(objects: list[bytes]) -> bytes:
-    """A PDF of ``objects`` (numbered from 1, the first one the catalog), with a true xref."""
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
-    return bytes(out)
+pdf = build_pdf
 
 
 def stream(data: bytes, filters: bytes = b"") -> bytes:

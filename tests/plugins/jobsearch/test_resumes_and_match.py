@@ -6,7 +6,13 @@ from lightninghire.ai import verify_offline
 from lightninghire.testing import assert_error, assert_ok
 from lightninghire_plugins.jobsearch.jobs.match import JOB_MATCH
 from lightninghire_plugins.jobsearch.resumes.tailor import TAILOR
-from tests.plugins.jobsearch.helpers import BACKEND_RESUME, DESIGN_RESUME, job_id, seed_jobs
+from tests.plugins.jobsearch.helpers import (
+    BACKEND_RESUME,
+    DESIGN_RESUME,
+    build_pdf,
+    job_id,
+    seed_jobs,
+)
 
 PLUGINS = ["jobsearch"]
 
@@ -20,17 +26,7 @@ def minimal_pdf(text: str) -> bytes:
                b"/Resources << /Font << /F1 5 0 R >> >> >>",
                b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
                b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1,
-                                                                              xref)
-    return bytes(out)
+    return build_pdf(objects)
 
 
 def test_offline_answers_validate_on_their_examples():

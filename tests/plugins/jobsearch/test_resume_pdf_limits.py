@@ -17,7 +17,6 @@ PAGE = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
         b"/Resources << /Font << /F1 3 0 R >> >> >>")
 
 
-pdf = build_pdf
 
 
 def stream(data: bytes, filters: bytes = b"") -> bytes:
@@ -27,7 +26,7 @@ def stream(data: bytes, filters: bytes = b"") -> bytes:
 def pages_pdf(content: bytes, count: int = 1, filters: bytes = b"") -> bytes:
     """``count`` pages sharing one content stream (object 4)."""
     kids = b" ".join(b"%d 0 R" % (5 + i) for i in range(count))
-    return pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
+    return build_pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
                 b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, count), FONT,
                 stream(content, filters), *[PAGE] * count])
 
@@ -42,7 +41,7 @@ def deep_page_tree(depth: int = 200) -> bytes:
     nodes = [b"<< /Type /Pages %s/Kids [%d 0 R] /Count 1 >>"
              % (b"/Parent %d 0 R " % (n - 1) if n > 2 else b"", n + 1)
              for n in range(2, depth + 2)]
-    return pdf([b"<< /Type /Catalog /Pages 2 0 R >>", *nodes,
+    return build_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", *nodes,
                 b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792] >>" % (depth + 1)])
 
 
@@ -52,7 +51,7 @@ def nested_arrays(depth: int = 5_000) -> bytes:
 
 
 def nested_object(depth: int = 5_000) -> bytes:
-    return pdf([b"<< /Type /Catalog /Pages 2 0 R /X " + b"[" * depth + b"]" * depth + b" >>",
+    return build_pdf([b"<< /Type /Catalog /Pages 2 0 R /X " + b"[" * depth + b"]" * depth + b" >>",
                 b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                 b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>"])
 

@@ -137,3 +137,15 @@ def test_csrf_origins_and_the_cookie_rule_follow_the_public_url():
     assert cookie_secure(local.with_overrides({"auth.cookie_secure": True})) is True
     listed = local.with_overrides({"auth.allowed_origins": ["https://app.example.com"]})
     assert allowed_origins(listed) == ["https://app.example.com"]
+
+
+def test_the_access_log_is_a_setting_on_by_default():
+    from lightninghire.config import load_settings
+    from lightninghire.server import gunicorn_options
+
+    def options(**environ):
+        settings = load_settings(path="/dev/null", environ=environ)
+        return gunicorn_options(settings)
+
+    assert options()["accesslog"] == "-"
+    assert options(LIGHTNINGHIRE_SERVER__ACCESS_LOG="false")["accesslog"] is None

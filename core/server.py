@@ -30,6 +30,7 @@ from lightninghire.embedded import (
     terminate,
 )
 from lightninghire.errors import StartupError
+from lightninghire.invalidation import board_path
 
 log = logging.getLogger(__name__)
 
@@ -256,3 +257,5 @@ def serve(settings: Settings, *, scheduler: bool | None = None, demo: bool = Fal
             tasks.stop()
         if embedded is not None:
             embedded.stop()
+            # The revocation board of a database that is gone (core/invalidation.py).
+            board_path(settings.database.uri, settings.database.name).unlink(missing_ok=True)

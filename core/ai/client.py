@@ -173,8 +173,10 @@ class AiClient:
                     result=result, services=services):
                 pass
 
-        return cls.from_settings(services.settings, db=services.db, clock=services.clock,
-                                 byok_key=byok_key, on_action=on_action)
+        client = cls.from_settings(services.settings, db=services.db, clock=services.clock,
+                                   byok_key=byok_key, on_action=on_action)
+        client.meter.defer = services.background.defer  # metering is written after the answer
+        return client
 
     def ensure_indexes(self) -> None:
         """Create the ``ai_calls`` indexes (TTL included); safe to repeat."""

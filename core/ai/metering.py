@@ -10,11 +10,12 @@ user data). Documents expire after ``RETENTION``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.errors import PyMongoError
 
@@ -94,6 +95,9 @@ class CallMeter:
         self.db = db
         self.clock = clock
         self.log_prompts = log_prompts
+        # Set by the app to its background worker: the record is then written after the answer
+        # (metering is bookkeeping; the id is chosen here, so callers still get it at once).
+        self.defer: Callable[..., None] | None = None
 
     def start(self, task: str, provider: str, model: str,
               user: Mapping[str, Any] | None) -> CallRecord:
@@ -105,12 +109,20 @@ class CallMeter:
         the user already paid for in time is still returned)."""
         if self.db is None:
             return None
+        doc = {"_id": ObjectId(), **record.document(with_prompts=self.log_prompts)}
+        if self.defer is not None:
+            self.defer(self._insert, doc, record.task)
+            return str(doc["_id"])
+        return str(doc["_id"]) if self._insert(doc, record.task) else None
+
+    def _insert(self, doc: dict[str, Any], task: str) -> bool:
+        assert self.db is not None
         try:
-            inserted = self.db[AI_CALLS].insert_one(record.document(with_prompts=self.log_prompts))
+            self.db[AI_CALLS].insert_one(doc)
         except PyMongoError as exc:
-            log.error("ai_calls: could not record a %s call (%s)", record.task, type(exc).__name__)
-            return None
-        return str(inserted.inserted_id)
+            log.error("ai_calls: could not record a %s call (%s)", task, type(exc).__name__)
+            return False
+        return True
 
     def ensure_indexes(self) -> None:
         if self.db is not None:

@@ -84,6 +84,8 @@ def test_deferred_work_still_happens(hot, db_commands):
     user_id = str(caller.user["_id"])
     # Engagement bookkeeping (cron plugin) and the usage counters ran after the answer.
     assert hot.db["cron_members"].find_one({"userId": user_id}) is not None
+    assert_ok(caller.post("/api/mock-interview", json=SEED_MOCK), 201)
+    assert hot.db["ai_calls"].find_one({"userId": user_id}) is not None  # metering, after too
     totals = hot.db["usage_counters"].find_one({"userId": user_id, "period": "total"})
     assert totals["f_applications"] == 1
     result = hot.client.simulate_post("/api/leads", json={

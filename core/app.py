@@ -62,12 +62,7 @@ class LightningHireApp(falcon.App):
                 "shutdown", on_error=_log_shutdown_failure, app=self, services=self.services):
             pass
         # What the answers did not wait for is finished before the process goes.
-        self.services.background.close()
-        if self.services.entitlements is not None:
-            self.services.entitlements.recorder.close()
-        self.services.db.close()
-        if self.services.invalidation is not None:
-            self.services.invalidation.board.close()
+        self.services.close()
 
 
 def _log_shutdown_failure(plugin: str, exc: Exception) -> None:

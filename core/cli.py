@@ -203,4 +203,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     finally:
         CREATE_DATABASE.reset(token)
+        services.close()  # a command's deferred work is done before the process exits
 

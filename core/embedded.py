@@ -379,7 +379,7 @@ def database_for(services: Services, *, create: bool | None = None) -> Iterator[
         try:
             yield shared
         finally:
-            shared.db.close()
+            shared.close()  # deferred work and usage counts are written before the command ends
         return
     if not create and not database_file(folder, settings.database.name).exists():
         raise _missing_database(folder, settings.database.name)
@@ -391,7 +391,7 @@ def database_for(services: Services, *, create: bool | None = None) -> Iterator[
         try:
             yield embedded
         finally:
-            embedded.db.close()
+            embedded.close()
 
 
 def terminate(process: subprocess.Popen[Any], timeout: float) -> None:

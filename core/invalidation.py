@@ -98,6 +98,8 @@ class Board:
                 fcntl.lockf(self._fd, fcntl.LOCK_UN)
 
     def close(self) -> None:
+        if self._map.closed:
+            return
         try:
             self._map.close()
         finally:

@@ -64,5 +64,15 @@ class Services:
     background: Background = field(default_factory=lambda: Background(threaded=False))
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("lightninghire"))
 
+    def close(self) -> None:
+        """Finish what the answers did not wait for (deferred work, buffered usage counts),
+        then release the database client and the revocation board. Safe to call twice."""
+        self.background.close()
+        if self.entitlements is not None:
+            self.entitlements.recorder.close()
+        self.db.close()
+        if self.invalidation is not None:
+            self.invalidation.board.close()
+
     def plugin_settings(self, name: str) -> dict[str, Any]:
         return self.settings.plugin(name)

@@ -58,3 +58,16 @@ def test_usage_counts_are_written_by_the_flusher_and_on_close(lh_db):
     day = counters.find_one({"_id": "u1|2031-01-02"})
     assert day["f_mock_interviews"] == 1 and day["userId"] == "u1" and day["expiresAt"]
     assert recorder.pending("u1") == {}
+
+
+def test_closing_the_services_of_a_command_finishes_its_deferred_work(lh_settings):
+    """A CLI command's process exits right after it: ``Services.close`` (called by the CLI and
+    ``database_for``) runs what was deferred and writes buffered counts first."""
+    from lightninghire.app import build_services
+
+    services = build_services(lh_settings)  # threaded, as the CLI builds it
+    done = []
+    services.background.defer(done.append, "deferred")
+    services.close()
+    assert done == ["deferred"]
+    services.close()  # twice is harmless

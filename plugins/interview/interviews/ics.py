@@ -1,69 +1,71 @@
-"""iCalendar (RFC 5545) text for scheduled interviews: one event or a whole feed."""
+"""iCalendar (RFC 5545) text for scheduled interviews: one event or a whole feed.
+
+Built with the ``icalendar`` package, which escapes text values, folds lines at 75 octets
+(never inside a UTF-8 sequence) and writes UTC times with ``Z``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from icalendar import Alarm, Calendar, Event
 
 PRODID = "-//LightningHire//Interviews//EN"
 
 
-def _escape(text: str) -> str:
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
+def _utc(when: datetime) -> datetime:
+    # pymongo hands back naive datetimes that are UTC; without a zone icalendar would write a
+    # "floating" local time, which every calendar app reads differently.
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
-def _fold(line: str) -> str:
-    """Lines longer than 75 octets continue on the next line after a space (RFC 5545 3.1)."""
-    raw = line.encode()
-    if len(raw) <= 75:
-        return line
-    parts, start, limit = [], 0, 75
-    while start < len(raw):
-        end = min(start + limit, len(raw))
-        while end < len(raw) and (raw[end] & 0xC0) == 0x80:  # never split a UTF-8 sequence
-            end -= 1
-        parts.append(raw[start:end].decode())
-        start, limit = end, 74
-    return "\r\n ".join(parts)
+def _description(event: Mapping[str, Any]) -> str:
+    people = [p["name"] + (f" ({p['title']})" if p.get("title") else "")
+              for p in event.get("interviewers", [])]
+    return "\n".join(filter(None, [
+        f"Interviewers: {', '.join(people)}" if people else "",
+        f"Link: {event['link']}" if event.get("link") else "",
+        event.get("notes") or ""]))
 
 
-def _stamp(when: datetime) -> str:
-    return when.strftime("%Y%m%dT%H%M%SZ")
-
-
-def event_lines(event: Mapping[str, Any], now: datetime, host: str) -> list[str]:
-    start = event["startsAt"]
+def event_component(event: Mapping[str, Any], now: datetime, host: str) -> Event:
+    """One stored interview as a ``VEVENT`` with a display alarm an hour before."""
+    start = _utc(event["startsAt"])
     try:
         end = start + timedelta(minutes=event.get("durationMinutes") or 60)
     except OverflowError:  # a row stored before start times were bounded (year 9999)
         end = start
-    people = [p["name"] + (f" ({p['title']})" if p.get("title") else "")
-              for p in event.get("interviewers", [])]
-    description = "\n".join(filter(None, [
-        f"Interviewers: {', '.join(people)}" if people else "",
-        f"Link: {event['link']}" if event.get("link") else "",
-        event.get("notes") or ""]))
-    lines = ["BEGIN:VEVENT", f"UID:{event['_id']}@{host}", f"DTSTAMP:{_stamp(now)}",
-             f"DTSTART:{_stamp(start)}", f"DTEND:{_stamp(end)}",
-             f"SUMMARY:{_escape(event['title'])}"]
+    component = Event()
+    component.add("uid", f"{event['_id']}@{host}")
+    component.add("dtstamp", _utc(now))
+    component.add("dtstart", start)
+    component.add("dtend", end)
+    component.add("summary", event["title"])
     if event.get("location") or event.get("link"):
-        lines.append(f"LOCATION:{_escape(event.get('location') or event['link'])}")
+        component.add("location", event.get("location") or event["link"])
     if event.get("link"):
-        lines.append(f"URL:{event['link']}")
-    if description:
-        lines.append(f"DESCRIPTION:{_escape(description)}")
-    lines += ["BEGIN:VALARM", "ACTION:DISPLAY", f"DESCRIPTION:{_escape(event['title'])}",
-              "TRIGGER:-PT1H", "END:VALARM", "END:VEVENT"]
-    return lines
+        component.add("url", event["link"])
+    if description := _description(event):
+        component.add("description", description)
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", event["title"])
+    alarm.add("trigger", timedelta(hours=-1))
+    component.add_component(alarm)
+    return component
 
 
 def calendar(events: Iterable[Mapping[str, Any]], now: datetime, host: str,
              name: str = "Interviews") -> str:
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN",
-             "METHOD:PUBLISH", f"X-WR-CALNAME:{_escape(name)}"]
+    """A ``VCALENDAR`` holding one ``VEVENT`` per interview, as CRLF-terminated text."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
     for event in events:
-        lines += event_lines(event, now, host)
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+        cal.add_component(event_component(event, now, host))
+    return cal.to_ical().decode("utf-8")

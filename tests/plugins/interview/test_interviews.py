@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from icalendar import Calendar
+
 from lightninghire.tasks import TaskRunner
 from lightninghire.testing import assert_error, assert_ok
 
@@ -82,6 +84,18 @@ def test_ics_export_and_private_calendar_feed(make_app, clock):
     assert f"UID:{event['id']}@testserver" in body and "SUMMARY:Acme technical interview" in body
     assert "portfolio\\; ask" in body and "Dana Kim (EM)" in body
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
+    # A calendar library reads back what we wrote: one event, UTC times, the text unescaped.
+    [parsed] = Calendar.from_ical(body).walk("VEVENT")
+    assert str(parsed["UID"]) == f"{event['id']}@testserver"
+    assert parsed.decoded("DTSTART") == clock.now().replace(microsecond=0) + timedelta(days=2)
+    assert parsed.decoded("DTSTART").utcoffset() == timedelta(0)
+    assert parsed.decoded("DTEND") - parsed.decoded("DTSTART") == timedelta(hours=1)
+    assert parsed.decoded("DTSTAMP") == clock.now().replace(microsecond=0)
+    assert str(parsed["DESCRIPTION"]) == ("Interviewers: Dana Kim (EM)\n"
+                                          "Link: https://meet.example.com/abc\n"
+                                          "Bring the portfolio; ask about on-call.")
+    [alarm] = parsed.walk("VALARM")
+    assert alarm.decoded("TRIGGER") == -timedelta(hours=1)
     assert_error(other.get(f"/api/interviews/{event['id']}/ics"), 404, "NOT_FOUND")
     feed = assert_ok(caller.post("/api/interviews/calendar-token"), 201)
     assert feed["url"] == f"http://testserver/api/interviews/calendar/{feed['token']}"
@@ -94,6 +108,26 @@ def test_ics_export_and_private_calendar_feed(make_app, clock):
     assert_ok(caller.delete("/api/interviews/calendar-token"))
     assert_error(harness.client.simulate_get(f"/api/interviews/calendar/{rotated['token']}"),
                  404, "NOT_FOUND")
+
+
+def test_ics_text_escapes_folds_and_reads_back_unchanged(make_app, clock):
+    """Commas, semicolons, backslashes, new lines and multi-byte text survive a round trip, and
+    no folded line is longer than 75 octets or splits a UTF-8 sequence."""
+    harness = make_app(plugins=["interview"])
+    caller = harness.api_caller()
+    title = "Café, ünïcode; back\\slash — round 2"
+    notes = "Line one;\nline two, with \u2018quotes\u2019 " + "é" * 80
+    event = _schedule(caller, clock, title=title, notes=notes, location="Room 4, Floor 2")
+    body = caller.get(f"/api/interviews/{event['id']}/ics").content
+    lines = body.split(b"\r\n")
+    assert all(len(line) <= 75 for line in lines)
+    for line in lines:
+        line.decode("utf-8")  # each physical line is whole UTF-8
+    [parsed] = Calendar.from_ical(body).walk("VEVENT")
+    assert str(parsed["SUMMARY"]) == title
+    assert str(parsed["LOCATION"]) == "Room 4, Floor 2"
+    assert str(parsed["DESCRIPTION"]).endswith(notes)
+    assert b"SUMMARY:Caf\xc3\xa9\\, \xc3\xbcn\xc3\xafcode\\; back\\\\slash" in body
 
 
 def test_other_users_interviews_are_404(make_app, clock):

@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
+
+import yaml
 
 from lightninghire.registry import TaskSpec
 
@@ -128,43 +130,24 @@ def render(fmt: str, specs: Iterable[TaskSpec], *, base_url: str, via: str = "ht
     raise ValueError(f"format must be one of {FORMATS}, not {fmt!r}")
 
 
-# -- a small YAML writer: block style, every string double-quoted (JSON strings are valid YAML),
-# -- so nothing is ever read back as a number, a boolean or an alias (cron's "*").
+class _ScheduleDumper(yaml.SafeDumper):
+    """PyYAML's safe dumper, with two choices for documents people read and paste:
 
-def _scalar(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return json.dumps(value)
-    if isinstance(value, dict | list):  # only empty ones reach here
-        return "{}" if isinstance(value, dict) else "[]"
-    return json.dumps(str(value))
+    - every string *value* double-quoted, so nothing is read back as a number, a boolean or an
+      alias (cron's ``"*"``, ``"yes"``, ``"0 * * * *"``); keys stay plain where YAML allows it;
+    - a list inside a mapping indented under its key, as Kubernetes manifests are written.
+    """
 
+    def choose_scalar_style(self) -> str:
+        if self.event.tag == "tag:yaml.org,2002:str" and not self.simple_key_context:
+            return '"'
+        return super().choose_scalar_style()
 
-def _key(key: str) -> str:
-    return key if re.fullmatch(r"[A-Za-z][A-Za-z0-9_./-]*", key) else json.dumps(key)
-
-
-def _lines(value: Any, indent: int) -> Iterator[str]:
-    pad = " " * indent
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if isinstance(item, dict | list) and item:
-                yield f"{pad}{_key(key)}:"
-                yield from _lines(item, indent + 2)
-            else:
-                yield f"{pad}{_key(key)}: {_scalar(item)}"
-    else:
-        for item in value:
-            if isinstance(item, dict | list) and item:
-                nested = list(_lines(item, indent + 2))
-                yield f"{pad}- {nested[0].lstrip()}"
-                yield from nested[1:]
-            else:
-                yield f"{pad}- {_scalar(item)}"
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        return super().increase_indent(flow, False)
 
 
 def to_yaml(value: dict[str, Any]) -> str:
-    return "\n".join(_lines(value, 0)) + "\n"
+    """One YAML document (block style, insertion order, no line wrapping)."""
+    return yaml.dump(value, Dumper=_ScheduleDumper, sort_keys=False, default_flow_style=False,
+                     allow_unicode=True, width=1 << 30)

@@ -18,6 +18,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import yaml
 
 from lightninghire.app import build_services
 from lightninghire.cli import CommandRegistry, main
@@ -179,7 +180,6 @@ def test_schedule_as_kubernetes_cronjobs(services, capsys):
                   "--base-url", "https://api.example.com") == 0
     out = capsys.readouterr().out
     assert 'schedule: "0 * * * *"' in out and 'name: "lightninghire-hello-tidy"' in out
-    yaml = pytest.importorskip("yaml")
     jobs = [doc for doc in yaml.safe_load_all(out) if doc]
     assert len(jobs) == len(services.tasks.specs)
     [job] = [doc for doc in jobs if doc["metadata"]["labels"]["lightninghire.task"] == "hello-tidy"]
@@ -224,6 +224,16 @@ def test_yaml_writer_quotes_every_string():
     text = export.to_yaml({"a": "*", "b": ["yes", 1, None, True], "c": {}, "d": [{"e": "1"}]})
     assert text == ('a: "*"\nb:\n  - "yes"\n  - 1\n  - null\n  - true\nc: {}\nd:\n'
                     '  - e: "1"\n')
+
+
+def test_yaml_output_reads_back_as_the_same_values():
+    value = {"schedule": "*/5 * * * *", "on": "no", "n": "0x1F", "when": "2026-01-05",
+             "quote": 'say "hi"\\', "multi": "a\nb: c", "unicode": "café — ✓",
+             "long": "x" * 300, "nested": {"list": [[1, 2.5], [], {"k": None}], "empty": {}},
+             "app.kubernetes.io/name": "lightninghire", "key with: colon": True}
+    text = export.to_yaml(value)
+    assert yaml.safe_load(text) == value
+    assert all(len(line) < 400 for line in text.splitlines())  # never wrapped, never mangled
 
 
 # -- the embedded database -----------------------------------------------------------------

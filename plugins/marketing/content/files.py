@@ -1,8 +1,9 @@
 """Read the shipped Markdown pages: ``pages/<kind>/<slug>.md`` and, for courses,
 ``pages/courses/<slug>/course.md`` plus one ``NN-<lesson>.md`` per lesson, in file order.
 
-Front matter is the block between two ``---`` lines at the top, one ``key: value`` per line;
-``tags: [a, b]`` (or ``a, b``) is a list. That is all these pages need, so no YAML dependency.
+Front matter is YAML between two ``---`` lines at the top, split off and loaded (safe loader) by
+python-frontmatter's YAML handler: ``key: value`` lines, ``tags: [a, b]`` (or ``a, b``) a list,
+``published: 2026-01-05`` a date. Values are checked here so a page fails its tests, not a request.
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from importlib import resources
 from importlib.abc import Traversable
 from typing import Any
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
 
 PACKAGE = "lightninghire_plugins.marketing.content"
 PAGES = "pages"
@@ -22,6 +26,7 @@ LIST_KEYS = frozenset({"tags"})
 DATE_KEYS = frozenset({"published", "updated"})
 _SLUG = re.compile(r"^([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 _LESSON = re.compile(r"^\d+-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+_FRONT_MATTER = YAMLHandler()
 
 
 class PageError(ValueError):
@@ -29,41 +34,58 @@ class PageError(ValueError):
 
 
 def parse_page(text: str, where: str = "page") -> tuple[dict[str, Any], str]:
-    """``(front matter, Markdown body)``."""
-    lines = text.replace("\r\n", "\n").split("\n")
-    if not lines or lines[0].strip() != "---":
+    """``(front matter, Markdown body)``; ``PageError`` names the file and what is wrong."""
+    text = text.replace("\r\n", "\n")
+    if not _FRONT_MATTER.detect(text):
         raise PageError(f"{where}: no front matter (the first line must be ---)")
     try:
-        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
-    except StopIteration:
+        front, body = _FRONT_MATTER.split(text)
+    except ValueError:
         raise PageError(f"{where}: front matter is not closed with ---") from None
-    meta: dict[str, Any] = {}
-    for number, line in enumerate(lines[1:end], start=2):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        key, sep, value = line.partition(":")
-        if not sep or not key.strip():
-            raise PageError(f"{where}:{number}: expected 'key: value'")
-        meta[key.strip()] = _value(key.strip(), value.strip(), f"{where}:{number}")
-    return meta, "\n".join(lines[end + 1:]).strip() + "\n"
+    try:
+        loaded = _FRONT_MATTER.load(front)  # YAML's safe loader: plain data, never objects
+    except yaml.YAMLError as error:
+        raise PageError(f"{where}: front matter is not valid YAML ({error})") from None
+    if loaded is None:
+        loaded = {}
+    if not isinstance(loaded, dict) or not all(isinstance(k, str) for k in loaded):
+        raise PageError(f"{where}: front matter must be 'key: value' lines")
+    meta = {key: _value(key, value, where) for key, value in loaded.items()}
+    return meta, body.strip() + "\n"
 
 
-def _value(key: str, raw: str, where: str) -> Any:
-    if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "\"'":
-        raw = raw[1:-1]
+def _value(key: str, value: Any, where: str) -> Any:
+    """The front matter's values as the content documents hold them: text is ``str``, ``tags``
+    a list of ``str``, dates UTC datetimes, ``minutes`` an ``int``."""
     if key in LIST_KEYS:
-        inner = raw[1:-1] if raw.startswith("[") and raw.endswith("]") else raw
-        return [item.strip().strip("\"'") for item in inner.split(",") if item.strip()]
+        items = value.split(",") if isinstance(value, str) else value  # "tags: a, b" too
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise PageError(f"{where}: {key} must be a list of words, like [a, b]")
+        return [item.strip() for item in items if item.strip()]
     if key in DATE_KEYS:
-        try:
-            return datetime.fromisoformat(raw).replace(tzinfo=UTC)
-        except ValueError:
-            raise PageError(f"{where}: {key} must be a date like 2026-01-05") from None
+        return _date(key, value, where)
     if key == "minutes":
-        if not raw.isdigit():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise PageError(f"{where}: minutes must be a whole number")
-        return int(raw)
-    return raw
+        return value
+    if value is None:  # "key:" with nothing after it
+        return ""
+    if not isinstance(value, str):
+        # YAML reads yes/no, numbers and dates as such: a text field says so instead of
+        # silently storing "True" or "2026-01-05 00:00:00".
+        raise PageError(f"{where}: {key} must be text (put it in quotes)")
+    return value
+
+
+def _date(key: str, value: Any, where: str) -> datetime:
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    try:
+        return datetime.fromisoformat(str(value)).replace(tzinfo=UTC)
+    except ValueError:
+        raise PageError(f"{where}: {key} must be a date like 2026-01-05") from None
 
 
 def _slug_of(name: str, where: str, *, lesson: bool = False) -> str:

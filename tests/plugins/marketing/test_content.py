@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from lightninghire.testing import assert_error, assert_ok
@@ -201,6 +203,39 @@ def test_front_matter_parsing():
                 "---\npublished: soon\n---\n", "---\nminutes: many\n---\n"):
         with pytest.raises(PageError):
             parse_page(bad)
+
+
+def test_front_matter_is_yaml_read_by_python_frontmatter():
+    """Comments, quoting, "a, b" tags and CRLF files; YAML's own types are checked, so a page
+    whose title YAML reads as a boolean or a date fails here instead of storing "True"."""
+    meta, body = parse_page("---\r\ntitle: 'It''s #1'  # a comment\r\ntags: a, b\r\n"
+                            "updated: 2026-02-03T04:05:06\r\ncategory:\r\n---\r\n\r\nText\r\n")
+    assert meta == {"title": "It's #1", "tags": ["a", "b"], "category": "",
+                    "updated": datetime(2026, 2, 3, 4, 5, 6, tzinfo=UTC)}
+    assert body == "Text\n"
+    for bad in ("---\ntitle: yes\n---\n", "---\ntitle: 2026-01-05\n---\n",
+                "---\ntags: [1, 2]\n---\n", "---\nminutes: -3\n---\n",
+                "---\nminutes: true\n---\n", "---\ntitle: [unclosed\n---\n",
+                "---\n- a\n- b\n---\n", "---\n1: x\n---\n"):
+        with pytest.raises(PageError):
+            parse_page(bad)
+
+
+def test_every_shipped_page_has_typed_metadata():
+    pages = load_pages()
+    assert {p["kind"] for p in pages} == {"blog", "courses", "help", "public"}
+    for page in pages:
+        assert isinstance(page["title"], str) and isinstance(page["summary"], str)
+        assert page["tags"] and all(isinstance(t, str) and t for t in page["tags"])
+        for key in ("publishedAt", "updatedAt"):
+            assert page[key].tzinfo is UTC and page[key].hour == 0, (page["slug"], key)
+        for lesson in page.get("lessons", []):
+            assert type(lesson["minutes"]) is int and lesson["access"] in ("free", "pro")
+    star = next(p for p in pages if p["slug"] == "star-method")
+    assert star["category"] == "interviews" and star["tags"] == ["star", "behavioral", "stories"]
+    assert star["publishedAt"] == datetime(2026, 1, 5, tzinfo=UTC)
+    ai = next(p for p in pages if p["slug"] == "ai-job-search-2026")
+    assert ai["title"] == "AI Job Search 2026: what changed and what did not"
 
 
 def test_the_openapi_document_describes_the_marketing_routes(make_app):

@@ -1,15 +1,17 @@
 """GET shows what a link would do and changes nothing (mail scanners follow links); POST acts.
 
 Both answer the ``{ok, data}`` envelope, or a small HTML page to a browser that asks for one
-(the link in a mail is opened by a person, whose browser then posts the page's form).
+(the link in a mail is opened by a person, whose browser then posts the page's form). The pages
+are Jinja2 templates in ``templates/``, autoescaped.
 """
 
 from __future__ import annotations
 
 from email import message_from_bytes, policy
-from html import escape
 from typing import Any
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from lightninghire import BadRequest, ValidationFailed, endpoint
 from lightninghire.errors import UnsupportedMediaType
@@ -108,28 +110,18 @@ def _answer(req: Any, resp: Any, data: dict[str, Any], page: str) -> None:
         resp.media = {"ok": True, "data": data}
 
 
-def _page(title: str, content: str) -> str:
-    return ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<title>{escape(title)}</title></head>"
-            "<body style=\"font-family:Helvetica,Arial,sans-serif;max-width:32rem;margin:3rem auto;"
-            f"padding:0 1rem;color:#1f2933\"><h1 style=\"font-size:1.4rem\">{escape(title)}</h1>"
-            f"{content}</body></html>")
+# Autoescaped templates shipped as package data (setup.cfg [options.package_data]).
+_PAGES = Environment(loader=PackageLoader(__package__, "templates"),
+                     autoescape=select_autoescape(["html"], default=True),
+                     undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
 def _confirm_page(state: dict[str, Any], token: str) -> str:
-    who, lst = escape(state["email"]), escape(state["list"])
-    if state["unsubscribed"]:
-        return _page("You are unsubscribed", f"<p>{who} no longer gets {lst} emails.</p>")
-    action = f"/api/unsubscribe?token={quote(token)}"
-    return _page("Unsubscribe", (
-        f"<p>Stop sending {lst} emails to {who}?</p>"
-        f"<form method=\"post\" action=\"{escape(action)}\">"
-        f"<input type=\"hidden\" name=\"{ONE_CLICK_FIELD}\" value=\"{ONE_CLICK_VALUE}\">"
-        "<button type=\"submit\" style=\"padding:.6rem 1.2rem\">Unsubscribe</button></form>"))
+    return _PAGES.get_template("confirm.html").render(
+        email=state["email"], list=state["list"], unsubscribed=state["unsubscribed"],
+        token=token, field=ONE_CLICK_FIELD, value=ONE_CLICK_VALUE)
 
 
 def _done_page(state: dict[str, Any]) -> str:
-    lists = "any emails" if state["allLists"] else f"{state['list']} emails"
-    return _page("You are unsubscribed",
-                 f"<p>{escape(state['email'])} will not get {escape(lists)} from us any more.</p>")
+    return _PAGES.get_template("done.html").render(
+        email=state["email"], list=state["list"], all_lists=state["allLists"])

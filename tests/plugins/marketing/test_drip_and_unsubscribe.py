@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from html.parser import HTMLParser
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from lightninghire.tasks import TaskRunner
 from lightninghire.testing import TEST_PASSWORD, assert_error, assert_ok
@@ -157,6 +158,57 @@ def test_get_shows_what_a_link_would_do_and_changes_nothing(make_app):
     assert 'method="post"' in page.text and 'value="One-Click"' in page.text
     assert "digest" in page.text and "Ada@" not in page.text
     assert harness.db["mail_suppressions"].count_documents({}) == 0
+
+
+class _Page(HTMLParser):
+    """The parts of an unsubscribe page a browser acts on: title, text, the form."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.title, self.text, self.form, self.inputs, self._in = "", "", None, {}, None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self._in = tag
+        if tag == "form":
+            self.form = dict(attrs)
+        elif tag == "input":
+            self.inputs[dict(attrs)["name"]] = dict(attrs)["value"]
+
+    def handle_endtag(self, tag):
+        self._in = None
+
+    def handle_data(self, data):
+        if self._in == "title":
+            self.title += data
+        elif self._in == "p":
+            self.text += data
+
+
+def test_the_browser_pages_post_their_form_and_confirm(make_app):
+    """The confirm page's form posts the one-click body to the link's own token; the page after
+    it says what happened; both are autoescaped templates."""
+    harness = make_app(plugins=["marketing"])
+    token = harness.services.mail.unsubscribe_token("ada@example.com", "digest")
+    html = {"Accept": "text/html"}
+    confirm = _Page(harness.client.simulate_get("/api/unsubscribe", params={"token": token},
+                                                headers=html).text)
+    assert confirm.title == "Unsubscribe" and confirm.form["method"] == "post"
+    assert confirm.text == "Stop sending digest emails to a***@example.com?"
+    action = urlsplit(confirm.form["action"])
+    assert action.path == "/api/unsubscribe" and parse_qs(action.query) == {"token": [token]}
+    posted = harness.client.simulate_post(
+        action.path, query_string=action.query, headers={
+            **html, "Content-Type": "application/x-www-form-urlencoded"},
+        body=urlencode(confirm.inputs))
+    assert posted.status_code == 200 and posted.headers["Content-Type"].startswith("text/html")
+    done = _Page(posted.text)
+    assert done.title == "You are unsubscribed"
+    assert done.text == "a***@example.com will not get digest emails from us any more."
+    assert harness.services.mail.is_suppressed("ada@example.com", "digest")
+    again = _Page(harness.client.simulate_get("/api/unsubscribe", params={"token": token},
+                                              headers=html).text)
+    assert again.form is None and again.text == "a***@example.com no longer gets digest emails."
 
 
 def test_post_unsubscribes_idempotently_in_json_and_multipart(make_app):

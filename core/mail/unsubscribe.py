@@ -1,8 +1,14 @@
 """Lists, signed unsubscribe tokens and the suppression list.
 
-A token is ``base64url(list "\\n" email) "." base64url(HMAC-SHA256(key, ...)[:16])``: it names who
-leaves which list and cannot be forged or altered without the key. Tokens do not expire: an
-unsubscribe link in a years-old mail must still work (RFC 8058 one-click relies on it).
+A token is an itsdangerous ``URLSafeSerializer`` token (HMAC-SHA256, salt
+``lightninghire.mail.unsubscribe``) over ``[list, email]``: it names who leaves which list and
+cannot be forged or altered without the key. Tokens do not expire: an unsubscribe link in a
+years-old mail must still work (RFC 8058 one-click relies on it).
+
+Links sent before itsdangerous carry the older format, ``base64url(list "\\n" email) "."
+base64url(HMAC-SHA256(key, ...)[:16])``. ``verify`` still accepts it (same key, constant-time
+comparison) so those links keep working; only new links use the new format. See docs/mail.md
+for when the old format may be dropped.
 
 The key comes from configuration (``auth.encryption_key``, through a one-way derivation so the
 token key never equals the encryption key), else from the database: generated once and stored in
@@ -24,6 +30,7 @@ from datetime import datetime
 from typing import Any
 
 from bson import Binary
+from itsdangerous import BadData, URLSafeSerializer
 from pymongo import ASCENDING, IndexModel
 from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
@@ -34,7 +41,8 @@ from lightninghire.mail.message import normalize_address
 LIST_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
 EVERY_LIST = "*"  # a suppression for "*" (hard bounce, complaint) blocks every list
 KEY_DERIVATION_LABEL = b"lightninghire/mail/unsubscribe-token/v1"
-_MAC_BYTES = 16  # 128 bits: plenty for an HMAC tag, and keeps the URL short
+UNSUBSCRIBE_SALT = "lightninghire.mail.unsubscribe"  # itsdangerous salt: this purpose only
+_LEGACY_MAC_BYTES = 16  # the pre-itsdangerous format's truncated HMAC tag
 
 
 class InvalidUnsubscribeToken(BadRequest):
@@ -53,10 +61,6 @@ def check_list(name: str, *, allow_every: bool = False) -> str:
     return name
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
 def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
@@ -67,6 +71,7 @@ class TokenSigner:
     def __init__(self, load_key: Callable[[], bytes]) -> None:
         self._load_key = load_key
         self._key: bytes | None = None
+        self._serializer: URLSafeSerializer | None = None
         self._lock = threading.Lock()
 
     @property
@@ -77,25 +82,46 @@ class TokenSigner:
                     self._key = self._load_key()
         return self._key
 
+    @property
+    def serializer(self) -> URLSafeSerializer:
+        if self._serializer is None:
+            self._serializer = URLSafeSerializer(
+                self.key, salt=UNSUBSCRIBE_SALT,
+                signer_kwargs={"key_derivation": "hmac", "digest_method": hashlib.sha256})
+        return self._serializer
+
     def sign(self, email: str, list_name: str) -> str:
-        payload = f"{check_list(list_name, allow_every=True)}\n{normalize_address(email)}".encode()
-        return f"{_b64(payload)}.{_b64(self._mac(payload))}"
+        return self.serializer.dumps([check_list(list_name, allow_every=True),
+                                      normalize_address(email)])
 
     def verify(self, token: str) -> tuple[str, str]:
         """``(email, list)``, or ``InvalidUnsubscribeToken``."""
+        if not isinstance(token, str):
+            raise InvalidUnsubscribeToken()
+        try:
+            # The signature is checked (constant time) before the payload is decoded, so
+            # unsigned input is never interpreted.
+            payload = self.serializer.loads(token)
+        except BadData:
+            return self._verify_legacy(token)
+        if (not isinstance(payload, list) or len(payload) != 2
+                or not all(isinstance(part, str) for part in payload)):
+            raise InvalidUnsubscribeToken()  # signed by us, so only a bug would get here
+        list_name, email = payload
+        return email, list_name
+
+    def _verify_legacy(self, token: str) -> tuple[str, str]:
+        """Tokens minted before itsdangerous (still in old mail): same key, their own MAC."""
         try:
             encoded, tag = token.split(".")
             payload, given = _unb64(encoded), _unb64(tag)
-        except (ValueError, binascii.Error, AttributeError):
+        except (ValueError, binascii.Error):
             raise InvalidUnsubscribeToken() from None
-        # Compare before parsing anything: unsigned input is never interpreted.
-        if not hmac.compare_digest(given, self._mac(payload)):
+        expected = hmac.new(self.key, payload, hashlib.sha256).digest()[:_LEGACY_MAC_BYTES]
+        if not hmac.compare_digest(given, expected):
             raise InvalidUnsubscribeToken()
         list_name, _, email = payload.decode("utf-8").partition("\n")
         return email, list_name
-
-    def _mac(self, payload: bytes) -> bytes:
-        return hmac.new(self.key, payload, hashlib.sha256).digest()[:_MAC_BYTES]
 
 
 def derive_key(secret: str) -> bytes:

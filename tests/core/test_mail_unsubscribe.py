@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 
 import pytest
+from itsdangerous import URLSafeSerializer
 from pymongo.errors import DuplicateKeyError
 
 from lightninghire import BadRequest
@@ -72,6 +75,61 @@ def test_a_configured_secret_signs_without_touching_the_database(make_mailer, db
         make_mailer().verify_unsubscribe_token(token)  # the database key is another key
     with pytest.raises(InvalidUnsubscribeToken):
         make_mailer(signing_secret="another-secret-entirely").verify_unsubscribe_token(token)
+
+
+SECRET = "a-long-configured-encryption-key"
+
+
+def _configured_key(secret: str) -> bytes:
+    """The token key for a configured secret, as docs/mail.md describes it (computed here
+    independently, so a change of derivation that breaks sent links fails this test)."""
+    return hmac.new(secret.encode(), b"lightninghire/mail/unsubscribe-token/v1",
+                    hashlib.sha256).digest()
+
+
+def _legacy_token(key: bytes, list_name: str, email: str) -> str:
+    """A link as the code before itsdangerous minted it: still in people's inboxes."""
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    payload = f"{list_name}\n{email}".encode()
+    return f"{b64(payload)}.{b64(hmac.new(key, payload, hashlib.sha256).digest()[:16])}"
+
+
+def test_links_sent_before_itsdangerous_still_verify(make_mailer, db):
+    configured = make_mailer(signing_secret=SECRET)
+    old = _legacy_token(_configured_key(SECRET), "marketing", "ada@example.com")
+    assert configured.verify_unsubscribe_token(old) == ("ada@example.com", "marketing")
+    stored = make_mailer()  # no configured secret: the key kept in mail_keys
+    stored.unsubscribe_token("x@example.com", "digest")  # creates the key
+    key = bytes(db["mail_keys"].find_one({"_id": "unsubscribe"})["key"])
+    old_stored = _legacy_token(key, "*", "bob@example.com")
+    assert stored.verify_unsubscribe_token(old_stored) == ("bob@example.com", "*")
+    for bad in (old_stored,  # another key
+                _legacy_token(_configured_key("another-secret-entirely"), "marketing",
+                              "ada@example.com"),
+                old[:-2] + ("AA" if not old.endswith("AA") else "BB")):
+        with pytest.raises(InvalidUnsubscribeToken):
+            configured.verify_unsubscribe_token(bad)
+
+
+def test_new_tokens_are_itsdangerous_tokens_for_this_purpose_only(make_mailer):
+    mailer = make_mailer(signing_secret=SECRET)
+    token = mailer.unsubscribe_token("Ada@Example.com", "digest")
+    ours = URLSafeSerializer(_configured_key(SECRET), salt="lightninghire.mail.unsubscribe",
+                             signer_kwargs={"key_derivation": "hmac",
+                                            "digest_method": hashlib.sha256})
+    assert ours.loads(token) == ["digest", "ada@example.com"]
+    # The same key signing for another purpose (another salt) does not make an unsubscribe link.
+    for salt in ("lightninghire.other-purpose", "itsdangerous"):
+        other = URLSafeSerializer(_configured_key(SECRET), salt=salt,
+                                  signer_kwargs={"key_derivation": "hmac",
+                                                 "digest_method": hashlib.sha256})
+        with pytest.raises(InvalidUnsubscribeToken):
+            mailer.verify_unsubscribe_token(other.dumps(["digest", "ada@example.com"]))
+    # Only [list, email] is an unsubscribe payload, even when correctly signed.
+    with pytest.raises(InvalidUnsubscribeToken):
+        mailer.verify_unsubscribe_token(ours.dumps({"list": "digest"}))
 
 
 def test_suppressions_are_unique_case_insensitive_and_reversible(make_mailer, db):

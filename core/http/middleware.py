@@ -113,30 +113,36 @@ class SecurityHeadersMiddleware:
             resp.set_header("Cache-Control", "no-store")
 
 
-class CorsMiddleware:
-    """CORS for the listed origins only (``http.cors_origins``): a web app served from another
-    origin may call the API with its cookies; every other origin gets no CORS header at all, so
-    browsers keep it out. Never ``*``: answers carry credentials."""
+class CorsMiddleware(falcon.CORSMiddleware):
+    """Falcon's ``CORSMiddleware`` for the listed origins only (``http.cors_origins``): a web app
+    served from another origin may call the API with its cookies; every other origin gets no CORS
+    header at all, so browsers keep it out. Never ``*``: answers carry credentials.
+
+    Falcon's middleware decides who is allowed and sets ``Allow-Origin`` (echoed),
+    ``Allow-Credentials``, ``Expose-Headers`` and the preflight's ``Allow-Methods``. Three things
+    it does not express are added after it: ``Vary: Origin`` (the answer depends on the Origin),
+    a fixed list of request headers (Falcon echoes whatever a preflight asks for) with our
+    ``Max-Age``, and no ``Allow-Credentials`` left on a preflight it refused.
+    """
 
     ALLOWED_HEADERS = "Authorization, Content-Type, X-CSRF-Token, X-Request-Id"
-    EXPOSED_HEADERS = ("X-Request-Id, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, "
-                       "X-RateLimit-Reset")
+    EXPOSED_HEADERS = ("X-Request-Id", "Retry-After", "X-RateLimit-Limit",
+                       "X-RateLimit-Remaining", "X-RateLimit-Reset")
+    MAX_AGE = "600"
 
     def __init__(self, origins: Iterable[str]) -> None:
-        self.origins = {origin.rstrip("/").lower() for origin in origins}
+        # Browsers send the serialised origin: lower-case scheme and host, no trailing slash.
+        allowed = sorted({origin.rstrip("/").lower() for origin in origins})
+        super().__init__(allow_origins=allowed, allow_credentials=allowed,
+                         expose_headers=self.EXPOSED_HEADERS)
 
     def process_response(self, req: falcon.Request, resp: falcon.Response, resource: object,
                          req_succeeded: bool) -> None:
-        origin = req.get_header("Origin")
-        if not origin or origin.rstrip("/").lower() not in self.origins:
+        super().process_response(req, resp, resource, req_succeeded)
+        if resp.get_header("Access-Control-Allow-Origin") is None:
+            resp.delete_header("Access-Control-Allow-Credentials")
             return
-        resp.set_header("Access-Control-Allow-Origin", origin)
-        resp.set_header("Access-Control-Allow-Credentials", "true")
         resp.append_header("Vary", "Origin")
-        if req.method == "OPTIONS" and req.get_header("Access-Control-Request-Method"):
-            resp.set_header("Access-Control-Allow-Methods",
-                            resp.get_header("Allow") or "GET, POST, PUT, PATCH, DELETE")
+        if resp.get_header("Access-Control-Allow-Methods") is not None:  # a granted preflight
             resp.set_header("Access-Control-Allow-Headers", self.ALLOWED_HEADERS)
-            resp.set_header("Access-Control-Max-Age", "600")
-        else:
-            resp.set_header("Access-Control-Expose-Headers", self.EXPOSED_HEADERS)
+            resp.set_header("Access-Control-Max-Age", self.MAX_AGE)

@@ -256,6 +256,36 @@ def test_cors_answers_listed_origins_only(make_app):
         assert "access-control-allow-origin" not in other.headers
 
 
+def test_cors_preflight_grants_a_fixed_header_list_and_varies_by_origin(make_app):
+    """Falcon's CORSMiddleware with our additions: the configured origin is matched as a browser
+    sends it (the case of the setting does not matter), a preflight gets our
+    header list whatever it asks for, and every granted answer says Vary: Origin."""
+    h = make_app(plugins=["contract"], extra_plugins={"contract": contract_plugin},
+                 settings={"http.cors_origins": ["https://App.Example.COM"]})
+    origin = "https://app.example.com"
+    preflight = h.client.simulate_options("/api/contract/items", headers={
+        "Origin": origin, "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "x-evil-header, content-type"})
+    assert preflight.status_code == 204 and not preflight.content
+    assert preflight.headers["access-control-allow-origin"] == origin
+    assert preflight.headers["access-control-allow-headers"] == (
+        "Authorization, Content-Type, X-CSRF-Token, X-Request-Id")
+    assert preflight.headers["access-control-max-age"] == "600"
+    assert "Origin" in preflight.headers["vary"]
+    methods = {m.strip() for m in preflight.headers["access-control-allow-methods"].split(",")}
+    assert methods == {"GET", "POST", "OPTIONS"}
+    simple = h.client.simulate_get("/api/contract/whoami", headers={"Origin": origin})
+    assert simple.headers["access-control-allow-credentials"] == "true"
+    assert "X-Request-Id" in simple.headers["access-control-expose-headers"]
+    assert "Retry-After" in simple.headers["access-control-expose-headers"]
+    missing = h.client.simulate_options("/api/contract/nowhere", headers={
+        "Origin": origin, "Access-Control-Request-Method": "POST"})
+    assert "access-control-allow-methods" not in missing.headers
+    stranger = h.client.simulate_get("/api/contract/whoami",
+                                     headers={"Origin": "https://app.example.com.evil"})
+    assert not [k for k in stranger.headers if k.lower().startswith("access-control-")]
+
+
 def test_a_cors_origin_may_make_cookie_writes(make_app):
     app_origin = "https://app.example.com"
     h = make_app(plugins=[], settings={"http.cors_origins": [app_origin]})

@@ -27,10 +27,12 @@ def db(lh_db):
 
 @pytest.fixture
 def now_clock(clock):
-    """The frozen clock at the top of the current real hour: hourly fire times fall on whole
-    hours from here, and the date stays recent, as ``task_runs``' TTL index (counted by the
+    """The frozen clock at 08:00 yesterday: hourly fire times fall on whole hours from here,
+    no daily 06:30 fire time falls within the next half day (so tests do not depend on the real
+    hour they run at), and the date stays recent, as ``task_runs``' TTL index (counted by the
     server's real clock) needs."""
-    clock.set(datetime.now(UTC).replace(minute=0, second=0, microsecond=0))
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    clock.set(yesterday.replace(hour=8, minute=0, second=0, microsecond=0))
     return clock
 
 

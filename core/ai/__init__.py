@@ -7,7 +7,15 @@ answer is validated (one repair attempt), transient provider errors are retried 
 and every run is metered in ``ai_calls``. See ``docs/ai.md``.
 """
 
-from lightninghire.ai.client import AiClient, AiResult, AiUnavailable, Choice, backoff_delay
+from lightninghire.ai.client import (
+    AI_ACTION_COMPLETED,
+    AiClient,
+    AiResult,
+    AiUnavailable,
+    Choice,
+    action_payload,
+    backoff_delay,
+)
 from lightninghire.ai.config import AiConfig
 from lightninghire.ai.jsonout import OutputProblem, describe, instructions, parse_object
 from lightninghire.ai.metering import AI_CALLS, FAILED, OK, REPAIRED
@@ -19,9 +27,16 @@ from lightninghire.ai.providers import (
     OpenAIProvider,
     ProviderFailure,
 )
-from lightninghire.ai.tasks import AiOutput, AiTask, AiTaskRegistry, verify_offline
+from lightninghire.ai.tasks import (
+    AiOutput,
+    AiTask,
+    AiTaskRegistry,
+    examples_markdown,
+    verify_offline,
+)
 
 __all__ = [
+    "AI_ACTION_COMPLETED",
     "AI_CALLS",
     "AI_CALL_INDEXES",
     "FAILED",
@@ -41,8 +56,10 @@ __all__ = [
     "OpenAIProvider",
     "OutputProblem",
     "ProviderFailure",
+    "action_payload",
     "backoff_delay",
     "describe",
+    "examples_markdown",
     "instructions",
     "parse_object",
     "verify_offline",

@@ -1,11 +1,12 @@
 """``AiClient``: the one entry point for model calls, ``services.ai.run(task, inputs, user=user)``.
 
-A run: validate the inputs -> choose where the call goes (the user's BYOK key, else the
-platform's key, else offline) -> ask -> read the JSON and validate it with the task's schema ->
-on failure ask once more with the errors (repair) -> record the call in ``ai_calls`` -> tell
-billing (``on_action``). Transient provider failures (429, 5xx, timeouts, connection errors) are
-retried with exponential backoff inside a time budget; whatever still fails is a 502
-``AI_UNAVAILABLE`` whose message holds no key, prompt or provider error text.
+A run: validate the inputs -> choose where the call goes (the user's BYOK key, else the platform's
+key, else offline) -> ask -> read the JSON and validate it with the task's schema -> on failure
+ask once more with the errors (repair) -> record the call in ``ai_calls`` -> announce the
+completed action (``on_action``; in the app, the ``ai.action_completed`` event). Transient
+provider failures (429, 5xx, timeouts, connection errors) are retried with exponential backoff
+inside a time budget; whatever still fails is a 502 ``AI_UNAVAILABLE`` whose message holds no key,
+prompt or provider error text.
 """
 
 from __future__ import annotations
@@ -48,6 +49,10 @@ log = logging.getLogger(__name__)
 
 ByokLookup = Callable[[Mapping[str, Any], str], "str | None"]
 OnAction = Callable[[Mapping[str, Any], AiTask, "AiResult"], None]
+
+# The event the app's client emits after each completed AI action made for a user (a plugin that
+# meters credits listens for it in ``handle_event``).
+AI_ACTION_COMPLETED = "ai.action_completed"
 
 BACKOFF_BASE = 0.5  # seconds before the first retry; doubles each time
 BACKOFF_CAP = 8.0  # longest wait; a provider asking for more is not waited for
@@ -157,8 +162,8 @@ class AiClient:
     @classmethod
     def for_services(cls, services: Services) -> AiClient:
         """The app's client: BYOK keys come from the account part (decrypted per call), and
-        each completed AI action is announced through the ``ai_action_completed`` hook (called
-        with the task's name)."""
+        each completed AI action is announced as an ``ai.action_completed`` event
+        (``action_payload``) on the event bus."""
 
         def byok_key(user: Mapping[str, Any], provider: str) -> str | None:
             from lightninghire.account import account_of
@@ -166,12 +171,9 @@ class AiClient:
             return account_of(services).account.provider_key(user, provider)
 
         def on_action(user: Mapping[str, Any], task: AiTask, result: AiResult) -> None:
-            # The hook gets the task's name (hookspecs.ai_action_completed); billing reads
-            # result.byok, result.provider and result.call_id.
-            for _plugin, _ in services.plugins.call_each(
-                    "ai_action_completed", on_error=_log_hook_failure, user=user, task=task.name,
-                    result=result, services=services):
-                pass
+            # The bus logs a failing handler and goes on: the user keeps the answer.
+            services.events.emit(AI_ACTION_COMPLETED, action_payload(result),
+                                 user_id=str(user["_id"]))
 
         client = cls.from_settings(services.settings, db=services.db, clock=services.clock,
                                    byok_key=byok_key, on_action=on_action)
@@ -212,7 +214,7 @@ class AiClient:
         """Run ``task_name`` for ``user`` (``None``: a system call, no BYOK, no credits).
 
         ``announce=False`` marks a step of a larger action (a skill extraction inside an
-        evaluation): it runs on the user's key like the rest, but billing hears of the action
+        evaluation): it runs on the user's key like the rest, but the action is announced
         once, from its main task.
 
         Returns validated data; raises ``ValidationFailed`` (400) for bad inputs and
@@ -283,7 +285,7 @@ class AiClient:
         try:
             self.on_action(user, task, result)
         except Exception:
-            # The user has the answer; a billing hiccup must not turn it into an error.
+            # The user has the answer; a listener's hiccup must not turn it into an error.
             log.exception("AI task %s: announcing the completed action failed", task.name)
 
     def _offline(self, task: AiTask, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -387,5 +389,9 @@ def _message_for(failure: ProviderFailure, choice: Choice) -> str | None:
     return None
 
 
-def _log_hook_failure(plugin: str, exc: Exception) -> None:
-    log.error("plugin %s: ai_action_completed failed", plugin, exc_info=exc)
+def action_payload(result: AiResult) -> dict[str, Any]:
+    """The ``ai.action_completed`` event's payload: which task, who answered (``byok``: the
+    user's own key), the tokens, and the ``ai_calls`` document (``callId``)."""
+    return {"task": result.task, "provider": result.provider, "model": result.model,
+            "byok": result.byok, "status": result.status, "inputTokens": result.input_tokens,
+            "outputTokens": result.output_tokens, "callId": result.call_id}

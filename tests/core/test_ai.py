@@ -22,10 +22,10 @@ from lightninghire.ai import (
     AiTaskRegistry,
     AiUnavailable,
 )
-from lightninghire.ai.core_tasks import CORE_TASKS
 from lightninghire.clock import FrozenClock
 from lightninghire.db import Database
 from lightninghire.errors import ValidationFailed
+from lightninghire_plugins.ai_tools.summarize import TASK as SUMMARY_TASK
 from tests.core.test_ai_fake_server import FakeProviderServer, Received
 
 PLATFORM_KEYS = {"openai": "sk-platform-openai-PLAT0001", "anthropic": "sk-ant-platform-PLAT0002"}
@@ -37,7 +37,9 @@ INPUTS = {"text": f"Acme is rebuilding its claims platform in Python and Kafka. 
           "maxPoints": 2}
 VALID = {"summary": "Acme is rebuilding its claims platform.", "keyPoints": ["Python and Kafka."],
          "keywords": ["claims platform"]}
-SUMMARIZE = "core.summarize_text"
+# A real task to drive the client with (a sample: the core registers no tasks of its own).
+CORE_TASKS = (SUMMARY_TASK,)
+SUMMARIZE = SUMMARY_TASK.name
 PROVIDERS = ("openai", "anthropic")
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from lightninghire.ai.core_tasks.text import content_words, stem
+from lightninghire.text import content_words, stem
 from lightninghire_plugins.interview.common import CATEGORIES, FOCUS_AREAS
 from lightninghire_plugins.interview.questions.bank_data import BLOCKS, FOCUS_CODES, GROUPS
 

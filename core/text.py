@@ -131,8 +131,8 @@ LONGEST_WORD = 30  # longer tokens are pasted hashes, URLs or runs of letters, n
 def key_phrases(text: str, limit: int = 6) -> list[str]:
     """The phrases (one to three words) that best name what ``text`` is about.
 
-    Candidates are runs of adjacent content words (stop words, generic words, numbers and
-    punctuation end a run), in the manner of RAKE: a candidate scores by how often each of its
+    Possible phrases are runs of adjacent content words (stop words, generic words, numbers and
+    punctuation end a run), in the manner of RAKE: a phrase scores by how often each of its
     words recurs in the whole text and how often it recurs itself; a run of capitalized words
     (a name, a job title) gets a bonus. For variety, each word appears in one phrase only.
     """
@@ -196,22 +196,38 @@ def _display(phrase: str, text: str) -> str:
     return " ".join(shown)
 
 
+class Bm25Index:
+    """A BM25 index over tokenised documents (the ``bm25s`` library), for corpora that are
+    searched more than once: build it once, then ``scores(query)`` per query."""
+
+    def __init__(self, documents: Sequence[Sequence[str]], *, k1: float = 1.5,
+                 b: float = 0.75) -> None:
+        self.size = len(documents)
+        self.vocab: dict[str, int] = {}
+        # bm25s indexes (ids, vocab) tuples; an empty document gets a placeholder token so the
+        # corpus keeps one row per document.
+        ids = [[self.vocab.setdefault(t, len(self.vocab)) for t in (doc or ["\x00"])]
+               for doc in documents]
+        self._retriever = bm25s.BM25(k1=k1, b=b)
+        if ids:
+            self._retriever.index(bm25s.tokenization.Tokenized(ids=ids, vocab=self.vocab),
+                                  show_progress=False)
+
+    def scores(self, query: Sequence[str]) -> list[float]:
+        """The score of each document for the tokenised query, in order (0 for no overlap)."""
+        known = [t for t in query if t in self.vocab]
+        if not known:
+            return [0.0] * self.size
+        return [float(s) for s in self._retriever.get_scores(known)]
+
+
 def bm25_scores(query: Sequence[str], documents: Sequence[Sequence[str]], *, k1: float = 1.5,
                 b: float = 0.75) -> list[float]:
     """The BM25 score of each tokenised document for the tokenised query, in order (0 for no
-    overlap). Tokenise both sides the same way (e.g. ``[stem(w) for w in content_words(t)]``)."""
+    overlap). Tokenise both sides the same way (e.g. ``terms(text)``)."""
     if not documents or not query:
         return [0.0] * len(documents)
-    vocab: dict[str, int] = {}
-    # bm25s indexes (ids, vocab) tuples; an empty document gets a placeholder token so the
-    # corpus keeps one row per document.
-    ids = [[vocab.setdefault(t, len(vocab)) for t in (doc or ["\x00"])] for doc in documents]
-    retriever = bm25s.BM25(k1=k1, b=b)
-    retriever.index(bm25s.tokenization.Tokenized(ids=ids, vocab=vocab), show_progress=False)
-    known = [t for t in query if t in vocab]
-    if not known:
-        return [0.0] * len(documents)
-    return [float(s) for s in retriever.get_scores(known)]
+    return Bm25Index(documents, k1=k1, b=b).scores(query)
 
 
 def bm25_relative(query: Sequence[str], document: Sequence[str],

@@ -134,7 +134,7 @@ def key_phrases(text: str, limit: int = 6) -> list[str]:
     Possible phrases are runs of adjacent content words (stop words, generic words, numbers and
     punctuation end a run), in the manner of RAKE: a phrase scores by how often each of its
     words recurs in the whole text and how often it recurs itself; a run of capitalized words
-    (a name, a job title) gets a bonus. For variety, each word appears in one phrase only.
+    (a name, a title) gets a bonus. For variety, each word appears in one phrase only.
     """
     counts = keyword_counts(text)
     runs: list[list[str]] = [[]]

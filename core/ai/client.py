@@ -211,9 +211,9 @@ class AiClient:
 
     def run(self, task_name: str, inputs: Mapping[str, Any], *,
             user: Mapping[str, Any] | None = None, announce: bool = True) -> AiResult:
-        """Run ``task_name`` for ``user`` (``None``: a system call, no BYOK, no credits).
+        """Run ``task_name`` for ``user`` (``None``: a system call, no BYOK, nothing announced).
 
-        ``announce=False`` marks a step of a larger action (a skill extraction inside an
+        ``announce=False`` marks a step of a larger action (an extraction inside an
         evaluation): it runs on the user's key like the rest, but the action is announced
         once, from its main task.
 

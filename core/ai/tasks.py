@@ -38,7 +38,7 @@ def _schema(schema: type[Schema] | Schema) -> Schema:
 
 @dataclass(frozen=True)
 class AiTask:
-    """One named AI task (``"<plugin>.<what>"``, e.g. ``"interview.score_answer"``).
+    """One named AI task (``"<plugin>.<what>"``, e.g. ``"notes.summarize"``).
 
     - ``prompt(inputs) -> (system, user)``: the text sent to a model. The client appends the
       output shape (from ``output_schema``) and the JSON-only instruction itself.

@@ -3,8 +3,8 @@
 Plugins declare ``AiTask``s (a prompt builder, a marshmallow output schema, and an offline
 implementation that answers usefully with no network) through the ``register_ai_tasks`` hook.
 A run goes to the user's own provider key (BYOK), else the platform's key, else offline; the
-answer is validated (one repair attempt), transient provider errors are retried with backoff,
-and every run is metered in ``ai_calls``. See ``docs/ai.md``.
+answer is validated (one repair attempt), transient provider errors are retried by the SDKs
+within a time budget, and every run is metered in ``ai_calls``. See ``docs/ai.md``.
 """
 
 from lightninghire.ai.client import (
@@ -14,7 +14,6 @@ from lightninghire.ai.client import (
     AiUnavailable,
     Choice,
     action_payload,
-    backoff_delay,
 )
 from lightninghire.ai.config import AiConfig
 from lightninghire.ai.jsonout import OutputProblem, describe, instructions, parse_object
@@ -26,6 +25,8 @@ from lightninghire.ai.providers import (
     OfflineProvider,
     OpenAIProvider,
     ProviderFailure,
+    RetryBudget,
+    backoff_delay,
 )
 from lightninghire.ai.tasks import (
     AiOutput,
@@ -56,6 +57,7 @@ __all__ = [
     "OpenAIProvider",
     "OutputProblem",
     "ProviderFailure",
+    "RetryBudget",
     "action_payload",
     "backoff_delay",
     "describe",

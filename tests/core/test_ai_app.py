@@ -53,7 +53,7 @@ def ai_test_plugin(llm: FakeProviderServer) -> types.SimpleNamespace:
             AiTaskRegistry(CORE_TASKS),
             config=AiConfig(openai_api_key=PLATFORM_KEY, openai_base_url=llm.openai_url,
                             provider="openai"),
-            db=services.db, clock=services.clock, sleep=lambda seconds: None,
+            db=services.db, clock=services.clock,
             byok_key=lambda user, provider: account_of(services).account.provider_key(
                 user, provider))
         routes.add("/api/ai-test/summary", SummaryResource(client))

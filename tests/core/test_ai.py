@@ -21,6 +21,7 @@ from lightninghire.ai import (
     AiTask,
     AiTaskRegistry,
     AiUnavailable,
+    RetryBudget,
 )
 from lightninghire.clock import FrozenClock
 from lightninghire.db import Database
@@ -203,10 +204,12 @@ def test_5xx_is_retried_with_exponential_backoff_then_a_clean_502(rig, llm, prov
     assert rig.actions == []  # nothing to bill
 
 
-def test_a_retry_after_longer_than_a_request_can_wait_is_not_waited_for(rig, llm):
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_a_retry_after_longer_than_a_request_can_wait_is_not_waited_for(rig, llm, provider):
+    # Left to themselves, the OpenAI SDK would wait up to 120 s and Anthropic's without limit.
     llm.fail(429, headers={"Retry-After": "60"})
     with pytest.raises(AiUnavailable) as caught:
-        rig.client(provider="openai").run(SUMMARIZE, INPUTS)
+        rig.client(provider=provider).run(SUMMARIZE, INPUTS)
     assert caught.value.reason == "rate_limited" and rig.waits() == [] and len(llm.received) == 1
 
 
@@ -215,6 +218,29 @@ def test_openai_retry_after_ms_is_honoured(rig, llm):
     rig.client(provider="openai").run(SUMMARIZE, INPUTS)
     (wait,) = rig.waits()
     assert waited(wait, 0.25)
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_a_retry_after_past_the_budget_is_not_waited_for(rig, llm, provider):
+    llm.fail(503, headers={"Retry-After": "5"}).reply(VALID)
+    with pytest.raises(AiUnavailable) as caught:
+        rig.client(provider=provider, timeout_seconds=1.0, total_timeout_seconds=4.0).run(
+            SUMMARIZE, INPUTS)
+    assert caught.value.reason == "server_error" and len(llm.received) == 1
+
+
+def test_the_sdk_gets_only_the_retries_that_can_fit():
+    def options(left: float, retries: int = 2, timeout: float = 20.0) -> dict[str, Any]:
+        return RetryBudget(left, timeout=timeout, max_retries=retries, min_attempt=1.0,
+                           monotonic=lambda: 0.0).sdk_options()
+
+    assert options(25.0) == {"timeout": 20.0, "max_retries": 2}
+    assert options(25.0, retries=0) == {"timeout": 20.0, "max_retries": 0}
+    # 0.5 s + 1 s of waiting, each followed by at least a 1 s attempt: two retries need 2.5 s.
+    assert options(2.4) == {"timeout": 2.4, "max_retries": 1}
+    assert options(1.4) == {"timeout": 1.4, "max_retries": 0}
+    # Waits 0.5, 1, 2, 4, 8, 8 s (capped) = 23.5 s, then one more 8 s wait and 1 s attempt: 32.5.
+    assert options(30.0, retries=10)["max_retries"] == 6
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)

@@ -12,7 +12,6 @@ from marshmallow import Schema, fields
 
 from lightninghire import __version__
 from lightninghire.ai import AI_CALL_INDEXES, AI_CALLS
-from lightninghire.ai.core_tasks import register as register_core_ai_tasks
 from lightninghire.config import allowed_origins
 from lightninghire.errors import DatabaseUnavailable, NotFound
 from lightninghire.hookspecs import hookimpl
@@ -150,11 +149,6 @@ def register_collections(collections: Any) -> None:
                     owner_field="userId")
     # Metering of model calls belongs to the user too: exported and deleted with the account.
     collections.add(AI_CALLS, indexes=AI_CALL_INDEXES, owner_field="userId")
-
-
-@hookimpl(trylast=True)
-def register_ai_tasks(tasks: Any) -> None:
-    register_core_ai_tasks(tasks)
 
 
 @hookimpl(trylast=True)

@@ -137,16 +137,6 @@ def billing_facts(user: dict[str, Any], services: Services) -> dict[str, Any] | 
 
 
 @hookspec
-def ai_action_completed(user: dict[str, Any], task: str, result: Any, services: Services) -> None:
-    """Called after an AI task that counts as an AI action succeeded for ``user``.
-
-    ``task`` is the AI task's name and ``result`` the AI client's result (provider, model,
-    tokens). Billing deducts credits here; it must not raise for an empty balance (the
-    entitlement engine already decided the call was allowed).
-    """
-
-
-@hookspec
 def job_sources(services: Services) -> list[dict[str, Any]] | None:
     """Return job postings to add to (or refresh in) the jobsearch plugin's shared jobs.
 

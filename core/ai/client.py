@@ -1,11 +1,12 @@
 """``AiClient``: the one entry point for model calls, ``services.ai.run(task, inputs, user=user)``.
 
-A run: validate the inputs -> choose where the call goes (the user's BYOK key, else the
-platform's key, else offline) -> ask -> read the JSON and validate it with the task's schema ->
-on failure ask once more with the errors (repair) -> record the call in ``ai_calls`` -> tell
-billing (``on_action``). Transient provider failures (429, 5xx, timeouts, connection errors) are
-retried with exponential backoff inside a time budget; whatever still fails is a 502
-``AI_UNAVAILABLE`` whose message holds no key, prompt or provider error text.
+A run: validate the inputs -> choose where the call goes (the user's BYOK key, else the platform's
+key, else offline) -> ask -> read the JSON and validate it with the task's schema -> on failure
+ask once more with the errors (repair) -> record the call in ``ai_calls`` -> announce the
+completed action (``on_action``; in the app, the ``ai.action_completed`` event). Transient
+provider failures (429, 5xx, timeouts, connection errors) are retried by the provider's SDK
+inside a time budget (``providers.RetryBudget``); whatever still fails is a 502 ``AI_UNAVAILABLE``
+whose message holds no key, prompt or provider error text.
 """
 
 from __future__ import annotations
@@ -29,10 +30,12 @@ from lightninghire.ai.jsonout import (
 from lightninghire.ai.metering import REPAIRED, CallMeter, CallRecord
 from lightninghire.ai.providers import (
     AnthropicProvider,
+    Attempt,
     Completion,
     OfflineProvider,
     OpenAIProvider,
     ProviderFailure,
+    RetryBudget,
     TextProvider,
 )
 from lightninghire.ai.tasks import AiTask, AiTaskRegistry
@@ -49,8 +52,10 @@ log = logging.getLogger(__name__)
 ByokLookup = Callable[[Mapping[str, Any], str], "str | None"]
 OnAction = Callable[[Mapping[str, Any], AiTask, "AiResult"], None]
 
-BACKOFF_BASE = 0.5  # seconds before the first retry; doubles each time
-BACKOFF_CAP = 8.0  # longest wait; a provider asking for more is not waited for
+# The event the app's client emits after each completed AI action made for a user (a plugin that
+# meters credits listens for it in ``handle_event``).
+AI_ACTION_COMPLETED = "ai.action_completed"
+
 MIN_ATTEMPT_SECONDS = 1.0  # no attempt starts with less budget left than this (or the timeout)
 FAMILY_NAMES = {"openai": "OpenAI", "anthropic": "Anthropic"}
 
@@ -105,16 +110,6 @@ class Choice:
 OFFLINE = Choice("offline", "offline", OfflineProvider.model)
 
 
-def backoff_delay(attempt: int, retry_after: float | None = None, *, base: float = BACKOFF_BASE,
-                  cap: float = BACKOFF_CAP) -> float | None:
-    """Seconds to wait after failed attempt number ``attempt`` (1, 2, ...): ``base * 2**(n-1)``
-    up to ``cap``, or the provider's ``Retry-After`` when it gives one. ``None`` means do not
-    retry: the provider asked for a longer wait than a request can hold a worker."""
-    if retry_after is not None:
-        return retry_after if retry_after <= cap else None
-    return min(cap, base * 2 ** (attempt - 1))
-
-
 class AiClient:
     """Runs registered ``AiTask``s. Built once per app (``services.ai``); thread-safe: a run
     keeps its state in locals, SDK clients are made per request."""
@@ -128,7 +123,6 @@ class AiClient:
         clock: Clock | None = None,
         byok_key: ByokLookup | None = None,
         on_action: OnAction | None = None,
-        sleep: Callable[[float], None] = time.sleep,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.tasks = tasks if tasks is not None else AiTaskRegistry()
@@ -136,9 +130,7 @@ class AiClient:
         self.meter = CallMeter(db, clock or Clock(), log_prompts=self.config.log_prompts)
         self.byok_key = byok_key
         self.on_action = on_action
-        # Injected so tests take no real time: backoff waits go through sleep, budgets through
-        # monotonic.
-        self._sleep = sleep
+        # The clock of latencies and of the retry budget.
         self._monotonic = monotonic
         self.providers: dict[str, TextProvider] = {
             "openai": OpenAIProvider(self.config.base_url("openai")),
@@ -157,8 +149,8 @@ class AiClient:
     @classmethod
     def for_services(cls, services: Services) -> AiClient:
         """The app's client: BYOK keys come from the account part (decrypted per call), and
-        each completed AI action is announced through the ``ai_action_completed`` hook (called
-        with the task's name)."""
+        each completed AI action is announced as an ``ai.action_completed`` event
+        (``action_payload``) on the event bus."""
 
         def byok_key(user: Mapping[str, Any], provider: str) -> str | None:
             from lightninghire.account import account_of
@@ -166,12 +158,9 @@ class AiClient:
             return account_of(services).account.provider_key(user, provider)
 
         def on_action(user: Mapping[str, Any], task: AiTask, result: AiResult) -> None:
-            # The hook gets the task's name (hookspecs.ai_action_completed); billing reads
-            # result.byok, result.provider and result.call_id.
-            for _plugin, _ in services.plugins.call_each(
-                    "ai_action_completed", on_error=_log_hook_failure, user=user, task=task.name,
-                    result=result, services=services):
-                pass
+            # The bus logs a failing handler and goes on: the user keeps the answer.
+            services.events.emit(AI_ACTION_COMPLETED, action_payload(result),
+                                 user_id=str(user["_id"]))
 
         client = cls.from_settings(services.settings, db=services.db, clock=services.clock,
                                    byok_key=byok_key, on_action=on_action)
@@ -209,10 +198,10 @@ class AiClient:
 
     def run(self, task_name: str, inputs: Mapping[str, Any], *,
             user: Mapping[str, Any] | None = None, announce: bool = True) -> AiResult:
-        """Run ``task_name`` for ``user`` (``None``: a system call, no BYOK, no credits).
+        """Run ``task_name`` for ``user`` (``None``: a system call, no BYOK, nothing announced).
 
-        ``announce=False`` marks a step of a larger action (a skill extraction inside an
-        evaluation): it runs on the user's key like the rest, but billing hears of the action
+        ``announce=False`` marks a step of a larger action (an extraction inside an
+        evaluation): it runs on the user's key like the rest, but the action is announced
         once, from its main task.
 
         Returns validated data; raises ``ValidationFailed`` (400) for bad inputs and
@@ -283,7 +272,7 @@ class AiClient:
         try:
             self.on_action(user, task, result)
         except Exception:
-            # The user has the answer; a billing hiccup must not turn it into an error.
+            # The user has the answer; a listener's hiccup must not turn it into an error.
             log.exception("AI task %s: announcing the completed action failed", task.name)
 
     def _offline(self, task: AiTask, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -331,44 +320,40 @@ class AiClient:
     def _complete(self, provider: TextProvider, choice: Choice, task: AiTask, system: str,
                   messages: list[dict[str, str]], record: CallRecord, step: str,
                   deadline: float) -> Completion:
-        """One answer from the provider, retrying transient failures within the deadline."""
-        attempt = 0
-        while True:
-            attempt += 1
-            remaining = deadline - self._monotonic()
-            if remaining < self._min_attempt:
-                raise AiUnavailable(reason="timeout")
-            started = self._monotonic()
-            try:
-                reply = provider.complete(api_key=choice.key, model=choice.model, system=system,
-                                          messages=messages, max_tokens=task.max_tokens,
-                                          temperature=task.temperature,
-                                          timeout=min(self.config.timeout_seconds, remaining))
-            except ProviderFailure as failure:
-                record.attempt(step, failure.kind, http_status=failure.status,
-                               latency_ms=_ms(self._monotonic() - started))
-                delay = self._retry_delay(failure, attempt, deadline)
-                if delay is None:
-                    raise AiUnavailable(_message_for(failure, choice), reason=failure.kind) from None
-                self._sleep(delay)
-                continue
-            record.attempt(step, "ok", http_status=200, latency_ms=_ms(self._monotonic() - started),
-                           input_tokens=reply.input_tokens, output_tokens=reply.output_tokens)
-            record.replies.append(reply.text)
-            return reply
-
-    def _retry_delay(self, failure: ProviderFailure, attempt: int, deadline: float) -> float | None:
-        if not failure.retryable or attempt > self.config.max_retries:
-            return None
-        delay = backoff_delay(attempt, failure.retry_after)
-        # No point waiting if the next attempt would then not have time to finish.
-        if delay is None or self._monotonic() + delay + self._min_attempt > deadline:
-            return None
-        return delay
+        """One answer from the provider, its SDK retrying transient failures within the
+        deadline; every attempt is recorded."""
+        if deadline - self._monotonic() < self._min_attempt:
+            raise AiUnavailable(reason="timeout")
+        budget = RetryBudget(deadline, timeout=self.config.timeout_seconds,
+                             max_retries=self.config.max_retries, min_attempt=self._min_attempt,
+                             monotonic=self._monotonic)
+        try:
+            reply = provider.complete(api_key=choice.key, model=choice.model, system=system,
+                                      messages=messages, max_tokens=task.max_tokens,
+                                      temperature=task.temperature, budget=budget)
+        except ProviderFailure as failure:
+            _record_attempts(record, step, budget.attempts)
+            raise AiUnavailable(_message_for(failure, choice), reason=failure.kind) from None
+        _record_attempts(record, step, budget.attempts, reply)
+        record.replies.append(reply.text)
+        return reply
 
     @property
     def _min_attempt(self) -> float:
         return min(MIN_ATTEMPT_SECONDS, self.config.timeout_seconds)
+
+
+def _record_attempts(record: CallRecord, step: str, attempts: list[Attempt],
+                     reply: Completion | None = None) -> None:
+    """The SDK's attempts into the call record; the answering one carries the tokens."""
+    if reply is not None and (not attempts or attempts[-1].outcome != "ok"):
+        attempts = [*attempts, Attempt("ok", 200, 0)]  # a transport that recorded nothing
+    for number, attempt in enumerate(attempts, start=1):
+        answered = reply is not None and number == len(attempts)
+        record.attempt(step, attempt.outcome, http_status=attempt.status,
+                       latency_ms=attempt.latency_ms, wait_ms=attempt.wait_ms,
+                       input_tokens=reply.input_tokens if answered and reply else 0,
+                       output_tokens=reply.output_tokens if answered and reply else 0)
 
 
 def _ms(seconds: float) -> int:
@@ -387,5 +372,9 @@ def _message_for(failure: ProviderFailure, choice: Choice) -> str | None:
     return None
 
 
-def _log_hook_failure(plugin: str, exc: Exception) -> None:
-    log.error("plugin %s: ai_action_completed failed", plugin, exc_info=exc)
+def action_payload(result: AiResult) -> dict[str, Any]:
+    """The ``ai.action_completed`` event's payload: which task, who answered (``byok``: the
+    user's own key), the tokens, and the ``ai_calls`` document (``callId``)."""
+    return {"task": result.task, "provider": result.provider, "model": result.model,
+            "byok": result.byok, "status": result.status, "inputTokens": result.input_tokens,
+            "outputTokens": result.output_tokens, "callId": result.call_id}

@@ -54,9 +54,10 @@ class CallRecord:
     replies: list[str] = field(default_factory=list)
 
     def attempt(self, step: str, outcome: str, *, latency_ms: int, http_status: int | None = None,
-                input_tokens: int = 0, output_tokens: int = 0) -> None:
+                input_tokens: int = 0, output_tokens: int = 0, wait_ms: int = 0) -> None:
+        """One request; ``wait_ms`` is the time waited before it (a retry's backoff)."""
         self.attempts.append({"step": step, "outcome": outcome, "httpStatus": http_status,
-                              "latencyMs": latency_ms})
+                              "latencyMs": latency_ms, "waitMs": wait_ms})
         self.input_tokens += input_tokens
         self.output_tokens += output_tokens
 

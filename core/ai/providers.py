@@ -1,10 +1,15 @@
 """Providers: OpenAI and Anthropic through their official SDKs, and the offline provider.
 
-A text provider makes exactly one request (the SDKs' own retries are off: the client retries
-with its own, testable backoff) and turns every SDK failure into a ``ProviderFailure`` that
-carries only a kind, an HTTP status and a Retry-After: never the provider's error body, which
-can echo part of the key or of the prompt. The API key is an argument of each call, used for one
-SDK client and dropped, so a user's decrypted BYOK key never outlives the call.
+A text provider asks once through its SDK and lets the SDK retry transient failures (429, 408,
+409, 5xx, timeouts, connection errors, with its own backoff and the provider's Retry-After)
+inside a ``RetryBudget``: the SDK client gets ``max_retries`` and ``timeout`` computed from the
+time left, and a transport under the SDK records every attempt and tells the SDK not to retry
+(the ``x-should-retry: false`` response header both SDKs obey, or an SDK error for a failure
+without a response) when the wait and one more attempt would not fit in the budget. Every SDK
+failure becomes a ``ProviderFailure`` that carries only a kind, an HTTP status and a Retry-After:
+never the provider's error body, which can echo part of the key or of the prompt. The API key is
+an argument of each call, used for one SDK client and dropped, so a user's decrypted BYOK key
+never outlives the call.
 """
 
 from __future__ import annotations
@@ -12,8 +17,9 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -24,6 +30,10 @@ if TYPE_CHECKING:
 # The SDKs log each request's options, prompt included, at DEBUG: those lines never leave here.
 SDK_LOGGERS = ("openai._base_client", "anthropic._base_client")
 RETRYABLE = frozenset({"rate_limited", "server_error", "timeout", "connection"})
+# The SDKs' backoff (openai and anthropic alike): 0.5 s doubling up to 8 s, minus up to 25 %
+# jitter; a Retry-After from the provider replaces it. The budget plans with the longest wait.
+BACKOFF_BASE = 0.5
+BACKOFF_CAP = 8.0  # longest wait; a provider asking for more is not waited for
 
 
 class _NoRequestBodies(logging.Filter):
@@ -45,6 +55,143 @@ class Completion:
     model: str
     input_tokens: int = 0
     output_tokens: int = 0
+
+
+def backoff_delay(attempt: int, retry_after: float | None = None, *, base: float = BACKOFF_BASE,
+                  cap: float = BACKOFF_CAP) -> float | None:
+    """The longest wait after failed attempt number ``attempt`` (1, 2, ...): ``base * 2**(n-1)``
+    up to ``cap`` (the SDKs wait up to 25 % less), or the provider's ``Retry-After`` when it gives
+    one. ``None`` means do not retry: the provider asked for a longer wait than a request can
+    hold a worker."""
+    if retry_after is not None:
+        return retry_after if retry_after <= cap else None
+    return min(cap, base * 2 ** (attempt - 1))
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One HTTP request of a provider call: ``outcome`` is ``ok`` or a failure kind; ``wait_ms``
+    is the time waited before it (the SDK's backoff or the provider's Retry-After)."""
+
+    outcome: str
+    status: int | None
+    latency_ms: int
+    wait_ms: int = 0
+
+
+@dataclass
+class RetryBudget:
+    """What one provider call may spend: until ``deadline`` (a ``monotonic`` time), at most
+    ``timeout`` seconds per attempt and ``max_retries`` retries, and never an attempt with less
+    than ``min_attempt`` seconds left. Filled with the ``attempts`` the SDK made."""
+
+    deadline: float
+    timeout: float
+    max_retries: int
+    min_attempt: float
+    monotonic: Callable[[], float] = time.monotonic
+    attempts: list[Attempt] = field(default_factory=list)
+    _last_end: float | None = None
+
+    def remaining(self) -> float:
+        return self.deadline - self.monotonic()
+
+    def sdk_options(self) -> dict[str, Any]:
+        """``timeout`` and ``max_retries`` for the SDK client: at most the retries that could
+        fit in the time left (failures that come at once, the longest waits, each retry with at
+        least ``min_attempt`` seconds). Slower failures are stopped by ``BudgetTransport``."""
+        left = self.remaining()
+        retries, waited = 0, 0.0
+        while retries < self.max_retries:
+            wait = backoff_delay(retries + 1)
+            assert wait is not None
+            if waited + wait + self.min_attempt > left:
+                break
+            waited += wait
+            retries += 1
+        return {"timeout": max(0.001, min(self.timeout, left)), "max_retries": retries}
+
+    def starting(self) -> tuple[float, float]:
+        """(start time, this attempt's timeout); raises ``TimeoutError`` when no attempt fits."""
+        now = self.monotonic()
+        left = self.deadline - now
+        if self.attempts and left < self.min_attempt:
+            raise TimeoutError("the time budget is spent")
+        return now, max(0.001, min(self.timeout, left))
+
+    def finished(self, outcome: str, status: int | None, started: float) -> None:
+        now = self.monotonic()
+        waited = 0.0 if self._last_end is None else started - self._last_end
+        self.attempts.append(Attempt(outcome, status, _ms(now - started), _ms(waited)))
+        self._last_end = now
+
+    def may_retry(self, retry_after: float | None = None) -> bool:
+        """Whether another attempt, after the longest wait the SDK could choose (or the
+        provider's Retry-After), still fits: the SDK's retry count and the deadline."""
+        if len(self.attempts) > self.max_retries:
+            return False
+        wait = backoff_delay(len(self.attempts), retry_after)
+        return wait is not None and self.monotonic() + wait + self.min_attempt <= self.deadline
+
+    def last_failure(self) -> ProviderFailure | None:
+        last = self.attempts[-1] if self.attempts else None
+        if last is None or last.outcome == "ok":
+            return None
+        return ProviderFailure(last.outcome, status=last.status)
+
+
+def _ms(seconds: float) -> int:
+    return max(0, round(seconds * 1000))
+
+
+class BudgetTransport:
+    """The HTTP transport under an SDK client (``http_client=...(transport=...)``): records each
+    attempt in the budget, cuts each attempt's timeout to the time left, and stops the SDK's
+    retries that would not fit (``x-should-retry: false`` on an error response; ``stop(kind)``,
+    an SDK error the SDK does not retry, for a timeout or a connection failure)."""
+
+    def __init__(self, budget: RetryBudget, stop: Callable[[str], Exception]) -> None:
+        try:
+            import httpx2 as httpx  # the SDKs' HTTP client, installed with them
+        except ImportError:  # SDK majors before httpx2 ship httpx
+            import httpx  # type: ignore[no-redef]
+
+        self._httpx = httpx
+        self.inner = httpx.HTTPTransport()
+        self.budget = budget
+        self.stop = stop
+
+    def handle_request(self, request: Any) -> Any:
+        budget, httpx = self.budget, self._httpx
+        try:
+            started, timeout = budget.starting()
+        except TimeoutError:
+            raise self.stop("timeout") from None
+        request.extensions["timeout"] = {"connect": timeout, "read": timeout, "write": timeout,
+                                         "pool": timeout}
+        try:
+            response = self.inner.handle_request(request)
+        except httpx.TimeoutException:
+            budget.finished("timeout", None, started)
+            if not budget.may_retry():
+                raise self.stop("timeout") from None
+            raise
+        except httpx.RequestError:
+            budget.finished("connection", None, started)
+            if not budget.may_retry():
+                raise self.stop("connection") from None
+            raise
+        if response.status_code < 400:
+            budget.finished("ok", response.status_code, started)
+            return response
+        failure = failure_for_status(response.status_code, response.headers)
+        budget.finished(failure.kind, response.status_code, started)
+        if failure.retryable and not budget.may_retry(failure.retry_after):
+            response.headers["x-should-retry"] = "false"
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
 
 
 EMBED_BATCH = 256  # inputs per embeddings request, well under the API's 2,048
@@ -71,8 +218,8 @@ class TextProvider(Protocol):
 
     def complete(self, *, api_key: str, model: str, system: str,
                  messages: Sequence[Mapping[str, str]], max_tokens: int, temperature: float,
-                 timeout: float) -> Completion:
-        """One request; raises ``ProviderFailure``."""
+                 budget: RetryBudget) -> Completion:
+        """One answer, the SDK retrying within ``budget``; raises ``ProviderFailure``."""
 
 
 def failure_for_status(status: int, headers: Mapping[str, str] | None) -> ProviderFailure:
@@ -133,11 +280,16 @@ class OpenAIProvider:
 
     def complete(self, *, api_key: str, model: str, system: str,
                  messages: Sequence[Mapping[str, str]], max_tokens: int, temperature: float,
-                 timeout: float) -> Completion:
+                 budget: RetryBudget) -> Completion:
         import openai  # imported on first use: deployments without a key never pay for it
 
-        client = openai.OpenAI(api_key=api_key, base_url=self.base_url, timeout=timeout,
-                               max_retries=0)
+        class BudgetSpent(openai.OpenAIError):  # an SDK error the SDK raises without a retry
+            pass
+
+        transport = BudgetTransport(budget, BudgetSpent)
+        client = openai.OpenAI(api_key=api_key, base_url=self.base_url,
+                               http_client=openai.DefaultHttpxClient(transport=transport),
+                               **budget.sdk_options())
         failure: ProviderFailure | None = None
         try:
             response = client.chat.completions.create(
@@ -153,6 +305,8 @@ class OpenAIProvider:
             failure = ProviderFailure("timeout")
         except openai.APIConnectionError:
             failure = ProviderFailure("connection")
+        except BudgetSpent:
+            failure = budget.last_failure() or ProviderFailure("timeout")
         except openai.OpenAIError:  # e.g. a reply the SDK could not parse
             failure = ProviderFailure("server_error")
         finally:
@@ -175,6 +329,7 @@ class OpenAIProvider:
         """One vector per input, in order, and the tokens used (``embeddings.create``, batched)."""
         import openai
 
+        # One attempt, no SDK retries: callers fall back (BM25) at once rather than wait.
         client = openai.OpenAI(api_key=api_key, base_url=self.base_url, timeout=timeout,
                                max_retries=0)
         failure: ProviderFailure | None = None
@@ -215,11 +370,16 @@ class AnthropicProvider:
 
     def complete(self, *, api_key: str, model: str, system: str,
                  messages: Sequence[Mapping[str, str]], max_tokens: int, temperature: float,
-                 timeout: float) -> Completion:
+                 budget: RetryBudget) -> Completion:
         import anthropic
 
-        client = anthropic.Anthropic(api_key=api_key, base_url=self.base_url, timeout=timeout,
-                                     max_retries=0)
+        class BudgetSpent(anthropic.AnthropicError):  # an SDK error the SDK does not retry
+            pass
+
+        transport = BudgetTransport(budget, BudgetSpent)
+        client = anthropic.Anthropic(api_key=api_key, base_url=self.base_url,
+                                     http_client=anthropic.DefaultHttpxClient(transport=transport),
+                                     **budget.sdk_options())
         options: dict[str, Any] = {"model": model, "max_tokens": max_tokens, "system": system,
                                    "messages": list(messages)}
         if _accepts(type(client.messages).create, "temperature"):
@@ -233,6 +393,8 @@ class AnthropicProvider:
             failure = ProviderFailure("timeout")
         except anthropic.APIConnectionError:
             failure = ProviderFailure("connection")
+        except BudgetSpent:
+            failure = budget.last_failure() or ProviderFailure("timeout")
         except anthropic.AnthropicError:
             failure = ProviderFailure("server_error")
         finally:

@@ -8,6 +8,7 @@ works with no key at all.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ def _schema(schema: type[Schema] | Schema) -> Schema:
 
 @dataclass(frozen=True)
 class AiTask:
-    """One named AI task (``"<plugin>.<what>"``, e.g. ``"interview.score_answer"``).
+    """One named AI task (``"<plugin>.<what>"``, e.g. ``"notes.summarize"``).
 
     - ``prompt(inputs) -> (system, user)``: the text sent to a model. The client appends the
       output shape (from ``output_schema``) and the JSON-only instruction itself.
@@ -159,9 +160,26 @@ def verify_offline(task: AiTask, inputs: Mapping[str, Any] | None = None) -> lis
     return [task.load_output(task.answer_offline(task.load_inputs(sample))) for sample in samples]
 
 
+def examples_markdown(tasks: Iterable[AiTask]) -> str:
+    """Each task's offline answer on each of its examples, as Markdown (input -> output): the
+    section a plugin's docs show, kept current by a test comparing the two."""
+    blocks = []
+    for task in tasks:
+        blocks.append(f"### `{task.name}`\n\n{task.description}\n")
+        for number, (example, answer) in enumerate(
+                zip(task.examples, verify_offline(task), strict=True), start=1):
+            blocks.append(f"Example {number}, input:\n\n```json\n{_json(example)}\n```\n\n"
+                          f"Offline output:\n\n```json\n{_json(answer)}\n```\n")
+    return "\n".join(blocks)
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
 def clip(text: str, limit: int) -> str:
     """``text`` cut to at most ``limit`` characters, at a word boundary when one is near the end,
-    with an ellipsis; line breaks are kept (unlike ``core_tasks.text.shorten``)."""
+    with an ellipsis; line breaks are kept (unlike ``lightninghire.text.shorten``)."""
     if len(text) <= limit:
         return text
     if limit <= 1:

@@ -13,6 +13,7 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from lightninghire import hookimpl
+from lightninghire_plugins.ai_tools import summarize
 from lightninghire_plugins.ai_tools.analyze import tasks as analyze_tasks
 from lightninghire_plugins.ai_tools.analyze.resources import AnalyzeResource
 from lightninghire_plugins.ai_tools.analyze.service import EVALUATIONS, AnalyzeService
@@ -41,7 +42,7 @@ NAME = "ai_tools"
 PROFILE_FIELDS = ("name", "currentRole", "searchStatus", "targetRoles", "dreamCompanies",
                   "timeline", "minSalary", "targetSalary", "activeOpportunityId")
 AI_TASKS = (analyze_tasks.TASK, chat_tasks.TASK, negotiation.TASK, offers.TASK,
-            cover_letter.TASK, feedback.TASK)
+            cover_letter.TASK, feedback.TASK, summarize.TASK)
 # Seeker-only tools: closed to recruiter accounts (PRODUCT §6.5).
 SEEKER_ONLY = {"recruiter_free": 0, "recruiter_pro": 0}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from bson import ObjectId
@@ -11,6 +12,19 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from lightninghire import NotFound
 
 TAGS = ["ai_tools"]
+# Owned by the jobsearch plugin (its skills lexicon); run by name, so ai_tools imports nothing
+# of it and works without it.
+SKILLS_TASK = "jobsearch.extract_skills"
+
+
+def extract_skills(ai: Any, text: str, kind: str, user: Mapping[str, Any]) -> dict[str, Any]:
+    """The skills, seniority and years in ``text`` (``kind``: job or resume), as one step of a
+    larger action (``announce=False``). Without the jobsearch plugin: no skills, seniority
+    unknown, so the tools still answer from the texts alone."""
+    if SKILLS_TASK not in ai.tasks:
+        return {"kind": kind, "skills": [], "niceToHave": [], "seniority": "unknown",
+                "yearsOfExperience": None, "evidence": None}
+    return ai.run(SKILLS_TASK, {"text": text, "kind": kind}, user=user, announce=False).data
 
 
 def object_id(value: str, what: str) -> ObjectId:

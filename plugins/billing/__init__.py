@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from lightninghire import hookimpl
+from lightninghire.account import account_of
+from lightninghire.ai import AI_ACTION_COMPLETED
 from lightninghire_plugins.billing.config import BillingConfig
 from lightninghire_plugins.billing.gateway import StripeGateway
 from lightninghire_plugins.billing.resources import (
@@ -104,7 +106,8 @@ def billing_facts(user: dict[str, Any], services: Any) -> dict[str, Any] | None:
 
 
 @hookimpl
-def ai_action_completed(user: dict[str, Any], task: Any, result: Any, services: Any) -> None:
-    # The entitlement facts are cached per user: a user with no credits costs no read here.
-    balance = services.entitlements.facts_for(user).credit_balance
-    billing_of(services).service.on_ai_action(user, task, result, known_balance=balance)
+def handle_event(event: Any, services: Any) -> None:
+    # The AI client announces each completed AI action (lightninghire.ai.AI_ACTION_COMPLETED).
+    if event.name == AI_ACTION_COMPLETED and event.user_id:
+        billing_of(services).service.on_ai_action(
+            event.user_id, event.payload, user_of=account_of(services).users.by_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -243,29 +243,29 @@ class BillingService:
             return False
         return self.store.credit(user_id, PACKS[pack]["credits"], ref, pack=pack)
 
-    def on_ai_action(self, user: Mapping[str, Any], task: Any, result: Any,
-                     known_balance: float | None = None) -> int:
-        """Deduct the credits of one AI action; returns what was taken (0 when not charged).
+    def on_ai_action(self, user_id: str, action: Mapping[str, Any],
+                     user_of: Callable[[str], Mapping[str, Any] | None]) -> int:
+        """Deduct the credits of one AI action (the ``ai.action_completed`` payload); returns
+        what was taken (0 when not charged).
 
         Not charged: calls on the user's own provider key (BYOK), users whose tier already
         covers AI (Pro by subscription or by an admin, BYOK), super-admins, and empty balances
-        (never an error: the entitlement engine already allowed the call).
+        (never an error: the entitlement engine already allowed the call). The balance is read
+        first, so a user without credits costs one read of billing's own account only.
         """
-        if getattr(result, "byok", False) or user.get("providerKeys"):
+        if action.get("byok"):
             return 0
-        if user.get("tier") in COVERED_TIERS or "super_admin" in user.get("roles", ()):
-            return 0
-        user_id = str(user["_id"])
-        if known_balance is not None and known_balance <= 0:
-            return 0  # the facts this request already read say so: no read
         account = self.store.get(user_id)
         if not account or account.get("creditBalance", 0) <= 0:
             return 0
         if self.effective(account)[1]:
             return 0
-        task_name = getattr(task, "name", task)
-        details: dict[str, Any] = {"task": str(task_name)}
-        call_id = getattr(result, "call_id", None)
+        user = user_of(user_id) or {}
+        if user.get("providerKeys") or user.get("tier") in COVERED_TIERS \
+                or "super_admin" in user.get("roles", ()):
+            return 0
+        details: dict[str, Any] = {"task": str(action.get("task"))}
+        call_id = action.get("callId")
         if call_id:
             details["aiCallId"] = str(call_id)
         return self.store.debit(user_id, self.config.credits_per_ai_action, **details)

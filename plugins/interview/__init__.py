@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from lightninghire import hookimpl
+from lightninghire_plugins.interview import star
 from lightninghire_plugins.interview.common import ApplicationRefs
 from lightninghire_plugins.interview.interviews import resources as interview_routes
 from lightninghire_plugins.interview.interviews.service import COLLECTIONS as INTERVIEW_COLLECTIONS
@@ -118,7 +119,7 @@ def register_collections(collections: Any) -> None:
 
 @hookimpl
 def register_ai_tasks(tasks: Any) -> None:
-    for task in (*mock_ai.TASKS, *story_ai.TASKS, *session_ai.TASKS):
+    for task in (star.TASK, *mock_ai.TASKS, *story_ai.TASKS, *session_ai.TASKS):
         tasks.add(task)
 
 

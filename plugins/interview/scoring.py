@@ -2,8 +2,8 @@
 relevance, structure and specificity, each 1-10, with a visible rubric, flags and an improved
 answer that keeps the candidate's own sentences.
 
-Behavioural answers are read through the core's STAR rubric (``core.score_answer``'s offline
-reading) and mapped to the four dimensions; technical, system-design, case, situational and
+Behavioural answers are read through the plugin's STAR rubric (``interview.score_star``'s
+offline reading) and mapped to the four dimensions; technical, system-design, case, situational and
 culture-fit answers are read for coverage of what the category expects (or the key points
 given), reasoning and concrete detail.
 """
@@ -14,8 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from lightninghire.ai.core_tasks import star
-from lightninghire.ai.core_tasks.text import (
+from lightninghire.text import (
     content_words,
     sentences,
     shorten,
@@ -23,6 +22,7 @@ from lightninghire.ai.core_tasks.text import (
     surface_forms,
     words,
 )
+from lightninghire_plugins.interview import star
 
 DIMENSIONS = ("completeness", "relevance", "structure", "specificity")
 STAR_CATEGORIES = frozenset({"behavioral"})

@@ -13,7 +13,7 @@ from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from lightninghire import hookimpl
-from lightninghire_plugins.jobsearch import cli, hookspecs, sample
+from lightninghire_plugins.jobsearch import cli, hookspecs, sample, skills
 from lightninghire_plugins.jobsearch.applications import resources as app_res
 from lightninghire_plugins.jobsearch.applications.service import ApplicationService
 from lightninghire_plugins.jobsearch.builder import resources as builder_res
@@ -231,6 +231,7 @@ def register_policy(policy: Any) -> None:
 
 @hookimpl
 def register_ai_tasks(tasks: Any) -> None:
+    tasks.add(skills.TASK)
     tasks.add(JOB_MATCH)
     tasks.add(TAILOR)
     tasks.add(FIT_SCORE)

@@ -10,7 +10,7 @@ from bson import ObjectId
 from bson.errors import InvalidId
 
 from lightninghire import NotFound
-from lightninghire.ai.core_tasks.text import STOPWORDS, stem, words
+from lightninghire.text import STOPWORDS, stem, words
 
 MAX_TERMS = 400
 

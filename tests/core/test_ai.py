@@ -21,11 +21,12 @@ from lightninghire.ai import (
     AiTask,
     AiTaskRegistry,
     AiUnavailable,
+    RetryBudget,
 )
-from lightninghire.ai.core_tasks import CORE_TASKS
 from lightninghire.clock import FrozenClock
 from lightninghire.db import Database
 from lightninghire.errors import ValidationFailed
+from lightninghire_plugins.ai_tools.summarize import TASK as SUMMARY_TASK
 from tests.core.test_ai_fake_server import FakeProviderServer, Received
 
 PLATFORM_KEYS = {"openai": "sk-platform-openai-PLAT0001", "anthropic": "sk-ant-platform-PLAT0002"}
@@ -37,7 +38,10 @@ INPUTS = {"text": f"Acme is rebuilding its claims platform in Python and Kafka. 
           "maxPoints": 2}
 VALID = {"summary": "Acme is rebuilding its claims platform.", "keyPoints": ["Python and Kafka."],
          "keywords": ["claims platform"]}
-SUMMARIZE = "core.summarize_text"
+# A real task to drive the client with (a sample: the core registers no tasks of its own).
+CORE_TASKS = (SUMMARY_TASK,)
+SUMMARIZE = SUMMARY_TASK.name
+SLACK = 0.3  # seconds of scheduling and request time a measured wait may add
 PROVIDERS = ("openai", "anthropic")
 
 
@@ -49,12 +53,11 @@ def sent_key(request: Received) -> str:
 
 @dataclass
 class Rig:
-    """Builds AiClients against the fake server; backoff waits are recorded, never slept."""
+    """Builds AiClients against the fake server; the SDKs' waits are measured in ``ai_calls``."""
 
     llm: FakeProviderServer
     db: Database
     clock: FrozenClock
-    slept: list[float] = field(default_factory=list)
     actions: list[tuple[Any, AiTask, AiResult]] = field(default_factory=list)
 
     def client(self, *, byok_key: Any = None, tasks: AiTaskRegistry | None = None,
@@ -71,11 +74,26 @@ class Rig:
         return AiClient(tasks or AiTaskRegistry(CORE_TASKS), config=AiConfig(**settings),
                         db=self.db, clock=self.clock, byok_key=byok_key,
                         on_action=lambda user, task, result: self.actions.append(
-                            (user, task, result)),
-                        sleep=self.slept.append)
+                            (user, task, result)))
 
     def calls(self) -> list[dict[str, Any]]:
         return list(self.db[AI_CALLS].find({}, sort=[("at", 1), ("_id", 1)]))
+
+    def waits(self) -> list[float]:
+        """Seconds waited before each attempt of the last call but its first: the SDK's backoff
+        (its own jitter takes up to 25 % off) or the provider's Retry-After."""
+        return [a["waitMs"] / 1000 for a in self.calls()[-1]["attempts"][1:]]
+
+
+def backoff(wait: float, longest: float) -> bool:
+    """A wait the SDKs choose for a backoff of ``longest`` seconds (jitter: -25 %), allowing
+    for the time the fake server and the test machine take."""
+    return 0.75 * longest - 0.02 <= wait <= longest + SLACK
+
+
+def waited(wait: float, asked: float) -> bool:
+    """The provider's Retry-After of ``asked`` seconds, honoured."""
+    return asked - 0.02 <= wait <= asked + SLACK
 
 
 @pytest.fixture
@@ -163,7 +181,8 @@ def test_a_json_answer_in_a_code_fence_or_with_prose_is_accepted(rig, llm, provi
 def test_a_429_is_retried_after_the_providers_retry_after(rig, llm, provider):
     llm.fail(429, headers={"Retry-After": "2"}).reply(VALID)
     result = rig.client(provider=provider).run(SUMMARIZE, INPUTS)
-    assert result.data == VALID and rig.slept == [2.0]
+    (wait,) = rig.waits()
+    assert result.data == VALID and waited(wait, 2.0)
     assert len(llm.received) == 2
     assert [(a["outcome"], a["httpStatus"]) for a in rig.calls()[0]["attempts"]] == [
         ("rate_limited", 429), ("ok", 200)]
@@ -177,45 +196,65 @@ def test_5xx_is_retried_with_exponential_backoff_then_a_clean_502(rig, llm, prov
     error = caught.value
     assert (error.status, error.code, error.reason) == (502, "AI_UNAVAILABLE", "server_error")
     assert error.to_error_body()["code"] == "AI_UNAVAILABLE"
-    assert rig.slept == [0.5, 1.0] and len(llm.received) == 3
+    first, second = rig.waits()
+    assert backoff(first, 0.5) and backoff(second, 1.0) and len(llm.received) == 3
     (call,) = rig.calls()
     assert (call["status"], call["reason"]) == ("failed", "server_error")
     assert [a["httpStatus"] for a in call["attempts"]] == [500, 503, 502]
     assert rig.actions == []  # nothing to bill
 
 
-def test_a_retry_after_longer_than_a_request_can_wait_is_not_waited_for(rig, llm):
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_a_retry_after_longer_than_a_request_can_wait_is_not_waited_for(rig, llm, provider):
+    # Left to themselves, the OpenAI SDK would wait up to 120 s and Anthropic's without limit.
     llm.fail(429, headers={"Retry-After": "60"})
     with pytest.raises(AiUnavailable) as caught:
-        rig.client(provider="openai").run(SUMMARIZE, INPUTS)
-    assert caught.value.reason == "rate_limited" and rig.slept == [] and len(llm.received) == 1
+        rig.client(provider=provider).run(SUMMARIZE, INPUTS)
+    assert caught.value.reason == "rate_limited" and rig.waits() == [] and len(llm.received) == 1
 
 
 def test_openai_retry_after_ms_is_honoured(rig, llm):
     llm.fail(429, headers={"retry-after-ms": "250"}).reply(VALID)
     rig.client(provider="openai").run(SUMMARIZE, INPUTS)
-    assert rig.slept == [0.25]
+    (wait,) = rig.waits()
+    assert waited(wait, 0.25)
 
 
-def test_retries_stop_when_the_time_budget_would_be_exceeded(llm, lh_db, clock):
-    now = [0.0]
-    slept: list[float] = []
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_a_retry_after_past_the_budget_is_not_waited_for(rig, llm, provider):
+    llm.fail(503, headers={"Retry-After": "5"}).reply(VALID)
+    with pytest.raises(AiUnavailable) as caught:
+        rig.client(provider=provider, timeout_seconds=1.0, total_timeout_seconds=4.0).run(
+            SUMMARIZE, INPUTS)
+    assert caught.value.reason == "server_error" and len(llm.received) == 1
 
-    def sleep(seconds: float) -> None:  # a fake timeline: waiting moves it, nothing else does
-        slept.append(seconds)
-        now[0] += seconds
 
+def test_the_sdk_gets_only_the_retries_that_can_fit():
+    def options(left: float, retries: int = 2, timeout: float = 20.0) -> dict[str, Any]:
+        return RetryBudget(left, timeout=timeout, max_retries=retries, min_attempt=1.0,
+                           monotonic=lambda: 0.0).sdk_options()
+
+    assert options(25.0) == {"timeout": 20.0, "max_retries": 2}
+    assert options(25.0, retries=0) == {"timeout": 20.0, "max_retries": 0}
+    # 0.5 s + 1 s of waiting, each followed by at least a 1 s attempt: two retries need 2.5 s.
+    assert options(2.4) == {"timeout": 2.4, "max_retries": 1}
+    assert options(1.4) == {"timeout": 1.4, "max_retries": 0}
+    # Waits 0.5, 1, 2, 4, 8, 8 s (capped) = 23.5 s, then one more 8 s wait and 1 s attempt: 32.5.
+    assert options(30.0, retries=10)["max_retries"] == 6
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_retries_stop_when_the_time_budget_would_be_exceeded(rig, llm, provider):
     llm.fail(500).fail(500).reply(VALID)
-    client = AiClient(AiTaskRegistry(CORE_TASKS), db=lh_db, clock=clock, sleep=sleep,
-                      monotonic=lambda: now[0],
-                      config=AiConfig(provider="openai", openai_api_key=PLATFORM_KEYS["openai"],
-                                      openai_base_url=llm.openai_url, max_retries=5,
-                                      timeout_seconds=1.0, total_timeout_seconds=2.0))
+    client = rig.client(provider=provider, max_retries=5, timeout_seconds=1.0,
+                        total_timeout_seconds=2.0)
     with pytest.raises(AiUnavailable) as caught:
         client.run(SUMMARIZE, INPUTS)
-    # After 0.5 s of waiting, a 1 s wait plus a 1 s attempt would end past the 2 s budget.
+    # After up to 0.5 s of waiting, a 1 s wait plus a 1 s attempt would end past the 2 s budget:
+    # the SDK is told not to retry (x-should-retry: false).
     assert caught.value.reason == "server_error"
-    assert slept == [0.5] and len(llm.received) == 2
+    (wait,) = rig.waits()
+    assert backoff(wait, 0.5) and len(llm.received) == 2
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
@@ -224,7 +263,8 @@ def test_a_provider_slower_than_the_timeout_is_retried_then_502(rig, llm, provid
     llm.reply(VALID, delay=1).reply(VALID, delay=1)
     with pytest.raises(AiUnavailable) as caught:
         rig.client(provider=provider, timeout_seconds=0.3, max_retries=1).run(SUMMARIZE, INPUTS)
-    assert caught.value.reason == "timeout" and rig.slept == [0.5]
+    (wait,) = rig.waits()
+    assert caught.value.reason == "timeout" and backoff(wait, 0.5)
     assert [a["outcome"] for a in rig.calls()[0]["attempts"]] == ["timeout", "timeout"]
 
 
@@ -232,14 +272,15 @@ def test_an_unreachable_provider_is_a_connection_failure(rig, llm):
     client = rig.client(provider="openai", openai_base_url="http://127.0.0.1:9/v1", max_retries=1)
     with pytest.raises(AiUnavailable) as caught:
         client.run(SUMMARIZE, INPUTS)
-    assert caught.value.reason == "connection" and rig.slept == [0.5]
+    (wait,) = rig.waits()
+    assert caught.value.reason == "connection" and backoff(wait, 0.5)
 
 
 def test_a_rejected_request_is_not_retried(rig, llm):
     llm.fail(400)
     with pytest.raises(AiUnavailable) as caught:
         rig.client(provider="openai").run(SUMMARIZE, INPUTS)
-    assert caught.value.reason == "rejected" and rig.slept == [] and len(llm.received) == 1
+    assert caught.value.reason == "rejected" and rig.waits() == [] and len(llm.received) == 1
 
 
 # -- validation and the one repair --------------------------------------------------------------
@@ -284,9 +325,11 @@ def test_an_answer_still_invalid_after_the_repair_is_a_502(rig, llm):
 def test_the_repair_is_retried_like_any_request(rig, llm):
     llm.reply("nope").fail(429, headers={"Retry-After": "1"}).reply(VALID)
     result = rig.client(provider="openai").run(SUMMARIZE, INPUTS)
-    assert result.status == "repaired" and rig.slept == [1.0]
-    assert [(a["step"], a["outcome"]) for a in rig.calls()[0]["attempts"]] == [
+    assert result.status == "repaired"
+    attempts = rig.calls()[0]["attempts"]
+    assert [(a["step"], a["outcome"]) for a in attempts] == [
         ("answer", "invalid"), ("repair", "rate_limited"), ("repair", "ok")]
+    assert [a["waitMs"] for a in attempts[:2]] == [0, 0] and waited(attempts[2]["waitMs"] / 1000, 1.0)
 
 
 def test_bad_inputs_are_a_400_before_any_call(rig, llm):

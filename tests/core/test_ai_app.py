@@ -12,10 +12,10 @@ from marshmallow import Schema, fields
 
 from lightninghire import endpoint, hookimpl, hookspecs
 from lightninghire.account import account_of
-from lightninghire.ai import AI_CALLS, AiClient, AiConfig, AiTask, AiTaskRegistry
-from lightninghire.ai.core_tasks import CORE_TASKS
+from lightninghire.ai import AI_ACTION_COMPLETED, AI_CALLS, AiClient, AiConfig, AiTask, AiTaskRegistry
 from lightninghire.services import Services
 from lightninghire.testing import assert_error, assert_ok
+from lightninghire_plugins.ai_tools.summarize import TASK as SUMMARY_TASK
 from tests.core.test_ai_fake_server import FakeProviderServer
 
 PLATFORM_KEY = "sk-platform-openai-PLAT0001"
@@ -25,6 +25,9 @@ VALID = {"summary": "Acme rebuilds claims.", "keyPoints": ["Python."], "keywords
 WIRED = hasattr(hookspecs, "register_ai_tasks") and "ai" in getattr(Services,
                                                                      "__dataclass_fields__", {})
 NOT_WIRED = "register_ai_tasks and services.ai are not wired into the core yet"
+# A real task to drive the client with (a sample: the core registers no tasks of its own).
+CORE_TASKS = (SUMMARY_TASK,)
+SUMMARIZE = SUMMARY_TASK.name
 
 
 class SummaryIn(Schema):
@@ -38,7 +41,7 @@ class SummaryResource:
     @endpoint(body=SummaryIn)
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
         """Summarize a text for the caller."""
-        result = self.ai.run("core.summarize_text", req.context.body,
+        result = self.ai.run(SUMMARIZE, req.context.body,
                              user=req.context.principal.user)
         return {"summary": result.data, "provider": result.provider}
 
@@ -50,7 +53,7 @@ def ai_test_plugin(llm: FakeProviderServer) -> types.SimpleNamespace:
             AiTaskRegistry(CORE_TASKS),
             config=AiConfig(openai_api_key=PLATFORM_KEY, openai_base_url=llm.openai_url,
                             provider="openai"),
-            db=services.db, clock=services.clock, sleep=lambda seconds: None,
+            db=services.db, clock=services.clock,
             byok_key=lambda user, provider: account_of(services).account.provider_key(
                 user, provider))
         routes.add("/api/ai-test/summary", SummaryResource(client))
@@ -113,7 +116,7 @@ def test_the_apps_client_reads_byok_keys_through_the_account_part(make_app):
     assert (choice.provider, choice.model, choice.key) == ("byok-anthropic", "claude-haiku-4-5",
                                                            USER_KEY)
     assert client.choose(h.create_user()).provider == "offline"  # test settings: no platform key
-    result = client.run("core.summarize_text", {"text": "Ship the beta on Friday."},
+    result = client.run(SUMMARIZE, {"text": "Ship the beta on Friday."},
                         user=h.create_user())
     assert result.provider == "offline" and result.data["summary"] == "Ship the beta on Friday."
     h.settle()  # the app's client writes its metering after the answer
@@ -137,23 +140,27 @@ def test_plugins_register_ai_tasks_that_services_ai_runs(make_app):
     h = make_app(plugins=["demo"], extra_plugins={"demo": demo})
     ai = h.services.ai
     assert ai.tasks.owner_of("demo.echo") == "demo"
-    assert ai.tasks.owner_of("core.summarize_text") == "core"
+    assert ai.tasks.names() == ["demo.echo"]  # the core registers no AI task of its own
     assert ai.run("demo.echo", {"text": "Hi"}, user=h.create_user()).data["summary"] == "Hi"
     assert any("expireAfterSeconds" in index for index in h.db[AI_CALLS].list_indexes())
 
 
-def test_billing_hears_of_each_completed_ai_action_through_the_hook(make_app):
+def test_each_completed_ai_action_is_announced_as_an_event(make_app):
     heard = []
 
     @hookimpl
-    def ai_action_completed(user, task, result, services):
-        heard.append((user["_id"], task, result.provider, result.call_id is not None))
+    def handle_event(event, services):
+        if event.name == AI_ACTION_COMPLETED:
+            heard.append((event.user_id, event.payload["task"], event.payload["provider"],
+                          event.payload["byok"], event.payload["callId"] is not None))
 
-    probe = types.SimpleNamespace(__name__="probe", ai_action_completed=ai_action_completed)
+    probe = types.SimpleNamespace(__name__="probe", handle_event=handle_event)
     h = make_app(plugins=["probe"], extra_plugins={"probe": probe})
     client = AiClient.for_services(h.services)
     client.tasks.add(CORE_TASKS[0])
     user = h.create_user()
-    client.run("core.summarize_text", {"text": "Ship the beta on Friday."}, user=user)
-    client.run("core.summarize_text", {"text": "Ship the beta on Friday."})  # a system call
-    assert heard == [(user["_id"], "core.summarize_text", "offline", True)]
+    client.run(SUMMARIZE, {"text": "Ship the beta on Friday."}, user=user)
+    client.run(SUMMARIZE, {"text": "Ship the beta on Friday."})  # a system call
+    client.run(SUMMARIZE, {"text": "Ship the beta on Friday."}, user=user, announce=False)
+    assert heard == [(str(user["_id"]), SUMMARIZE, "offline", False, True)]
+    assert not hasattr(hookspecs, "ai_action_completed")  # an event now, not a core hook

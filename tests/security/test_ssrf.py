@@ -20,13 +20,17 @@ from lightninghire.testing import assert_ok
 from tests.security.conftest import recruiter
 
 ROOT = Path(__file__).resolve().parents[2]
-NETWORK_MODULES = {"requests", "httpx", "urllib.request", "urllib3", "http.client", "aiohttp",
+NETWORK_MODULES = {"requests", "httpx", "httpx2", "urllib.request", "urllib3", "http.client", "aiohttp",
                    "socket", "smtplib", "openai", "anthropic", "stripe", "pycurl", "ftplib",
                    "websocket", "websockets", "telnetlib", "xmlrpc.client"}
 # Where each network module may be used, and what it reaches.
 ALLOWED = {
     ("core/ai/providers.py", "openai"): "ai.openai_base_url or the SDK default (configuration)",
     ("core/ai/providers.py", "anthropic"): "ai.anthropic_base_url or the SDK default",
+    # The transport under the SDK clients (attempts and the retry budget): it sends the requests
+    # the SDKs build, to the same configured addresses.
+    ("core/ai/providers.py", "httpx2"): "the AI SDKs' own requests (their transport)",
+    ("core/ai/providers.py", "httpx"): "the same, for SDK majors before httpx2",
     ("core/mail/transports.py", "smtplib"): "mail.smtp_url (configuration)",
     ("core/tasks/runner.py", "socket"): "gethostname() for the task lease holder, no I/O",
     ("core/embedded.py", "socket"): "a free loopback port for nx-27017",

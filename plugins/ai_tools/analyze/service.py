@@ -8,10 +8,10 @@ from typing import Any
 from pymongo import ReturnDocument
 
 from lightninghire import NotFound
-from lightninghire.ai.core_tasks.text import shorten
 from lightninghire.pagination import paginate
+from lightninghire.text import shorten
 from lightninghire_plugins.ai_tools.analyze.tasks import DIMENSIONS, NAME, WEIGHTS, grade_for, overall
-from lightninghire_plugins.ai_tools.common import object_id
+from lightninghire_plugins.ai_tools.common import extract_skills, object_id
 from lightninghire_plugins.ai_tools.context.service import ContextService
 
 EVALUATIONS = "ai_tools_evaluations"
@@ -64,13 +64,9 @@ class AnalyzeService:
                "job": _source(job_ref), "resume": _source(resume_ref)}
         doc["_id"] = self.collection.insert_one(doc).inserted_id  # persisted before any AI call
         try:
-            # Steps of this one evaluation: billing hears of it once, from the main task.
-            job_facts = self.ai.run("core.extract_skills",
-                                    {"text": job_ref["text"], "kind": "job"},
-                                    user=user, announce=False).data
-            resume_facts = self.ai.run("core.extract_skills",
-                                       {"text": resume_ref["text"], "kind": "resume"},
-                                       user=user, announce=False).data
+            # Steps of this one evaluation: it is announced once, from the main task.
+            job_facts = extract_skills(self.ai, job_ref["text"], "job", user)
+            resume_facts = extract_skills(self.ai, resume_ref["text"], "resume", user)
             result = self.ai.run(NAME, {
                 "jobText": job_ref["text"], "resumeText": resume_ref["text"],
                 "jobTitle": job_ref["title"], "company": job_ref["company"],

@@ -1,10 +1,10 @@
 """``ai_tools.deep_evaluation``: grade how well a resume fits a job, dimension by dimension.
 
-The service first runs ``core.extract_skills`` on both texts, so this task receives the skills,
-seniority and years of each side. Offline, the five dimensions are scored by rules (skill
-coverage, years, seniority distance, shared domain vocabulary, logistics cues); the overall score
-and the grade are always recomputed by the service from the dimension scores (``grade_for``), so
-every provider's grade means the same thing.
+The service first runs ``jobsearch.extract_skills`` on both texts (when the jobsearch plugin is
+enabled), so this task receives the skills, seniority and years of each side. Offline, the five
+dimensions are scored by rules (skill coverage, years, seniority distance, shared domain
+vocabulary, logistics cues); the overall score and the grade are always recomputed by the service
+from the dimension scores (``grade_for``), so every provider's grade means the same thing.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from lightninghire.ai import AiOutput, AiTask
-from lightninghire.ai.core_tasks.skills import LEVELS
-from lightninghire.ai.core_tasks.text import (
+from lightninghire.text import (
     GENERIC,
     content_words,
     keyword_counts,
@@ -26,6 +25,9 @@ from lightninghire.ai.core_tasks.text import (
 )
 
 NAME = "ai_tools.deep_evaluation"
+# The seniority levels of a ``jobsearch.extract_skills`` answer, most junior first (the task
+# runs by name: plugins share no code).
+LEVELS = ("intern", "junior", "mid", "senior", "lead", "principal", "executive")
 DIMENSIONS = ("skills", "experience", "seniority", "domain", "logistics")
 WEIGHTS = {"skills": 0.40, "experience": 0.20, "seniority": 0.15, "domain": 0.15,
            "logistics": 0.10}

@@ -11,9 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import bm25s
-
-from lightninghire.ai.core_tasks.text import content_words, shorten, stem
+from lightninghire.text import bm25_scores as bm25
+from lightninghire.text import shorten, terms
 from lightninghire_plugins.ai_tools.context.service import Item
 
 MAX_PASSAGE_CHARS = 1500
@@ -41,11 +40,6 @@ class Passage:
                    {"similarity": round(self.similarity, 3)})}
 
 
-def terms(text: str) -> list[str]:
-    """Stemmed content words: the same analysis for documents and questions."""
-    return [stem(word) for word in content_words(text)]
-
-
 def best_line(text: str, question_terms: set[str], limit: int = 240) -> str:
     """The (at most two) lines of ``text`` sharing most terms with the question, in their
     order; the first line when none shares any."""
@@ -66,11 +60,8 @@ def bm25_scores(items: list[Item], query: list[str]) -> dict[int, float]:
     if not items or not query:
         return {}
     # The kind ("applications") and title are part of what an item is about.
-    corpus = [terms(f"{item.kind} {item.title}\n{item.text}") or ["_"] for item in items]
-    index = bm25s.BM25()
-    index.index(corpus, show_progress=False)
-    found, scores = index.retrieve([query], k=len(items), show_progress=False)
-    return {int(i): float(s) for i, s in zip(found[0], scores[0], strict=True) if s > 0}
+    corpus = [terms(f"{item.kind} {item.title}\n{item.text}") for item in items]
+    return {i: score for i, score in enumerate(bm25(query, corpus)) if score > 0}
 
 
 def retrieve(items: list[Item], question: str, k: int = 5,

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from lightninghire import NotFound
-from lightninghire.ai.core_tasks.text import shorten
 from lightninghire.pagination import paginate
+from lightninghire.text import shorten
 from lightninghire_plugins.ai_tools.chat.embeddings import Embedder
 from lightninghire_plugins.ai_tools.chat.retrieval import (
     DEFAULT_MIN_SIMILARITY,

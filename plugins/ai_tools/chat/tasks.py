@@ -15,7 +15,7 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from lightninghire.ai import AiOutput, AiTask
-from lightninghire.ai.core_tasks.text import shorten
+from lightninghire.text import shorten
 from lightninghire_plugins.ai_tools.chat.retrieval import best_line, terms
 
 NAME = "ai_tools.chat_answer"

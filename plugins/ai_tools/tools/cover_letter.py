@@ -1,6 +1,6 @@
 """``ai_tools.cover_letter``: a first draft with no placeholders, from a resume and a job.
 
-The service runs ``core.extract_skills`` on both texts and ``core.summarize_text`` on the job, so
+The service runs ``jobsearch.extract_skills`` on both texts and ``ai_tools.summarize_text`` on the job, so
 this task gets the skills they share and the job's key points. Offline, the letter opens on the
 role and what draws the candidate (company intel or the job's key point), backs two or three
 shared skills with the resume's own measured achievements, and closes with a clear next step.
@@ -15,7 +15,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from lightninghire.ai import AiOutput, AiTask
-from lightninghire.ai.core_tasks.text import sentences, shorten
+from lightninghire.text import sentences, shorten
 
 NAME = "ai_tools.cover_letter"
 TONES = ("warm", "formal", "direct")

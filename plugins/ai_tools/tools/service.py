@@ -9,8 +9,9 @@ from pymongo import ReturnDocument
 
 from lightninghire import NotFound, ValidationFailed
 from lightninghire.pagination import paginate
+from lightninghire_plugins.ai_tools import summarize
 from lightninghire_plugins.ai_tools.analyze.service import JOB_KINDS, RESUME_KINDS
-from lightninghire_plugins.ai_tools.common import object_id
+from lightninghire_plugins.ai_tools.common import extract_skills, object_id
 from lightninghire_plugins.ai_tools.context.service import ContextService, Item
 from lightninghire_plugins.ai_tools.tools import cover_letter, feedback, negotiation, offers
 
@@ -66,7 +67,7 @@ class ToolsService:
         def produce() -> tuple[dict[str, Any], str]:
             highlight = None
             if job_text:
-                summary = self.ai.run("core.summarize_text", {"text": job_text, "maxPoints": 2},
+                summary = self.ai.run(summarize.NAME, {"text": job_text, "maxPoints": 2},
                                       user=user, announce=False).data
                 points = summary["keyPoints"] or [summary["summary"]]
                 highlight = f"the chance to {cover_letter._task(points[0])}"
@@ -112,12 +113,10 @@ class ToolsService:
             raise ValidationFailed(missing, "Give the job's title and company.")
 
         def produce() -> tuple[dict[str, Any], str]:
-            job_facts = self.ai.run("core.extract_skills", {"text": job_text, "kind": "job"},
-                                    user=user, announce=False).data
-            mine = self.ai.run("core.extract_skills", {"text": resume_text, "kind": "resume"},
-                               user=user, announce=False).data
+            job_facts = extract_skills(self.ai, job_text, "job", user)
+            mine = extract_skills(self.ai, resume_text, "resume", user)
             have = {s["name"].lower() for s in mine["skills"]}
-            summary = self.ai.run("core.summarize_text", {"text": job_text, "maxPoints": 3},
+            summary = self.ai.run(summarize.NAME, {"text": job_text, "maxPoints": 3},
                                   user=user, announce=False).data
             result = self.ai.run(cover_letter.NAME, {
                 "role": role, "company": company, "resumeText": resume_text,

@@ -11,8 +11,8 @@ from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from lightninghire import BadRequest, Conflict, NotFound
-from lightninghire.ai.core_tasks.text import content_words, stem
 from lightninghire.pagination import paginate
+from lightninghire.text import content_words, stem
 from lightninghire_plugins.interview.common import clean_list, oid
 
 MENTORS = "interview_mentors"

@@ -15,7 +15,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from lightninghire.ai import AiOutput, AiTask
-from lightninghire.ai.core_tasks.text import key_phrases
+from lightninghire.text import key_phrases
 from lightninghire_plugins.interview import scoring
 from lightninghire_plugins.interview.common import (
     CATEGORIES,

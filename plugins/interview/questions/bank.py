@@ -8,14 +8,12 @@ sort by). Ids are stable: derived from the question's category and text.
 from __future__ import annotations
 
 import hashlib
-import math
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from lightninghire.ai.core_tasks.text import content_words, stem
+from lightninghire.text import Bm25Index, terms
 from lightninghire_plugins.interview.common import CATEGORIES, FOCUS_AREAS
 from lightninghire_plugins.interview.questions.bank_data import BLOCKS, FOCUS_CODES, GROUPS
 
@@ -102,32 +100,14 @@ def by_id() -> dict[str, BankQuestion]:
 
 
 @cache
-def _index() -> tuple[list[Counter[str]], dict[str, float], float]:
-    docs = [Counter(stem(w) for w in content_words(f"{q.text} {' '.join(q.focus)}"))
-            for q in questions()]
-    frequency: Counter[str] = Counter()
-    for doc in docs:
-        frequency.update(doc.keys())
-    total = len(docs)
-    idf = {term: math.log(1 + (total - n + 0.5) / (n + 0.5)) for term, n in frequency.items()}
-    average = sum(sum(doc.values()) for doc in docs) / max(1, total)
-    return docs, idf, average
+def _index() -> Bm25Index:
+    return Bm25Index([terms(f"{q.text} {' '.join(q.focus)}") for q in questions()], k1=1.2)
 
 
 def search(text: str) -> list[tuple[float, BankQuestion]]:
     """BM25 ranking of the bank for ``text`` (best first); questions sharing no term are out."""
-    terms = [stem(w) for w in content_words(text)]
-    docs, idf, average = _index()
-    ranked = []
-    for doc, question in zip(docs, questions(), strict=True):
-        length = sum(doc.values())
-        value = 0.0
-        for term in terms:
-            tf = doc.get(term, 0)
-            if tf:
-                value += idf[term] * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * length / average))
-        if value > 0:
-            ranked.append((value, question))
+    scores = _index().scores(terms(text))
+    ranked = [(score, q) for score, q in zip(scores, questions(), strict=True) if score > 0]
     ranked.sort(key=lambda item: (-item[0], item[1].id))
     return ranked
 

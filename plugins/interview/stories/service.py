@@ -9,8 +9,8 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from lightninghire import NotFound
-from lightninghire.ai.core_tasks.text import content_words, stem, words
 from lightninghire.pagination import paginate
+from lightninghire.text import content_words, stem, words
 from lightninghire_plugins.interview.common import (
     STORY_THEMES,
     ApplicationRefs,

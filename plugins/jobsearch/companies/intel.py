@@ -15,7 +15,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from lightninghire.ai import AiOutput, AiTask
-from lightninghire.ai.core_tasks.skills import offline as extract_skills
+from lightninghire_plugins.jobsearch.skills import offline as extract_skills
 
 NAME = "jobsearch.company_intel"
 

@@ -1,8 +1,9 @@
 """``jobsearch.job_match``: how well a resume fits a job, 0-100 with a band and the reasons.
 
-Offline: skills of both texts come from the core's lexicon extractor (the offline side of
-``core.extract_skills``); the score blends required-skill coverage with BM25 keyword relevance
-(``bm25s``) of the resume to the job, minus a penalty when the seniority is two levels apart.
+Offline: skills of both texts come from the plugin's lexicon extractor (the offline side of
+``jobsearch.extract_skills``); the score blends required-skill coverage with BM25 keyword
+relevance (``lightninghire.text.bm25_relative``) of the resume to the job, minus a penalty when
+the seniority is two levels apart.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from lightninghire.ai import AiOutput, AiTask
-from lightninghire.ai.core_tasks.skills import LEVELS
-from lightninghire.ai.core_tasks.skills import offline as extract_skills
+from lightninghire.text import bm25_relative as relative
 from lightninghire_plugins.jobsearch.common import terms
-from lightninghire_plugins.jobsearch.ranking import relative
+from lightninghire_plugins.jobsearch.skills import LEVELS
+from lightninghire_plugins.jobsearch.skills import offline as extract_skills
 
 NAME = "jobsearch.job_match"
 BANDS = ((90, "strong"), (70, "solid"), (50, "gaps"), (0, "mismatch"))

@@ -12,9 +12,9 @@ from typing import Any
 from pymongo import DESCENDING
 
 from lightninghire import BadRequest, Conflict, NotFound
+from lightninghire.text import bm25_scores
 from lightninghire_plugins.jobsearch.common import joined, oid, owned, term_set, terms
 from lightninghire_plugins.jobsearch.jobs.importer import RowError, normalize, read_rows
-from lightninghire_plugins.jobsearch.ranking import bm25_scores
 from lightninghire_plugins.jobsearch.store import JOBS, RECOMMENDATIONS, RESUMES, SAVED_SEARCHES
 
 CANDIDATES = 500  # postings ranked per search: the filter narrows, BM25 orders

@@ -13,18 +13,18 @@ from pathlib import Path
 from typing import Any
 
 from lightninghire import BadRequest, NotFound
-from lightninghire.ai.core_tasks.skills import offline as extract_skills
-from lightninghire.ai.core_tasks.text import key_phrases
 from lightninghire.pagination import paginate
+from lightninghire.text import key_phrases
 from lightninghire_plugins.jobsearch.common import oid, owned, terms
 from lightninghire_plugins.jobsearch.jobs.match import band
 from lightninghire_plugins.jobsearch.jobs.match import offline as match_offline
 from lightninghire_plugins.jobsearch.jobs.service import job_text
 from lightninghire_plugins.jobsearch.resumes.pdf import filename, render
 from lightninghire_plugins.jobsearch.resumes.tailor import NAME as TAILOR
+from lightninghire_plugins.jobsearch.skills import NAME as SKILLS
+from lightninghire_plugins.jobsearch.skills import offline as extract_skills
 from lightninghire_plugins.jobsearch.store import APPLICATIONS, JOBS, RESUMES
 
-SKILLS = "core.extract_skills"
 log = logging.getLogger(__name__)
 
 
@@ -96,7 +96,7 @@ class ResumeService:
 
     def create(self, user: Mapping[str, Any], body: Mapping[str, Any], source: str = "paste",
                warnings: list[str] | None = None) -> dict[str, Any]:
-        """A master resume; its skills are parsed (an AI action: ``core.extract_skills``)."""
+        """A master resume; its skills are parsed (an AI action: ``jobsearch.extract_skills``)."""
         user_id = str(user["_id"])
         now = self.clock.now()
         doc = {"userId": user_id, "name": body["name"], "kind": "master", "parentId": None,

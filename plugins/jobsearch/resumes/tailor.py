@@ -15,9 +15,9 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from lightninghire.ai import AiOutput, AiTask
-from lightninghire.ai.core_tasks.skills import offline as extract_skills
+from lightninghire.text import bm25_scores
 from lightninghire_plugins.jobsearch.common import terms
-from lightninghire_plugins.jobsearch.ranking import bm25_scores
+from lightninghire_plugins.jobsearch.skills import offline as extract_skills
 
 NAME = "jobsearch.tailor_resume"
 EDIT_TYPES = ("headline", "summary", "reorder")

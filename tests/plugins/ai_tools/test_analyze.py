@@ -21,7 +21,8 @@ def test_every_task_answers_offline_on_its_examples():
 
 
 def test_a_better_fitting_resume_gets_a_better_grade(make_app):
-    caller = make_app(plugins=["ai_tools"]).api_caller(tier="pro")
+    # The skills come from jobsearch.extract_skills, run by name: the jobsearch plugin owns it.
+    caller = make_app(plugins=["ai_tools", "jobsearch"]).api_caller(tier="pro")
     strong = assert_ok(_analyze(caller), 201)
     weak = assert_ok(_analyze(caller, resume={"text": WEAK_RESUME}), 201)
     assert strong["grade"] in ("A", "B") and weak["grade"] in ("D", "F")
@@ -37,6 +38,18 @@ def test_a_better_fitting_resume_gets_a_better_grade(make_app):
     weights = {"skills": .4, "experience": .2, "seniority": .15, "domain": .15, "logistics": .1}
     assert strong["overallScore"] == round(sum(weights[d["name"]] * d["score"]
                                                for d in strong["dimensions"]))
+
+
+def test_without_the_jobsearch_plugin_an_evaluation_still_answers_from_the_texts(make_app):
+    harness = make_app(plugins=["ai_tools"])
+    assert "jobsearch.extract_skills" not in harness.services.ai.tasks
+    caller = harness.api_caller(tier="pro")
+    done = assert_ok(_analyze(caller), 201)
+    assert [d["name"] for d in done["dimensions"]] == ["skills", "experience", "seniority",
+                                                       "domain", "logistics"]
+    assert done["jobSkills"] == [] and done["grade"] in ("A", "B", "C", "D", "F")
+    calls = [c["task"] for c in harness.db["ai_calls"].find({})]
+    assert calls == ["ai_tools.deep_evaluation"]  # no step asked for a missing task
 
 
 def test_evaluations_are_listed_paginated_and_private(make_app):

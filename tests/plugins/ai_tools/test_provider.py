@@ -25,7 +25,8 @@ def _settings(llm: FakeProviderServer) -> dict[str, str]:
 
 
 def test_analyze_through_a_model_keeps_the_documented_grade(make_app, llm):
-    harness = make_app(plugins=["ai_tools"], settings=_settings(llm))
+    # jobsearch owns the skills step (jobsearch.extract_skills), run by name.
+    harness = make_app(plugins=["ai_tools", "jobsearch"], settings=_settings(llm))
     caller = harness.api_caller()
     dims = [{"name": n, "score": 40, "rationale": "Thin."} for n in
             ("skills", "experience", "seniority", "domain", "logistics")]

@@ -4,10 +4,11 @@ atomically (never below zero); the ledger lists every movement."""
 from __future__ import annotations
 
 import threading
-import types
 
 import pytest
+from marshmallow import fields
 
+from lightninghire.ai import AI_ACTION_COMPLETED, AiOutput
 from lightninghire.testing import assert_error, assert_ok
 from tests.plugins.billing.conftest import (
     Webhooks,
@@ -24,12 +25,14 @@ def _buy(caller, fake_stripe, webhooks: Webhooks, pack: str = "starter") -> None
 
 
 def _ai_action(harness, user, task="interview.score_answer", **result) -> None:
-    """What the AI client does after a successful AI action: call the hook."""
-    fields = {"provider": "openai", "model": "gpt", "byok": False, "call_id": "call-1", **result}
-    outcome = types.SimpleNamespace(**fields)
-    harness.services.plugins.hook.ai_action_completed(
-        user=user, task=types.SimpleNamespace(name=task), result=outcome,
-        services=harness.services)
+    """What the AI client does after a successful AI action: emit ``ai.action_completed``."""
+    payload = {"task": task, "provider": "openai", "model": "gpt", "byok": False,
+               "callId": "call-1", **result}
+    harness.services.events.emit(AI_ACTION_COMPLETED, payload, user_id=str(user["_id"]))
+
+
+class EchoOut(AiOutput):
+    text = fields.String(required=True)
 
 
 @pytest.fixture
@@ -147,14 +150,17 @@ def test_account_export_and_deletion_reach_billing_data(stripe_app, fake_stripe,
 
 def test_the_ai_client_announces_actions_to_billing(priced_app, fake_stripe):
     ai = pytest.importorskip("lightninghire.ai")
-    from lightninghire.ai.core_tasks import CORE_TASKS
+    echo = ai.AiTask(name="test.echo", description="Echo a text.",
+                     prompt=lambda inputs: ("Echo.", inputs["text"]), output_schema=EchoOut,
+                     offline=lambda inputs: {"text": inputs["text"]})
 
     harness, webhooks = priced_app
     caller = harness.api_caller()
     _buy(caller, fake_stripe, webhooks)
     client = ai.AiClient.for_services(harness.services)
-    client.tasks = ai.AiTaskRegistry(CORE_TASKS)  # the core's own tasks, answered offline
-    client.run("core.summarize_text", {"text": "Acme rebuilds its claims platform."},
-               user=caller.user)
+    client.tasks = ai.AiTaskRegistry([echo])  # answered offline
+    client.run("test.echo", {"text": "Acme rebuilds its claims platform."}, user=caller.user)
     credits = assert_ok(caller.get("/api/credits"))
-    assert credits["balance"] == 60 and credits["items"][0]["task"] == "core.summarize_text"
+    assert credits["balance"] == 60 and credits["items"][0]["task"] == "test.echo"
+    (debit,) = harness.db["billing_credit_ledger"].find({"kind": "ai_action"})
+    assert debit["aiCallId"]  # the debit links to its ai_calls document

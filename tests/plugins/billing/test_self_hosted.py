@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import types
 
+from lightninghire.ai import AI_ACTION_COMPLETED
 from lightninghire.testing import assert_error, assert_ok
 from tests.plugins.billing.conftest import WEBHOOK_SECRET, Webhooks
 
@@ -34,9 +34,9 @@ def test_entitlements_and_ai_actions_still_work(make_app):
     ent = assert_ok(caller.get("/api/entitlements"))
     assert ent["isSelfHosted"] is True and ent["isPro"] is False
     assert "OpenAI or Anthropic key" in ent["features"]["ai_actions"]["upgradeHint"]
-    result = types.SimpleNamespace(provider="offline", byok=False, call_id=None)
-    harness.services.plugins.hook.ai_action_completed(
-        user=caller.user, task="core.summarize_text", result=result, services=harness.services)
+    harness.services.events.emit(AI_ACTION_COMPLETED, {
+        "task": "ai_tools.summarize_text", "provider": "offline", "byok": False, "callId": None},
+        user_id=str(caller.user["_id"]))
     assert assert_ok(caller.get("/api/credits"))["items"] == []
     # The OpenAPI document lists the billing routes even when billing is off.
     paths = harness.client.simulate_get("/api/openapi.json").json["paths"]

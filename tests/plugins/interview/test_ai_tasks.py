@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from lightninghire.ai import verify_offline
-from lightninghire.ai.core_tasks.star import EXAMPLE_QUESTION, EXAMPLE_STRONG, EXAMPLE_WEAK
 from lightninghire_plugins.interview.mock import ai as mock_ai
 from lightninghire_plugins.interview.questions import bank
 from lightninghire_plugins.interview.sessions import ai as session_ai
+from lightninghire_plugins.interview.star import EXAMPLE_QUESTION, EXAMPLE_STRONG, EXAMPLE_WEAK
 from lightninghire_plugins.interview.stories import ai as story_ai
 
 TASKS = (*mock_ai.TASKS, *story_ai.TASKS, *session_ai.TASKS)

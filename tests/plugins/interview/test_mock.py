@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from lightninghire.ai.core_tasks.star import EXAMPLE_STRONG, EXAMPLE_WEAK
 from lightninghire.testing import assert_error, assert_ok
+from lightninghire_plugins.interview.star import EXAMPLE_STRONG, EXAMPLE_WEAK
 
 SEED_BODY = {"company": "Stripe", "role": "Senior Backend Engineer",
              "interviewType": "behavioral", "focusAreas": ["leadership", "conflict"]}

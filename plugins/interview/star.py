@@ -1,4 +1,4 @@
-"""``core.score_answer``: a behavioural interview answer scored on the STAR rubric.
+"""``interview.score_star``: a behavioural interview answer scored on the STAR rubric.
 
 Five dimensions, 1 (missing) to 5 (excellent): situation, task, action, result and clarity.
 Offline, each is read from what interviewers listen for: a setting and a problem early on; the
@@ -17,10 +17,10 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from lightninghire.ai.core_tasks.text import content_words, sentences, shorten, stem, words
-from lightninghire.ai.tasks import AiOutput, AiTask
+from lightninghire.ai import AiOutput, AiTask
+from lightninghire.text import content_words, sentences, shorten, stem, words
 
-NAME = "core.score_answer"
+NAME = "interview.score_star"
 DIMENSIONS = ("situation", "task", "action", "result", "clarity")
 _I = re.IGNORECASE
 
@@ -64,6 +64,9 @@ _LEARNING = re.compile(r"\b(?:i learned|i learnt|lesson|taught me|next time|sinc
                        r"now i|going forward|in hindsight|i would (?:now|still|also))\b", _I)
 _FILLER = re.compile(r"\b(?:um+|uh+|basically|you know|kind of|sort of|literally|"
                      r"stuff like that|things like that)\b", _I)
+# How questions are asked ("Tell me about a time ...", "Describe an example ..."), not what about:
+# stemmed like the words they are compared with.
+_PROMPT_WORDS = frozenset(stem(w) for w in ("tell", "time", "describe", "example"))
 # Verbs that are not actions a candidate takes credit for ("I was", "I think").
 _NOT_ACTIONS = frozenset({
     "was", "am", "is", "were", "had", "have", "think", "thought", "felt", "feel", "guess",
@@ -272,7 +275,7 @@ def _clarity(question: str, answer: str, parts: list[str]) -> _Mark:
         score -= 1
         notes.append(f"Filler words ({', '.join(dict.fromkeys(f.lower() for f in fillers[:4]))})"
                      " weaken it.")
-    asked = {stem(w) for w in content_words(question)} - {"tell", "time", "describe", "example"}
+    asked = {stem(w) for w in content_words(question)} - _PROMPT_WORDS
     said = {stem(w) for w in content_words(answer)}
     shared = asked & said
     if len(asked) >= 2 and not shared:
@@ -289,9 +292,10 @@ EXAMPLE_QUESTION = "Tell me about a time you had to deliver under a tight deadli
 EXAMPLE_STRONG = (
     "Last year at Northwind, two weeks before Black Friday, our checkout started timing out "
     "under load tests and the launch was at risk. As the backend lead, my job was to make "
-    "checkout handle three times normal traffic by the code freeze on November 15. First I "
-    "profiled the checkout path and found that every request recomputed shipping rates. I "
-    "added a Redis cache for the rates, then I moved the receipt emails to a background queue. "
+    "checkout handle three times normal traffic by the code freeze on November 15, a tight "
+    "deadline. First I profiled the checkout path and found that every request recomputed "
+    "shipping rates. I added a Redis cache for the rates, then I moved the receipt emails to a "
+    "background queue. "
     "I also wrote a load test that ran in CI so we would see regressions the same day. As a "
     "result, p95 latency dropped from 2.4 s to 380 ms, and on Black Friday we processed 41,000 "
     "orders with zero checkout errors. I learned to put a load test in CI from day one.")

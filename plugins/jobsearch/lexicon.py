@@ -1,4 +1,4 @@
-"""The skills ``core.extract_skills`` recognizes offline: canonical name, category, spellings.
+"""The skills ``jobsearch.extract_skills`` recognizes offline: canonical name, category, spellings.
 
 Spellings are regular-expression alternatives matched as whole words, case-insensitively;
 those in the last column are matched case-sensitively because the word is also plain English

@@ -1,4 +1,4 @@
-"""``core.summarize_text``: a short summary, the key points and the keywords of a text.
+"""``ai_tools.summarize_text``: a short summary, the key points and the keywords of a text.
 
 Offline it is an extractive summary in the manner of Luhn (1958): words that recur carry the
 topic, so sentences dense in recurring words are the ones worth keeping; the opening sentence
@@ -13,7 +13,8 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, fields, validate
 
-from lightninghire.ai.core_tasks.text import (
+from lightninghire.ai import AiOutput, AiTask
+from lightninghire.text import (
     content_words,
     key_phrases,
     keyword_counts,
@@ -22,9 +23,8 @@ from lightninghire.ai.core_tasks.text import (
     stem,
     words,
 )
-from lightninghire.ai.tasks import AiOutput, AiTask
 
-NAME = "core.summarize_text"
+NAME = "ai_tools.summarize_text"
 _CONNECTOR = re.compile(r"^(?:also|additionally|in addition|moreover|furthermore|however|and|but|"
                         r"so|then|finally|overall)\b[,:]?\s+", re.IGNORECASE)
 

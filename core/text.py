@@ -1,18 +1,24 @@
-"""Small, deterministic text tools the offline answers are built from (no models, no data files).
-
-Sentence splitting that survives common abbreviations and bullet lists, word tokens, an English
-stop list and a light suffix stemmer good enough to count "scaling", "scaled" and "scale" as one.
+"""Text tools several plugins share: sentences, word tokens, stop words, stemming (the Snowball
+English stemmer, through the maintained ``snowballstemmer`` package), key phrases and BM25
+ranking (the maintained ``bm25s`` package). Deterministic, no models, no data files, no domain.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
+
+import bm25s
+import snowballstemmer
 
 
 def _word_set(block: str) -> frozenset[str]:
     return frozenset(block.split())
+
 
 STOPWORDS = _word_set("""
 a about above after again against all also am an and any are as at be because been before being
@@ -26,7 +32,7 @@ too under until up upon us use used using very via was we well were what when wh
 while who whom whose why will with within without would yet you your yours yourself yourselves
 """)
 
-# Followed by a capital, these rarely end a sentence ("Dr. Smith", "Sr. Engineer"); "Inc." or
+# Followed by a capital, these rarely end a sentence ("Dr. Smith", "St. Louis"); "Inc." or
 # "etc." before a capital usually does, so they are not listed.
 ABBREVIATIONS = frozenset({
     "e.g", "i.e", "vs", "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "approx", "dept", "fig",
@@ -64,31 +70,17 @@ def words(text: str) -> list[str]:
     return [token.lower().rstrip(".") for token in _WORD.findall(text)]
 
 
+_stemmers = threading.local()  # a Snowball stemmer object keeps state: one per thread
+
+
+@lru_cache(maxsize=65_536)
 def stem(word: str) -> str:
-    """A light suffix stripper: enough to group inflections ("scaling", "scaled", "scales" ->
-    "scal"), not a linguistic stemmer."""
-    base = word
-    if len(word) > 4:
-        if word.endswith("ies"):
-            base = word[:-3] + "y"
-        elif word.endswith(("sses", "xes", "zes", "ches", "shes")):
-            base = word[:-2]
-        elif word.endswith("ing") and len(word) > 5:
-            base = _undouble(word[:-3])
-        elif word.endswith("ed") and len(word) > 4:
-            base = _undouble(word[:-2])
-        elif word.endswith("ly"):
-            base = word[:-2]
-        elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
-            base = word[:-1]
-    return base[:-1] if len(base) > 3 and base.endswith("e") else base
-
-
-def _undouble(base: str) -> str:
-    # "planned" -> "plan", "running" -> "run"; but "installed" keeps its double l
-    if len(base) > 3 and base[-1] == base[-2] and base[-1] not in "lsz":
-        return base[:-1]
-    return base
+    """The Snowball (Porter 2) English stem of a lower-case word: "scaling", "scaled" and
+    "scales" -> "scale"; "planned" -> "plan". Tokens with no letters come back unchanged."""
+    stemmer = getattr(_stemmers, "english", None)
+    if stemmer is None:
+        stemmer = _stemmers.english = snowballstemmer.stemmer("english")
+    return stemmer.stemWord(word)
 
 
 def content_words(text: str) -> list[str]:
@@ -139,10 +131,10 @@ LONGEST_WORD = 30  # longer tokens are pasted hashes, URLs or runs of letters, n
 def key_phrases(text: str, limit: int = 6) -> list[str]:
     """The phrases (one to three words) that best name what ``text`` is about.
 
-    Candidates are runs of adjacent content words (stop words, generic words, numbers and
-    punctuation end a run), in the manner of RAKE: a candidate scores by how often each of its
+    Possible phrases are runs of adjacent content words (stop words, generic words, numbers and
+    punctuation end a run), in the manner of RAKE: a phrase scores by how often each of its
     words recurs in the whole text and how often it recurs itself; a run of capitalized words
-    (a name, a job title) gets a bonus. For variety, each word appears in one phrase only.
+    (a name, a title) gets a bonus. For variety, each word appears in one phrase only.
     """
     counts = keyword_counts(text)
     runs: list[list[str]] = [[]]
@@ -202,3 +194,55 @@ def _display(phrase: str, text: str) -> str:
             word = word.lower()
         shown.append(word)
     return " ".join(shown)
+
+
+class Bm25Index:
+    """A BM25 index over tokenised documents (the ``bm25s`` library), for corpora that are
+    searched more than once: build it once, then ``scores(query)`` per query."""
+
+    def __init__(self, documents: Sequence[Sequence[str]], *, k1: float = 1.5,
+                 b: float = 0.75) -> None:
+        self.size = len(documents)
+        self.vocab: dict[str, int] = {}
+        # bm25s indexes (ids, vocab) tuples; an empty document gets a placeholder token so the
+        # corpus keeps one row per document.
+        ids = [[self.vocab.setdefault(t, len(self.vocab)) for t in (doc or ["\x00"])]
+               for doc in documents]
+        self._retriever = bm25s.BM25(k1=k1, b=b)
+        if ids:
+            self._retriever.index(bm25s.tokenization.Tokenized(ids=ids, vocab=self.vocab),
+                                  show_progress=False)
+
+    def scores(self, query: Sequence[str]) -> list[float]:
+        """The score of each document for the tokenised query, in order (0 for no overlap)."""
+        known = [t for t in query if t in self.vocab]
+        if not known:
+            return [0.0] * self.size
+        return [float(s) for s in self._retriever.get_scores(known)]
+
+
+def bm25_scores(query: Sequence[str], documents: Sequence[Sequence[str]], *, k1: float = 1.5,
+                b: float = 0.75) -> list[float]:
+    """The BM25 score of each tokenised document for the tokenised query, in order (0 for no
+    overlap). Tokenise both sides the same way (e.g. ``terms(text)``)."""
+    if not documents or not query:
+        return [0.0] * len(documents)
+    return Bm25Index(documents, k1=k1, b=b).scores(query)
+
+
+def bm25_relative(query: Sequence[str], document: Sequence[str],
+                  background: Sequence[Sequence[str]] = ()) -> float:
+    """How well ``document`` answers ``query``, 0..1: its BM25 score divided by the score the
+    query would get against itself (the best a document can do), in one shared corpus."""
+    unique = list(dict.fromkeys(query))
+    if not unique or not document:
+        return 0.0
+    corpus = [list(document), unique, *[list(d) for d in background]]
+    scores = bm25_scores(unique, corpus)
+    best = scores[1] or 1.0
+    return max(0.0, min(1.0, scores[0] / best))
+
+
+def terms(text: str) -> list[str]:
+    """Stemmed content words: the usual analysis for BM25 on both sides."""
+    return [stem(word) for word in content_words(text)]

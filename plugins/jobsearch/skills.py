@@ -1,4 +1,4 @@
-"""``core.extract_skills``: the skills, seniority and years of experience in a job post or resume.
+"""``jobsearch.extract_skills``: the skills, seniority and years of experience in a job post or resume.
 
 Offline: skills come from a curated lexicon (``lexicon.py``: about 150 skills with their common
 spellings, "k8s" is Kubernetes, "Postgres" is PostgreSQL), ordered by how often they are
@@ -15,11 +15,11 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, fields, validate
 
-from lightninghire.ai.core_tasks.lexicon import CATEGORIES, SKILLS
-from lightninghire.ai.core_tasks.text import sentences
-from lightninghire.ai.tasks import AiOutput, AiTask
+from lightninghire.ai import AiOutput, AiTask
+from lightninghire.text import sentences
+from lightninghire_plugins.jobsearch.lexicon import CATEGORIES, SKILLS
 
-NAME = "core.extract_skills"
+NAME = "jobsearch.extract_skills"
 LEVELS = ("intern", "junior", "mid", "senior", "lead", "principal", "executive")
 MAX_SKILLS = 30
 

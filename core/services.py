@@ -19,6 +19,7 @@ from lightninghire.policy.entitlements import EntitlementEngine
 from lightninghire.registry import (
     CollectionRegistry,
     PolicyRegistry,
+    PreferenceRegistry,
     RouteTable,
     SchemaRegistry,
     TaskRegistry,
@@ -46,6 +47,8 @@ class Services:
     collections: CollectionRegistry = field(default_factory=CollectionRegistry)
     tasks: TaskRegistry = field(default_factory=TaskRegistry)
     policy: PolicyRegistry = field(default_factory=PolicyRegistry)
+    # Declared user preferences (notifications, emails): the account's settings build on them.
+    preferences: PreferenceRegistry = field(default_factory=PreferenceRegistry)
     # Casbin decisions over policy's lines, core's and the deployer's file (set by build_services).
     policy_engine: PolicyEngine | None = None
     # Feature caps and usage (set by build_services).

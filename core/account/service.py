@@ -69,7 +69,7 @@ class AuthService:
         if not decision.allowed:
             raise RateLimited(decision.retry_after)
         user = self.users.create(email=body["email"], password=body["password"], name=body["name"],
-                                 user_type=body["userType"])
+                                 user_type=body.get("userType"))
         token, session = self.sessions.create(user["_id"], ip, user_agent)
         self.services.events.emit("user.signed_up", {"userType": user["userType"]},
                                   user_id=str(user["_id"]))
@@ -138,7 +138,7 @@ class AccountService:
         return self.users.update(user["_id"], changes) or user
 
     def settings(self, user: dict[str, Any]) -> dict[str, Any]:
-        return merged_settings(user)
+        return merged_settings(user, self.services.preferences.defaults())
 
     def update_settings(self, user: dict[str, Any], body: Mapping[str, Any]) -> dict[str, Any]:
         changes: dict[str, Any] = {}
@@ -148,7 +148,7 @@ class AccountService:
             else:
                 changes[f"settings.{key}"] = value
         updated = self.users.update(user["_id"], changes) if changes else user
-        return merged_settings(updated or user)
+        return merged_settings(updated or user, self.services.preferences.defaults())
 
     def save_provider_key(self, user: dict[str, Any], provider: str, api_key: str) -> dict[str, Any]:
         key = api_key.strip()
@@ -157,13 +157,13 @@ class AccountService:
         info = {"ciphertext": self.box.encrypt(key), "last4": key[-4:],
                 "updatedAt": self.services.clock.now()}
         updated = self.users.update(user["_id"], {f"providerKeys.{provider}": info})
-        return merged_settings(updated or user)["providerKeys"]
+        return merged_settings(updated or user, self.services.preferences.defaults())["providerKeys"]
 
     def delete_provider_key(self, user: dict[str, Any], provider: str) -> dict[str, Any]:
         if provider not in user.get("providerKeys", {}):
             raise NotFound(f"No {provider} key is saved.")
         updated = self.users.unset(user["_id"], f"providerKeys.{provider}")
-        return merged_settings(updated or user)["providerKeys"]
+        return merged_settings(updated or user, self.services.preferences.defaults())["providerKeys"]
 
     def provider_key(self, user: Mapping[str, Any], provider: str) -> str | None:
         """The decrypted BYOK key for one call (the AI client's only way to it), or ``None``."""
@@ -215,7 +215,7 @@ class AccountService:
         return {
             "exportedAt": self.services.clock.now(),
             "user": public_user(user),
-            "settings": merged_settings(user),
+            "settings": merged_settings(user, self.services.preferences.defaults()),
             "collections": owned,
         }
 

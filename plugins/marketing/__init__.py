@@ -37,6 +37,8 @@ from lightninghire_plugins.marketing.unsubscribe.resources import UnsubscribeRes
 from lightninghire_plugins.marketing.unsubscribe.service import UnsubscribeService
 
 NAME = "marketing"
+# Its caps name the tiers the plans plugin declares.
+plugin_requires = ("plans",)
 PRO_LESSONS = "pro_lessons"
 
 
@@ -139,6 +141,11 @@ def register_collections(collections: Any) -> None:
         IndexModel([("kind", ASCENDING), ("slug", ASCENDING)], unique=True),
         IndexModel([("kind", ASCENDING), ("status", ASCENDING)]),
     ])
+
+
+@hookimpl
+def register_preferences(preferences: Any) -> None:
+    preferences.add("emails", "product", default=True)  # product news to members
 
 
 @hookimpl

@@ -142,6 +142,18 @@ def register_collections(collections: Any) -> None:
     collections.add(SENDS, indexes=SEND_INDEXES, owner_field="userId")
 
 
+# Its caps name the tiers the plans plugin declares.
+plugin_requires = ("plans",)
+
+
+@hookimpl
+def register_preferences(preferences: Any) -> None:
+    # The notification centre: one toggle per kind of notice it shows (events.py, messages).
+    for key in ("interviewReminders", "bookingChanges", "digestReady", "billing",
+                "outreachFollowUps"):
+        preferences.add("notifications", key, default=True)
+
+
 @hookimpl
 def register_policy(policy: Any) -> None:
     # PRODUCT §5.2: recruiters get copy-only drafts, no in-app sending.

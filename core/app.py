@@ -155,9 +155,10 @@ def _policy_engine(services: Services) -> PolicyEngine:
         engine.add_lines([line], source=f"plugin {plugin!r} policy")
     for feature in services.policy.features.values():
         for tier, limit in feature.limits.items():
-            if tier not in plans.tiers:
+            if plans.tiers and tier not in plans.tiers:
                 # Fail closed: an undeclared column would silently turn the feature into a
-                # hard gate for everyone.
+                # hard gate for everyone. (With no tier declared at all nothing is capped:
+                # there is no plan to upgrade to.)
                 raise StartupError(f"plugin {feature.plugin!r}: feature {feature.key!r} caps "
                                    f"tier {tier!r}, which no enabled plugin declares")
             engine.set_cap(tier, feature.key, limit)

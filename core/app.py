@@ -10,6 +10,8 @@ import falcon
 from pymongo.errors import PyMongoError
 
 from lightninghire import logs, userdata
+from lightninghire.account.users import COLLECTION as USERS
+from lightninghire.account.users import UserDirectory
 from lightninghire.ai import AiClient
 from lightninghire.background import Background
 from lightninghire.clock import Clock
@@ -116,6 +118,7 @@ def build_services(
         invalidation=invalidation,
     )
     services.authenticators["cron"] = CronSecretAuthenticator(settings.auth.cron_secret)
+    services.users = UserDirectory(db[USERS])
     services.ai = AiClient.for_services(services)
     # Order matters: what resources are built with (policy, tasks, the engines) comes first,
     # routes last.

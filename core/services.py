@@ -26,6 +26,7 @@ from lightninghire.registry import (
 )
 
 if TYPE_CHECKING:
+    from lightninghire.account.users import UserDirectory
     from lightninghire.http.auth import Authenticator
     from lightninghire.plugins import PluginHost
     from lightninghire.tasks import TaskRunner
@@ -58,6 +59,8 @@ class Services:
     authenticators: dict[str, Authenticator] = field(default_factory=dict)
     # Built-in parts keep their per-app objects here (e.g. "account"), shared across their hooks.
     extensions: dict[str, Any] = field(default_factory=dict)
+    # Read-only account lookups for plugins: get, by_email, many, find (set by build_services).
+    users: UserDirectory | None = None
     # Runs registered tasks under their leases (set by build_services).
     task_runner: TaskRunner | None = None
     # Call ``invalidation.invalidate(user_id)`` after any write that changes what a cached

@@ -4,7 +4,7 @@ declared user types: ``policy.add_user_type``)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -162,3 +162,50 @@ class UserStore:
     def touch_login(self, user_id: ObjectId, when: datetime) -> None:
         self.collection.update_one({"_id": user_id}, {"$set": {"lastLoginAt": when}})
         self.changed(user_id)
+
+
+class UserDirectory:
+    """``services.users``: read-only account lookups for plugins. The account part owns the
+    users collection; a plugin never names it. ``fields`` lists the top-level fields to read
+    (whole sub-documents: ``settings``, ``profile``); ``_id`` always comes back. The password
+    hash never does."""
+
+    HIDDEN = ("passwordHash",)
+
+    def __init__(self, collection: Collection[dict[str, Any]]) -> None:
+        self.collection = collection
+
+    def _projection(self, fields: Iterable[str] | None) -> dict[str, int]:
+        if fields is None:
+            return dict.fromkeys(self.HIDDEN, 0)
+        # Never an empty projection: MongoDB would answer every field.
+        return {"_id": 1, **{name: 1 for name in fields if name not in self.HIDDEN}}
+
+    def get(self, user_id: str | ObjectId | None,
+            fields: Iterable[str] | None = None) -> dict[str, Any] | None:
+        """One user by id (a malformed id is no user)."""
+        oid = as_object_id(user_id)
+        return self.collection.find_one({"_id": oid}, self._projection(fields)) if oid else None
+
+    def by_email(self, email: str, fields: Iterable[str] | None = None) -> dict[str, Any] | None:
+        return self.collection.find_one({"email": normalize_email(email)},
+                                        self._projection(fields))
+
+    def many(self, user_ids: Iterable[str | ObjectId],
+             fields: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
+        """Users by id, keyed by the id as a string (one query; unknown ids are left out)."""
+        oids = [oid for oid in (as_object_id(u) for u in user_ids) if oid is not None]
+        if not oids:
+            return {}
+        return {str(doc["_id"]): doc
+                for doc in self.collection.find({"_id": {"$in": oids}}, self._projection(fields))}
+
+    def find(self, where: Mapping[str, Any] | None = None, *,
+             fields: Iterable[str] | None = None, sort: str = "_id",
+             limit: int = 0) -> Iterator[dict[str, Any]]:
+        """Users matching a filter on their public fields (``userType``, ``createdAt``,
+        ``lastLoginAt``, ``_id`` ...), ascending by ``sort``: for batch tasks that walk users."""
+        cursor = self.collection.find(dict(where or {}), self._projection(fields)).sort(sort, 1)
+        if limit:
+            cursor = cursor.limit(limit)
+        yield from cursor

@@ -27,6 +27,10 @@ def _engagement(services: Any) -> Engagement:
     return found
 
 
+# Its mails differ by the user types the plans plugin declares (engagement/content.py).
+plugin_requires = ("plans",)
+
+
 @hookimpl
 def register_preferences(preferences: Any) -> None:
     # The engagement mails it sends (engagement/service.py: the `preference` of each task).

@@ -65,7 +65,7 @@ def outreach_of(services: Any) -> Outreach:
     found = services.extensions.get(NAME)
     if found is None:
         db, clock, settings = services.db, services.clock, services.plugin_settings(NAME)
-        users = Users(db)
+        users = Users(services.users)
         # The entitlement engine is set after plugins register: look it up at call time.
         contacts = ContactService(
             db[CONTACTS], clock,

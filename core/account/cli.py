@@ -135,7 +135,7 @@ def _mint(args: argparse.Namespace, services: Services) -> int:
     if user is None:
         print(f"lightninghire: no user {args.email}", file=sys.stderr)
         return 1
-    # The deployer's command is not subject to the Pro/BYOK gate of the HTTP route.
+    # The deployer's command is not subject to the api_keys feature cap of the HTTP route.
     secret, _doc = account.keys.mint(user["_id"], args.name)
     print(secret)
     return 0

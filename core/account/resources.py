@@ -128,7 +128,7 @@ class ApiKeysResource:
     @endpoint(permission=ACCOUNT_WRITE, feature="api_keys", body=s.ApiKeyCreateSchema,
               response=s.ApiKeySchema, status=201, tags=["me"])
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> dict[str, Any]:
-        """Mint an API key; the secret is in this answer only (Pro, BYOK or credits)."""
+        """Mint an API key; the secret is in this answer only (where the ``api_keys`` feature allows it)."""
         return self.account.mint_key(_user(req), req.context.body["name"])
 
     @endpoint(permission=ACCOUNT_WRITE, tags=["me"])

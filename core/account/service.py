@@ -184,7 +184,7 @@ class AccountService:
     # -- API keys ----------------------------------------------------------------------------------
 
     def mint_key(self, user: dict[str, Any], name: str) -> dict[str, Any]:
-        """Who may mint is the ``api_keys`` feature's business (Pro, BYOK, credits)."""
+        """Who may mint is the ``api_keys`` feature's business (its declared caps)."""
         if self.keys.count(user["_id"]) >= MAX_KEYS_PER_USER:
             raise Conflict(f"You already have {MAX_KEYS_PER_USER} keys; revoke one first.")
         secret, doc = self.keys.mint(user["_id"], name)
@@ -229,12 +229,12 @@ class AccountService:
                 {spec.owner_field: {"$in": [user_id, str(user_id)]}})
             deleted[spec.name] = result.deleted_count
         self.users.delete(user_id)
-        # After the data is gone: other plugins (billing records, mail suppression) react here.
+        # After the data is gone: other plugins (their own records, mail suppression) react here.
         self.services.events.emit("user.deleted", {"email": user["email"]}, user_id=str(user_id))
         self.services.mail.send(Message(
             to=user["email"], subject="Your LightningHire account was deleted",
             text="Your account and the data it held have been permanently deleted.\n"
-                 "Billing records are kept as tax law requires. If this was not you, reply to "
+                 "Records the law requires us to keep are kept. If this was not you, reply to "
                  "this message."))
         return deleted
 

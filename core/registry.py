@@ -345,11 +345,15 @@ _RESERVED_SETTINGS = frozenset({"timezone", "theme", "marketingOptIn", "analytic
 
 
 class PreferenceRegistry:
-    """Declared preference toggles per group, each remembering the plugin that declared it."""
+    """What a user sets on their account, declared by the plugins that use it
+    (``register_preferences``): preference toggles per group (``settings.<group>.<key>``,
+    shown by ``GET /api/settings`` with their defaults, accepted by ``PATCH``) and the fields
+    of the user's ``profile`` (``PATCH /api/me``). Each entry remembers its plugin."""
 
     def __init__(self) -> None:
         self.owner = "?"
         self.groups: dict[str, dict[str, tuple[str, bool]]] = {}
+        self.profile: dict[str, tuple[str, Any]] = {}  # field name -> (plugin, marshmallow field)
 
     def add(self, group: str, key: str, *, default: bool = True) -> None:
         for name in (group, key):
@@ -365,6 +369,21 @@ class PreferenceRegistry:
                                f"by plugin {found[0]!r} and {default} by plugin {self.owner!r}")
         if found is None:
             self.groups[group][key] = (self.owner, bool(default))
+
+    def add_profile_field(self, name: str, field: Any) -> None:
+        """A field of the user's ``profile`` (``PATCH /api/me``), as a marshmallow field."""
+        if not _PREF_KEY.match(name):
+            raise StartupError(f"plugin {self.owner!r}: profile field {name!r} must be "
+                               f"letters, digits or _")
+        found = self.profile.get(name)
+        if found is not None:
+            raise StartupError(f"profile field {name!r} is declared by both plugin "
+                               f"{found[0]!r} and plugin {self.owner!r}")
+        self.profile[name] = (self.owner, field)
+
+    def profile_schema(self) -> type[Schema]:
+        return Schema.from_dict({name: field for name, (_plugin, field) in self.profile.items()},
+                                name="ProfileSchema")
 
     def defaults(self) -> dict[str, dict[str, bool]]:
         return {group: {key: default for key, (_plugin, default) in keys.items()}

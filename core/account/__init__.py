@@ -102,13 +102,14 @@ def register_routes(routes: Any, services: Services) -> None:
     a = account_of(services)
     # Choices the plugins declared (user types, tiers, roles, preferences): known by now.
     declared = schemas.account_schemas(services.policy.plans,
-                                       services.preferences.schema_fields())
+                                       services.preferences.schema_fields(),
+                                       services.preferences.profile_schema())
     routes.add("/api/auth/signup", r.declared_options(r.SignupResource(a.auth, a.cookies),
                                                       "on_post", body=declared.signup))
     routes.add("/api/auth/login", r.LoginResource(a.auth, a.cookies))
     routes.add("/api/auth/logout", r.LogoutResource(a.sessions, a.cookies))
     routes.add("/api/auth/session", r.SessionResource(a.sessions))
-    me = r.MeResource(a.account)
+    me = r.declared_options(r.MeResource(a.account), "on_patch", body=declared.me_patch)
     routes.add("/api/me", me)
     routes.add("/api/user", me)
     keys = r.ApiKeysResource(a.account, a.keys)

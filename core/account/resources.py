@@ -109,7 +109,8 @@ class MeResource:
         """The signed-in user's profile."""
         return public_user(_user(req))
 
-    @endpoint(permission=ACCOUNT_WRITE, body=s.MePatchSchema, response=s.UserSchema, tags=["me"])
+    # body: the app's MePatchSchema (declared profile fields), set by declared_options.
+    @endpoint(permission=ACCOUNT_WRITE, response=s.UserSchema, tags=["me"])
     def on_patch(self, req: falcon.Request, resp: falcon.Response) -> dict[str, Any]:
         """Update name and onboarding profile (fields given are replaced)."""
         return public_user(self.account.update_me(_user(req), req.context.body))

@@ -8,15 +8,11 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from lightninghire.fields import ObjectIdString, Timestamp
+from lightninghire.fields import Timestamp
 from lightninghire.pagination import PageQuery
 from lightninghire.policy.plans import PlanBook
 
 PROVIDERS = ("openai", "anthropic")
-SEARCH_STATUSES = ("actively_looking", "casually_browsing", "employed_open")
-# The docs name only the ends of the scale ("ASAP" .. "just exploring"); the middle is ours.
-TIMELINES = ("asap", "1_3_months", "3_6_months", "6_12_months", "exploring")
-QUICK_STARTS = ("dashboard", "pipeline", "mock_interview", "resume_manager")
 THEMES = ("system", "light", "dark")
 
 
@@ -40,29 +36,6 @@ class LoginSchema(Schema):
                              load_only=True)
 
 
-class ProfileSchema(Schema):
-    """The optional, skippable onboarding fields (PRODUCT §1.2)."""
-
-    currentRole = fields.String(allow_none=True, validate=validate.Length(max=120))
-    searchStatus = fields.String(allow_none=True, validate=validate.OneOf(SEARCH_STATUSES))
-    targetRoles = fields.List(fields.String(validate=ShortText), validate=validate.Length(max=20))
-    dreamCompanies = fields.List(fields.String(validate=ShortText),
-                                 validate=validate.Length(max=50))
-    timeline = fields.String(allow_none=True, validate=validate.OneOf(TIMELINES))
-    minSalary = fields.Integer(allow_none=True, validate=validate.Range(0, 100_000_000))
-    targetSalary = fields.Integer(allow_none=True, validate=validate.Range(0, 100_000_000))
-    quickStart = fields.String(allow_none=True, validate=validate.OneOf(QUICK_STARTS))
-    onboardingStep = fields.Integer(allow_none=True, validate=validate.Range(0, 4))
-    onboardingCompleted = fields.Boolean()
-    # An application id of the jobsearch plugin; the core only checks its shape.
-    activeOpportunityId = ObjectIdString(allow_none=True)
-
-
-class MePatchSchema(Schema):
-    name = fields.String(validate=ShortText)
-    profile = fields.Nested(ProfileSchema)
-
-
 class UserSchema(Schema):
     id = fields.String()
     email = fields.String()
@@ -73,7 +46,8 @@ class UserSchema(Schema):
     createdAt = Timestamp()
     updatedAt = Timestamp()
     lastLoginAt = Timestamp(allow_none=True)
-    profile = fields.Nested(ProfileSchema)
+    profile = fields.Dict(metadata={"description": "The profile fields the enabled plugins "
+                                                   "declare (register_preferences)."})
 
 
 class SessionSchema(Schema):
@@ -130,6 +104,7 @@ class AccountSchemas:
     preferences): built once per app, after the plugins declared them."""
 
     signup: type[Schema]
+    me_patch: type[Schema]
     settings: type[Schema]
     admin_query: type[Schema]
     admin_patch: type[Schema]
@@ -139,7 +114,8 @@ def _choice(names: tuple[str, ...] | list[str], **options: Any) -> fields.String
     return fields.String(validate=validate.OneOf(names), **options)
 
 
-def account_schemas(plans: PlanBook, preference_fields: dict[str, Any]) -> AccountSchemas:
+def account_schemas(plans: PlanBook, preference_fields: dict[str, Any],
+                    profile: type[Schema]) -> AccountSchemas:
     user_types = tuple(plans.user_types)
     tiers = tuple(plans.tiers)
     roles = plans.roles
@@ -163,4 +139,6 @@ def account_schemas(plans: PlanBook, preference_fields: dict[str, Any]) -> Accou
         "userType": _choice(user_types),
         "disabled": fields.Boolean(),
     }, name="AdminUserPatchSchema")
-    return AccountSchemas(signup, settings, query, patch)
+    me_patch = Schema.from_dict({"name": fields.String(validate=ShortText),
+                                 "profile": fields.Nested(profile)}, name="MePatchSchema")
+    return AccountSchemas(signup, me_patch, settings, query, patch)

@@ -1,6 +1,7 @@
 """The plans plugin: LightningHire's tiers, user types, cap bypasses and upgrade-hint wording,
-as data. No routes and no collections: the core's entitlement engine and account read these
-declarations, and the feature plugins (which name these tiers in their caps) require this one.
+and the member profile's onboarding fields, as data. No routes and no collections: the core's
+entitlement engine and account read these declarations, and the feature plugins (which name
+these tiers in their caps) require this one.
 
 Selling the plans is billing's business: when it is configured it says so
 (``policy.sells_plans()``) and each feature's own upgrade hint shows; until then the
@@ -11,7 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from marshmallow import fields, validate
+
 from lightninghire import hookimpl
+from lightninghire.fields import ObjectIdString
 
 # name -> declaration. Paid tiers lift numeric caps; a tier without its own caps line reads
 # the column it takes its caps from (byok and credits read pro's, the recruiter columns fall
@@ -43,6 +47,40 @@ CORE_CAPS: dict[str, dict[str, Any]] = {
 }
 SELF_HOSTED_HINT = ("{label}: add your own OpenAI or Anthropic key in Settings for "
                     "unlimited use.")
+
+
+SEARCH_STATUSES = ("actively_looking", "casually_browsing", "employed_open")
+# The docs name only the ends of the scale ("ASAP" .. "just exploring"); the middle is ours.
+TIMELINES = ("asap", "1_3_months", "3_6_months", "6_12_months", "exploring")
+QUICK_STARTS = ("dashboard", "pipeline", "mock_interview", "resume_manager")
+_SHORT = validate.Length(min=1, max=120)
+
+
+def profile_fields() -> dict[str, fields.Field]:
+    """The optional, skippable onboarding fields of a member's profile (PRODUCT §1.2)."""
+    return {
+        "currentRole": fields.String(allow_none=True, validate=validate.Length(max=120)),
+        "searchStatus": fields.String(allow_none=True, validate=validate.OneOf(SEARCH_STATUSES)),
+        "targetRoles": fields.List(fields.String(validate=_SHORT),
+                                   validate=validate.Length(max=20)),
+        "dreamCompanies": fields.List(fields.String(validate=_SHORT),
+                                      validate=validate.Length(max=50)),
+        "timeline": fields.String(allow_none=True, validate=validate.OneOf(TIMELINES)),
+        "minSalary": fields.Integer(allow_none=True, validate=validate.Range(0, 100_000_000)),
+        "targetSalary": fields.Integer(allow_none=True, validate=validate.Range(0, 100_000_000)),
+        "quickStart": fields.String(allow_none=True, validate=validate.OneOf(QUICK_STARTS)),
+        "onboardingStep": fields.Integer(allow_none=True, validate=validate.Range(0, 4)),
+        "onboardingCompleted": fields.Boolean(),
+        # An application id of the jobsearch plugin; only its shape is checked here.
+        "activeOpportunityId": ObjectIdString(allow_none=True),
+    }
+
+
+@hookimpl
+def register_preferences(preferences: Any) -> None:
+    # The product's member profile: every first-party plugin reads it (prompts, mails).
+    for name, field in profile_fields().items():
+        preferences.add_profile_field(name, field)
 
 
 @hookimpl

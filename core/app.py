@@ -168,6 +168,10 @@ def _policy_engine(services: Services) -> PolicyEngine:
     _check_policy_roles(services)
     if services.settings.policy.file:
         engine.add_file(services.settings.policy.file)
+        unknown = sorted(engine.cap_tiers() - set(plans.tiers)) if plans.tiers else []
+        if unknown:
+            raise StartupError(f"policy file {services.settings.policy.file}: p2 line for tier "
+                               f"{unknown[0]!r}, which no enabled plugin declares")
     return engine
 
 

@@ -149,6 +149,10 @@ class PolicyEngine:
             roles.update((member, group))
         return objects, roles
 
+    def cap_tiers(self) -> set[str]:
+        """The tiers named by ``p2`` lines."""
+        return {rule[0] for rule in self._enforcer.get_named_policy("p2")}
+
     def allowed(self, roles: Iterable[str], obj: str, act: str) -> bool:
         key = (tuple(sorted(roles)), obj, act)
         decision = self._cache.get(key)

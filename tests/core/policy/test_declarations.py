@@ -134,3 +134,13 @@ def test_declared_tiers_drive_columns_fallbacks_and_bypasses(make_app):
     assert payload["ownKey"] is True and payload["isPlus"] is False
     assert engine.payload(plus)["isPlus"] is True
     assert payload["role"] == "plus"  # no plan names declared: the column that applies
+
+
+def test_a_policy_file_cap_on_an_undeclared_tier_stops_startup(make_app, tmp_path):
+    policy = tmp_path / "policy.csv"
+    policy.write_text("p2, fre, ai_actions, 50\n")  # a typo of "free"
+    with pytest.raises(StartupError, match="p2 line for tier 'fre'"):
+        make_app(plugins=["plans"], settings={"policy.file": str(policy)})
+    policy.write_text("p2, free, ai_actions, 50\n")
+    h = make_app(plugins=["plans"], settings={"policy.file": str(policy)})
+    assert h.services.entitlements.limit(h.create_user(), "ai_actions") == 50

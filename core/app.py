@@ -213,7 +213,7 @@ def _entitlements(services: Services, *, threaded: bool) -> EntitlementEngine:
     host = services.plugins
     plans = services.policy.plans
     assert services.invalidation is not None
-    # The facts a plugin contributes (tier, credits) are read once per user and kept until
+    # The facts a plugin contributes (tier, credit balance) are read once per user and kept until
     # that user is invalidated: a plugin whose facts change calls
     # services.invalidation.invalidate(user_id) after writing.
     facts_cache = UserCache(services.invalidation, services.clock,

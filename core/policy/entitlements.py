@@ -54,7 +54,8 @@ AI_ACTIONS = "ai_actions"
 @dataclass(frozen=True)
 class Facts:
     """What decides a user's limits: the user's own fields, what a plugin that sells plans
-    answers through ``entitlement_facts`` (tier, credits), read through the declared plans."""
+    answers through ``entitlement_facts`` (tier, credit balance), read through the declared
+    plans."""
 
     tier: str
     user_type: str
@@ -476,13 +477,13 @@ class EntitlementEngine:
 def facts_from(user: Mapping[str, Any], given: Mapping[str, Any] | None,
                plans: PlanBook) -> Facts:
     """The user's own fields, overlaid with what ``entitlement_facts`` answered (tier,
-    credits), read through the declared plans."""
+    credit balance), read through the declared plans."""
     given = given or {}
     user_type = user.get("userType") or plans.default_user_type or ""
     tier = given.get("tier") or user.get("tier") or plans.starting_tier(user_type) or ""
     has_keys = bool(user.get("providerKeys"))
-    credits = float(given.get("creditBalance", 0) or 0)
-    triggers = [name for name, on in (("provider_keys", has_keys), ("credit_balance", credits > 0))
+    balance = float(given.get("creditBalance", 0) or 0)
+    triggers = [name for name, on in (("provider_keys", has_keys), ("credit_balance", balance > 0))
                 if on]
     lifted, flags = plans.lifted(tier, triggers)
     return Facts(
@@ -490,7 +491,7 @@ def facts_from(user: Mapping[str, Any], given: Mapping[str, Any] | None,
         user_type=user_type,
         is_super_admin="super_admin" in user.get("roles", ()),
         has_byok_keys=has_keys,
-        credit_balance=credits,
+        credit_balance=balance,
         subscription_status=given.get("subscriptionStatus", "none"),
         current_period_end=given.get("currentPeriodEnd"),
         unlimited_tier=lifted,

@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
             "database.uri": server.uri, "database.name": f"bench_{uuid.uuid4().hex[:8]}",
             "plugins.enabled": []})
         app = create_app(settings, extra_plugins={"bench": BenchPlugin()},
-                         plugins=["bench"])
+                         plugins=["plans", "bench"])  # plans: the tiers the cap names
         try:
             account = account_of(app.services)
             keys = {}

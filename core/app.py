@@ -10,6 +10,8 @@ import falcon
 from pymongo.errors import PyMongoError
 
 from lightninghire import logs, userdata
+from lightninghire.account.users import COLLECTION as USERS
+from lightninghire.account.users import UserDirectory
 from lightninghire.ai import AiClient
 from lightninghire.background import Background
 from lightninghire.clock import Clock
@@ -33,6 +35,7 @@ from lightninghire.invalidation import EPOCHS, Board, UserCache, UserInvalidatio
 from lightninghire.mail import Mailer, Transport
 from lightninghire.plugins import PluginHost
 from lightninghire.policy import CORE_POLICY, PermissionStage, PolicyEngine, entitlements
+from lightninghire.policy.engine import member_lines
 from lightninghire.policy.entitlements import (
     EntitlementEngine,
     Facts,
@@ -115,6 +118,7 @@ def build_services(
         invalidation=invalidation,
     )
     services.authenticators["cron"] = CronSecretAuthenticator(settings.auth.cron_secret)
+    services.users = UserDirectory(db[USERS])
     services.ai = AiClient.for_services(services)
     # Order matters: what resources are built with (policy, tasks, the engines) comes first,
     # routes last.
@@ -122,11 +126,13 @@ def build_services(
         ("register_collections", "collections", services.collections),
         ("register_schemas", "spec", services.schemas),
         ("register_policy", "policy", services.policy),
+        ("register_preferences", "preferences", services.preferences),
         ("register_authenticators", "authenticators", services.authenticators),
         ("register_tasks", "tasks", services.tasks),
         ("register_ai_tasks", "tasks", services.ai.tasks),
     ):
         _register(host, hook, argname, registry, services)
+    services.policy.apply_caps()
     services.policy_engine = _policy_engine(services)
     services.entitlements = _entitlements(services, threaded=background_threads)
     services.task_runner = TaskRunner(services.db, clock, services.tasks.specs)
@@ -142,17 +148,57 @@ def _register(host: PluginHost, hook: str, argname: str, registry: Any,
 
 
 def _policy_engine(services: Services) -> PolicyEngine:
-    """Core lines, then each plugin's lines and feature caps in order, then the deployer's
-    file: the last word (``p2, free, mock_interviews, 5`` changes a cap without code)."""
+    """Core lines, each declared role's membership, then each plugin's lines and feature caps
+    in order, then the deployer's file: the last word (``p2, <tier>, <feature>, 5`` changes a
+    cap without code)."""
+    plans = services.policy.plans
     engine = PolicyEngine(CORE_POLICY)
+    engine.add_lines(member_lines(plans.roles), source="declared roles")
     for plugin, line in services.policy.lines:
         engine.add_lines([line], source=f"plugin {plugin!r} policy")
     for feature in services.policy.features.values():
         for tier, limit in feature.limits.items():
+            if plans.tiers and tier not in plans.tiers:
+                # Fail closed: an undeclared column would silently turn the feature into a
+                # hard gate for everyone. (With no tier declared at all nothing is capped:
+                # there is no plan to upgrade to.)
+                raise StartupError(f"plugin {feature.plugin!r}: feature {feature.key!r} caps "
+                                   f"tier {tier!r}, which no enabled plugin declares")
             engine.set_cap(tier, feature.key, limit)
+    _check_policy_roles(services)
     if services.settings.policy.file:
         engine.add_file(services.settings.policy.file)
+        unknown = sorted(engine.cap_tiers() - set(plans.tiers)) if plans.tiers else []
+        if unknown:
+            raise StartupError(f"policy file {services.settings.policy.file}: p2 line for tier "
+                               f"{unknown[0]!r}, which no enabled plugin declares")
     return engine
+
+
+def _check_policy_roles(services: Services) -> None:
+    """A plugin's ``p`` line for a role nobody declares (nor groups with ``g``) grants
+    nothing: stop startup naming the plugin."""
+    lines = [(plugin, [part.strip() for part in line.split(",")])
+             for plugin, line in services.policy.lines]
+    known = set(services.policy.plans.roles)
+    known.update(parts[1] for _plugin, parts in lines if parts[0] == "g")
+    for plugin, parts in lines:
+        if parts[0] == "p" and parts[1] not in known:
+            raise StartupError(f"plugin {plugin!r}: policy line {', '.join(parts)!r} names "
+                               f"role {parts[1]!r}, which no enabled plugin declares")
+
+
+def _check_permissions(services: Services, operations: list[Any]) -> None:
+    """Fail closed: a route whose permission object no policy line mentions would answer 403
+    to everyone but super admins; say so at startup instead."""
+    assert services.policy_engine is not None
+    objects, _roles = services.policy_engine.mentioned()
+    for op in operations:
+        permission = op.options.permission
+        if permission is not None and permission.obj not in objects:
+            raise StartupError(f"{op.method} {op.path} (plugin {op.plugin!r}) needs permission "
+                               f"{permission.obj}:{permission.action}, which no policy line "
+                               f"mentions")
 
 
 def _deferred_delivery(host: PluginHost, services: Any) -> Any:
@@ -165,23 +211,24 @@ def _deferred_delivery(host: PluginHost, services: Any) -> Any:
 
 def _entitlements(services: Services, *, threaded: bool) -> EntitlementEngine:
     host = services.plugins
+    plans = services.policy.plans
     assert services.invalidation is not None
-    # The facts a plugin contributes (billing: tier, credits) are read once per user and kept
-    # until that user is invalidated: a plugin whose facts change calls
+    # The facts a plugin contributes (tier, credit balance) are read once per user and kept until
+    # that user is invalidated: a plugin whose facts change calls
     # services.invalidation.invalidate(user_id) after writing.
     facts_cache = UserCache(services.invalidation, services.clock,
                             max_age_seconds=services.settings.auth.principal_cache_seconds or 60)
 
     def contributed(user: Mapping[str, Any]) -> tuple[str, Any, Any]:
-        given = host.hook.billing_facts(user=user, services=services)
+        given = host.hook.entitlement_facts(user=user, services=services)
         # ``validUntil``: when time alone changes the answer (a cancelled period ends).
         return str(user["_id"]), given, (given or {}).get("validUntil")
 
     def facts_for(user: Mapping[str, Any]) -> Facts:
-        if not host.pm.hook.billing_facts.get_hookimpls():
-            return facts_from(user, None)
+        if not host.pm.hook.entitlement_facts.get_hookimpls():
+            return facts_from(user, None, plans)
         given = facts_cache.get(("facts", str(user["_id"])), lambda: contributed(user))
-        return facts_from(user, given)
+        return facts_from(user, given, plans)
 
     assert services.policy_engine is not None
     recorder = UsageRecorder(services.db[entitlements.COUNTERS],
@@ -189,8 +236,7 @@ def _entitlements(services: Services, *, threaded: bool) -> EntitlementEngine:
                              threaded=threaded)
     return EntitlementEngine(
         services.policy.features, services.policy_engine.cap, services.db[entitlements.SLOTS],
-        services.db[entitlements.COUNTERS], services.clock, facts_for,
-        self_hosted=not services.settings.plugin("billing").get("stripe_secret_key"),
+        services.db[entitlements.COUNTERS], services.clock, facts_for, plans=plans,
         recorder=recorder)
 
 
@@ -252,6 +298,7 @@ def create_app(
                         entitlement=EntitlementStage(services.entitlements))
     operations = services.routes.operations()
     pipeline.check_declarations(operations)
+    _check_permissions(services, operations)
     logs.protect_routes(op.path for op in operations)  # {token} path segments stay out of logs
     for op in operations:
         if op.options.feature is not None and op.options.feature not in services.policy.features:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # imported for annotations only: hookspecs must stay import-c
     from lightninghire.registry import (
         CollectionRegistry,
         PolicyRegistry,
+        PreferenceRegistry,
         RouteTable,
         SchemaRegistry,
         TaskRegistry,
@@ -93,12 +94,14 @@ def register_ai_tasks(tasks: AiTaskRegistry, services: Services) -> None:
 
 
 @hookspec
-def register_policy(policy: PolicyRegistry) -> None:
-    """Contribute Casbin policy lines and entitlement features.
+def register_policy(policy: PolicyRegistry, services: Services) -> None:
+    """Contribute Casbin policy lines, entitlement features and plans as data.
 
-    ``policy.add_lines(["p, jobseeker, stories, write"])`` grants route permissions to roles;
+    ``policy.add_lines(["p, <role>, stories, write"])`` grants route permissions to roles;
     ``policy.add_feature(key=..., label=..., limits={tier: n | None}, window="week", ...)`` declares
-    a metered feature. A deployer's policy file is applied after every plugin's lines.
+    a metered feature; ``policy.add_tier``, ``add_user_type``, ``add_role``, ``add_caps``,
+    ``add_cap_bypass``, ``set_plan_names``, ``set_self_hosted_hint`` and ``sells_plans`` declare
+    the plans (docs/policy.md). A deployer's policy file is applied after every plugin's lines.
     """
 
 
@@ -123,16 +126,28 @@ def register_commands(commands: CommandRegistry) -> None:
 
 
 @hookspec(firstresult=True)
-def billing_facts(user: dict[str, Any], services: Services) -> dict[str, Any] | None:
-    """Return what billing knows of a user, or ``None`` to let another plugin answer.
+def entitlement_facts(user: dict[str, Any], services: Services) -> dict[str, Any] | None:
+    """Tell the entitlement engine what a plugin that sells plans knows of a user, or ``None``
+    to let another plugin answer (the first answer wins).
 
-    Keys (all optional): ``tier`` (overrides the tier stored on the user), ``creditBalance``,
-    ``subscriptionStatus``, ``currentPeriodEnd``, and ``validUntil``: the moment time alone would
-    change this answer (a cancelled period's end, a grace period's end). The answer is cached
-    per process until then, until ``services.invalidation.invalidate(user_id)`` (call it after
-    every write that changes these facts), or for ``auth.principal_cache_seconds``, whichever
-    comes first. Without an answer, the user's stored tier (set by an admin or the CLI) rules
-    and the credit balance is 0.
+    Keys (all optional): ``tier`` (a declared tier; overrides the tier stored on the user),
+    ``creditBalance`` (a balance above 0 lifts caps where a ``credit_balance`` cap bypass is
+    declared), ``subscriptionStatus``, ``currentPeriodEnd``, and ``validUntil``: the moment
+    time alone would change this answer (a cancelled period's end, a grace period's end). The
+    answer is cached per process until then, until ``services.invalidation.invalidate(user_id)``
+    (call it after every write that changes these facts), or for
+    ``auth.principal_cache_seconds``, whichever comes first. Without any implementation, the
+    user's stored tier (set by an admin or the CLI) rules and the credit balance is 0.
+    """
+
+
+@hookspec
+def register_preferences(preferences: PreferenceRegistry) -> None:
+    """Declare the user preferences this plugin honours (the mails and notices it sends).
+
+    ``preferences.add("notifications", "bookingChanges", default=True)``. ``GET /api/settings``
+    shows every declared preference in its group, ``PATCH /api/settings`` accepts exactly
+    those; identical declarations from several plugins merge.
     """
 
 

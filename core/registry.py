@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from croniter import croniter
-from marshmallow import Schema
+from marshmallow import Schema, fields
 from pymongo import IndexModel
 
 from lightninghire.errors import StartupError
@@ -22,6 +22,14 @@ from lightninghire.http.endpoint import (
     methods_in,
     normalize_options,
     options_of,
+)
+from lightninghire.policy.plans import (
+    BYPASS_TRIGGERS,
+    Bypass,
+    PlanBook,
+    PlanDeclarations,
+    Tier,
+    UserType,
 )
 
 _TEMPLATE_FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?::[^}]*)?\}")
@@ -219,10 +227,16 @@ class Feature:
 
 @dataclass
 class PolicyRegistry(_Owned):
-    """Casbin lines and entitlement features contributed by plugins (enforced by the core)."""
+    """Casbin lines, entitlement features and plan declarations contributed by plugins
+    (enforced by the core). Tiers, user types and roles are data here: the core names none."""
 
     lines: list[tuple[str, str]] = field(default_factory=list)  # (plugin, line)
     features: dict[str, Feature] = field(default_factory=dict)
+    # Caps a plugin adds to a feature another part declared: (plugin, key, limits, hint).
+    extra_caps: list[tuple[str, str, dict[str, int | None], str | None]] = field(
+        default_factory=list)
+    declared: PlanDeclarations = field(default_factory=PlanDeclarations)
+    _book: PlanBook | None = None
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -247,3 +261,139 @@ class PolicyRegistry(_Owned):
                                f"total, week or day")
         self.features[key] = Feature(key, label, dict(limits), window, upgrade_hint, ai_action,
                                      self.owner)
+
+    def add_caps(self, feature: str, limits: Mapping[str, int | None], *,
+                 upgrade_hint: str | None = None) -> None:
+        """Caps (and optionally the upgrade hint) for a feature another part declares, e.g.
+        the core's ``ai_actions``: a plan owner prices features it does not implement."""
+        self.extra_caps.append((self.owner, feature, dict(limits), upgrade_hint))
+
+    # -- plans as data ---------------------------------------------------------------------------
+
+    def add_tier(self, name: str, *, label: str | None = None, unlimited: bool = False,
+                 caps_from: str | None = None, user_type: str | None = None,
+                 flags: Sequence[str] = ()) -> None:
+        """A column of the caps table. ``unlimited`` lifts numeric caps (hard gates, a 0 in
+        the column, still hold); ``caps_from`` is read when this column has no line."""
+        self._book = None
+        tier = Tier(name, label or name, unlimited, caps_from, user_type, tuple(flags))
+        self.declared.merge("tier", self.declared.tiers, name, self.owner, tier)
+
+    def add_user_type(self, name: str, *, starting_tier: str, upgraded_tier: str | None = None,
+                      default: bool = False) -> None:
+        """A kind of account (also a role of that name, a member of ``member``): the tier a
+        sign-up starts on and the column that applies once caps are lifted."""
+        self._book = None
+        user_type = UserType(name, starting_tier, upgraded_tier, default)
+        self.declared.merge("user type", self.declared.user_types, name, self.owner, user_type)
+
+    def add_role(self, name: str) -> None:
+        """A role an admin may grant; it is a member (reads and edits its own account)."""
+        self._book = None
+        self.declared.roles.setdefault(name, self.owner)
+
+    def add_cap_bypass(self, trigger: str, *, flags: Sequence[str] = ()) -> None:
+        """Lift numeric caps when ``trigger`` holds: ``provider_keys`` (the user saved an AI
+        provider key) or ``credit_balance`` (the entitlement facts report credits > 0)."""
+        if trigger not in BYPASS_TRIGGERS:
+            raise StartupError(f"plugin {self.owner!r}: cap bypass {trigger!r} must be one of "
+                               f"{', '.join(BYPASS_TRIGGERS)}")
+        self._book = None
+        self.declared.merge("cap bypass", self.declared.bypasses, trigger, self.owner,
+                            Bypass(trigger, tuple(flags)))
+
+    def set_plan_names(self, *, capped: str, uncapped: str) -> None:
+        """What ``GET /api/entitlements`` calls a user's plan (``role``) with and without caps."""
+        self._book = None
+        self.declared.merge_single("plan_names", "the plan names", self.owner, (capped, uncapped))
+
+    def set_self_hosted_hint(self, template: str) -> None:
+        """The upgrade hint (``{label}``: the feature's) while no plugin sells plans."""
+        self._book = None
+        self.declared.merge_single("self_hosted_hint", "the self-hosted hint", self.owner,
+                                   template)
+
+    def sells_plans(self) -> None:
+        """This plugin sells plans now: features show their own upgrade hints."""
+        self._book = None
+        self.declared.sellers.append(self.owner)
+
+    @property
+    def plans(self) -> PlanBook:
+        """The resolved tiers, user types and roles (checked once, on first use)."""
+        if self._book is None:
+            self._book = PlanBook(self.declared)
+        return self._book
+
+    def apply_caps(self) -> None:
+        """Fold ``add_caps`` into the features; a cap on an unknown feature stops startup."""
+        for plugin, key, limits, hint in self.extra_caps:
+            feature = self.features.get(key)
+            if feature is None:
+                raise StartupError(f"plugin {plugin!r} sets caps on feature {key!r}, which no "
+                                   f"enabled plugin declares")
+            self.features[key] = replace(feature, limits={**feature.limits, **limits},
+                                         upgrade_hint=hint or feature.upgrade_hint)
+        self.extra_caps.clear()
+
+
+# -- user preferences as declarations (register_preferences) ----------------------------------
+
+_PREF_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
+# Settings keys the account itself owns: a group may not shadow them.
+_RESERVED_SETTINGS = frozenset({"timezone", "theme", "marketingOptIn", "analyticsOptOut", "providerKeys"})
+
+
+class PreferenceRegistry:
+    """What a user sets on their account, declared by the plugins that use it
+    (``register_preferences``): preference toggles per group (``settings.<group>.<key>``,
+    shown by ``GET /api/settings`` with their defaults, accepted by ``PATCH``) and the fields
+    of the user's ``profile`` (``PATCH /api/me``). Each entry remembers its plugin."""
+
+    def __init__(self) -> None:
+        self.owner = "?"
+        self.groups: dict[str, dict[str, tuple[str, bool]]] = {}
+        self.profile: dict[str, tuple[str, Any]] = {}  # field name -> (plugin, marshmallow field)
+
+    def add(self, group: str, key: str, *, default: bool = True) -> None:
+        for name in (group, key):
+            if not _PREF_KEY.match(name):
+                raise StartupError(f"plugin {self.owner!r}: preference name {name!r} must be "
+                                   f"letters, digits or _")
+        if group in _RESERVED_SETTINGS:
+            raise StartupError(f"plugin {self.owner!r}: {group!r} is an account setting, not a "
+                               f"preference group")
+        found = self.groups.setdefault(group, {}).get(key)
+        if found is not None and found[1] != default:
+            raise StartupError(f"preference {group}.{key} is declared with default {found[1]} "
+                               f"by plugin {found[0]!r} and {default} by plugin {self.owner!r}")
+        if found is None:
+            self.groups[group][key] = (self.owner, bool(default))
+
+    def add_profile_field(self, name: str, field: Any) -> None:
+        """A field of the user's ``profile`` (``PATCH /api/me``), as a marshmallow field."""
+        if not _PREF_KEY.match(name):
+            raise StartupError(f"plugin {self.owner!r}: profile field {name!r} must be "
+                               f"letters, digits or _")
+        found = self.profile.get(name)
+        if found is not None:
+            raise StartupError(f"profile field {name!r} is declared by both plugin "
+                               f"{found[0]!r} and plugin {self.owner!r}")
+        self.profile[name] = (self.owner, field)
+
+    def profile_schema(self) -> type[Schema]:
+        return Schema.from_dict({name: field for name, (_plugin, field) in self.profile.items()},
+                                name="ProfileSchema")
+
+    def defaults(self) -> dict[str, dict[str, bool]]:
+        return {group: {key: default for key, (_plugin, default) in keys.items()}
+                for group, keys in self.groups.items()}
+
+    def schema_fields(self) -> dict[str, Any]:
+        """One nested schema per group, of the declared booleans (unknown keys are refused)."""
+        nested: dict[str, Any] = {}
+        for group, keys in self.groups.items():
+            name = f"{group[:1].upper()}{group[1:]}PrefsSchema"
+            schema = Schema.from_dict({key: fields.Boolean() for key in keys}, name=name)
+            nested[group] = fields.Nested(schema)
+        return nested

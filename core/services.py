@@ -19,12 +19,14 @@ from lightninghire.policy.entitlements import EntitlementEngine
 from lightninghire.registry import (
     CollectionRegistry,
     PolicyRegistry,
+    PreferenceRegistry,
     RouteTable,
     SchemaRegistry,
     TaskRegistry,
 )
 
 if TYPE_CHECKING:
+    from lightninghire.account.users import UserDirectory
     from lightninghire.http.auth import Authenticator
     from lightninghire.plugins import PluginHost
     from lightninghire.tasks import TaskRunner
@@ -46,6 +48,8 @@ class Services:
     collections: CollectionRegistry = field(default_factory=CollectionRegistry)
     tasks: TaskRegistry = field(default_factory=TaskRegistry)
     policy: PolicyRegistry = field(default_factory=PolicyRegistry)
+    # Declared user preferences (notifications, emails): the account's settings build on them.
+    preferences: PreferenceRegistry = field(default_factory=PreferenceRegistry)
     # Casbin decisions over policy's lines, core's and the deployer's file (set by build_services).
     policy_engine: PolicyEngine | None = None
     # Feature caps and usage (set by build_services).
@@ -55,6 +59,8 @@ class Services:
     authenticators: dict[str, Authenticator] = field(default_factory=dict)
     # Built-in parts keep their per-app objects here (e.g. "account"), shared across their hooks.
     extensions: dict[str, Any] = field(default_factory=dict)
+    # Read-only account lookups for plugins: get, by_email, many, find (set by build_services).
+    users: UserDirectory | None = None
     # Runs registered tasks under their leases (set by build_services).
     task_runner: TaskRunner | None = None
     # Call ``invalidation.invalidate(user_id)`` after any write that changes what a cached

@@ -219,8 +219,9 @@ class AppHarness:
 
     def create_user(self, email: str | None = None, *, password: str = TEST_PASSWORD,
                     name: str = "Test User", tier: str | None = None,
-                    roles: list[str] | None = None, user_type: str = "jobseeker") -> dict[str, Any]:
-        """A user straight in the store (no HTTP): the starting point of most plugin tests."""
+                    roles: list[str] | None = None, user_type: str | None = None) -> dict[str, Any]:
+        """A user straight in the store (no HTTP): the starting point of most plugin tests.
+        ``user_type`` defaults to the declared default one (none declared: a plain member)."""
         email = email or f"user-{uuid.uuid4().hex[:10]}@example.com"
         return self.account.users.create(email=email, password=password, name=name,
                                          user_type=user_type, tier=tier, roles=roles)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lightninghire.account import apikeys, sessions, users
+from lightninghire.account import apikeys, schemas, sessions, users
 from lightninghire.account import resources as r
 from lightninghire.account.apikeys import ApiKeyAuthenticator, ApiKeyStore
 from lightninghire.account.crypto import SecretBox
@@ -43,7 +43,10 @@ class Account:
         settings = services.settings
         db, clock = services.db, services.clock
         invalidation = services.invalidation
-        self.users = UserStore(db[users.COLLECTION], clock, invalidation)
+        policy, preferences = services.policy, services.preferences
+        self.users = UserStore(db[users.COLLECTION], clock, invalidation,
+                               plans=lambda: policy.plans)
+        self.preferences = preferences
         self.sessions = SessionStore(db[sessions.COLLECTION], db[users.COLLECTION], clock,
                                      settings.auth.session_idle_days, settings.auth.session_max_days,
                                      invalidation)
@@ -97,16 +100,23 @@ def register_authenticators(authenticators: dict[str, Any], services: Services) 
 @hookimpl
 def register_routes(routes: Any, services: Services) -> None:
     a = account_of(services)
-    routes.add("/api/auth/signup", r.SignupResource(a.auth, a.cookies))
+    # Choices the plugins declared (user types, tiers, roles, preferences): known by now.
+    declared = schemas.account_schemas(services.policy.plans,
+                                       services.preferences.schema_fields(),
+                                       services.preferences.profile_schema())
+    routes.add("/api/auth/signup", r.declared_options(r.SignupResource(a.auth, a.cookies),
+                                                      "on_post", body=declared.signup))
     routes.add("/api/auth/login", r.LoginResource(a.auth, a.cookies))
     routes.add("/api/auth/logout", r.LogoutResource(a.sessions, a.cookies))
     routes.add("/api/auth/session", r.SessionResource(a.sessions))
-    me = r.MeResource(a.account)
+    me = r.declared_options(r.MeResource(a.account), "on_patch", body=declared.me_patch)
     routes.add("/api/me", me)
     routes.add("/api/user", me)
     keys = r.ApiKeysResource(a.account, a.keys)
     routes.add_collection("/api/me/api-keys", keys)
     settings = r.SettingsResource(a.account)
+    r.declared_options(settings, "on_get", response=declared.settings)
+    r.declared_options(settings, "on_patch", body=declared.settings, response=declared.settings)
     routes.add("/api/settings", settings)
     routes.add("/api/settings/provider-keys/{provider}", r.ProviderKeysResource(a.account),
                suffix="item")
@@ -115,6 +125,8 @@ def register_routes(routes: Any, services: Services) -> None:
     routes.add("/api/account/export", account, suffix="export")
     routes.add("/api/account/password", account, suffix="password")
     admin_users = r.AdminUsersResource(a.admin)
+    r.declared_options(admin_users, "on_get", query=declared.admin_query)
+    r.declared_options(admin_users, "on_patch_item", body=declared.admin_patch)
     routes.add("/api/admin/users", admin_users)
     routes.add("/api/users", admin_users)
     routes.add("/api/admin/users/{id}", admin_users, suffix="item")

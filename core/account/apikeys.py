@@ -84,8 +84,8 @@ class ApiKeyStore:
         """The key and its user (two indexed reads), or ``None``."""
         return self.lookup_hash(token_hash(secret))
 
-    def lookup_hash(self, digest: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
-        key = self.collection.find_one({"hash": digest})
+    def lookup_hash(self, hashed: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        key = self.collection.find_one({"hash": hashed})
         if key is None:
             return None
         user = self.users.find_one({"_id": ObjectId(key["userId"])})
@@ -107,19 +107,19 @@ class ApiKeyAuthenticator:
         self.store = store
         self.cache = cache
 
-    def _load(self, digest: str) -> tuple[str, tuple[dict[str, Any], dict[str, Any]]] | None:
-        found = self.store.lookup_hash(digest)
+    def _load(self, hashed: str) -> tuple[str, tuple[dict[str, Any], dict[str, Any]]] | None:
+        found = self.store.lookup_hash(hashed)
         return (str(found[1]["_id"]), found) if found else None
 
     def authenticate(self, req: falcon.Request) -> Principal | None:
         token = bearer_token(req)
         if token is None or not token.startswith("lh_"):
             return None  # not an API key (maybe the cron secret)
-        digest = token_hash(token)
+        hashed = token_hash(token)
         if self.cache is None:
-            found = self.store.lookup_hash(digest)
+            found = self.store.lookup_hash(hashed)
         else:
-            found = self.cache.get(("api_key", digest), lambda: self._load(digest))
+            found = self.cache.get(("api_key", hashed), lambda: self._load(hashed))
         if found is None:
             raise Unauthenticated("Invalid or revoked API key.")
         key, user = found

@@ -9,7 +9,6 @@ import sys
 from typing import Any
 
 from lightninghire.account.crypto import new_encryption_key
-from lightninghire.account.schemas import ROLES, TIERS, USER_TYPES
 from lightninghire.embedded import database_for
 from lightninghire.errors import AppError
 from lightninghire.services import Services
@@ -28,15 +27,16 @@ def _users_options(parser: argparse.ArgumentParser) -> None:
     create.add_argument("--email", required=True)
     create.add_argument("--name", required=True)
     create.add_argument("--password")
-    create.add_argument("--tier", choices=TIERS)
-    create.add_argument("--role", choices=ROLES, action="append", dest="roles")
-    create.add_argument("--user-type", choices=USER_TYPES, default="jobseeker")
+    # Tiers, roles and user types are declared by the enabled plugins: checked in _users_in.
+    create.add_argument("--tier")
+    create.add_argument("--role", action="append", dest="roles")
+    create.add_argument("--user-type", help="default: the declared default user type")
     tier = sub.add_parser("set-tier", help="set a user's tier")
     tier.add_argument("email")
-    tier.add_argument("tier", choices=TIERS)
+    tier.add_argument("tier")
     role = sub.add_parser("set-role", help="give a user a role (keeps their other roles)")
     role.add_argument("email")
-    role.add_argument("role", choices=ROLES)
+    role.add_argument("role")
     role.add_argument("--remove", action="store_true", help="take the role away instead")
 
 
@@ -66,12 +66,29 @@ def _users(args: argparse.Namespace, services: Services) -> int:
         return _users_in(args, usable, password)
 
 
+def _undeclared(args: argparse.Namespace, services: Services) -> str | None:
+    """What the arguments name that no enabled plugin declares (as argparse choices would)."""
+    plans = services.policy.plans
+    given = [("tier", getattr(args, "tier", None), tuple(plans.tiers)),
+             ("user type", getattr(args, "user_type", None), tuple(plans.user_types))]
+    given += [("role", role, plans.roles)
+              for role in (getattr(args, "roles", None) or [getattr(args, "role", None)])]
+    for what, value, choices in given:
+        if value is not None and value not in choices:
+            return f"{what} {value!r} is not declared; choose from {', '.join(choices)}"
+    return None
+
+
 def _users_in(args: argparse.Namespace, services: Services, password: str | None) -> int:
     account = _account(services)
+    problem = _undeclared(args, services)
+    if problem:
+        print(f"lightninghire: {problem}", file=sys.stderr)
+        return 2
     try:
         if args.action == "create":
             assert password is not None
-            roles = args.roles or [args.user_type]
+            roles = args.roles or None
             user = account.users.create(email=args.email, password=password, name=args.name,
                                         user_type=args.user_type, tier=args.tier, roles=roles)
             print(f"created {user['email']} ({user['_id']}) tier={user['tier']} "
@@ -118,7 +135,7 @@ def _mint(args: argparse.Namespace, services: Services) -> int:
     if user is None:
         print(f"lightninghire: no user {args.email}", file=sys.stderr)
         return 1
-    # The deployer's command is not subject to the Pro/BYOK gate of the HTTP route.
+    # The deployer's command is not subject to the api_keys feature cap of the HTTP route.
     secret, _doc = account.keys.mint(user["_id"], args.name)
     print(secret)
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import falcon
@@ -12,7 +13,7 @@ from lightninghire.account.service import AccountService, AdminService, AuthServ
 from lightninghire.account.sessions import COOKIE, SessionStore, csrf_token_for
 from lightninghire.account.users import public_user
 from lightninghire.errors import NotFound
-from lightninghire.http.endpoint import endpoint
+from lightninghire.http.endpoint import ENDPOINT_ATTR, endpoint, normalize_options, options_of
 
 ACCOUNT_READ = "account:read"
 ACCOUNT_WRITE = "account:write"
@@ -47,8 +48,8 @@ class SignupResource:
         self.auth = auth
         self.cookies = cookies
 
-    @endpoint(auth="public", body=s.SignupSchema, response=s.SessionSchema, status=201,
-              tags=["auth"])
+    # body: the app's SignupSchema (declared user types), set by declared_options.
+    @endpoint(auth="public", response=s.SessionSchema, status=201, tags=["auth"])
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> dict[str, Any]:
         """Create an account and sign in (sets the session cookie)."""
         token, session, user = self.auth.signup(req.context.body, req.context.client_ip,
@@ -108,7 +109,8 @@ class MeResource:
         """The signed-in user's profile."""
         return public_user(_user(req))
 
-    @endpoint(permission=ACCOUNT_WRITE, body=s.MePatchSchema, response=s.UserSchema, tags=["me"])
+    # body: the app's MePatchSchema (declared profile fields), set by declared_options.
+    @endpoint(permission=ACCOUNT_WRITE, response=s.UserSchema, tags=["me"])
     def on_patch(self, req: falcon.Request, resp: falcon.Response) -> dict[str, Any]:
         """Update name and onboarding profile (fields given are replaced)."""
         return public_user(self.account.update_me(_user(req), req.context.body))
@@ -127,7 +129,7 @@ class ApiKeysResource:
     @endpoint(permission=ACCOUNT_WRITE, feature="api_keys", body=s.ApiKeyCreateSchema,
               response=s.ApiKeySchema, status=201, tags=["me"])
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> dict[str, Any]:
-        """Mint an API key; the secret is in this answer only (Pro, BYOK or credits)."""
+        """Mint an API key; the secret is in this answer only (where the ``api_keys`` feature allows it)."""
         return self.account.mint_key(_user(req), req.context.body["name"])
 
     @endpoint(permission=ACCOUNT_WRITE, tags=["me"])
@@ -140,13 +142,14 @@ class SettingsResource:
     def __init__(self, account: AccountService) -> None:
         self.account = account
 
-    @endpoint(permission=ACCOUNT_READ, response=s.SettingsSchema, tags=["settings"])
+    # body and response: the app's SettingsSchema (declared preferences), set by
+    # declared_options.
+    @endpoint(permission=ACCOUNT_READ, tags=["settings"])
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> dict[str, Any]:
         """Preferences, with saved provider keys shown by their last 4 characters."""
         return self.account.settings(_user(req))
 
-    @endpoint(permission=ACCOUNT_WRITE, body=s.SettingsSchema, response=s.SettingsSchema,
-              tags=["settings"])
+    @endpoint(permission=ACCOUNT_WRITE, tags=["settings"])
     def on_patch(self, req: falcon.Request, resp: falcon.Response) -> dict[str, Any]:
         """Change preferences; nested groups merge key by key."""
         return self.account.update_settings(_user(req), req.context.body)
@@ -209,13 +212,14 @@ class AdminUsersResource:
     def __init__(self, admin: AdminService) -> None:
         self.admin = admin
 
-    @endpoint(permission="admin:read", query=s.AdminUserQuery, tags=["admin"])
+    # query / body: the app's admin schemas (declared tiers, types, roles), set by
+    # declared_options.
+    @endpoint(permission="admin:read", tags=["admin"])
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> dict[str, Any]:
         """Search users by email or name (super_admin)."""
         return self.admin.list_users(req.context.query)
 
-    @endpoint(permission="admin:write", body=s.AdminUserPatchSchema, response=s.AdminUserSchema,
-              tags=["admin"])
+    @endpoint(permission="admin:write", response=s.AdminUserSchema, tags=["admin"])
     def on_patch_item(self, req: falcon.Request, resp: falcon.Response, id: str) -> dict[str, Any]:
         """Set a user's tier, roles, type or disabled flag (super_admin)."""
         return self.admin.update_user(id, req.context.body)
@@ -230,3 +234,17 @@ class AdminStatsResource:
         """User counts by tier and type, recent sign-ups, live sessions (super_admin)."""
         return self.admin.stats()
 
+
+
+def declared_options(resource: Any, attr: str, **changes: Any) -> Any:
+    """Give one resource instance's responder options built from declarations (schemas whose
+    choices the plugins declare), on top of its ``@endpoint`` ones: per app, not per class."""
+    bound = getattr(resource, attr)
+
+    @functools.wraps(bound)
+    def responder(*args: Any, **kwargs: Any) -> Any:
+        return bound(*args, **kwargs)
+
+    setattr(responder, ENDPOINT_ATTR, {**options_of(bound), **normalize_options(changes)})
+    setattr(resource, attr, responder)
+    return resource

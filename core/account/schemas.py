@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import zoneinfo
+from dataclasses import dataclass
+from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from lightninghire.fields import ObjectIdString, Timestamp
+from lightninghire.fields import Timestamp
 from lightninghire.pagination import PageQuery
+from lightninghire.policy.plans import PlanBook
 
-USER_TYPES = ("jobseeker", "recruiter")
-ROLES = ("jobseeker", "recruiter", "mentor", "admin", "super_admin")
-TIERS = ("free", "pro", "byok", "credits", "recruiter_free", "recruiter_pro")
 PROVIDERS = ("openai", "anthropic")
-SEARCH_STATUSES = ("actively_looking", "casually_browsing", "employed_open")
-# The docs name only the ends of the scale ("ASAP" .. "just exploring"); the middle is ours.
-TIMELINES = ("asap", "1_3_months", "3_6_months", "6_12_months", "exploring")
-QUICK_STARTS = ("dashboard", "pipeline", "mock_interview", "resume_manager")
 THEMES = ("system", "light", "dark")
 
 
@@ -34,41 +30,10 @@ def _timezone(value: str) -> None:
         raise ValidationError("Not a known IANA time zone (e.g. Europe/Paris).") from exc
 
 
-class SignupSchema(Schema):
-    email = email_field()
-    password = fields.String(required=True, validate=validate.Length(max=256),
-                             load_only=True)
-    name = fields.String(required=True, validate=ShortText)
-    userType = fields.String(load_default="jobseeker", validate=validate.OneOf(USER_TYPES))
-
-
 class LoginSchema(Schema):
     email = email_field()
     password = fields.String(required=True, validate=validate.Length(min=1, max=256),
                              load_only=True)
-
-
-class ProfileSchema(Schema):
-    """The optional, skippable onboarding fields (PRODUCT §1.2)."""
-
-    currentRole = fields.String(allow_none=True, validate=validate.Length(max=120))
-    searchStatus = fields.String(allow_none=True, validate=validate.OneOf(SEARCH_STATUSES))
-    targetRoles = fields.List(fields.String(validate=ShortText), validate=validate.Length(max=20))
-    dreamCompanies = fields.List(fields.String(validate=ShortText),
-                                 validate=validate.Length(max=50))
-    timeline = fields.String(allow_none=True, validate=validate.OneOf(TIMELINES))
-    minSalary = fields.Integer(allow_none=True, validate=validate.Range(0, 100_000_000))
-    targetSalary = fields.Integer(allow_none=True, validate=validate.Range(0, 100_000_000))
-    quickStart = fields.String(allow_none=True, validate=validate.OneOf(QUICK_STARTS))
-    onboardingStep = fields.Integer(allow_none=True, validate=validate.Range(0, 4))
-    onboardingCompleted = fields.Boolean()
-    # An application id of the jobsearch plugin; the core only checks its shape.
-    activeOpportunityId = ObjectIdString(allow_none=True)
-
-
-class MePatchSchema(Schema):
-    name = fields.String(validate=ShortText)
-    profile = fields.Nested(ProfileSchema)
 
 
 class UserSchema(Schema):
@@ -81,7 +46,8 @@ class UserSchema(Schema):
     createdAt = Timestamp()
     updatedAt = Timestamp()
     lastLoginAt = Timestamp(allow_none=True)
-    profile = fields.Nested(ProfileSchema)
+    profile = fields.Dict(metadata={"description": "The profile fields the enabled plugins "
+                                                   "declare (register_preferences)."})
 
 
 class SessionSchema(Schema):
@@ -104,33 +70,6 @@ class ApiKeySchema(Schema):
     key = fields.String(metadata={"description": "The secret, present only in the creation answer"})
 
 
-class NotificationPrefsSchema(Schema):
-    interviewReminders = fields.Boolean()
-    bookingChanges = fields.Boolean()
-    digestReady = fields.Boolean()
-    billing = fields.Boolean()
-    streaks = fields.Boolean()
-    outreachFollowUps = fields.Boolean()
-
-
-class EmailPrefsSchema(Schema):
-    lifecycle = fields.Boolean()
-    digest = fields.Boolean()
-    streaks = fields.Boolean()
-    product = fields.Boolean()
-
-
-class SettingsSchema(Schema):
-    timezone = fields.String(validate=_timezone)
-    theme = fields.String(validate=validate.OneOf(THEMES))
-    marketingOptIn = fields.Boolean()
-    analyticsOptOut = fields.Boolean()
-    notifications = fields.Nested(NotificationPrefsSchema)
-    emails = fields.Nested(EmailPrefsSchema)
-    providerKeys = fields.Dict(dump_only=True, metadata={
-        "description": "Saved BYOK keys per provider: {last4, updatedAt}; never the key."})
-
-
 class ProviderKeySchema(Schema):
     apiKey = fields.String(required=True, validate=validate.Length(min=8, max=400), load_only=True)
 
@@ -145,19 +84,61 @@ class PasswordChangeSchema(Schema):
     newPassword = fields.String(required=True, validate=validate.Length(max=256))
 
 
-class AdminUserQuery(PageQuery):
-    q = fields.String(validate=validate.Length(max=120))
-    tier = fields.String(validate=validate.OneOf(TIERS))
-    userType = fields.String(validate=validate.OneOf(USER_TYPES))
-
-
-class AdminUserPatchSchema(Schema):
-    tier = fields.String(validate=validate.OneOf(TIERS))
-    roles = fields.List(fields.String(validate=validate.OneOf(ROLES)),
-                        validate=validate.Length(min=1, max=len(ROLES)))
-    userType = fields.String(validate=validate.OneOf(USER_TYPES))
-    disabled = fields.Boolean()
-
-
 class AdminUserSchema(UserSchema):
     disabled = fields.Boolean()
+
+
+SETTINGS_FIELDS: dict[str, Any] = {
+    "timezone": fields.String(validate=_timezone),
+    "theme": fields.String(validate=validate.OneOf(THEMES)),
+    "marketingOptIn": fields.Boolean(),
+    "analyticsOptOut": fields.Boolean(),
+    "providerKeys": fields.Dict(dump_only=True, metadata={
+        "description": "Saved BYOK keys per provider: {last4, updatedAt}; never the key."}),
+}
+
+
+@dataclass(frozen=True)
+class AccountSchemas:
+    """The schemas whose choices come from declarations (user types, tiers, roles,
+    preferences): built once per app, after the plugins declared them."""
+
+    signup: type[Schema]
+    me_patch: type[Schema]
+    settings: type[Schema]
+    admin_query: type[Schema]
+    admin_patch: type[Schema]
+
+
+def _choice(names: tuple[str, ...] | list[str], **options: Any) -> fields.String:
+    return fields.String(validate=validate.OneOf(names), **options)
+
+
+def account_schemas(plans: PlanBook, preference_fields: dict[str, Any],
+                    profile: type[Schema]) -> AccountSchemas:
+    user_types = tuple(plans.user_types)
+    tiers = tuple(plans.tiers)
+    roles = plans.roles
+    signup = Schema.from_dict({
+        "email": email_field(),
+        "password": fields.String(required=True, validate=validate.Length(max=256),
+                                  load_only=True),
+        "name": fields.String(required=True, validate=ShortText),
+        "userType": _choice(user_types, load_default=plans.default_user_type),
+    }, name="SignupSchema")
+    settings = Schema.from_dict({**SETTINGS_FIELDS, **preference_fields}, name="SettingsSchema")
+    query = type("AdminUserQuery", (PageQuery,), {
+        "q": fields.String(validate=validate.Length(max=120)),
+        "tier": _choice(tiers),
+        "userType": _choice(user_types),
+    })
+    patch = Schema.from_dict({
+        "tier": _choice(tiers),
+        "roles": fields.List(fields.String(validate=validate.OneOf(roles)),
+                             validate=validate.Length(min=1, max=len(roles))),
+        "userType": _choice(user_types),
+        "disabled": fields.Boolean(),
+    }, name="AdminUserPatchSchema")
+    me_patch = Schema.from_dict({"name": fields.String(validate=ShortText),
+                                 "profile": fields.Nested(profile)}, name="MePatchSchema")
+    return AccountSchemas(signup, me_patch, settings, query, patch)

@@ -69,7 +69,7 @@ class AuthService:
         if not decision.allowed:
             raise RateLimited(decision.retry_after)
         user = self.users.create(email=body["email"], password=body["password"], name=body["name"],
-                                 user_type=body["userType"])
+                                 user_type=body.get("userType"))
         token, session = self.sessions.create(user["_id"], ip, user_agent)
         self.services.events.emit("user.signed_up", {"userType": user["userType"]},
                                   user_id=str(user["_id"]))
@@ -138,7 +138,7 @@ class AccountService:
         return self.users.update(user["_id"], changes) or user
 
     def settings(self, user: dict[str, Any]) -> dict[str, Any]:
-        return merged_settings(user)
+        return merged_settings(user, self.services.preferences.defaults())
 
     def update_settings(self, user: dict[str, Any], body: Mapping[str, Any]) -> dict[str, Any]:
         changes: dict[str, Any] = {}
@@ -148,7 +148,7 @@ class AccountService:
             else:
                 changes[f"settings.{key}"] = value
         updated = self.users.update(user["_id"], changes) if changes else user
-        return merged_settings(updated or user)
+        return merged_settings(updated or user, self.services.preferences.defaults())
 
     def save_provider_key(self, user: dict[str, Any], provider: str, api_key: str) -> dict[str, Any]:
         key = api_key.strip()
@@ -157,13 +157,13 @@ class AccountService:
         info = {"ciphertext": self.box.encrypt(key), "last4": key[-4:],
                 "updatedAt": self.services.clock.now()}
         updated = self.users.update(user["_id"], {f"providerKeys.{provider}": info})
-        return merged_settings(updated or user)["providerKeys"]
+        return merged_settings(updated or user, self.services.preferences.defaults())["providerKeys"]
 
     def delete_provider_key(self, user: dict[str, Any], provider: str) -> dict[str, Any]:
         if provider not in user.get("providerKeys", {}):
             raise NotFound(f"No {provider} key is saved.")
         updated = self.users.unset(user["_id"], f"providerKeys.{provider}")
-        return merged_settings(updated or user)["providerKeys"]
+        return merged_settings(updated or user, self.services.preferences.defaults())["providerKeys"]
 
     def provider_key(self, user: Mapping[str, Any], provider: str) -> str | None:
         """The decrypted BYOK key for one call (the AI client's only way to it), or ``None``."""
@@ -184,7 +184,7 @@ class AccountService:
     # -- API keys ----------------------------------------------------------------------------------
 
     def mint_key(self, user: dict[str, Any], name: str) -> dict[str, Any]:
-        """Who may mint is the ``api_keys`` feature's business (Pro, BYOK, credits)."""
+        """Who may mint is the ``api_keys`` feature's business (its declared caps)."""
         if self.keys.count(user["_id"]) >= MAX_KEYS_PER_USER:
             raise Conflict(f"You already have {MAX_KEYS_PER_USER} keys; revoke one first.")
         secret, doc = self.keys.mint(user["_id"], name)
@@ -215,7 +215,7 @@ class AccountService:
         return {
             "exportedAt": self.services.clock.now(),
             "user": public_user(user),
-            "settings": merged_settings(user),
+            "settings": merged_settings(user, self.services.preferences.defaults()),
             "collections": owned,
         }
 
@@ -229,12 +229,12 @@ class AccountService:
                 {spec.owner_field: {"$in": [user_id, str(user_id)]}})
             deleted[spec.name] = result.deleted_count
         self.users.delete(user_id)
-        # After the data is gone: other plugins (billing records, mail suppression) react here.
+        # After the data is gone: other plugins (their own records, mail suppression) react here.
         self.services.events.emit("user.deleted", {"email": user["email"]}, user_id=str(user_id))
         self.services.mail.send(Message(
             to=user["email"], subject="Your LightningHire account was deleted",
             text="Your account and the data it held have been permanently deleted.\n"
-                 "Billing records are kept as tax law requires. If this was not you, reply to "
+                 "Records the law requires us to keep are kept. If this was not you, reply to "
                  "this message."))
         return deleted
 

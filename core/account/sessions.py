@@ -82,8 +82,8 @@ class SessionStore:
         """The live session and its user (two indexed reads), or ``None``."""
         return self.lookup_hash(token_hash(token))
 
-    def lookup_hash(self, digest: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
-        session = self.collection.find_one({"tokenHash": digest})
+    def lookup_hash(self, hashed: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        session = self.collection.find_one({"tokenHash": hashed})
         if session is None or session["expiresAt"] <= self.clock.now():
             return None
         user = self.users.find_one({"_id": ObjectId(session["userId"])})
@@ -122,19 +122,19 @@ class SessionAuthenticator:
         self.allowed_origins = {o.rstrip("/").lower() for o in allowed_origins}
         self.cache = cache
 
-    def _load(self, digest: str) -> tuple[str, tuple[dict[str, Any], dict[str, Any]]] | None:
-        found = self.store.lookup_hash(digest)
+    def _load(self, hashed: str) -> tuple[str, tuple[dict[str, Any], dict[str, Any]]] | None:
+        found = self.store.lookup_hash(hashed)
         return (str(found[1]["_id"]), found) if found else None
 
     def authenticate(self, req: falcon.Request) -> Principal | None:
         token = req.cookies.get(COOKIE)
         if not token:
             return None
-        digest = token_hash(token)
+        hashed = token_hash(token)
         if self.cache is None:
-            found = self.store.lookup_hash(digest)
+            found = self.store.lookup_hash(hashed)
         else:
-            found = self.cache.get(("session", digest), lambda: self._load(digest))
+            found = self.cache.get(("session", hashed), lambda: self._load(hashed))
             if found is not None and found[0]["expiresAt"] <= self.store.clock.now():
                 found = None  # cached, but expired since
         if found is None:

@@ -11,12 +11,15 @@ import logging
 import threading
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import casbin
 import falcon
 
 from lightninghire.errors import Forbidden, StartupError, Unauthenticated
-from lightninghire.registry import Operation
+
+if TYPE_CHECKING:  # the registry imports the policy package (plans): no cycle at run time
+    from lightninghire.registry import Operation
 
 log = logging.getLogger(__name__)
 
@@ -44,14 +47,18 @@ CORE_POLICY = (
     "g, super_admin, admin",
     "p, admin, admin, read",
     # Every role is a member first: whatever else it may do, it reads and edits its own account
-    # (/api/me, settings, keys). A deployer's new role needs its own "g, <role>, member" line.
-    "g, jobseeker, member",
-    "g, recruiter, member",
-    "g, mentor, member",
+    # (/api/me, settings, keys). Each declared user type and role gets its "g, <role>, member"
+    # line (member_lines); a deployer's new role needs its own.
     "g, admin, member",
     "p, member, account, read",
     "p, member, account, write",
 )
+
+
+def member_lines(roles: Iterable[str]) -> list[str]:
+    """``g, <role>, member`` for each declared role the core does not define itself."""
+    return [f"g, {role}, member" for role in roles if role not in ("member", "admin",
+                                                                     "super_admin")]
 
 
 def parse_line(text: str) -> list[str]:
@@ -130,6 +137,21 @@ class PolicyEngine:
             self._caps[key] = (False, None) if value is None else (
                 True, None if value == "unlimited" else int(value))
         return self._caps[key]
+
+    def mentioned(self) -> tuple[set[str], set[str]]:
+        """The objects and the subjects named by ``p`` lines and the roles of ``g`` lines:
+        what startup checks route permissions and roles against."""
+        objects, roles = set(), set()
+        for sub, obj, *_rest in self._enforcer.get_policy():
+            objects.add(obj)
+            roles.add(sub)
+        for member, group, *_rest in self._enforcer.get_grouping_policy():
+            roles.update((member, group))
+        return objects, roles
+
+    def cap_tiers(self) -> set[str]:
+        """The tiers named by ``p2`` lines."""
+        return {rule[0] for rule in self._enforcer.get_named_policy("p2")}
 
     def allowed(self, roles: Iterable[str], obj: str, act: str) -> bool:
         key = (tuple(sorted(roles)), obj, act)

@@ -33,6 +33,7 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 from lightninghire.background import ProcessThread
 from lightninghire.clock import Clock
 from lightninghire.errors import PaymentRequired
+from lightninghire.policy.plans import PlanBook
 from lightninghire.registry import Feature
 
 log = logging.getLogger(__name__)
@@ -48,12 +49,13 @@ NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 # A refunded slot's time: before every window's cutoff, the lifetime one (NEVER) included.
 FREED = NEVER - timedelta(days=1)
 AI_ACTIONS = "ai_actions"
-SEEKER_PAID = frozenset({"pro", "byok", "credits"})
 
 
 @dataclass(frozen=True)
 class Facts:
-    """What decides a user's limits; billing supplies subscription and credits via a hook."""
+    """What decides a user's limits: the user's own fields, what a plugin that sells plans
+    answers through ``entitlement_facts`` (tier, credit balance), read through the declared
+    plans."""
 
     tier: str
     user_type: str
@@ -62,19 +64,12 @@ class Facts:
     credit_balance: float = 0
     subscription_status: str = "none"
     current_period_end: datetime | None = None
-
-    @property
-    def unlimited_tier(self) -> bool:
-        """Pro, BYOK, credits > 0: numeric caps are bypassed (hard gates still hold)."""
-        return (self.tier in SEEKER_PAID or self.tier == "recruiter_pro" or self.has_byok_keys
-                or self.credit_balance > 0)
-
-    @property
-    def limit_tier(self) -> str:
-        """Which column of the limits table applies."""
-        if self.user_type == "recruiter":
-            return "recruiter_pro" if self.unlimited_tier else "recruiter_free"
-        return "pro" if self.unlimited_tier else "free"
+    # Numeric caps are lifted (an unlimited tier or a declared bypass); hard gates still hold.
+    unlimited_tier: bool = False
+    # Which column of the caps table applies (a declared tier).
+    limit_tier: str = ""
+    # The payload's declared booleans that hold for this user ("isPro", ...).
+    flags: tuple[str, ...] = ()
 
 
 def window_cutoff(window: str, now: datetime) -> datetime:
@@ -97,23 +92,19 @@ def resets_at(window: str, now: datetime, used: list[datetime]) -> datetime | No
 Caps = Callable[[str, str], tuple[bool, int | None]]
 
 
-def limit_for(feature: Feature, facts: Facts, caps: Caps) -> int | None:
+def limit_for(feature: Feature, facts: Facts, caps: Caps, plans: PlanBook) -> int | None:
     """The cap (``None`` = unlimited) from the policy's ``p2`` lines for the user's column.
 
-    Paid tiers read the ``pro`` / ``recruiter_pro`` column, so hard gates written there (the
-    recruiter overrides: seeker-only features at 0) hold; a recruiter column without a line
-    falls back to the seeker one; a paid column without any line is unlimited, a free one is 0.
-    """
+    The column's own line rules, else the line of the tier it takes caps from (``caps_from``),
+    and so on; a column without any line is unlimited when its tier is, else 0 (a hard gate).
+    A lifted user reads an unlimited column, so a 0 written there still holds."""
     if facts.is_super_admin:
         return None
-    column = facts.limit_tier
-    fallback = {"recruiter_free": "free", "recruiter_pro": "pro"}.get(column)
-    for tier in (column, fallback):
-        if tier is not None:
-            found, limit = caps(tier, feature.key)
-            if found:
-                return limit
-    return None if column in ("pro", "recruiter_pro") else 0
+    for tier in plans.chain(facts.limit_tier):
+        found, limit = caps(tier, feature.key)
+        if found:
+            return limit
+    return None if plans.uncapped_column(facts.limit_tier) else 0
 
 
 @dataclass
@@ -236,14 +227,16 @@ class EntitlementEngine:
     def __init__(self, features: Mapping[str, Feature], caps: Caps,
                  slots: Collection[dict[str, Any]], counters: Collection[dict[str, Any]],
                  clock: Clock, facts_for: Callable[[Mapping[str, Any]], Facts],
-                 self_hosted: bool, recorder: UsageRecorder) -> None:
+                 plans: PlanBook, recorder: UsageRecorder) -> None:
         self.features = dict(features)
         self.caps = caps
         self.slots = slots
         self.counters = counters
         self.clock = clock
         self.facts_for = facts_for
-        self.self_hosted = self_hosted
+        self.plans = plans
+        # No plugin sells plans: hints point to what a user can do without buying one.
+        self.self_hosted = not plans.selling
         self.recorder = recorder
         # (user, feature) -> {slot index: usedAt} as last seen by this process: the guess.
         self._known: OrderedDict[tuple[str, str], dict[int, datetime]] = OrderedDict()
@@ -256,10 +249,10 @@ class EntitlementEngine:
 
         For gates that meter nothing (a Pro lesson, a per-role candidate cap the plugin counts
         itself)."""
-        return limit_for(self.features[key], self.facts_for(user), self.caps)
+        return limit_for(self.features[key], self.facts_for(user), self.caps, self.plans)
 
     def is_paid(self, user: Mapping[str, Any]) -> bool:
-        """Pro, BYOK or credits: numeric caps do not apply (priority support, for example)."""
+        """Numeric caps are lifted for this user (an unlimited tier or a declared bypass)."""
         return self.facts_for(user).unlimited_tier
 
     # -- enforcement ---------------------------------------------------------------------------
@@ -282,7 +275,7 @@ class EntitlementEngine:
               consumption: Consumption) -> None:
         user_id = str(user["_id"])
         now = self.clock.now()
-        limit = limit_for(feature, facts, self.caps)
+        limit = limit_for(feature, facts, self.caps, self.plans)
         if limit is not None:
             self._claim(user_id, feature, facts, limit, now, consumption)
         self.recorder.add(user_id, feature.key, now)
@@ -355,9 +348,9 @@ class EntitlementEngine:
         self.recorder.add(user_id, key, at, -1)
 
     def hint(self, feature: Feature) -> str:
-        if self.self_hosted:
-            return (f"{feature.label}: add your own OpenAI or Anthropic key in Settings for "
-                    f"unlimited use.")
+        template = self.plans.self_hosted_hint
+        if self.self_hosted and template:
+            return template.format(label=feature.label)
         return feature.upgrade_hint
 
     def _refusal(self, feature: Feature, facts: Facts, limit: int, used: Mapping[int, datetime],
@@ -393,7 +386,7 @@ class EntitlementEngine:
         """Every slot the user can hold under their current caps: one lookup by _id."""
         ids = []
         for key, feature in self.features.items():
-            limit = limit_for(feature, facts, self.caps) if facts is not None else None
+            limit = limit_for(feature, facts, self.caps, self.plans) if facts is not None else None
             ids += [f"{user_id}|{key}|{i}" for i in range(limit or 0)]
         if not ids:
             return []
@@ -435,7 +428,7 @@ class EntitlementEngine:
         counts = self.usage_counts(str(user["_id"]), facts=facts)
         features: dict[str, Any] = {}
         for key, feature in sorted(self.features.items()):
-            limit = limit_for(feature, facts, self.caps)
+            limit = limit_for(feature, facts, self.caps, self.plans)
             used = counts[key]["current"]
             features[key] = {
                 "allowed": limit is None or used < limit,
@@ -447,15 +440,14 @@ class EntitlementEngine:
                 "upgradeHint": self.hint(feature),
             }
         return {
-            "isPro": facts.tier in ("pro", "recruiter_pro"),
+            **{flag: flag in facts.flags for flag in self.plans.flags},
             "isSuperAdmin": facts.is_super_admin,
-            "isByok": facts.tier == "byok" or facts.has_byok_keys,
             "hasByokKeys": facts.has_byok_keys,
             "hasCredits": facts.credit_balance > 0,
             "creditBalance": facts.credit_balance,
             "isSelfHosted": self.self_hosted,
-            "role": "super_admin" if facts.is_super_admin else (
-                "pro" if facts.unlimited_tier else "free"),
+            "role": "super_admin" if facts.is_super_admin else self.plans.plan_name(
+                facts.unlimited_tier, facts.limit_tier),
             "tier": facts.tier,
             "userType": facts.user_type,
             "subscriptionStatus": facts.subscription_status,
@@ -482,26 +474,37 @@ class EntitlementEngine:
         }
 
 
-def facts_from(user: Mapping[str, Any], billing: Mapping[str, Any] | None) -> Facts:
-    """The user's own fields, overlaid with what a billing plugin knows (tier, credits)."""
-    billing = billing or {}
+def facts_from(user: Mapping[str, Any], given: Mapping[str, Any] | None,
+               plans: PlanBook) -> Facts:
+    """The user's own fields, overlaid with what ``entitlement_facts`` answered (tier,
+    credit balance), read through the declared plans."""
+    given = given or {}
+    user_type = user.get("userType") or plans.default_user_type or ""
+    tier = given.get("tier") or user.get("tier") or plans.starting_tier(user_type) or ""
+    has_keys = bool(user.get("providerKeys"))
+    balance = float(given.get("creditBalance", 0) or 0)
+    triggers = [name for name, on in (("provider_keys", has_keys), ("credit_balance", balance > 0))
+                if on]
+    lifted, flags = plans.lifted(tier, triggers)
     return Facts(
-        tier=billing.get("tier") or user.get("tier", "free"),
-        user_type=user.get("userType", "jobseeker"),
+        tier=tier,
+        user_type=user_type,
         is_super_admin="super_admin" in user.get("roles", ()),
-        has_byok_keys=bool(user.get("providerKeys")),
-        credit_balance=float(billing.get("creditBalance", 0) or 0),
-        subscription_status=billing.get("subscriptionStatus", "none"),
-        current_period_end=billing.get("currentPeriodEnd"),
+        has_byok_keys=has_keys,
+        credit_balance=balance,
+        subscription_status=given.get("subscriptionStatus", "none"),
+        current_period_end=given.get("currentPeriodEnd"),
+        unlimited_tier=lifted,
+        limit_tier=plans.column(tier, user_type, lifted),
+        flags=flags,
     )
 
 
 def core_features() -> Iterable[dict[str, Any]]:
-    """Features the core itself meters (plugins declare theirs with ``register_policy``)."""
+    """Features the core itself meters (plugins declare theirs with ``register_policy``).
+    Their caps and hints come from the plugin that declares the plans (``policy.add_caps``);
+    without one they are uncapped."""
     yield {"key": AI_ACTIONS, "label": "AI actions", "window": "day", "ai_action": False,
-           "limits": {"free": 10, "recruiter_free": 10},
-           "upgrade_hint": "Upgrade to Pro for unlimited AI actions."}
-    yield {"key": "api_keys", "label": "API keys", "window": "total",
-           "limits": {"free": 0, "recruiter_free": 0},
-           "upgrade_hint": "API keys come with Pro, or with your own AI provider key (BYOK). "
-                           "Upgrade in Settings → Subscription, or add a provider key in Settings."}
+           "limits": {}, "upgrade_hint": ""}
+    yield {"key": "api_keys", "label": "API keys", "window": "total", "limits": {},
+           "upgrade_hint": ""}

@@ -53,7 +53,7 @@ class RateLimitStage:
 
 
 class EntitlementStage:
-    """``feature="mock_interviews"``: check the caller's cap and take one unit (402 past it)."""
+    """``feature="<key>"``: check the caller's cap and take one unit (402 past it)."""
 
     def __init__(self, engine: EntitlementEngine) -> None:
         self.engine = engine

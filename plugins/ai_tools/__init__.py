@@ -39,6 +39,8 @@ from lightninghire_plugins.ai_tools.tools.resources import (
 from lightninghire_plugins.ai_tools.tools.service import FEEDBACK, RUNS, ToolsService
 
 NAME = "ai_tools"
+# Its caps name the tiers the plans plugin declares.
+plugin_requires = ("plans",)
 PROFILE_FIELDS = ("name", "currentRole", "searchStatus", "targetRoles", "dreamCompanies",
                   "timeline", "minSalary", "targetSalary", "activeOpportunityId")
 AI_TASKS = (analyze_tasks.TASK, chat_tasks.TASK, negotiation.TASK, offers.TASK,

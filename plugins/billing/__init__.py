@@ -32,6 +32,8 @@ from lightninghire_plugins.billing.store import (
 from lightninghire_plugins.billing.webhooks import WebhookHandler
 
 log = logging.getLogger("lightninghire.billing")
+# It sells the tiers the plans plugin declares.
+plugin_requires = ("plans",)
 
 
 @dataclass
@@ -101,7 +103,15 @@ def startup(services: Any) -> None:
 
 
 @hookimpl
-def billing_facts(user: dict[str, Any], services: Any) -> dict[str, Any] | None:
+def register_policy(policy: Any, services: Any) -> None:
+    # Configured, billing sells the plans: features show their own upgrade hints instead of
+    # the self-hosted one.
+    if billing_of(services).config.enabled:
+        policy.sells_plans()
+
+
+@hookimpl
+def entitlement_facts(user: dict[str, Any], services: Any) -> dict[str, Any] | None:
     return billing_of(services).service.facts(str(user["_id"]))
 
 

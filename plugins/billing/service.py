@@ -114,7 +114,7 @@ class BillingService:
         return best, self.grants(best, now)
 
     def facts(self, user_id: str) -> dict[str, Any] | None:
-        """``billing_facts``: one indexed read of the user's billing account."""
+        """``entitlement_facts``: one indexed read of the user's billing account."""
         account = self.store.get(user_id)
         if account is None:
             return None

@@ -1,7 +1,7 @@
 """Billing's collections and every query on them. All user data is filtered by ``userId``.
 
 - ``billing_accounts``: one document per user: Stripe customer id, the credit balance and the
-  user's subscriptions (a map by Stripe subscription id), so ``billing_facts`` is one read.
+  user's subscriptions (a map by Stripe subscription id), so ``entitlement_facts`` is one read.
 - ``billing_credit_ledger``: every credit movement (purchases in, AI actions out).
 - ``billing_events``: every Stripe event received, by event id (the idempotency key), kept for
   audit with its raw payload.

@@ -27,6 +27,18 @@ def _engagement(services: Any) -> Engagement:
     return found
 
 
+# Its mails differ by the user types the plans plugin declares (engagement/content.py).
+plugin_requires = ("plans",)
+
+
+@hookimpl
+def register_preferences(preferences: Any) -> None:
+    # The engagement mails it sends (engagement/service.py: the `preference` of each task).
+    for key in ("lifecycle", "digest", "streaks"):
+        preferences.add("emails", key, default=True)
+    preferences.add("notifications", "streaks", default=True)
+
+
 @hookimpl
 def register_routes(routes: Any, services: Any) -> None:
     settings = config.load(services)

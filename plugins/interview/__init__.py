@@ -33,6 +33,8 @@ from lightninghire_plugins.interview.stories.service import COLLECTIONS as STORY
 from lightninghire_plugins.interview.stories.service import StoryService
 
 NAME = "interview"
+# Its caps name the tiers the plans plugin declares.
+plugin_requires = ("plans",)
 COLLECTIONS = {**MOCK_COLLECTIONS, **QUESTION_COLLECTIONS, **STORY_COLLECTIONS,
                **SESSION_COLLECTIONS, **INTERVIEW_COLLECTIONS, **MENTOR_COLLECTIONS}
 # Fields left out of account exports: the calendar feed's token hash is a credential.
@@ -147,6 +149,7 @@ def register_policy(policy: Any) -> None:
                        limits={"free": 5, "recruiter_free": 0, "recruiter_pro": 0},
                        upgrade_hint="Upgrade to Pro for unlimited STAR stories.")
     # Mentors manage their profile and slots; admins grant the role (docs/auth.md).
+    policy.add_role("mentor")
     policy.add_lines(["p, mentor, mentorship, manage"])
 
 

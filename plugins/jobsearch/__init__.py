@@ -50,6 +50,8 @@ from lightninghire_plugins.jobsearch.store import (
 )
 
 NAME = "jobsearch"
+# Its caps name the tiers the plans plugin declares.
+plugin_requires = ("plans",)
 OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
 # Hooks this plugin offers the others (jobsearch_owned_applications); the host adds them.
 plugin_hookspecs = hookspecs

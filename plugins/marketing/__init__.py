@@ -8,8 +8,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bson import ObjectId
-from bson.errors import InvalidId
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from lightninghire import hookimpl
@@ -37,6 +35,8 @@ from lightninghire_plugins.marketing.unsubscribe.resources import UnsubscribeRes
 from lightninghire_plugins.marketing.unsubscribe.service import UnsubscribeService
 
 NAME = "marketing"
+# Its caps name the tiers the plans plugin declares.
+plugin_requires = ("plans",)
 PRO_LESSONS = "pro_lessons"
 
 
@@ -62,7 +62,8 @@ def leads_of(services: Any) -> LeadService:
         base = settings.get("download_base_url") or services.settings.http.public_url + "/api"
         magnets = magnets_from(settings, base)
         found = LeadService(services.db, services.mail, services.events, services.clock,
-                            magnets, drip_from(settings, site), defer=services.background.defer)
+                            magnets, drip_from(settings, site), users=services.users,
+                            defer=services.background.defer)
         services.extensions["marketing.leads"] = found
     return found
 
@@ -142,6 +143,11 @@ def register_collections(collections: Any) -> None:
 
 
 @hookimpl
+def register_preferences(preferences: Any) -> None:
+    preferences.add("emails", "product", default=True)  # product news to members
+
+
+@hookimpl
 def register_policy(policy: Any) -> None:
     policy.add_lines(["p, super_admin, content, write", "p, super_admin, support, admin"])
     # A gate, never counted: free and recruiter_free read free lessons only; paid columns
@@ -180,9 +186,5 @@ def handle_event(event: Any, services: Any) -> None:
 
 
 def _user_email(services: Any, user_id: str) -> str | None:
-    try:
-        oid = ObjectId(user_id)
-    except (InvalidId, TypeError):
-        return None
-    user = services.db["users"].find_one({"_id": oid}, {"email": 1})
+    user = services.users.get(user_id, ["email"])
     return user["email"] if user else None

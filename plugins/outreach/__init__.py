@@ -65,7 +65,7 @@ def outreach_of(services: Any) -> Outreach:
     found = services.extensions.get(NAME)
     if found is None:
         db, clock, settings = services.db, services.clock, services.plugin_settings(NAME)
-        users = Users(db)
+        users = Users(services.users)
         # The entitlement engine is set after plugins register: look it up at call time.
         contacts = ContactService(
             db[CONTACTS], clock,
@@ -140,6 +140,18 @@ def register_collections(collections: Any) -> None:
         IndexModel([("userId", ASCENDING), ("read", ASCENDING)]),
     ], owner_field="userId")
     collections.add(SENDS, indexes=SEND_INDEXES, owner_field="userId")
+
+
+# Its caps name the tiers the plans plugin declares.
+plugin_requires = ("plans",)
+
+
+@hookimpl
+def register_preferences(preferences: Any) -> None:
+    # The notification centre: one toggle per kind of notice it shows (events.py, messages).
+    for key in ("interviewReminders", "bookingChanges", "digestReady", "billing",
+                "outreachFollowUps"):
+        preferences.add("notifications", key, default=True)
 
 
 @hookimpl

@@ -55,23 +55,20 @@ def first_name(name: str | None) -> str:
 
 
 class Users:
-    """Read-only access to the core's ``users`` collection (by ``_id``), for the sender's profile
-    and notification preferences. The core owns that collection: nothing here writes to it."""
+    """The sender's profile and notification preferences, through the core's read-only
+    account lookups (``services.users``): nothing here writes to an account."""
 
-    def __init__(self, db: Any) -> None:
-        self.db = db
+    def __init__(self, directory: Any) -> None:
+        self.directory = directory
 
     def get(self, user_id: str, *, with_tier: bool = False) -> dict[str, Any] | None:
         """The user's profile fields; ``with_tier`` adds what decides their limits (tier,
         userType, roles, whether they hold provider keys), for the daily send limit."""
-        oid = object_id(user_id)
-        if oid is None:
-            return None
         # Whole subdocuments only: nx-27017 flattens dotted projections.
-        fields = {"email": 1, "name": 1, "profile": 1, "settings": 1, "disabled": 1}
+        fields = ["email", "name", "profile", "settings", "disabled"]
         if with_tier:
-            fields.update(tier=1, userType=1, roles=1, providerKeys=1)
-        return self.db["users"].find_one({"_id": oid}, fields)
+            fields += ["tier", "userType", "roles", "providerKeys"]
+        return self.directory.get(user_id, fields)
 
     @staticmethod
     def wants(user: Mapping[str, Any], preference: str | None) -> bool:

@@ -79,12 +79,13 @@ _OUTSIDE_ENV = {"MONGODB_URI", "CRON_SECRET", "OPENAI_API_KEY", "ANTHROPIC_API_K
 
 
 def start_server(data_dir: Path, log_path: Path, workers: int = 2,
-                 env: dict[str, str] | None = None, plugins: str | None = "hello",
+                 env: dict[str, str] | None = None, plugins: str | None = "plans,hello",
                  scheduler: bool = False, port: int | None = None,
                  extra_args: tuple[str, ...] = ()) -> Served:
     """``lightninghire serve`` on a free port, ready when this returns.
 
-    ``plugins`` is ``LIGHTNINGHIRE_PLUGINS``; ``None`` leaves it unset: every first-party plugin.
+    ``plugins`` is ``LIGHTNINGHIRE_PLUGINS`` (by default hello, with the plans plugin that
+    declares the tiers its cap names); ``None`` leaves it unset: every first-party plugin.
     ``scheduler``: keep serve's own task scheduler (off by default here, so tests that trigger
     tasks themselves see only their own runs).
     """

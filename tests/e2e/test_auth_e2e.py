@@ -12,7 +12,7 @@ from tests.e2e.conftest import COMMAND
 
 def cli(served, *args: str) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LIGHTNINGHIRE")}
-    env.update(MONGODB_URI=served.database_uri, LIGHTNINGHIRE_PLUGINS="hello",
+    env.update(MONGODB_URI=served.database_uri, LIGHTNINGHIRE_PLUGINS="plans,hello",
                LIGHTNINGHIRE_PASSWORD=TEST_PASSWORD)
     out = subprocess.run([COMMAND, *args], capture_output=True, text=True, env=env, timeout=60,
                          check=True)

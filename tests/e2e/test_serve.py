@@ -13,7 +13,7 @@ def test_health_answers_the_envelope_with_the_database_up(served):
     status, body = served.json("GET", "/api/health")
     assert status == 200
     assert body["ok"] is True
-    assert body["data"]["db"] == "up" and body["data"]["plugins"] == ["hello"]
+    assert body["data"]["db"] == "up" and body["data"]["plugins"] == ["plans", "hello"]
 
 
 def test_framework_errors_keep_the_envelope_over_http(served):
@@ -88,7 +88,7 @@ def test_cli_commands_join_the_embedded_database_of_a_running_serve(tmp_path):
     try:
         env = {k: v for k, v in os.environ.items()
                if not k.startswith("LIGHTNINGHIRE") and k not in {"MONGODB_URI", "CRON_SECRET"}}
-        env.update(LIGHTNINGHIRE_DATABASE__DATA_DIR=str(data), LIGHTNINGHIRE_PLUGINS="hello",
+        env.update(LIGHTNINGHIRE_DATABASE__DATA_DIR=str(data), LIGHTNINGHIRE_PLUGINS="plans,hello",
                    LIGHTNINGHIRE_PASSWORD="correct horse battery staple")
         created = subprocess.run([COMMAND, "users", "create", "--email", "joined@example.com",
                                   "--name", "Joined"], env=env, capture_output=True, text=True,

@@ -39,7 +39,7 @@ def test_tidy_task_deletes_only_greetings_past_retention(make_app, clock):
 
 
 def test_greetings_are_stored_listed_and_capped_for_free_users(make_app):
-    harness = make_app(plugins=["hello"])
+    harness = make_app(plugins=["plans", "hello"])  # plans declares the tiers the caps name
     caller = harness.api_caller()
     for name in ("Ada", "Grace", "Linus"):
         assert_ok(caller.post("/api/hello/greetings", json={"name": name}), 201)

@@ -144,7 +144,8 @@ class Engagement:
 
     @property
     def users(self) -> Any:
-        return self.services.db["users"]
+        """The core's read-only account lookups (``services.users``)."""
+        return self.services.users
 
     @property
     def now(self) -> datetime:
@@ -157,7 +158,7 @@ class Engagement:
         claim keeps ``lifecycle-emails`` from sending it again."""
         if not ObjectId.is_valid(user_id):
             return None
-        user = self.users.find_one({"_id": ObjectId(user_id)}, USER_FIELDS)
+        user = self.users.get(user_id, USER_FIELDS)
         if user is None or user.get("disabled") or not user.get("email"):
             return None
         step = LIFECYCLE[0]
@@ -210,7 +211,7 @@ class Engagement:
         return "skipped" if result.status == "suppressed" else "failed"
 
     def _users(self, query: Mapping[str, Any], sort: str = "createdAt") -> Iterator[dict[str, Any]]:
-        for user in self.users.find(dict(query), USER_FIELDS).sort(sort, 1):
+        for user in self.users.find(query, fields=USER_FIELDS, sort=sort):
             if not user.get("disabled") and user.get("email"):
                 yield user
 
@@ -271,9 +272,7 @@ class Engagement:
         for chunk in _chunks(iter(todo), CHUNK):
             if not batch.open:
                 break
-            oids = [ObjectId(uid) for uid in chunk if ObjectId.is_valid(uid)]
-            users = {str(u["_id"]): u for u in self.users.find({"_id": {"$in": oids}},
-                                                               USER_FIELDS)}
+            users = self.users.many(chunk, USER_FIELDS)
             for uid in chunk:
                 user = users.get(uid)
                 if not batch.open:
@@ -366,7 +365,7 @@ class Engagement:
         step, cursor_key = f"digest:{today}", f"job-digest:{today}"
         after = self.progress.get(cursor_key)
         query = {"_id": {"$gt": after}} if after is not None else {}
-        users = list(self.users.find(query, USER_FIELDS).sort("_id", 1).limit(batch.left))
+        users = list(self.users.find(query, fields=USER_FIELDS, limit=batch.left))
         last = None
         for user in users:
             if not batch.open:

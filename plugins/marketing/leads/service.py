@@ -26,8 +26,10 @@ PENDING_GRACE = timedelta(minutes=2)
 class LeadService:
     def __init__(self, db: Any, mail: Any, events: Any, clock: Any,
                  magnets: Mapping[str, Magnet], steps: list[DripStep],
-                 defer: Callable[..., None] | None = None) -> None:
+                 users: Any, defer: Callable[..., None] | None = None) -> None:
         self.db = db
+        # The core's read-only account lookups (services.users).
+        self.users = users
         self.mail = mail
         self.events = events
         self.clock = clock
@@ -127,8 +129,8 @@ class LeadService:
                                         "nextAt": max(first, now + MIN_GAP)}})
 
     def _is_user(self, email: str) -> bool:
-        # Read-only look at the core's users: the address already signed up.
-        return self.db["users"].find_one({"email": email}, {"_id": 1}) is not None
+        # The address already signed up.
+        return self.users.by_email(email, ["_id"]) is not None
 
     # -- the drip ----------------------------------------------------------------------------
 

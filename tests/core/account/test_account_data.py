@@ -68,7 +68,7 @@ def test_delete_removes_every_owned_document_and_signs_out_everywhere(h):
 def test_a_disabled_plugins_data_is_still_exported_and_deleted(make_app):
     """Issue 18 #17: user-data collections are recorded in the database when first declared, so
     turning a plugin off does not orphan what it stored."""
-    before = make_app(plugins=["outreach"])
+    before = make_app(plugins=["plans", "outreach"])
     owner, other = before.api_caller(tier="pro"), before.api_caller(tier="pro")
     for caller, name in ((owner, "Ada Contact"), (other, "Kept Contact")):
         assert_ok(caller.post("/api/contacts", json={"name": name}), 201)
@@ -81,7 +81,7 @@ def test_a_disabled_plugins_data_is_still_exported_and_deleted(make_app):
     assert held_by(owner) == held_by(other) == 1
 
     # Restarted without the plugin: its routes are gone, its data is not forgotten.
-    after = make_app(plugins=["hello"])
+    after = make_app(plugins=["plans", "hello"])  # plans: the roles its users hold
     assert after.client.simulate_get("/api/contacts").status_code == 404
     caller = after.api_caller(owner.user)
     exported = assert_ok(caller.get("/api/account/export"))["collections"]

@@ -8,10 +8,15 @@ from lightninghire.testing import TEST_PASSWORD, assert_error, assert_ok
 
 SIGNUP = {"email": "AdaLove@Example.COM", "password": TEST_PASSWORD, "name": "Ada"}
 
+# The product's tiers, user types and roles are declared by the plans plugin (mentor by the
+# interview plugin); the core names none of them.
+PRODUCT = ["plans", "interview"]
+
+
 
 @pytest.fixture
 def h(make_app):
-    return make_app(plugins=[])
+    return make_app(plugins=PRODUCT)
 
 
 def cookie_of(result):
@@ -39,7 +44,7 @@ def test_recruiters_start_on_the_recruiter_free_tier(h):
 
 
 def test_cookie_secure_can_be_turned_off_for_local_http(make_app):
-    h = make_app(plugins=[], settings={"auth.cookie_secure": False})
+    h = make_app(plugins=PRODUCT, settings={"auth.cookie_secure": False})
     assert not cookie_of(h.client.simulate_post("/api/auth/signup", json=SIGNUP)).secure
 
 
@@ -111,7 +116,7 @@ def test_failed_logins_are_throttled_per_account(h, clock):
 
 
 def test_failed_logins_are_throttled_per_ip_across_accounts(make_app):
-    h = make_app(plugins=[], settings={"auth.login_failures_per_ip": 3})
+    h = make_app(plugins=PRODUCT, settings={"auth.login_failures_per_ip": 3})
     for i in range(3):
         h.client.simulate_post("/api/auth/login", remote_addr="198.51.100.4",
                                json={"email": f"u{i}@example.com", "password": "wrong-password-1"})
@@ -153,7 +158,7 @@ def test_sessions_slide_while_used_and_expire_when_idle(h, clock):
 
 
 def test_sessions_end_at_the_absolute_lifetime_however_busy(make_app, clock):
-    h = make_app(plugins=[], settings={"auth.session_max_days": 20})
+    h = make_app(plugins=PRODUCT, settings={"auth.session_max_days": 20})
     caller = h.session_caller()
     for _ in range(4):
         clock.advance(days=4)

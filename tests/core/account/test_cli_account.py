@@ -15,7 +15,8 @@ def cli_env(monkeypatch, tmp_path, lh_settings):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("MONGODB_URI", lh_settings.database.uri)
     monkeypatch.setenv("LIGHTNINGHIRE_DATABASE__NAME", lh_settings.database.name)
-    monkeypatch.setenv("LIGHTNINGHIRE_PLUGINS", "")
+    # The plans and interview plugins declare the tiers and roles the commands name.
+    monkeypatch.setenv("LIGHTNINGHIRE_PLUGINS", "plans,interview")
 
 
 def test_users_create_set_tier_set_role_and_keys_create(cli_env, capsys, make_app):
@@ -27,7 +28,7 @@ def test_users_create_set_tier_set_role_and_keys_create(cli_env, capsys, make_ap
     assert main(["keys", "create", "root@example.com", "--name", "bootstrap"]) == 0
     key = capsys.readouterr().out.strip().splitlines()[-1]
     assert key.startswith("lh_live_")
-    h = make_app(plugins=[])
+    h = make_app(plugins=["plans", "interview"])
     me = assert_ok(h.client.simulate_get("/api/me", headers={"Authorization": f"Bearer {key}"}))
     assert (me["tier"], me["roles"]) == ("pro", ["super_admin", "mentor"])
 

@@ -6,10 +6,15 @@ import pytest
 
 from lightninghire.testing import assert_error, assert_ok
 
+# The product's tiers, user types and roles are declared by the plans plugin (mentor by the
+# interview plugin); the core names none of them.
+PRODUCT = ["plans", "interview"]
+
+
 
 @pytest.fixture
 def caller(make_app):
-    return make_app(plugins=[]).session_caller()
+    return make_app(plugins=PRODUCT).session_caller()
 
 
 def test_me_and_its_user_alias_show_the_profile(caller):
@@ -35,9 +40,16 @@ def test_onboarding_fields_are_saved_and_validated(caller):
         assert_error(caller.patch("/api/me", json=bad), 400, "VALIDATION")
 
 
-def test_settings_have_defaults_and_merge_groups(caller):
+def test_settings_have_defaults_and_merge_groups(make_app):
+    # The preference groups are declared by the plugins that honour them: the default set.
+    caller = make_app().session_caller()
     settings = assert_ok(caller.get("/api/settings"))
     assert settings["timezone"] == "UTC" and settings["notifications"]["digestReady"] is True
+    assert settings["notifications"] == {
+        "interviewReminders": True, "bookingChanges": True, "digestReady": True,
+        "billing": True, "streaks": True, "outreachFollowUps": True}
+    assert settings["emails"] == {"lifecycle": True, "digest": True, "streaks": True,
+                                  "product": True}
     updated = assert_ok(caller.patch("/api/settings", json={
         "timezone": "Europe/Paris", "theme": "dark", "notifications": {"digestReady": False}}))
     assert updated["timezone"] == "Europe/Paris" and updated["theme"] == "dark"
@@ -45,6 +57,19 @@ def test_settings_have_defaults_and_merge_groups(caller):
     assert updated["notifications"]["interviewReminders"] is True
     assert_error(caller.patch("/api/settings", json={"timezone": "Mars/Olympus"}), 400, "VALIDATION")
     assert_error(caller.patch("/api/settings", json={"providerKeys": {}}), 400, "VALIDATION")
+
+
+def test_preferences_are_only_what_the_enabled_plugins_declare(make_app):
+    bare = make_app(plugins=[]).session_caller()
+    settings = assert_ok(bare.get("/api/settings"))
+    assert "notifications" not in settings and "emails" not in settings
+    assert_error(bare.patch("/api/settings", json={"notifications": {"digestReady": False}}),
+                 400, "VALIDATION")
+    outreach = make_app(plugins=["plans", "outreach"]).session_caller()
+    notifications = assert_ok(outreach.get("/api/settings"))["notifications"]
+    assert "outreachFollowUps" in notifications and "streaks" not in notifications
+    assert_error(outreach.patch("/api/settings", json={"notifications": {"streaks": False}}),
+                 400, "VALIDATION")
 
 
 def test_provider_keys_show_only_the_last_four(caller):
@@ -61,13 +86,13 @@ def test_provider_keys_show_only_the_last_four(caller):
 
 
 def test_provider_keys_need_an_encryption_key(make_app):
-    caller = make_app(plugins=[], settings={"auth.encryption_key": ""}).session_caller()
+    caller = make_app(plugins=PRODUCT, settings={"auth.encryption_key": ""}).session_caller()
     result = caller.put("/api/settings/provider-keys/openai", json={"apiKey": "sk-123456789"})
     assert_error(result, 503, "SERVICE_UNAVAILABLE")
 
 
 def test_the_account_service_reads_a_provider_key_back(make_app):
-    h = make_app(plugins=[])
+    h = make_app(plugins=PRODUCT)
     caller = h.session_caller()
     assert_ok(caller.put("/api/settings/provider-keys/openai", json={"apiKey": "sk-live-abcdef12"}))
     user = h.account.users.by_id(caller.user["_id"])
@@ -77,7 +102,7 @@ def test_the_account_service_reads_a_provider_key_back(make_app):
 def test_password_change_signs_out_other_sessions(make_app):
     from lightninghire.testing import TEST_PASSWORD
 
-    h = make_app(plugins=[])
+    h = make_app(plugins=PRODUCT)
     first = h.session_caller()
     second = h.session_caller(first.user)
     new = "a brand new passphrase"

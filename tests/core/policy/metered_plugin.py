@@ -7,6 +7,9 @@ from typing import Any
 
 from lightninghire import UpstreamUnavailable, endpoint, hookimpl
 
+# Its caps name the product's tiers: the plans plugin declares them.
+plugin_requires = ("plans",)
+
 FEATURES = {
     "mock_interviews": {"label": "Mock interviews", "window": "week", "ai_action": True,
                         "limits": {"free": 3}},

@@ -27,7 +27,12 @@ def test_free_users_get_402_with_hint_and_details_past_the_cap(metered):
 
 
 def test_self_hosted_hints_point_to_a_provider_key_and_stripe_hints_to_upgrading(metered):
-    hosted = metered(settings={"plugins.billing.stripe_secret_key": "sk_test_x"}).api_caller()
+    @hookimpl
+    def register_policy(policy):
+        policy.sells_plans()  # what billing declares once Stripe is configured
+
+    seller = types.SimpleNamespace(__name__="seller", register_policy=register_policy)
+    hosted = metered(seller=seller).api_caller()
     own = metered().api_caller()
     for caller in (hosted, own):
         for _ in range(3):
@@ -93,10 +98,10 @@ def test_a_credit_balance_from_billing_bypasses_caps(metered):
     balances: dict[str, float] = {}
 
     @hookimpl
-    def billing_facts(user, services):
+    def entitlement_facts(user, services):
         return {"creditBalance": balances.get(str(user["_id"]), 0)}
 
-    h = metered(billing=types.SimpleNamespace(__name__="billing", billing_facts=billing_facts))
+    h = metered(billing=types.SimpleNamespace(__name__="billing", entitlement_facts=entitlement_facts))
     caller = h.api_caller()
     for _ in range(3):
         assert_ok(use(caller, "mock_interviews"))

@@ -22,7 +22,7 @@ def test_every_task_answers_offline_on_its_examples():
 
 def test_a_better_fitting_resume_gets_a_better_grade(make_app):
     # The skills come from jobsearch.extract_skills, run by name: the jobsearch plugin owns it.
-    caller = make_app(plugins=["ai_tools", "jobsearch"]).api_caller(tier="pro")
+    caller = make_app(plugins=["plans", "ai_tools", "jobsearch"]).api_caller(tier="pro")
     strong = assert_ok(_analyze(caller), 201)
     weak = assert_ok(_analyze(caller, resume={"text": WEAK_RESUME}), 201)
     assert strong["grade"] in ("A", "B") and weak["grade"] in ("D", "F")
@@ -41,7 +41,7 @@ def test_a_better_fitting_resume_gets_a_better_grade(make_app):
 
 
 def test_without_the_jobsearch_plugin_an_evaluation_still_answers_from_the_texts(make_app):
-    harness = make_app(plugins=["ai_tools"])
+    harness = make_app(plugins=["plans", "ai_tools"])
     assert "jobsearch.extract_skills" not in harness.services.ai.tasks
     caller = harness.api_caller(tier="pro")
     done = assert_ok(_analyze(caller), 201)
@@ -53,7 +53,7 @@ def test_without_the_jobsearch_plugin_an_evaluation_still_answers_from_the_texts
 
 
 def test_evaluations_are_listed_paginated_and_private(make_app):
-    harness = make_app(plugins=["ai_tools"])
+    harness = make_app(plugins=["plans", "ai_tools"])
     caller, other = harness.api_caller(tier="pro"), harness.api_caller(tier="pro")
     ids = [assert_ok(_analyze(caller), 201)["id"] for _ in range(3)]
     page = assert_ok(caller.get("/api/analyze", params={"limit": "2"}))
@@ -71,14 +71,14 @@ def test_evaluations_are_listed_paginated_and_private(make_app):
 
 
 def test_free_users_get_one_deep_evaluation(make_app):
-    caller = make_app(plugins=["ai_tools"]).api_caller()
+    caller = make_app(plugins=["plans", "ai_tools"]).api_caller()
     assert_ok(_analyze(caller), 201)
     refused = assert_error(_analyze(caller), 402, "PAYMENT_REQUIRED")
     assert refused["feature"] == "deep_evaluation" and refused["upgradeHint"]
 
 
 def test_input_is_validated_before_anything_is_spent(make_app):
-    caller = make_app(plugins=["ai_tools"]).api_caller()
+    caller = make_app(plugins=["plans", "ai_tools"]).api_caller()
     both = {"description": JOB, "id": "abc"}
     assert_error(_analyze(caller, job=both), 400, "VALIDATION")
     assert_error(_analyze(caller, job={"title": "x"}), 400, "VALIDATION")
@@ -91,7 +91,7 @@ def test_input_is_validated_before_anything_is_spent(make_app):
 
 def _context_app(make_app):
     data: dict = {}
-    harness = make_app(plugins=["ai_tools", "ctx"], extra_plugins={"ctx": context_plugin(data)})
+    harness = make_app(plugins=["plans", "ai_tools", "ctx"], extra_plugins={"ctx": context_plugin(data)})
     caller, other = harness.api_caller(), harness.api_caller()
     data.update({
         caller.user["email"]: {"applications": [{"id": "app1", "title": "Senior Backend Engineer",

@@ -22,7 +22,7 @@ BOB_DATA = {"applications": [{"id": "b1", "company": "Acme", "role": "Designer",
 
 def _two_users(make_app, **kwargs):
     data: dict = {}
-    harness = make_app(plugins=["ai_tools", "ctx"], extra_plugins={"ctx": context_plugin(data)},
+    harness = make_app(plugins=["plans", "ai_tools", "ctx"], extra_plugins={"ctx": context_plugin(data)},
                        **kwargs)
     ada, bob = harness.api_caller(name="Ada"), harness.api_caller(name="Bob")
     data.update({ada.user["email"]: ADA_DATA, bob.user["email"]: BOB_DATA})
@@ -118,7 +118,7 @@ def test_context_aggregates_the_hook_and_is_bounded(make_app):
     big = {"applications": [{"id": f"x{i}", "company": f"Company {i}", "notes": "n" * 3000}
                             for i in range(40)]}
     data: dict = {}
-    small = make_app(plugins=["ai_tools", "ctx"], extra_plugins={"ctx": context_plugin(data)},
+    small = make_app(plugins=["plans", "ai_tools", "ctx"], extra_plugins={"ctx": context_plugin(data)},
                      settings={"plugins.ai_tools.context_max_chars": 5000})
     carol = small.api_caller()
     data[carol.user["email"]] = big
@@ -132,14 +132,14 @@ def test_a_disabled_plugin_disappears_and_a_broken_one_is_skipped(make_app):
     _harness, ada, _ = _two_users(make_app)
     assert "ctx" in assert_ok(ada.get("/api/context"))["plugins"]
     # The same database, served without the ctx plugin: its data is gone from context and chat.
-    without = make_app(plugins=["ai_tools"])
+    without = make_app(plugins=["plans", "ai_tools"])
     ada_again = without.api_caller(user=ada.user)
     assert assert_ok(ada_again.get("/api/context"))["plugins"] == ["ai_tools"]
     reply = assert_ok(ada_again.post("/api/chat", json={"message": "Where am I with Acme?"}))
     assert reply["message"]["citations"] == []
     assert "found nothing" in reply["message"]["content"]
 
-    broken = make_app(plugins=["ai_tools", "ctx"],
+    broken = make_app(plugins=["plans", "ai_tools", "ctx"],
                       extra_plugins={"ctx": context_plugin({}, fail=True)})
     carol = broken.api_caller(name="Carol")
     assert assert_ok(carol.get("/api/context"))["sections"] == {

@@ -43,7 +43,7 @@ def llm():
 
 
 def _app(make_app, llm, data, **settings):
-    return make_app(plugins=["ai_tools", "ctx"], extra_plugins={"ctx": context_plugin(data)},
+    return make_app(plugins=["plans", "ai_tools", "ctx"], extra_plugins={"ctx": context_plugin(data)},
                     settings={"ai.provider": "openai", "ai.openai_api_key": PLATFORM_KEY,
                               "ai.openai_base_url": llm.openai_url, **settings})
 
@@ -118,7 +118,7 @@ def test_a_failing_embedding_provider_falls_back_to_bm25(make_app, llm, caplog, 
 
 def test_an_anthropic_choice_means_bm25_only(make_app, llm):
     data: dict = {}
-    harness = make_app(plugins=["ai_tools", "ctx"], extra_plugins={"ctx": context_plugin(data)},
+    harness = make_app(plugins=["plans", "ai_tools", "ctx"], extra_plugins={"ctx": context_plugin(data)},
                        settings={"ai.provider": "anthropic", "ai.anthropic_api_key": "sk-ant-1",
                                  "ai.anthropic_base_url": llm.anthropic_url,
                                  "ai.openai_api_key": PLATFORM_KEY,

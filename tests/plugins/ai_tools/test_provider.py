@@ -26,7 +26,7 @@ def _settings(llm: FakeProviderServer) -> dict[str, str]:
 
 def test_analyze_through_a_model_keeps_the_documented_grade(make_app, llm):
     # jobsearch owns the skills step (jobsearch.extract_skills), run by name.
-    harness = make_app(plugins=["ai_tools", "jobsearch"], settings=_settings(llm))
+    harness = make_app(plugins=["plans", "ai_tools", "jobsearch"], settings=_settings(llm))
     caller = harness.api_caller()
     dims = [{"name": n, "score": 40, "rationale": "Thin."} for n in
             ("skills", "experience", "seniority", "domain", "logistics")]
@@ -44,7 +44,7 @@ def test_analyze_through_a_model_keeps_the_documented_grade(make_app, llm):
 
 def test_chat_through_a_model_sees_and_cites_only_the_askers_data(make_app, llm):
     data: dict = {}
-    harness = make_app(plugins=["ai_tools", "ctx"], extra_plugins={"ctx": context_plugin(data)},
+    harness = make_app(plugins=["plans", "ai_tools", "ctx"], extra_plugins={"ctx": context_plugin(data)},
                        settings=_settings(llm))
     ada, bob = harness.api_caller(), harness.api_caller()
     data[ada.user["email"]] = {"applications": [{"id": "a1", "company": "Acme",
@@ -61,7 +61,7 @@ def test_chat_through_a_model_sees_and_cites_only_the_askers_data(make_app, llm)
 
 
 def test_a_provider_failure_is_a_502_that_keeps_the_question_and_the_quota(make_app, llm):
-    harness = make_app(plugins=["ai_tools"],
+    harness = make_app(plugins=["plans", "ai_tools"],
                        settings={**_settings(llm), "ai.max_retries": 0})
     caller = harness.api_caller()
     llm.fail(401)

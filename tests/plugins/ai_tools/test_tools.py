@@ -20,7 +20,7 @@ OFFERS = [
 
 
 def test_negotiation_gives_a_filled_in_email_and_real_numbers(make_app):
-    caller = make_app(plugins=["ai_tools"]).api_caller(name="Dana Kim")
+    caller = make_app(plugins=["plans", "ai_tools"]).api_caller(name="Dana Kim")
     run = assert_ok(caller.post("/api/tools/negotiation", json=OFFER), 201)
     result = run["result"]
     assert run["kind"] == "negotiation" and run["status"] == "done"
@@ -36,12 +36,12 @@ def test_negotiation_gives_a_filled_in_email_and_real_numbers(make_app):
     assert result["walkaway"]["onboardingMinimum"] == 165000
     # Free: one negotiation in all; recruiters: none.
     assert_error(caller.post("/api/tools/negotiation", json=OFFER), 402, "PAYMENT_REQUIRED")
-    recruiter = make_app(plugins=["ai_tools"]).api_caller(user_type="recruiter")
+    recruiter = make_app(plugins=["plans", "ai_tools"]).api_caller(user_type="recruiter")
     assert_error(recruiter.post("/api/tools/negotiation", json=OFFER), 402, "PAYMENT_REQUIRED")
 
 
 def test_negotiation_validates_its_input(make_app):
-    caller = make_app(plugins=["ai_tools"]).api_caller()
+    caller = make_app(plugins=["plans", "ai_tools"]).api_caller()
     no_role = {k: v for k, v in OFFER.items() if k != "role"}
     assert_error(caller.post("/api/tools/negotiation", json=no_role), 400, "VALIDATION")
     assert_error(caller.post("/api/tools/negotiation", json={**OFFER, "baseSalary": -5}), 400,
@@ -54,7 +54,7 @@ def test_negotiation_validates_its_input(make_app):
 
 
 def test_feedback_lessons_flow_into_the_next_draft(make_app):
-    harness = make_app(plugins=["ai_tools"])
+    harness = make_app(plugins=["plans", "ai_tools"])
     caller, other = harness.api_caller(tier="pro"), harness.api_caller(tier="pro")
     first = assert_ok(caller.post("/api/tools/negotiation", json=OFFER), 201)
     assert first["result"]["strategy"]["approach"] == "assertive"
@@ -78,7 +78,7 @@ def test_feedback_lessons_flow_into_the_next_draft(make_app):
 
 def test_negotiation_prefills_from_an_application_in_the_context(make_app):
     data: dict = {}
-    harness = make_app(plugins=["ai_tools", "ctx"], extra_plugins={"ctx": context_plugin(data)})
+    harness = make_app(plugins=["plans", "ai_tools", "ctx"], extra_plugins={"ctx": context_plugin(data)})
     caller = harness.api_caller(tier="pro")
     data[caller.user["email"]] = {"applications": [
         {"id": "app9", "role": "Staff Engineer", "company": "Globex", "location": "Berlin",
@@ -94,7 +94,7 @@ def test_negotiation_prefills_from_an_application_in_the_context(make_app):
 
 
 def test_offer_comparison_shows_its_arithmetic(make_app):
-    caller = make_app(plugins=["ai_tools"]).api_caller()
+    caller = make_app(plugins=["plans", "ai_tools"]).api_caller()
     run = assert_ok(caller.post("/api/tools/offer-comparison", json={"offers": OFFERS}), 201)
     result = run["result"]
     acme, globex = result["offers"]
@@ -111,7 +111,7 @@ def test_offer_comparison_shows_its_arithmetic(make_app):
 
 
 def test_offer_weights_change_the_winner(make_app):
-    caller = make_app(plugins=["ai_tools"]).api_caller(tier="pro")
+    caller = make_app(plugins=["plans", "ai_tools"]).api_caller(tier="pro")
     offers = [{**OFFERS[0], "growthRating": 1}, {**OFFERS[1], "costOfLivingIndex": 100,
                                                    "growthRating": 5}]
     growth = assert_ok(caller.post("/api/tools/offer-comparison", json={
@@ -123,7 +123,7 @@ def test_offer_weights_change_the_winner(make_app):
 
 
 def test_cover_letters_are_complete_and_capped(make_app):
-    caller = make_app(plugins=["ai_tools"]).api_caller(name="Dana Kim")
+    caller = make_app(plugins=["plans", "ai_tools"]).api_caller(name="Dana Kim")
     body = {"job": {"description": JOB, "title": "Senior Backend Engineer",
                     "company": "Acme Health"}, "resume": {"text": STRONG_RESUME},
             "companyIntel": "its mission to make claims painless for patients"}
@@ -139,7 +139,7 @@ def test_cover_letters_are_complete_and_capped(make_app):
 
 
 def test_runs_are_listed_by_kind_and_private(make_app):
-    harness = make_app(plugins=["ai_tools"])
+    harness = make_app(plugins=["plans", "ai_tools"])
     caller, other = harness.api_caller(tier="pro"), harness.api_caller(tier="pro")
     neg = assert_ok(caller.post("/api/tools/negotiation", json=OFFER), 201)
     cmp_ = assert_ok(caller.post("/api/tools/offer-comparison", json={"offers": OFFERS}), 201)

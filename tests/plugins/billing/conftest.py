@@ -201,7 +201,7 @@ def stripe_app(make_app: Callable[..., Any], fake_stripe: FakeStripe) -> Any:
     """An app with only the billing plugin, wired to the fake Stripe."""
     fake_stripe.checkouts.clear()
     fake_stripe.portals.clear()
-    return make_app(plugins=["billing"], settings=billing_settings(fake_stripe))
+    return make_app(plugins=["plans", "billing"], settings=billing_settings(fake_stripe))
 
 
 @pytest.fixture

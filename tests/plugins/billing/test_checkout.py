@@ -66,7 +66,7 @@ def test_plans_follow_the_account_type(stripe_app, fake_stripe):
 def test_a_missing_price_is_a_clear_error(make_app, fake_stripe):
     settings = billing_settings(fake_stripe)
     del settings["plugins.billing.price_power"]
-    caller = make_app(plugins=["billing"], settings=settings).api_caller()
+    caller = make_app(plugins=["plans", "billing"], settings=settings).api_caller()
     error = assert_error(caller.post("/api/billing/checkout", json={"pack": "power"}), 503,
                          "PRICE_NOT_CONFIGURED")
     assert "price_power" in error["message"]
@@ -77,7 +77,7 @@ def test_stripe_unreachable_is_a_502_and_nothing_is_linked(make_app, fake_stripe
 
     settings = billing_settings(fake_stripe)
     settings["plugins.billing.stripe_api_base"] = f"http://127.0.0.1:{_free_port()}"
-    harness = make_app(plugins=["billing"], settings=settings)
+    harness = make_app(plugins=["plans", "billing"], settings=settings)
     caller = harness.api_caller()
     assert_error(caller.post("/api/billing/checkout", json={"plan": "pro_monthly"}), 502,
                  "PAYMENTS_UNAVAILABLE")

@@ -38,7 +38,7 @@ class EchoOut(AiOutput):
 @pytest.fixture
 def priced_app(make_app, fake_stripe, clock):
     """Billing where an AI action costs 40 credits (the cost is configurable)."""
-    harness = make_app(plugins=["billing"],
+    harness = make_app(plugins=["plans", "billing"],
                        settings=billing_settings(fake_stripe, credits_per_ai_action=40))
     return harness, Webhooks(harness, clock)
 
@@ -74,7 +74,7 @@ def test_a_pack_unlocks_full_access_and_ai_actions_drain_it(priced_app, fake_str
 
 
 def test_the_balance_never_goes_negative_under_concurrency(make_app, fake_stripe, clock):
-    harness = make_app(plugins=["billing"],
+    harness = make_app(plugins=["plans", "billing"],
                        settings=billing_settings(fake_stripe, credits_per_ai_action=7))
     caller = harness.api_caller()
     _buy(caller, fake_stripe, Webhooks(harness, clock))  # 100 credits: 14 x 7, then 2

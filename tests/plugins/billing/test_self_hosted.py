@@ -10,7 +10,7 @@ from tests.plugins.billing.conftest import WEBHOOK_SECRET, Webhooks
 
 
 def test_billing_routes_say_billing_is_off(make_app, clock):
-    harness = make_app(plugins=["billing"],
+    harness = make_app(plugins=["plans", "billing"],
                        settings={"plugins.billing.stripe_webhook_secret": WEBHOOK_SECRET})
     caller = harness.api_caller()
     status = assert_ok(caller.get("/api/billing"))
@@ -29,7 +29,7 @@ def test_billing_routes_say_billing_is_off(make_app, clock):
 
 
 def test_entitlements_and_ai_actions_still_work(make_app):
-    harness = make_app(plugins=["billing"])
+    harness = make_app(plugins=["plans", "billing"])
     caller = harness.api_caller()
     ent = assert_ok(caller.get("/api/entitlements"))
     assert ent["isSelfHosted"] is True and ent["isPro"] is False
@@ -42,3 +42,17 @@ def test_entitlements_and_ai_actions_still_work(make_app):
     paths = harness.client.simulate_get("/api/openapi.json").json["paths"]
     assert {"/api/billing", "/api/billing/checkout", "/api/billing/portal", "/api/credits",
             "/api/stripe/webhook"} <= set(paths)
+
+
+def test_configured_billing_sells_the_plans_and_features_show_their_own_hints(make_app):
+    # No network here: a secret key alone makes billing declare that it sells plans.
+    harness = make_app(plugins=["plans", "billing"],
+                       settings={"plugins.billing.stripe_secret_key": "sk_test_only_configured"})
+    assert harness.services.policy.plans.selling
+    ent = assert_ok(harness.api_caller().get("/api/entitlements"))
+    assert ent["isSelfHosted"] is False
+    assert ent["features"]["ai_actions"]["upgradeHint"] == (
+        "Upgrade to Pro for unlimited AI actions.")
+    api_keys = assert_error(harness.api_caller().post("/api/me/api-keys", json={"name": "k"}),
+                            402, "PAYMENT_REQUIRED")
+    assert api_keys["upgradeHint"].startswith("API keys come with Pro")

@@ -160,8 +160,8 @@ def test_a_failed_event_is_retried_by_the_next_delivery(make_app, fake_stripe, s
 
     broken = billing_settings(fake_stripe)
     broken["plugins.billing.stripe_api_base"] = f"http://127.0.0.1:{_free_port()}"
-    down = make_app(plugins=["billing"], settings=broken)      # Stripe unreachable
-    up = make_app(plugins=["billing"], settings=billing_settings(fake_stripe))  # same database
+    down = make_app(plugins=["plans", "billing"], settings=broken)      # Stripe unreachable
+    up = make_app(plugins=["plans", "billing"], settings=billing_settings(fake_stripe))  # same database
     caller = up.api_caller()
     data = assert_ok(caller.post("/api/billing/checkout", json={"plan": "pro_monthly"}))
     checkout = fake_stripe.checkouts[-1]
@@ -192,7 +192,7 @@ def test_unhandled_event_types_are_recorded_and_ignored(stripe_app, webhooks):
 def test_the_webhook_is_public_but_off_without_a_webhook_secret(make_app, fake_stripe, clock):
     settings = billing_settings(fake_stripe)
     del settings["plugins.billing.stripe_webhook_secret"]
-    harness = make_app(plugins=["billing"], settings=settings)
+    harness = make_app(plugins=["plans", "billing"], settings=settings)
     hooks = Webhooks(harness, clock)
     payload = json.dumps(hooks.event("customer.created", {"id": "cus_1"}))
     assert_error(hooks.post(payload, hooks.sign(payload)), 409, "BILLING_DISABLED")

@@ -27,7 +27,7 @@ JOBS = [
 
 
 def test_without_a_digest_source_the_digest_is_empty(make_app):
-    harness = make_app(plugins=["cron"])
+    harness = make_app(plugins=["plans", "cron"])
     harness.create_user()
     summary = run_task(harness, "job-digest")
     assert summary == {"processed": 0, "sent": 0, "skipped": 0, "failed": 0, "sources": 0}
@@ -35,7 +35,7 @@ def test_without_a_digest_source_the_digest_is_empty(make_app):
 
 
 def test_each_user_gets_one_digest_a_day_with_their_items(make_app, clock):
-    harness = make_app(plugins=["cron"])
+    harness = make_app(plugins=["plans", "cron"])
     ada, bob = harness.create_user(), harness.create_user()
     source = DigestSource({ada["email"]: JOBS})
     add_digest_plugin(harness, source, "jobs-probe")
@@ -59,7 +59,7 @@ def test_each_user_gets_one_digest_a_day_with_their_items(make_app, clock):
 
 
 def test_digest_opt_out_and_unsubscribe_are_honoured(make_app):
-    harness = make_app(plugins=["cron"])
+    harness = make_app(plugins=["plans", "cron"])
     opted_out = harness.api_caller()
     assert_ok(opted_out.patch("/api/settings", json={"emails": {"digest": False}}))
     unsubscribed = harness.create_user()
@@ -73,7 +73,7 @@ def test_digest_opt_out_and_unsubscribe_are_honoured(make_app):
 
 
 def test_the_digest_walks_users_in_bounded_batches(make_app):
-    harness = make_app(plugins=["cron"], settings={"plugins.cron.batch_size": 2})
+    harness = make_app(plugins=["plans", "cron"], settings={"plugins.cron.batch_size": 2})
     users = [harness.create_user() for _ in range(5)]
     add_digest_plugin(harness, DigestSource({u["email"]: JOBS[:1] for u in users}), "jobs-probe")
     assert [run_task(harness, "job-digest")["sent"] for _ in range(4)] == [2, 2, 1, 0]
@@ -95,7 +95,7 @@ class SloppySource:
 
 
 def test_bad_sources_do_not_break_the_digest(make_app):
-    harness = make_app(plugins=["cron"])
+    harness = make_app(plugins=["plans", "cron"])
     user = harness.create_user()
     add_digest_plugin(harness, BrokenSource(), "broken")
     add_digest_plugin(harness, SloppySource(), "sloppy")
@@ -108,7 +108,7 @@ def test_bad_sources_do_not_break_the_digest(make_app):
 
 
 def test_the_digest_is_capped(make_app):
-    harness = make_app(plugins=["cron"], settings={"plugins.cron.digest_max_items": 3})
+    harness = make_app(plugins=["plans", "cron"], settings={"plugins.cron.digest_max_items": 3})
     user = harness.create_user()
     many = [{"title": f"Job {i}", "url": f"https://jobs.example.com/{i}"} for i in range(10)]
     add_digest_plugin(harness, DigestSource({user["email"]: many}), "jobs-probe")

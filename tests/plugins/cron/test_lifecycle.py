@@ -11,7 +11,7 @@ def subjects(harness, email=None):
 
 
 def test_each_welcome_series_step_is_sent_exactly_once(make_app, clock):
-    harness = make_app(plugins=["cron"])
+    harness = make_app(plugins=["plans", "cron"])
     user = harness.create_user(name="Ada Lovelace")
     assert counts(run_task(harness, "lifecycle-emails")) == (1, 1, 0)
     assert counts(run_task(harness, "lifecycle-emails")) == (0, 0, 0)  # a rerun sends nothing
@@ -41,7 +41,7 @@ def test_each_welcome_series_step_is_sent_exactly_once(make_app, clock):
 
 
 def test_a_finished_checklist_sends_no_nudge(make_app, clock):
-    harness = make_app(plugins=["cron"])
+    harness = make_app(plugins=["plans", "cron"])
     user = harness.api_caller()
     assert_ok(user.patch("/api/me", json={"profile": {"onboardingCompleted": True}}))
     for name in ("applications.created", "resumes.created", "interview.mock_completed",
@@ -55,7 +55,7 @@ def test_a_finished_checklist_sends_no_nudge(make_app, clock):
 
 
 def test_recruiters_get_their_own_welcome_and_no_seeker_nudges(make_app, clock):
-    harness = make_app(plugins=["cron"])
+    harness = make_app(plugins=["plans", "cron"])
     harness.create_user(user_type="recruiter")
     run_task(harness, "lifecycle-emails")
     clock.advance(days=3)
@@ -65,7 +65,7 @@ def test_recruiters_get_their_own_welcome_and_no_seeker_nudges(make_app, clock):
 
 
 def test_people_who_signed_up_long_ago_get_no_series(make_app, clock):
-    harness = make_app(plugins=["cron"])
+    harness = make_app(plugins=["plans", "cron"])
     harness.create_user()
     clock.advance(days=12)
     assert counts(run_task(harness, "lifecycle-emails")) == (0, 0, 0)
@@ -73,7 +73,7 @@ def test_people_who_signed_up_long_ago_get_no_series(make_app, clock):
 
 
 def test_unsubscribed_and_opted_out_users_are_skipped_once(make_app):
-    harness = make_app(plugins=["cron"])
+    harness = make_app(plugins=["plans", "cron"])
     left_list = harness.create_user()
     left_all = harness.create_user()
     opted_out = harness.api_caller()
@@ -93,14 +93,14 @@ def test_unsubscribed_and_opted_out_users_are_skipped_once(make_app):
 
 
 def test_disabled_accounts_get_nothing(make_app):
-    harness = make_app(plugins=["cron"])
+    harness = make_app(plugins=["plans", "cron"])
     user = harness.create_user()
     harness.db["users"].update_one({"_id": user["_id"]}, {"$set": {"disabled": True}})
     assert counts(run_task(harness, "lifecycle-emails")) == (0, 0, 0)
 
 
 def test_each_run_is_bounded_by_the_batch_size(make_app):
-    harness = make_app(plugins=["cron"], settings={"plugins.cron.batch_size": 2})
+    harness = make_app(plugins=["plans", "cron"], settings={"plugins.cron.batch_size": 2})
     for _ in range(5):
         harness.create_user()
     assert [run_task(harness, "lifecycle-emails")["sent"] for _ in range(4)] == [2, 2, 1, 0]
@@ -110,7 +110,7 @@ def test_each_run_is_bounded_by_the_batch_size(make_app):
 def test_a_claimed_step_is_never_sent_again(make_app):
     # Persist first: the claim is written before the mail, so a claim left by a run that died
     # before sending blocks the step rather than risking a second mail.
-    harness = make_app(plugins=["cron"])
+    harness = make_app(plugins=["plans", "cron"])
     user = harness.create_user()
     harness.db["cron_sends"].insert_one({"userId": str(user["_id"]), "step": "welcome",
                                          "task": "lifecycle-emails", "status": "claimed"})
@@ -119,7 +119,7 @@ def test_a_claimed_step_is_never_sent_again(make_app):
 
 
 def test_abandoned_signup_follows_up_after_24_hours_once(make_app, clock):
-    harness = make_app(plugins=["cron"])
+    harness = make_app(plugins=["plans", "cron"])
     stalled = harness.create_user()
     finished = harness.api_caller()
     assert_ok(finished.patch("/api/me", json={"profile": {"onboardingCompleted": True}}))
@@ -137,7 +137,7 @@ def test_abandoned_signup_follows_up_after_24_hours_once(make_app, clock):
 
 
 def test_abandoned_signup_respects_the_lifecycle_preference(make_app, clock):
-    harness = make_app(plugins=["cron"])
+    harness = make_app(plugins=["plans", "cron"])
     caller = harness.api_caller()
     assert_ok(caller.patch("/api/settings", json={"emails": {"lifecycle": False}}))
     clock.advance(days=2)
@@ -146,7 +146,7 @@ def test_abandoned_signup_respects_the_lifecycle_preference(make_app, clock):
 
 
 def test_app_url_setting_sets_the_links(make_app):
-    harness = make_app(plugins=["cron"],
+    harness = make_app(plugins=["plans", "cron"],
                        settings={"plugins.cron.app_url": "https://app.example.com/"})
     harness.create_user()
     run_task(harness, "lifecycle-emails")

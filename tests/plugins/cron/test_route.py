@@ -42,7 +42,7 @@ EXPECTED_KEYS = {"task", "status", "processed", "sent", "skipped", "durationMs"}
 
 
 def test_the_seed_curl_example_runs_the_task_with_the_bearer_secret(make_app):
-    client = make_app(plugins=["cron"]).client
+    client = make_app(plugins=["plans", "cron"]).client
     data = assert_ok(client.simulate_get("/api/cron/lifecycle-emails", headers=CRON))
     assert set(data) >= EXPECTED_KEYS
     assert (data["task"], data["status"], data["trigger"]) == ("lifecycle-emails", "ok", "http")
@@ -57,27 +57,27 @@ def test_the_seed_curl_example_runs_the_task_with_the_bearer_secret(make_app):
     {"Authorization": f"Basic {TEST_CRON_SECRET}"},
 ])
 def test_a_missing_or_wrong_secret_is_401_and_runs_nothing(make_app, headers):
-    harness = make_app(plugins=["cron"])
+    harness = make_app(plugins=["plans", "cron"])
     assert_error(harness.client.simulate_get("/api/cron/lifecycle-emails", headers=headers),
                  401, "UNAUTHENTICATED")
     assert harness.db["task_runs"].count_documents({}) == 0
 
 
 def test_without_a_configured_secret_every_cron_call_is_401(make_app):
-    harness = make_app(plugins=["cron"], settings={"auth.cron_secret": ""})
+    harness = make_app(plugins=["plans", "cron"], settings={"auth.cron_secret": ""})
     assert_error(harness.client.simulate_get("/api/cron/lifecycle-emails", headers=CRON),
                  401, "UNAUTHENTICATED")
 
 
 def test_a_user_api_key_is_not_the_cron_secret(make_app):
-    harness = make_app(plugins=["cron"])
+    harness = make_app(plugins=["plans", "cron"])
     caller = harness.api_caller(roles=["super_admin"])
     assert_error(caller.get("/api/cron/lifecycle-emails"), 401, "UNAUTHENTICATED")
 
 
 def test_unknown_and_disabled_plugins_tasks_are_404(make_app):
     probe = ProbeTasks()
-    harness = make_app(plugins=["cron"], extra_plugins={"probe": probe})  # installed, not enabled
+    harness = make_app(plugins=["plans", "cron"], extra_plugins={"probe": probe})  # installed, not enabled
     assert_error(harness.client.simulate_get("/api/cron/nope", headers=CRON), 404, "NOT_FOUND")
     assert_error(harness.client.simulate_get("/api/cron/probe-fail", headers=CRON),
                  404, "NOT_FOUND")
@@ -86,7 +86,7 @@ def test_unknown_and_disabled_plugins_tasks_are_404(make_app):
 def test_any_enabled_plugins_task_runs_by_get_or_post(make_app):
     probe = ProbeTasks()
     probe.release.set()
-    harness = make_app(plugins=["cron", "probe"], extra_plugins={"probe": probe})
+    harness = make_app(plugins=["plans", "cron", "probe"], extra_plugins={"probe": probe})
     data = assert_ok(harness.client.simulate_post("/api/cron/probe-slow", headers=CRON))
     assert (data["processed"], data["sent"], data["skipped"]) == (3, 2, 1)
     assert data["summary"]["note"] == "probe"
@@ -97,7 +97,7 @@ def test_any_enabled_plugins_task_runs_by_get_or_post(make_app):
 
 def test_two_simultaneous_triggers_one_runs_and_one_gets_409(make_app):
     probe = ProbeTasks()
-    harness = make_app(plugins=["cron", "probe"], extra_plugins={"probe": probe})
+    harness = make_app(plugins=["plans", "cron", "probe"], extra_plugins={"probe": probe})
     answers = {}
 
     def first():
@@ -123,7 +123,7 @@ def test_two_simultaneous_triggers_one_runs_and_one_gets_409(make_app):
 
 
 def test_a_failing_task_answers_500_with_its_run_id(make_app):
-    harness = make_app(plugins=["cron", "probe"], extra_plugins={"probe": ProbeTasks()})
+    harness = make_app(plugins=["plans", "cron", "probe"], extra_plugins={"probe": ProbeTasks()})
     error = assert_error(harness.client.simulate_get("/api/cron/probe-fail", headers=CRON),
                          500, "TASK_FAILED")
     assert "ValueError: the probe broke" in error["message"]
@@ -132,7 +132,7 @@ def test_a_failing_task_answers_500_with_its_run_id(make_app):
 
 
 def test_scheduled_runs_claim_the_fire_time_once(make_app, clock):
-    harness = make_app(plugins=["cron"])
+    harness = make_app(plugins=["plans", "cron"])
     path = "/api/cron/win-back"
     data = assert_ok(harness.client.simulate_get(path, params={"scheduled": "true"}, headers=CRON))
     assert data["scheduledFor"] is not None
@@ -145,13 +145,13 @@ def test_scheduled_runs_claim_the_fire_time_once(make_app, clock):
 
 
 def test_the_route_rejects_unknown_query_parameters(make_app):
-    client = make_app(plugins=["cron"]).client
+    client = make_app(plugins=["plans", "cron"]).client
     assert_error(client.simulate_get("/api/cron/win-back", params={"force": "1"}, headers=CRON),
                  400, "VALIDATION")
 
 
 def test_the_routes_are_in_the_openapi_document(make_app):
-    document = make_app(plugins=["cron"]).client.simulate_get("/api/openapi.json").json
+    document = make_app(plugins=["plans", "cron"]).client.simulate_get("/api/openapi.json").json
     paths = document["paths"]
     assert set(paths["/api/cron/{task}"]) == {"get", "post"}
     assert paths["/api/cron/{task}"]["get"]["security"] == [{"cron": []}]
@@ -166,4 +166,4 @@ def test_the_routes_are_in_the_openapi_document(make_app):
 ])
 def test_bad_plugin_settings_stop_startup(make_app, settings, message):
     with pytest.raises(StartupError, match=re.escape(message)):
-        make_app(plugins=["cron"], settings=settings)
+        make_app(plugins=["plans", "cron"], settings=settings)

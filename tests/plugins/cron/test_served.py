@@ -41,7 +41,7 @@ class Served:
                 [COMMAND, "serve", "--port", str(self.port), "--workers", "2",
                  "--data-dir", str(folder / "data"), "--no-scheduler"],
                 stdout=log, stderr=subprocess.STDOUT, text=True, start_new_session=True,
-                env={**clean, "LIGHTNINGHIRE_PLUGINS": "cron", "CRON_SECRET": SECRET},
+                env={**clean, "LIGHTNINGHIRE_PLUGINS": "plans,cron", "CRON_SECRET": SECRET},
                 cwd=folder)
 
     def wait_ready(self) -> None:
@@ -114,7 +114,7 @@ def test_the_seed_curl_example_works_under_gunicorn(served):
              if not k.startswith("LIGHTNINGHIRE") and k not in {"MONGODB_URI", "CRON_SECRET"}}
     made = subprocess.run([COMMAND, "users", "create", "--email", "served@example.com",
                            "--name", "Served User", "--data-dir", str(served.data)],
-                          env={**clean, "LIGHTNINGHIRE_PLUGINS": "cron",
+                          env={**clean, "LIGHTNINGHIRE_PLUGINS": "plans,cron",
                                "LIGHTNINGHIRE_PASSWORD": "a long enough passphrase 42"},
                           capture_output=True, text=True, timeout=60, check=False)
     assert made.returncode == 0, made.stderr

@@ -17,7 +17,7 @@ def practise_days(harness, clock, user, days, event="interview.mock_completed"):
 
 def test_a_streak_about_to_break_gets_one_nudge(make_app, clock):
     clock.set(datetime(2031, 3, 10, 9, 0, tzinfo=UTC))
-    harness = make_app(plugins=["cron"])
+    harness = make_app(plugins=["plans", "cron"])
     user = harness.create_user()
     emit(harness, "stories.created", user)
     clock.advance(days=1)
@@ -37,7 +37,7 @@ def test_a_streak_about_to_break_gets_one_nudge(make_app, clock):
 
 def test_no_nudge_when_active_today_or_the_streak_is_short(make_app, clock):
     clock.set(datetime(2031, 3, 10, 9, 0, tzinfo=UTC))
-    harness = make_app(plugins=["cron"])
+    harness = make_app(plugins=["plans", "cron"])
     active_today, one_day = harness.create_user(), harness.create_user()
     emit(harness, "interview.mock_completed", active_today)  # day 1
     clock.advance(days=1)
@@ -50,7 +50,7 @@ def test_no_nudge_when_active_today_or_the_streak_is_short(make_app, clock):
 
 
 def test_streak_minimum_is_configurable(make_app, clock):
-    harness = make_app(plugins=["cron"], settings={"plugins.cron.streak_min_days": 1})
+    harness = make_app(plugins=["plans", "cron"], settings={"plugins.cron.streak_min_days": 1})
     user = harness.create_user()
     practise_days(harness, clock, user, 1)
     assert counts(run_task(harness, "streak-nudges")) == (1, 1, 0)
@@ -58,7 +58,7 @@ def test_streak_minimum_is_configurable(make_app, clock):
 
 
 def test_only_practice_events_count_for_the_streak(make_app, clock):
-    harness = make_app(plugins=["cron"])
+    harness = make_app(plugins=["plans", "cron"])
     user = harness.create_user()
     for _ in range(3):  # milestones and unknown events are not practice
         emit(harness, "resumes.created", user)
@@ -71,7 +71,7 @@ def test_only_practice_events_count_for_the_streak(make_app, clock):
 
 
 def test_streak_nudges_respect_the_streaks_preference(make_app, clock):
-    harness = make_app(plugins=["cron"])
+    harness = make_app(plugins=["plans", "cron"])
     caller = harness.api_caller()
     assert_ok(caller.patch("/api/settings", json={"emails": {"streaks": False}}))
     practise_days(harness, clock, caller.user, 3)
@@ -80,7 +80,7 @@ def test_streak_nudges_respect_the_streaks_preference(make_app, clock):
 
 
 def test_streak_nudges_honour_an_unsubscribe_from_the_streaks_list(make_app, clock):
-    harness = make_app(plugins=["cron"])
+    harness = make_app(plugins=["plans", "cron"])
     user = harness.create_user()
     harness.services.mail.unsubscribe(user["email"], "streaks")
     practise_days(harness, clock, user, 3)
@@ -89,7 +89,7 @@ def test_streak_nudges_honour_an_unsubscribe_from_the_streaks_list(make_app, clo
 
 
 def test_win_back_after_14_and_30_idle_days_once_each(make_app, clock):
-    harness = make_app(plugins=["cron"])
+    harness = make_app(plugins=["plans", "cron"])
     user = harness.create_user()
     clock.advance(days=13)
     assert counts(run_task(harness, "win-back")) == (0, 0, 0)
@@ -108,7 +108,7 @@ def test_win_back_after_14_and_30_idle_days_once_each(make_app, clock):
 
 
 def test_activity_postpones_win_back_and_a_new_lapse_is_won_back_again(make_app, clock):
-    harness = make_app(plugins=["cron"])
+    harness = make_app(plugins=["plans", "cron"])
     user = harness.create_user()
     clock.advance(days=10)
     emit(harness, "applications.created", user)
@@ -124,7 +124,7 @@ def test_activity_postpones_win_back_and_a_new_lapse_is_won_back_again(make_app,
 
 
 def test_a_recent_sign_in_is_activity(make_app, clock):
-    harness = make_app(plugins=["cron"])
+    harness = make_app(plugins=["plans", "cron"])
     user = harness.create_user()
     clock.advance(days=20)
     harness.session_caller(user)  # signs in through /api/auth/login
@@ -135,7 +135,7 @@ def test_a_recent_sign_in_is_activity(make_app, clock):
 
 
 def test_win_back_respects_the_lifecycle_preference(make_app, clock):
-    harness = make_app(plugins=["cron"])
+    harness = make_app(plugins=["plans", "cron"])
     caller = harness.api_caller()
     assert_ok(caller.patch("/api/settings", json={"emails": {"lifecycle": False}}))
     clock.advance(days=15)

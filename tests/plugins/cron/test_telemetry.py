@@ -21,7 +21,7 @@ def post(client, body, **headers):
 
 
 def test_anonymous_events_are_stored_with_a_ttl_and_nothing_else(make_app, clock):
-    harness = make_app(plugins=["cron"])
+    harness = make_app(plugins=["plans", "cron"])
     data = assert_ok(post(harness.client, BATCH, **{"X-Forwarded-For": "203.0.113.9"}), 202)
     assert data == {"accepted": 2, "dropped": 0, "reason": None}
     docs = list(harness.db["telemetry_events"].find({}, {"_id": 0}).sort("name", 1))
@@ -39,14 +39,14 @@ def test_anonymous_events_are_stored_with_a_ttl_and_nothing_else(make_app, clock
 
 
 def test_retention_is_configurable(make_app, clock):
-    harness = make_app(plugins=["cron"], settings={"plugins.cron.telemetry_retention_days": 7})
+    harness = make_app(plugins=["plans", "cron"], settings={"plugins.cron.telemetry_retention_days": 7})
     assert_ok(post(harness.client, BATCH), 202)
     doc = harness.db["telemetry_events"].find_one()
     assert doc["expiresAt"] == clock.now() + timedelta(days=7)
 
 
 def test_signed_in_callers_events_carry_their_user_id(make_app):
-    harness = make_app(plugins=["cron"])
+    harness = make_app(plugins=["plans", "cron"])
     for caller in (harness.session_caller(), harness.api_caller()):
         result = caller.post("/api/telemetry", json={"events": [{"name": "page.view"}]})
         assert assert_ok(result, 202)["accepted"] == 1
@@ -55,7 +55,7 @@ def test_signed_in_callers_events_carry_their_user_id(make_app):
 
 
 def test_bad_or_cross_site_credentials_make_the_batch_anonymous(make_app):
-    harness = make_app(plugins=["cron"])
+    harness = make_app(plugins=["plans", "cron"])
     caller = harness.session_caller()
     cross_site = {"Cookie": caller.headers["Cookie"], "Origin": "https://evil.example"}
     assert_ok(post(harness.client, BATCH, **cross_site), 202)
@@ -65,7 +65,7 @@ def test_bad_or_cross_site_credentials_make_the_batch_anonymous(make_app):
 
 
 def test_users_who_opted_out_of_analytics_are_not_recorded(make_app):
-    harness = make_app(plugins=["cron"])
+    harness = make_app(plugins=["plans", "cron"])
     caller = harness.api_caller()
     assert_ok(caller.patch("/api/settings", json={"analyticsOptOut": True}))
     data = assert_ok(caller.post("/api/telemetry", json=BATCH), 202)
@@ -75,7 +75,7 @@ def test_users_who_opted_out_of_analytics_are_not_recorded(make_app):
 
 @pytest.mark.parametrize("header", [{"DNT": "1"}, {"Sec-GPC": "1"}])
 def test_do_not_track_is_honoured(make_app, header):
-    harness = make_app(plugins=["cron"])
+    harness = make_app(plugins=["plans", "cron"])
     data = assert_ok(post(harness.client, BATCH, **header), 202)
     assert (data["accepted"], data["reason"]) == (0, "do-not-track")
     assert harness.db["telemetry_events"].count_documents({}) == 0
@@ -99,13 +99,13 @@ def test_do_not_track_is_honoured(make_app, header):
     {"events": [{"name": "page.view"}], "anonymousId": "has spaces in it"},
 ])
 def test_invalid_batches_are_rejected_whole(make_app, body):
-    harness = make_app(plugins=["cron"])
+    harness = make_app(plugins=["plans", "cron"])
     assert_error(post(harness.client, body), 400, "VALIDATION")
     assert harness.db["telemetry_events"].count_documents({}) == 0
 
 
 def test_a_batch_over_the_size_cap_is_rejected(make_app):
-    harness = make_app(plugins=["cron"])
+    harness = make_app(plugins=["plans", "cron"])
     props = {f"k{i}": "x" * 95 for i in range(19)}  # ~2 KB per event, under the event cap
     body = {"events": [{"name": "page.view", "props": props}] * 20}  # ~40 KB in all
     error = assert_error(post(harness.client, body), 400, "VALIDATION")
@@ -113,7 +113,7 @@ def test_a_batch_over_the_size_cap_is_rejected(make_app):
 
 
 def test_ingest_is_rate_limited_per_ip(make_app):
-    harness = make_app(plugins=["cron"])
+    harness = make_app(plugins=["plans", "cron"])
     small = {"events": [{"name": "page.view"}]}
     for _ in range(60):
         assert post(harness.client, small).status_code == 202
@@ -123,7 +123,7 @@ def test_ingest_is_rate_limited_per_ip(make_app):
 
 
 def test_admins_see_aggregated_counts(make_app, clock):
-    harness = make_app(plugins=["cron"])
+    harness = make_app(plugins=["plans", "cron"])
     assert_ok(post(harness.client, BATCH), 202)
     clock.advance(days=1)
     assert_ok(post(harness.client, {"events": [{"name": "page.view"}] * 3}), 202)
@@ -143,7 +143,7 @@ def test_admins_see_aggregated_counts(make_app, clock):
 
 
 def test_stats_are_for_admins_only(make_app):
-    harness = make_app(plugins=["cron"])
+    harness = make_app(plugins=["plans", "cron"])
     assert_error(harness.api_caller().get("/api/telemetry/stats"), 403, "FORBIDDEN")
     assert_error(harness.client.simulate_get("/api/telemetry/stats"), 401, "UNAUTHENTICATED")
     admin = harness.api_caller(roles=["super_admin"])
@@ -151,7 +151,7 @@ def test_stats_are_for_admins_only(make_app):
 
 
 def test_events_are_in_the_account_export_and_go_with_the_account(make_app):
-    harness = make_app(plugins=["cron"])
+    harness = make_app(plugins=["plans", "cron"])
     leaving, staying = harness.api_caller(), harness.api_caller()
     for caller in (leaving, staying):
         assert_ok(caller.post("/api/telemetry", json=BATCH), 202)

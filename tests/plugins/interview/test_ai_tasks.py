@@ -20,7 +20,7 @@ def test_offline_answers_pass_their_schemas(task):
 
 
 def test_tasks_are_registered_and_run_offline_through_the_client(make_app):
-    services = make_app(plugins=["interview"]).services
+    services = make_app(plugins=["plans", "interview"]).services
     for task in TASKS:
         assert task.name in services.ai.tasks
     strong = services.ai.run(mock_ai.SCORE, {"question": EXAMPLE_QUESTION,

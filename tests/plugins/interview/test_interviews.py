@@ -22,7 +22,7 @@ def _schedule(caller, clock, **body):
 
 
 def test_schedule_list_update_and_time_zones(make_app, clock):
-    caller = make_app(plugins=["interview"]).api_caller()
+    caller = make_app(plugins=["plans", "interview"]).api_caller()
     later = _schedule(caller, clock, startsAt=_at(clock, days=5))
     soon = _schedule(caller, clock, title="Onsite, round 2")
     assert later["title"] == "Acme technical interview" and later["timeZone"] == "UTC"
@@ -43,7 +43,7 @@ def test_schedule_list_update_and_time_zones(make_app, clock):
 
 
 def test_reminders_go_out_24h_and_1h_before_once_each(make_app, clock):
-    harness = make_app(plugins=["interview"])
+    harness = make_app(plugins=["plans", "interview"])
     caller = harness.api_caller()
     event = _schedule(caller, clock, startsAt=_at(clock, hours=30))
     late = _schedule(caller, clock, startsAt=_at(clock, minutes=40))  # booked at short notice
@@ -74,7 +74,7 @@ def test_reminders_go_out_24h_and_1h_before_once_each(make_app, clock):
 
 
 def test_ics_export_and_private_calendar_feed(make_app, clock):
-    harness = make_app(plugins=["interview"])
+    harness = make_app(plugins=["plans", "interview"])
     caller, other = harness.api_caller(), harness.api_caller()
     event = _schedule(caller, clock, notes="Bring the portfolio; ask about on-call.")
     ics = caller.get(f"/api/interviews/{event['id']}/ics")
@@ -131,7 +131,7 @@ def test_ics_text_escapes_folds_and_reads_back_unchanged(make_app, clock):
 
 
 def test_other_users_interviews_are_404(make_app, clock):
-    harness = make_app(plugins=["interview"])
+    harness = make_app(plugins=["plans", "interview"])
     owner, other = harness.api_caller(), harness.api_caller()
     event = _schedule(owner, clock)
     for method, body in (("GET", None), ("PATCH", {"title": "x"}), ("DELETE", None)):
@@ -144,7 +144,7 @@ def test_other_users_interviews_are_404(make_app, clock):
 def test_start_times_outside_2000_to_2100_are_refused_with_a_clear_message(make_app, clock):
     """Issue 18, finding 7: 9999-12-31T23:59:59Z was stored (then every read failed) and
     0001-01-01 in a zone west of UTC answered 500."""
-    harness = make_app(plugins=["interview"])
+    harness = make_app(plugins=["plans", "interview"])
     caller = harness.api_caller()
     for body in ({"startsAt": "9999-12-31T23:59:59Z"},
                  {"startsAt": "0001-01-01T00:00:00", "timeZone": "America/New_York"},
@@ -170,7 +170,7 @@ def test_reads_survive_rows_stored_before_the_window_existed(make_app, clock):
     the list, the item, its .ics and the calendar feed."""
     from datetime import UTC, datetime
 
-    harness = make_app(plugins=["interview"])
+    harness = make_app(plugins=["plans", "interview"])
     caller = harness.api_caller()
     good = _schedule(caller, clock)
     user_id = str(caller.user["_id"])
@@ -204,7 +204,7 @@ def test_reads_survive_rows_stored_before_the_window_existed(make_app, clock):
 
 
 def test_pages_walk_every_interview_once_in_order_by_a_position_cursor(make_app, clock):
-    caller = make_app(plugins=["interview"]).api_caller()
+    caller = make_app(plugins=["plans", "interview"]).api_caller()
     # Two at the same minute: the cursor's id breaks the tie, so neither is skipped or repeated.
     upcoming = [_schedule(caller, clock, startsAt=_at(clock, days=d))["id"] for d in (3, 1, 2, 2, 4)]
     past_ids = [_schedule(caller, clock, startsAt=_at(clock, days=d))["id"] for d in (1, 1, 2)]

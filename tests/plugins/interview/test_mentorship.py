@@ -21,7 +21,7 @@ def _mentor(harness, clock, **profile):
 
 
 def test_only_mentors_manage_profiles_and_slots(make_app, clock):
-    harness = make_app(plugins=["interview"])
+    harness = make_app(plugins=["plans", "interview"])
     seeker = harness.api_caller()
     assert_error(seeker.put("/api/mentorship/profile", json={"name": "Me"}), 403, "FORBIDDEN")
     assert_error(seeker.post("/api/mentorship/slots", json={"slots": [
@@ -35,7 +35,7 @@ def test_only_mentors_manage_profiles_and_slots(make_app, clock):
 
 
 def test_matching_ranks_mentors_by_target_roles(make_app, clock):
-    harness = make_app(plugins=["interview"])
+    harness = make_app(plugins=["plans", "interview"])
     _mentor(harness, clock)
     _mentor(harness, clock, name="Ada L.", headline="Product lead", roles=["Product Manager"],
             expertise=["Roadmaps"])
@@ -54,7 +54,7 @@ def test_matching_ranks_mentors_by_target_roles(make_app, clock):
 
 
 def test_book_cancel_and_both_sides_are_told(make_app, clock):
-    harness = make_app(plugins=["interview"])
+    harness = make_app(plugins=["plans", "interview"])
     mentor, slots = _mentor(harness, clock)
     seeker, stranger = harness.api_caller(), harness.api_caller()
     booking = assert_ok(seeker.post("/api/mentorship/bookings",
@@ -84,7 +84,7 @@ def test_book_cancel_and_both_sides_are_told(make_app, clock):
 
 
 def test_a_double_booking_race_gives_one_201_and_one_409(make_app, clock):
-    harness = make_app(plugins=["interview"])
+    harness = make_app(plugins=["plans", "interview"])
     _, slots = _mentor(harness, clock)
     callers = [harness.api_caller(), harness.api_caller()]
     barrier = threading.Barrier(2)
@@ -106,7 +106,7 @@ def test_a_double_booking_race_gives_one_201_and_one_409(make_app, clock):
 
 def test_slot_times_outside_2000_to_2100_are_refused(make_app, clock):
     """Issue 18, finding 7 (same rule as /api/interviews): no slot in year 9999."""
-    mentor, _ = _mentor(make_app(plugins=["interview"]), clock)
+    mentor, _ = _mentor(make_app(plugins=["plans", "interview"]), clock)
     for starts in ("9999-12-31T23:59:59+00:00", "2101-01-01T00:00:00+00:00"):
         error = assert_error(mentor.post("/api/mentorship/slots", json={"slots": [
             {"startsAt": starts}]}), 400, "VALIDATION")

@@ -16,7 +16,7 @@ def _start(caller, **changes):
 
 
 def test_seed_example_works_with_an_api_key_exactly_as_written(make_app):
-    harness = make_app(plugins=["interview"])
+    harness = make_app(plugins=["plans", "interview"])
     caller = harness.api_caller(tier="pro")
     assert caller.headers["Authorization"].startswith("Bearer lh_live_")
     result = harness.client.simulate_post(
@@ -36,7 +36,7 @@ def test_seed_example_works_with_an_api_key_exactly_as_written(make_app):
 
 
 def test_fourth_mock_in_seven_days_is_402_and_the_window_rolls(make_app, clock):
-    harness = make_app(plugins=["interview"])
+    harness = make_app(plugins=["plans", "interview"])
     caller = harness.api_caller()
     for _ in range(3):
         _start(caller)
@@ -51,7 +51,7 @@ def test_fourth_mock_in_seven_days_is_402_and_the_window_rolls(make_app, clock):
 
 
 def test_validation_rejects_unknown_fields_bad_enums_and_oversize(make_app):
-    caller = make_app(plugins=["interview"]).api_caller()
+    caller = make_app(plugins=["plans", "interview"]).api_caller()
     for body in ({**SEED_BODY, "extra": 1}, {**SEED_BODY, "interviewType": "karaoke"},
                  {**SEED_BODY, "company": "x" * 121}, {**SEED_BODY, "questionCount": 11},
                  {**SEED_BODY, "focusAreas": ["a"] * 15}, {"company": "Acme"}):
@@ -62,7 +62,7 @@ def test_validation_rejects_unknown_fields_bad_enums_and_oversize(make_app):
 
 
 def test_labels_are_accepted_for_type_and_seniority(make_app):
-    caller = make_app(plugins=["interview"]).api_caller()
+    caller = make_app(plugins=["plans", "interview"]).api_caller()
     mock = _start(caller, interviewType="System design", seniority="Director+",
                   role="Staff Software Engineer", questionCount=4)
     assert mock["interviewType"] == "system_design" and mock["seniority"] == "director_plus"
@@ -71,7 +71,7 @@ def test_labels_are_accepted_for_type_and_seniority(make_app):
 
 
 def test_answers_are_scored_and_a_structured_answer_beats_a_vague_one(make_app):
-    harness = make_app(plugins=["interview"])
+    harness = make_app(plugins=["plans", "interview"])
     caller = harness.api_caller()
     mock = _start(caller)
     first, second = mock["questions"][0], mock["questions"][1]
@@ -103,7 +103,7 @@ def test_answers_are_scored_and_a_structured_answer_beats_a_vague_one(make_app):
 
 
 def test_answer_validation_unknown_question_and_attempt_limit(make_app):
-    caller = make_app(plugins=["interview"]).api_caller()
+    caller = make_app(plugins=["plans", "interview"]).api_caller()
     mock = _start(caller)
     path = f"/api/mock-interview/{mock['id']}/answers"
     question = mock["questions"][0]["id"]
@@ -121,7 +121,7 @@ def test_answer_validation_unknown_question_and_attempt_limit(make_app):
 
 
 def test_complete_gives_overall_score_debrief_and_event_once(make_app):
-    harness = make_app(plugins=["interview"])
+    harness = make_app(plugins=["plans", "interview"])
     caller = harness.api_caller()
     mock = _start(caller)
     path = f"/api/mock-interview/{mock['id']}"
@@ -148,7 +148,7 @@ def test_complete_gives_overall_score_debrief_and_event_once(make_app):
 
 
 def test_a_started_mock_finishes_when_the_daily_ai_budget_is_spent(make_app, clock):
-    harness = make_app(plugins=["interview"])
+    harness = make_app(plugins=["plans", "interview"])
     caller = harness.api_caller()
     mock = _start(caller)
     # Spend the rest of today's AI actions through the entitlement engine itself.
@@ -168,7 +168,7 @@ def test_a_started_mock_finishes_when_the_daily_ai_budget_is_spent(make_app, clo
 
 
 def test_list_get_delete_and_other_users_get_404(make_app):
-    harness = make_app(plugins=["interview"])
+    harness = make_app(plugins=["plans", "interview"])
     owner, other = harness.api_caller(), harness.api_caller()
     first = _start(owner)
     second = _start(owner, company="Acme", interviewType="technical", role="Data Analyst")
@@ -188,7 +188,7 @@ def test_list_get_delete_and_other_users_get_404(make_app):
 
 
 def test_recent_questions_are_not_repeated_in_the_next_mock(make_app):
-    caller = make_app(plugins=["interview"]).api_caller(tier="pro")
+    caller = make_app(plugins=["plans", "interview"]).api_caller(tier="pro")
     first = _start(caller)
     for question in first["questions"]:
         assert_ok(caller.post(f"/api/mock-interview/{first['id']}/answers",

@@ -24,7 +24,7 @@ def _fill(harness, clock, caller):
 
 
 def test_user_context_is_a_small_slice_of_the_users_own_data(make_app, clock):
-    harness = make_app(plugins=["interview"])
+    harness = make_app(plugins=["plans", "interview"])
     caller, other = harness.api_caller(), harness.api_caller()
     _fill(harness, clock, caller)
     [context] = [c for c in harness.app.services.plugins.hook.user_context(
@@ -40,7 +40,7 @@ def test_user_context_is_a_small_slice_of_the_users_own_data(make_app, clock):
 
 
 def test_export_and_deletion_reach_every_collection(make_app, clock):
-    harness = make_app(plugins=["interview"])
+    harness = make_app(plugins=["plans", "interview"])
     caller = harness.session_caller()
     _fill(harness, clock, caller)
     exported = caller.get("/api/account/export")
@@ -54,7 +54,7 @@ def test_export_and_deletion_reach_every_collection(make_app, clock):
 
 
 def test_openapi_documents_the_routes(make_app):
-    harness = make_app(plugins=["interview"])
+    harness = make_app(plugins=["plans", "interview"])
     result = harness.client.simulate_get("/api/openapi.json")
     assert result.status_code == 200
     document = result.json
@@ -66,7 +66,7 @@ def test_openapi_documents_the_routes(make_app):
 
 
 def test_routes_need_a_signed_in_caller_and_cookie_writes_need_csrf(make_app):
-    harness = make_app(plugins=["interview"])
+    harness = make_app(plugins=["plans", "interview"])
     assert_error(harness.client.simulate_post("/api/mock-interview", json={}), 401,
                  "UNAUTHENTICATED")
     browser = harness.session_caller()
@@ -80,7 +80,7 @@ def test_references_to_another_users_application_are_404(make_app, clock):
     """Issue 18, finding 10: another user's applicationId was accepted and stored by stories,
     mock interviews, sessions and interviews. Checked through the hook jobsearch offers
     (jobsearch_owned_applications): the interview plugin never imports jobsearch."""
-    harness = make_app(plugins=["interview", "jobsearch"])
+    harness = make_app(plugins=["plans", "interview", "jobsearch"])
     owner, other = harness.api_caller(), harness.api_caller()
     app_id = assert_ok(owner.post("/api/applications", json={"company": "Acme",
                                                              "role": "SRE"}), 201)["id"]
@@ -113,7 +113,7 @@ def test_references_to_another_users_application_are_404(make_app, clock):
 
 
 def test_without_jobsearch_no_application_can_be_referenced(make_app):
-    caller = make_app(plugins=["interview"]).api_caller()
+    caller = make_app(plugins=["plans", "interview"]).api_caller()
     assert_error(caller.post("/api/sessions", json={"applicationId": str(ObjectId())}), 404,
                  "NOT_FOUND")
     assert_ok(caller.post("/api/sessions", json={"company": "Acme"}), 201)

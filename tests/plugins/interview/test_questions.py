@@ -6,7 +6,7 @@ from lightninghire.testing import assert_error, assert_ok
 
 
 def test_browse_filter_search_and_paginate(make_app):
-    caller = make_app(plugins=["interview"]).api_caller()
+    caller = make_app(plugins=["plans", "interview"]).api_caller()
     page = assert_ok(caller.get("/api/questions", params={"limit": "10"}))
     assert page["total"] >= 300 and len(page["items"]) == 10 and page["nextCursor"] == "10"
     more = assert_ok(caller.get("/api/questions", params={"limit": "10", "cursor": "10"}))
@@ -27,7 +27,7 @@ def test_browse_filter_search_and_paginate(make_app):
 
 
 def test_groups_are_curated_sets(make_app):
-    caller = make_app(plugins=["interview"]).api_caller()
+    caller = make_app(plugins=["plans", "interview"]).api_caller()
     groups = assert_ok(caller.get("/api/question-groups"))["items"]
     slugs = {g["slug"]: g for g in groups}
     assert {"software-engineer", "product-manager", "big-tech-behavioral"} <= set(slugs)
@@ -39,7 +39,7 @@ def test_groups_are_curated_sets(make_app):
 
 
 def test_bookmarks_status_and_own_questions_are_per_user(make_app):
-    harness = make_app(plugins=["interview"])
+    harness = make_app(plugins=["plans", "interview"])
     caller, other = harness.api_caller(), harness.api_caller()
     first = assert_ok(caller.get("/api/questions", params={"limit": "1"}))["items"][0]
     marked = assert_ok(caller.patch(f"/api/questions/{first['id']}",
@@ -65,7 +65,7 @@ def test_bookmarks_status_and_own_questions_are_per_user(make_app):
 
 
 def test_practice_from_mocks_drives_weakest_sort_and_trend(make_app):
-    harness = make_app(plugins=["interview"])
+    harness = make_app(plugins=["plans", "interview"])
     caller = harness.api_caller(tier="pro")
     mock = assert_ok(caller.post("/api/mock-interview", json={
         "company": "Acme", "role": "Engineer", "interviewType": "behavioral"}), 201)

@@ -25,7 +25,7 @@ def _session(caller, **body):
 
 
 def test_transcript_append_read_export_and_conversations(make_app):
-    harness = make_app(plugins=["interview"])
+    harness = make_app(plugins=["plans", "interview"])
     caller = harness.api_caller()
     session = _session(caller, interviewType="Behavioral")
     assert session["status"] == "live" and session["title"] == "Acme - Engineer"
@@ -53,7 +53,7 @@ def test_transcript_append_read_export_and_conversations(make_app):
 
 
 def test_coaching_matches_a_story_and_end_gives_a_debrief(make_app):
-    harness = make_app(plugins=["interview"])
+    harness = make_app(plugins=["plans", "interview"])
     caller = harness.api_caller()
     assert_ok(caller.post("/api/stories", json={
         "title": "Vendor outage before launch", "tags": ["deadline"],
@@ -82,7 +82,7 @@ def test_coaching_matches_a_story_and_end_gives_a_debrief(make_app):
 
 
 def test_free_users_get_ten_sessions(make_app):
-    caller = make_app(plugins=["interview"]).api_caller()
+    caller = make_app(plugins=["plans", "interview"]).api_caller()
     for _ in range(10):
         _session(caller)
     error = assert_error(caller.post("/api/sessions", json={}), 402, "PAYMENT_REQUIRED")
@@ -90,7 +90,7 @@ def test_free_users_get_ten_sessions(make_app):
 
 
 def test_validation_and_other_users_get_404(make_app):
-    harness = make_app(plugins=["interview"])
+    harness = make_app(plugins=["plans", "interview"])
     owner, other = harness.api_caller(), harness.api_caller()
     session = _session(owner)
     path = f"/api/sessions/{session['id']}"

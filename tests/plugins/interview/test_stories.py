@@ -16,7 +16,7 @@ STORY = {"title": "Checkout rescue", "situation": "At Northwind checkout failed 
 
 
 def test_crud_emits_created_and_editing_is_never_capped(make_app):
-    harness = make_app(plugins=["interview"])
+    harness = make_app(plugins=["plans", "interview"])
     caller = harness.api_caller()
     story = assert_ok(caller.post("/api/stories", json=STORY), 201)
     assert story["title"] == "Checkout rescue" and story["spokenSeconds"] > 0
@@ -33,7 +33,7 @@ def test_crud_emits_created_and_editing_is_never_capped(make_app):
 
 
 def test_free_users_keep_five_stories_and_recruiters_none(make_app):
-    harness = make_app(plugins=["interview"])
+    harness = make_app(plugins=["plans", "interview"])
     caller = harness.api_caller()
     for i in range(5):
         assert_ok(caller.post("/api/stories", json={**STORY, "title": f"s{i}"}), 201)
@@ -47,7 +47,7 @@ def test_free_users_keep_five_stories_and_recruiters_none(make_app):
 
 
 def test_validation(make_app):
-    caller = make_app(plugins=["interview"]).api_caller()
+    caller = make_app(plugins=["plans", "interview"]).api_caller()
     for body in ({**STORY, "mood": "x"}, {**STORY, "title": ""}, {**STORY, "action": "x" * 4001},
                  {**STORY, "competencies": ["Juggling"]}, {**STORY, "tags": ["t"] * 21},
                  {**STORY, "applicationIds": ["nope"]}):
@@ -57,7 +57,7 @@ def test_validation(make_app):
 
 
 def test_other_users_stories_are_404(make_app):
-    harness = make_app(plugins=["interview"])
+    harness = make_app(plugins=["plans", "interview"])
     owner, other = harness.api_caller(), harness.api_caller()
     story = assert_ok(owner.post("/api/stories", json=STORY), 201)
     assert_error(other.get(f"/api/stories/{story['id']}"), 404, "NOT_FOUND")
@@ -68,7 +68,7 @@ def test_other_users_stories_are_404(make_app):
 
 
 def test_generate_and_build_return_drafts_and_spend_ai_actions(make_app):
-    harness = make_app(plugins=["interview"])
+    harness = make_app(plugins=["plans", "interview"])
     caller = harness.api_caller()
     draft = assert_ok(caller.post("/api/stories/generate", json={
         "description": "Last year at Northwind our checkout kept failing before Black Friday. "
@@ -91,7 +91,7 @@ def test_generate_and_build_return_drafts_and_spend_ai_actions(make_app):
 def test_drafts_from_the_longest_valid_inputs_are_valid_drafts(make_app):
     """Issue 18, finding 8: a 2,500-character description (generate) or a 2,000-character
     outcome (build) made the offline answer fail its own schema: 502 for a valid request."""
-    caller = make_app(plugins=["interview"]).api_caller(tier="pro")
+    caller = make_app(plugins=["plans", "interview"]).api_caller(tier="pro")
     run_on = text(2_500, "prose", random.Random(1)).translate(str.maketrans(".!?", ",,,"))
     draft = assert_ok(caller.post("/api/stories/generate", json={"description": run_on}))
     assert all(0 < len(draft[part]) <= 2000 for part in ("situation", "task", "result"))
@@ -108,7 +108,7 @@ def test_drafts_from_the_longest_valid_inputs_are_valid_drafts(make_app):
 
 
 def test_coverage_lists_themes_without_a_story(make_app):
-    caller = make_app(plugins=["interview"]).api_caller()
+    caller = make_app(plugins=["plans", "interview"]).api_caller()
     assert_ok(caller.post("/api/stories", json=STORY), 201)
     coverage = assert_ok(caller.get("/api/stories/coverage"))
     covered = {t["theme"] for t in coverage["themes"] if t["count"]}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lightninghire.testing import assert_error, assert_ok
 
-PLUGINS = ["jobsearch"]
+PLUGINS = ["plans", "jobsearch"]
 
 
 def test_create_move_and_note_keep_a_timeline_and_emit_events(make_app):

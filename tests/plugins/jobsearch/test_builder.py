@@ -10,7 +10,7 @@ from lightninghire.testing import assert_error, assert_ok
 from lightninghire_plugins.jobsearch.resumes.pdf import latin1
 from tests.plugins.jobsearch.helpers import BACKEND_RESUME
 
-PLUGINS = ["jobsearch"]
+PLUGINS = ["plans", "jobsearch"]
 
 BUILDER = {
     "name": "Backend CV",

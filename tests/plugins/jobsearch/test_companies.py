@@ -8,7 +8,7 @@ from lightninghire_plugins import jobsearch
 from lightninghire_plugins.jobsearch.companies.intel import COMPANY_INTEL
 from tests.plugins.jobsearch.helpers import seed_jobs
 
-PLUGINS = ["jobsearch"]
+PLUGINS = ["plans", "jobsearch"]
 
 
 def test_intel_brief_is_built_from_known_postings_and_shared(make_app, clock):

@@ -12,7 +12,7 @@ from lightninghire.testing import assert_error, assert_ok
 from lightninghire_plugins import jobsearch
 from tests.plugins.jobsearch.helpers import POSTINGS, TEMPLATE, job_id, seed_jobs
 
-PLUGINS = ["jobsearch"]
+PLUGINS = ["plans", "jobsearch"]
 
 
 def run_cli(harness, *argv: str) -> int:

@@ -7,7 +7,7 @@ from lightninghire.testing import assert_error, assert_ok
 from lightninghire_plugins.jobsearch.candidates.fit import FIT_SCORE
 from tests.plugins.jobsearch.helpers import CANDIDATES_TEMPLATE as TEMPLATE
 
-PLUGINS = ["jobsearch"]
+PLUGINS = ["plans", "jobsearch"]
 
 
 def recruiter(harness, tier="recruiter_free"):

@@ -72,7 +72,7 @@ def upload(caller, data: bytes):
 ], ids=["chained-flate-bomb", "deep-page-tree", "nested-arrays", "nested-object", "51-pages",
         "truncated"])
 def test_crafted_pdfs_answer_400_naming_the_problem(make_app, make, reason, words):
-    harness = make_app(plugins=["jobsearch"])
+    harness = make_app(plugins=["plans", "jobsearch"])
     caller = harness.api_caller(tier="pro")
     data = make()
     assert len(data) < 25_000
@@ -84,7 +84,7 @@ def test_crafted_pdfs_answer_400_naming_the_problem(make_app, make, reason, word
 def test_a_pdf_that_needs_too_much_cpu_is_stopped_at_the_limit(make_app):
     """Within every size limit, but 50 pages of 200,000 text operations each: the child
     reading it is stopped by the kernel after ``pdf_cpu_seconds`` (1 here)."""
-    harness = make_app(plugins=["jobsearch"],
+    harness = make_app(plugins=["plans", "jobsearch"],
                        settings={"plugins.jobsearch.pdf_cpu_seconds": 1})
     caller = harness.api_caller(tier="pro")
     content = zlib.compress(b"BT /F1 12 Tf 72 720 Td " + b"(x) Tj " * 200_000 + b"ET", 9)
@@ -94,7 +94,7 @@ def test_a_pdf_that_needs_too_much_cpu_is_stopped_at_the_limit(make_app):
 
 
 def test_limits_are_plugin_settings_and_a_normal_pdf_still_reads(make_app):
-    harness = make_app(plugins=["jobsearch"], settings={"plugins.jobsearch.pdf_max_pages": 2})
+    harness = make_app(plugins=["plans", "jobsearch"], settings={"plugins.jobsearch.pdf_max_pages": 2})
     caller = harness.api_caller(tier="pro")
     three = pages_pdf(b"BT /F1 12 Tf 72 720 Td (Python) Tj ET", count=3)
     assert "more than 2 pages" in assert_error(upload(caller, three), 400,

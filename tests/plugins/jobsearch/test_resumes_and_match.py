@@ -14,7 +14,7 @@ from tests.plugins.jobsearch.helpers import (
     seed_jobs,
 )
 
-PLUGINS = ["jobsearch"]
+PLUGINS = ["plans", "jobsearch"]
 
 
 def minimal_pdf(text: str) -> bytes:

@@ -13,7 +13,7 @@ TICKET = {"subject": "Cannot export", "message": "The export button does nothing
 
 
 def test_a_contact_message_is_stored_routed_to_the_team_and_acknowledged(make_app):
-    harness = make_app(plugins=["marketing"],
+    harness = make_app(plugins=["plans", "marketing"],
                        settings={"plugins.marketing.support_address": "help@lightninghire.test"})
     data = assert_ok(harness.client.simulate_post("/api/contact", json=CONTACT), 201)
     assert data["topic"] == "general" and data["respondBy"] is None
@@ -26,7 +26,7 @@ def test_a_contact_message_is_stored_routed_to_the_team_and_acknowledged(make_ap
 
 
 def test_a_privacy_request_carries_its_30_day_deadline(make_app, clock):
-    harness = make_app(plugins=["marketing"])
+    harness = make_app(plugins=["plans", "marketing"])
     data = assert_ok(harness.client.simulate_post(
         "/api/contact", json={**CONTACT, "topic": "privacy"}), 201)
     assert data["respondBy"] is not None
@@ -40,7 +40,7 @@ def test_a_privacy_request_carries_its_30_day_deadline(make_app, clock):
     ({"message": "x" * 5001}, "message"), ({"name": ""}, "name"), ({"phone": "1"}, "phone"),
 ])
 def test_contact_input_is_bounded(make_app, change, field):
-    harness = make_app(plugins=["marketing"])
+    harness = make_app(plugins=["plans", "marketing"])
     error = assert_error(harness.client.simulate_post("/api/contact",
                                                       json={**CONTACT, **change}), 400,
                          "VALIDATION")
@@ -49,7 +49,7 @@ def test_contact_input_is_bounded(make_app, change, field):
 
 
 def test_contact_is_rate_limited_per_ip_and_the_honeypot_stores_nothing(make_app):
-    harness = make_app(plugins=["marketing"])
+    harness = make_app(plugins=["plans", "marketing"])
     trapped = assert_ok(harness.client.simulate_post(
         "/api/contact", json={**CONTACT, "website": "x"}, remote_addr="203.0.113.9"), 201)
     assert trapped["id"] and harness.mail == []
@@ -62,7 +62,7 @@ def test_contact_is_rate_limited_per_ip_and_the_honeypot_stores_nothing(make_app
 
 
 def test_an_anonymous_ticket_needs_an_email_and_is_acknowledged(make_app):
-    harness = make_app(plugins=["marketing"])
+    harness = make_app(plugins=["plans", "marketing"])
     error = assert_error(harness.client.simulate_post("/api/support/tickets", json=TICKET), 400,
                          "VALIDATION")
     assert "email" in error["fields"]
@@ -79,7 +79,7 @@ def test_an_anonymous_ticket_needs_an_email_and_is_acknowledged(make_app):
 
 
 def test_signed_in_tickets_belong_to_the_caller_and_only_to_them(make_app):
-    harness = make_app(plugins=["marketing"])
+    harness = make_app(plugins=["plans", "marketing"])
     ada = harness.api_caller(email="ada@example.com")
     mine = assert_ok(ada.post("/api/support/tickets",
                               json={**TICKET, "email": "someone@else.com"}), 201)
@@ -107,7 +107,7 @@ def test_signed_in_tickets_belong_to_the_caller_and_only_to_them(make_app):
 
 
 def test_a_session_ticket_needs_the_csrf_proof_like_any_cookie_write(make_app):
-    harness = make_app(plugins=["marketing"])
+    harness = make_app(plugins=["plans", "marketing"])
     caller = harness.session_caller()
     assert_ok(caller.post("/api/support/tickets", json=TICKET), 201)
     cross_site = caller.post("/api/support/tickets", json=TICKET,
@@ -116,7 +116,7 @@ def test_a_session_ticket_needs_the_csrf_proof_like_any_cookie_write(make_app):
 
 
 def test_pro_tickets_are_priority_and_the_team_replies(make_app):
-    harness = make_app(plugins=["marketing"])
+    harness = make_app(plugins=["plans", "marketing"])
     pro = harness.api_caller(tier="pro")
     ticket = assert_ok(pro.post("/api/support/tickets", json=TICKET), 201)
     assert ticket["priority"] == "priority" and "[PRIORITY]" in harness.mail[0].subject
@@ -135,7 +135,7 @@ def test_pro_tickets_are_priority_and_the_team_replies(make_app):
 
 
 def test_feedback_is_taken_signed_in_or_not_and_listed_for_the_team(make_app):
-    harness = make_app(plugins=["marketing"])
+    harness = make_app(plugins=["plans", "marketing"])
     assert_ok(harness.client.simulate_post("/api/feedback", json={
         "kind": "outdated_resource", "target": "cold-outreach-templates",
         "message": "Template 2 mentions an old feature.", "page": "/resources"}), 201)
@@ -154,7 +154,7 @@ def test_feedback_is_taken_signed_in_or_not_and_listed_for_the_team(make_app):
 
 
 def test_a_users_tickets_and_leads_go_with_their_account(make_app):
-    harness = make_app(plugins=["marketing"])
+    harness = make_app(plugins=["plans", "marketing"])
     caller = harness.api_caller(email="gone@example.com")
     assert_ok(caller.post("/api/support/tickets", json=TICKET), 201)
     harness.client.simulate_post("/api/leads", json={

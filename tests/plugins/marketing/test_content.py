@@ -13,7 +13,7 @@ COURSE = "/api/courses/star-story-workbook"
 
 
 def test_every_kind_lists_its_shipped_pages_newest_first(make_app):
-    client = make_app(plugins=["marketing"]).client
+    client = make_app(plugins=["plans", "marketing"]).client
     blog = assert_ok(client.simulate_get("/api/blog"))
     assert [p["slug"] for p in blog["items"]] == [
         "30-60-90-day-plan", "salary-negotiation-first-offer", "ai-job-search-2026"]
@@ -32,7 +32,7 @@ def test_every_kind_lists_its_shipped_pages_newest_first(make_app):
 
 
 def test_a_page_is_read_by_slug_with_its_markdown_and_unknown_slugs_are_404(make_app):
-    client = make_app(plugins=["marketing"]).client
+    client = make_app(plugins=["plans", "marketing"]).client
     page = assert_ok(client.simulate_get("/api/help/star-method"))
     assert page["title"] == "The STAR method, explained"
     assert page["body"].startswith("# The STAR method, explained")
@@ -42,7 +42,7 @@ def test_a_page_is_read_by_slug_with_its_markdown_and_unknown_slugs_are_404(make
 
 
 def test_search_ranks_title_matches_first_and_needs_every_word(make_app):
-    client = make_app(plugins=["marketing"]).client
+    client = make_app(plugins=["plans", "marketing"]).client
     found = assert_ok(client.simulate_get("/api/help/search", params={"q": "STAR method"}))
     assert found["items"][0]["slug"] == "star-method"
     assert assert_ok(client.simulate_get("/api/help/search",
@@ -53,7 +53,7 @@ def test_search_ranks_title_matches_first_and_needs_every_word(make_app):
 
 
 def test_pages_get_flagged_stale_six_months_after_their_last_update(make_app, clock):
-    harness = make_app(plugins=["marketing"])
+    harness = make_app(plugins=["plans", "marketing"])
     admin = harness.api_caller(roles=["super_admin"])
     page = assert_ok(admin.post("/api/admin/content", json={
         "kind": "blog", "slug": "fresh", "title": "Fresh", "summary": "", "body": "New.",
@@ -68,7 +68,7 @@ def test_pages_get_flagged_stale_six_months_after_their_last_update(make_app, cl
 
 
 def test_anonymous_and_free_readers_get_free_lessons_only(make_app):
-    harness = make_app(plugins=["marketing"])
+    harness = make_app(plugins=["plans", "marketing"])
     for caller in (harness.client, harness.api_caller()):
         get = caller.simulate_get if caller is harness.client else caller.get
         course = assert_ok(get(COURSE))
@@ -84,7 +84,7 @@ def test_anonymous_and_free_readers_get_free_lessons_only(make_app):
 
 
 def test_pro_readers_get_every_lesson(make_app):
-    harness = make_app(plugins=["marketing"])
+    harness = make_app(plugins=["plans", "marketing"])
     for caller in (harness.api_caller(tier="pro"), harness.session_caller(tier="pro")):
         course = assert_ok(caller.get(COURSE))
         assert all(not les["locked"] and les["body"] for les in course["lessons"])
@@ -96,7 +96,7 @@ def test_pro_readers_get_every_lesson(make_app):
 def test_a_deployers_policy_line_can_open_pro_lessons_to_free_users(make_app, tmp_path):
     policy = tmp_path / "policy.csv"
     policy.write_text("p2, free, pro_lessons, unlimited\n")
-    harness = make_app(plugins=["marketing"], settings={"policy.file": str(policy)})
+    harness = make_app(plugins=["plans", "marketing"], settings={"policy.file": str(policy)})
     caller = harness.api_caller()
     assert assert_ok(caller.get(f"{COURSE}/lessons/rehearse-and-adapt"))["body"]
     # Anonymous readers are not users: still free lessons only.
@@ -105,13 +105,13 @@ def test_a_deployers_policy_line_can_open_pro_lessons_to_free_users(make_app, tm
 
 
 def test_wrong_credentials_on_a_public_page_are_a_401_not_a_silent_downgrade(make_app):
-    client = make_app(plugins=["marketing"]).client
+    client = make_app(plugins=["plans", "marketing"]).client
     result = client.simulate_get(COURSE, headers={"Authorization": "Bearer lh_live_" + "x" * 40})
     assert_error(result, 401, "UNAUTHENTICATED")
 
 
 def test_admins_create_update_and_unpublish_content(make_app):
-    harness = make_app(plugins=["marketing"])
+    harness = make_app(plugins=["plans", "marketing"])
     admin = harness.api_caller(roles=["super_admin"])
     draft = assert_ok(admin.post("/api/admin/content", json={
         "kind": "help", "slug": "resume-gaps", "title": "Explaining resume gaps",
@@ -136,7 +136,7 @@ def test_admins_create_update_and_unpublish_content(make_app):
 
 
 def test_an_admin_course_with_a_pro_lesson_is_gated_like_the_shipped_one(make_app):
-    harness = make_app(plugins=["marketing"])
+    harness = make_app(plugins=["plans", "marketing"])
     admin = harness.api_caller(roles=["super_admin"])
     assert_ok(admin.post("/api/admin/content", json={
         "kind": "courses", "slug": "negotiation-basics", "title": "Negotiation basics",
@@ -159,7 +159,7 @@ def test_an_admin_course_with_a_pro_lesson_is_gated_like_the_shipped_one(make_ap
 
 
 def test_admin_content_edits_survive_a_restart_and_new_shipped_pages_are_added(make_app):
-    harness = make_app(plugins=["marketing"])
+    harness = make_app(plugins=["plans", "marketing"])
     admin = harness.api_caller(roles=["super_admin"])
     star = next(p for p in assert_ok(admin.get("/api/admin/content",
                                                params={"kind": "help", "limit": "50"}))["items"]
@@ -168,14 +168,14 @@ def test_admin_content_edits_survive_a_restart_and_new_shipped_pages_are_added(m
     assert_ok(admin.patch(f"/api/admin/content/{star['id']}", json={"title": "STAR, edited"}))
     harness.db["marketing_content"].delete_one({"kind": "help", "slug": "api-keys"})
 
-    again = make_app(plugins=["marketing"])  # a second process on the same database
+    again = make_app(plugins=["plans", "marketing"])  # a second process on the same database
     assert assert_ok(again.client.simulate_get("/api/help/star-method"))["title"] == "STAR, edited"
     assert assert_ok(again.client.simulate_get("/api/help/api-keys"))["slug"] == "api-keys"
     assert again.db["marketing_content"].count_documents({}) == len(load_pages())
 
 
 def test_admin_routes_need_the_content_permission_and_valid_input(make_app):
-    harness = make_app(plugins=["marketing"])
+    harness = make_app(plugins=["plans", "marketing"])
     member = harness.api_caller()
     body = {"kind": "help", "slug": "x", "title": "X", "summary": "", "body": "x"}
     assert_error(member.post("/api/admin/content", json=body), 403, "FORBIDDEN")
@@ -239,7 +239,7 @@ def test_every_shipped_page_has_typed_metadata():
 
 
 def test_the_openapi_document_describes_the_marketing_routes(make_app):
-    document = make_app(plugins=["marketing"]).client.simulate_get("/api/openapi.json").json
+    document = make_app(plugins=["plans", "marketing"]).client.simulate_get("/api/openapi.json").json
     paths = document["paths"]
     for path in ("/api/leads", "/api/contact", "/api/unsubscribe", "/api/support/tickets/{id}",
                  "/api/feedback", "/api/courses/{slug}/lessons/{lesson}", "/api/help/search",
@@ -248,7 +248,7 @@ def test_the_openapi_document_describes_the_marketing_routes(make_app):
 
 
 def test_shipped_pages_are_fresh_on_a_new_install_and_age_from_it(make_app, clock):
-    harness = make_app(plugins=["marketing"])
+    harness = make_app(plugins=["plans", "marketing"])
     items = assert_ok(harness.client.simulate_get("/api/blog"))["items"]
     assert items and [page["slug"] for page in items if page["stale"]] == []
     clock.advance(days=184)  # an install never upgraded for six months

@@ -33,7 +33,7 @@ def drip_mail(harness):
 
 
 def test_the_drip_sends_each_step_once_on_its_day(make_app, clock):
-    harness = make_app(plugins=["marketing"])
+    harness = make_app(plugins=["plans", "marketing"])
     capture(harness)
     assert run_drip(harness, clock)["sent"] == 0  # the download mail went out; no drip yet
 
@@ -60,7 +60,7 @@ def test_the_drip_sends_each_step_once_on_its_day(make_app, clock):
 
 
 def test_a_late_run_sends_one_overdue_step_at_a_time(make_app, clock):
-    harness = make_app(plugins=["marketing"])
+    harness = make_app(plugins=["plans", "marketing"])
     capture(harness)
     clock.advance(days=10)  # the task did not run for ten days
     assert run_drip(harness, clock)["sent"] == 1
@@ -72,7 +72,7 @@ def test_a_late_run_sends_one_overdue_step_at_a_time(make_app, clock):
 
 
 def test_leads_without_opt_in_get_no_drip_and_opting_out_later_stops_it(make_app, clock):
-    harness = make_app(plugins=["marketing"])
+    harness = make_app(plugins=["plans", "marketing"])
     capture(harness, email="quiet@example.com", marketingOptIn=False)
     capture(harness)
     clock.advance(days=1)
@@ -84,7 +84,7 @@ def test_leads_without_opt_in_get_no_drip_and_opting_out_later_stops_it(make_app
 
 
 def test_one_click_unsubscribe_from_a_drip_mail_stops_the_later_steps(make_app, clock):
-    harness = make_app(plugins=["marketing"])
+    harness = make_app(plugins=["plans", "marketing"])
     capture(harness)
     clock.advance(days=1)
     run_drip(harness, clock)
@@ -109,7 +109,7 @@ def test_one_click_unsubscribe_from_a_drip_mail_stops_the_later_steps(make_app, 
 
 
 def test_a_drip_step_waiting_in_the_outbox_is_withheld_after_unsubscribe(make_app, clock):
-    harness = make_app(plugins=["marketing"])
+    harness = make_app(plugins=["plans", "marketing"])
     capture(harness)
     clock.advance(days=1)
     runner = TaskRunner(harness.db, clock, harness.services.tasks.specs)
@@ -121,7 +121,7 @@ def test_a_drip_step_waiting_in_the_outbox_is_withheld_after_unsubscribe(make_ap
 
 
 def test_signing_up_stops_the_drip_and_makes_the_leads_the_users(make_app, clock):
-    harness = make_app(plugins=["marketing"])
+    harness = make_app(plugins=["plans", "marketing"])
     capture(harness)
     signup = harness.client.simulate_post("/api/auth/signup", json={
         "email": "Lee@example.com", "password": TEST_PASSWORD, "name": "Lee Chen"})
@@ -135,7 +135,7 @@ def test_signing_up_stops_the_drip_and_makes_the_leads_the_users(make_app, clock
 
 
 def test_an_existing_users_address_starts_no_drip(make_app, clock):
-    harness = make_app(plugins=["marketing"])
+    harness = make_app(plugins=["plans", "marketing"])
     harness.create_user("lee@example.com")
     capture(harness)
     clock.advance(days=10)
@@ -144,7 +144,7 @@ def test_an_existing_users_address_starts_no_drip(make_app, clock):
 
 
 def test_get_shows_what_a_link_would_do_and_changes_nothing(make_app):
-    harness = make_app(plugins=["marketing"])
+    harness = make_app(plugins=["plans", "marketing"])
     token = harness.services.mail.unsubscribe_token("Ada@Example.com", "digest")
     for _ in range(2):
         data = assert_ok(harness.client.simulate_get("/api/unsubscribe",
@@ -212,7 +212,7 @@ def test_the_browser_pages_post_their_form_and_confirm(make_app):
 
 
 def test_post_unsubscribes_idempotently_in_json_and_multipart(make_app):
-    harness = make_app(plugins=["marketing"])
+    harness = make_app(plugins=["plans", "marketing"])
     mail = harness.services.mail
     token = mail.unsubscribe_token("ada@example.com", "digest")
     body = ("--XyZ\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\n"
@@ -236,7 +236,7 @@ def test_post_unsubscribes_idempotently_in_json_and_multipart(make_app):
 
 
 def test_bad_tokens_and_bodies_are_refused(make_app):
-    harness = make_app(plugins=["marketing"])
+    harness = make_app(plugins=["plans", "marketing"])
     token = harness.services.mail.unsubscribe_token("ada@example.com", "marketing")
     tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
     client = harness.client

@@ -21,7 +21,7 @@ def post_lead(harness, body=None, **kwargs):
 
 
 def test_a_lead_answers_the_seeds_shape_is_stored_and_gets_its_download_mail(make_app):
-    harness = make_app(plugins=["marketing"])
+    harness = make_app(plugins=["plans", "marketing"])
     result = post_lead(harness)
     assert result.status_code == 200
     assert result.json == {"ok": True, "downloadUrl": GUIDE_URL}
@@ -40,7 +40,7 @@ def test_a_lead_answers_the_seeds_shape_is_stored_and_gets_its_download_mail(mak
 
 
 def test_the_same_email_and_source_is_one_lead_keeping_the_latest_utm_and_opt_in(make_app):
-    harness = make_app(plugins=["marketing"])
+    harness = make_app(plugins=["plans", "marketing"])
     post_lead(harness)
     post_lead(harness, {**LEAD, "email": "jane@example.com", "marketingOptIn": False,
                         "utm": {"source": "newsletter", "campaign": "spring"}})
@@ -53,7 +53,7 @@ def test_the_same_email_and_source_is_one_lead_keeping_the_latest_utm_and_opt_in
 
 
 def test_every_shipped_magnet_downloads_as_a_pdf_from_the_server_that_handed_it_out(make_app):
-    harness = make_app(plugins=["marketing"])
+    harness = make_app(plugins=["plans", "marketing"])
     sources = ["interview-prep-guide", "50-interview-questions", "star-story-workbook",
                "salary-negotiation-playbook", "resume-tailoring-checklist", "30-60-90-day-plan",
                "interview-debrief-template", "cold-outreach-templates", "ai-job-search-2026"]
@@ -68,14 +68,14 @@ def test_every_shipped_magnet_downloads_as_a_pdf_from_the_server_that_handed_it_
 
 
 def test_a_download_base_url_points_the_links_elsewhere(make_app):
-    harness = make_app(plugins=["marketing"], settings={
+    harness = make_app(plugins=["plans", "marketing"], settings={
         "plugins.marketing.download_base_url": "https://cdn.example.com"})
     assert post_lead(harness).json["downloadUrl"] == \
         "https://cdn.example.com/downloads/interview-prep-guide.pdf"
 
 
 def test_lead_magnets_come_from_the_plugins_configuration(make_app):
-    harness = make_app(plugins=["marketing"], settings={"plugins.marketing.lead_magnets": {
+    harness = make_app(plugins=["plans", "marketing"], settings={"plugins.marketing.lead_magnets": {
         "job-match": {"title": "Job Match Report", "url": "https://cdn.example.com/jm.pdf"}}})
     result = post_lead(harness, {**LEAD, "source": "job-match"})
     assert result.json["downloadUrl"] == "https://cdn.example.com/jm.pdf"
@@ -93,14 +93,14 @@ def test_lead_magnets_come_from_the_plugins_configuration(make_app):
     ({"source": "interview-prep-guide"}, "email"),
 ])
 def test_bad_input_is_a_400_and_stores_nothing(make_app, body, field):
-    harness = make_app(plugins=["marketing"])
+    harness = make_app(plugins=["plans", "marketing"])
     error = assert_error(post_lead(harness, body), 400, "VALIDATION")
     assert field in error["fields"]
     assert harness.db["marketing_leads"].count_documents({}) == 0 and harness.mail == []
 
 
 def test_a_filled_honeypot_looks_accepted_but_stores_and_sends_nothing(make_app):
-    harness = make_app(plugins=["marketing"])
+    harness = make_app(plugins=["plans", "marketing"])
     result = post_lead(harness, {**LEAD, "website": "http://spam.example"})
     assert result.json == {"ok": True, "downloadUrl": GUIDE_URL}
     assert harness.db["marketing_leads"].count_documents({}) == 0 and harness.mail == []
@@ -108,7 +108,7 @@ def test_a_filled_honeypot_looks_accepted_but_stores_and_sends_nothing(make_app)
 
 def test_the_eleventh_lead_from_one_ip_in_15_minutes_is_a_429_with_the_seeds_body(make_app,
                                                                                    clock):
-    harness = make_app(plugins=["marketing"])
+    harness = make_app(plugins=["plans", "marketing"])
     # A client that is not a trusted proxy: its X-Forwarded-For is ignored, so changing it on
     # every request does not reset its counter.
     for i in range(10):
@@ -145,7 +145,7 @@ def _free_port() -> int:
 
 
 def test_a_lead_survives_smtp_being_down_and_its_mail_arrives_after_recovery(make_app, clock):
-    harness = make_app(plugins=["marketing"])
+    harness = make_app(plugins=["plans", "marketing"])
     port = _free_port()  # nothing listens here yet: the mail server is down
     harness.services.mail.transport = SmtpTransport.from_url(f"smtp://127.0.0.1:{port}?timeout=5")
 

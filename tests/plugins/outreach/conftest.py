@@ -21,7 +21,7 @@ DANA = {"name": "Dana Kim", "email": "dana@example.com", "company": "Acme Health
 
 @pytest.fixture
 def app(make_app):
-    return make_app(plugins=["outreach"])
+    return make_app(plugins=["plans", "outreach"])
 
 
 def seeker(app, tier: str | None = None):

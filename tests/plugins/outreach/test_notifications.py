@@ -40,7 +40,7 @@ EMITTER = types.SimpleNamespace(__name__="emitter", register_routes=register_rou
 
 @pytest.fixture
 def inbox(make_app):
-    return make_app(plugins=["outreach", "emitter"], extra_plugins={"emitter": EMITTER})
+    return make_app(plugins=["plans", "outreach", "emitter"], extra_plugins={"emitter": EMITTER})
 
 
 def emit(caller, name: str, **payload: Any) -> None:

@@ -17,7 +17,7 @@ LIMITS = {"plugins.outreach.daily_sends": {"free": 1, "pro": 3}}
 
 @pytest.fixture
 def limited(make_app):
-    return make_app(plugins=["outreach"], settings=LIMITS)
+    return make_app(plugins=["plans", "outreach"], settings=LIMITS)
 
 
 def _drafts(caller, count: int) -> list[dict]:
@@ -98,9 +98,9 @@ def test_scheduled_sends_past_the_limit_wait_for_the_next_day(limited, clock):
 def test_every_tier_has_a_default_limit(make_app):
     from lightninghire_plugins.outreach import outreach_of
 
-    app = make_app(plugins=["outreach"])
+    app = make_app(plugins=["plans", "outreach"])
     quota = outreach_of(app.services).messages.quota
     pro, free = seeker(app, "pro"), app.api_caller(app.create_user(tier="free"))
     assert quota.limit_for(pro.user) == 50 and quota.limit_for(free.user) == 10
     with pytest.raises(StartupError, match=r"daily_sends\.pro must be a whole number"):
-        make_app(plugins=["outreach"], settings={"plugins.outreach.daily_sends": {"pro": -1}})
+        make_app(plugins=["plans", "outreach"], settings={"plugins.outreach.daily_sends": {"pro": -1}})

@@ -113,7 +113,7 @@ def test_ics_export_and_private_calendar_feed(make_app, clock):
 def test_ics_text_escapes_folds_and_reads_back_unchanged(make_app, clock):
     """Commas, semicolons, backslashes, new lines and multi-byte text survive a round trip, and
     no folded line is longer than 75 octets or splits a UTF-8 sequence."""
-    harness = make_app(plugins=["interview"])
+    harness = make_app(plugins=["plans", "interview"])
     caller = harness.api_caller()
     title = "Café, ünïcode; back\\slash — round 2"
     notes = "Line one;\nline two, with \u2018quotes\u2019 " + "é" * 80

@@ -188,7 +188,7 @@ class _Page(HTMLParser):
 def test_the_browser_pages_post_their_form_and_confirm(make_app):
     """The confirm page's form posts the one-click body to the link's own token; the page after
     it says what happened; both are autoescaped templates."""
-    harness = make_app(plugins=["marketing"])
+    harness = make_app(plugins=["plans", "marketing"])
     token = harness.services.mail.unsubscribe_token("ada@example.com", "digest")
     html = {"Accept": "text/html"}
     confirm = _Page(harness.client.simulate_get("/api/unsubscribe", params={"token": token},

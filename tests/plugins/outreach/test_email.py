@@ -33,7 +33,7 @@ def test_an_email_arrives_from_the_platform_with_the_user_as_reply_to(app, sam, 
     contact = assert_ok(sam.get(f"/api/contacts/{dana['id']}"))
     assert contact["lastContactedAt"] == sent["sentAt"]
     assert contact["nextFollowUpAt"] == sent["followUpAt"]
-    assert [e.name for e in app.events] == ["outreach.sent"]
+    assert [e.name for e in app.events if e.name.startswith("outreach.")] == ["outreach.sent"]
     assert_error(sam.post(f"/api/outreach/{message['id']}/send", json={}), 409, "CONFLICT")
     assert len(smtp.inbox.received) == 1
 
@@ -65,7 +65,7 @@ def test_a_failed_send_waits_in_the_outbox_and_is_delivered_when_the_server_is_b
     [mail] = smtp.inbox.emails()
     assert mail["Reply-To"] == "Sam Rivera <sam@example.com>"
     assert mail.get_body(("plain",)).get_content().replace("\r\n", "\n") == message["body"] + "\n"
-    assert [e.name for e in app.events] == ["outreach.sent"]  # once
+    assert [e.name for e in app.events if e.name.startswith("outreach.")] == ["outreach.sent"]  # once
 
 
 def test_a_refused_recipient_marks_the_message_failed_and_tells_the_user(app, sam, smtp, clock):

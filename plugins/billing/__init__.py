@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from lightninghire import hookimpl
-from lightninghire.account import account_of
 from lightninghire.ai import AI_ACTION_COMPLETED
 from lightninghire_plugins.billing.config import BillingConfig
 from lightninghire_plugins.billing.gateway import StripeGateway
@@ -120,4 +119,5 @@ def handle_event(event: Any, services: Any) -> None:
     # The AI client announces each completed AI action (lightninghire.ai.AI_ACTION_COMPLETED).
     if event.name == AI_ACTION_COMPLETED and event.user_id:
         billing_of(services).service.on_ai_action(
-            event.user_id, event.payload, user_of=account_of(services).users.by_id)
+            event.user_id, event.payload,
+            user_of=lambda uid: services.users.get(uid, ("providerKeys", "tier", "roles")))

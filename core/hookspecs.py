@@ -17,8 +17,6 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:  # imported for annotations only: hookspecs must stay import-cheap
-    from datetime import datetime
-
     import falcon
 
     from lightninghire.ai import AiTaskRegistry
@@ -143,38 +141,6 @@ def ai_action_completed(user: dict[str, Any], task: str, result: Any, services: 
     ``task`` is the AI task's name and ``result`` the AI client's result (provider, model,
     tokens). Billing deducts credits here; it must not raise for an empty balance (the
     entitlement engine already decided the call was allowed).
-    """
-
-
-@hookspec
-def job_sources(services: Services) -> list[dict[str, Any]] | None:
-    """Return job postings to add to (or refresh in) the jobsearch plugin's shared jobs.
-
-    Called by the jobsearch plugin's hourly ``jobs-sync`` task, once per run. Return ``None``
-    or a list of dicts with the keys of ``lightninghire jobs import`` JSON: ``title``
-    (required), ``company``, ``location``, ``remote``, ``description``, ``responsibilities``,
-    ``requiredQualifications``, ``preferredQualifications``, ``salaryMin``, ``salaryMax``,
-    ``baseSalary``, ``url`` (http or https), ``postedAt`` (ISO-8601), ``externalId`` and
-    ``source`` (defaults to the plugin's name). A posting with the same ``source`` and
-    ``externalId`` as a stored one updates it. Invalid items are counted and skipped; at most
-    5,000 items are read per plugin per run. An exception is logged and the other plugins'
-    postings are still stored.
-    """
-
-
-@hookspec
-def collect_digest(user: dict[str, Any], since: datetime,
-                   services: Services) -> list[dict[str, Any]] | None:
-    """Return the items of one user's job digest: what is new for them since ``since``.
-
-    Called by the cron plugin's daily ``job-digest`` task, once per user who has not turned the
-    digest off (``settings.emails.digest``). ``user`` is the user document (``_id``, ``email``,
-    ``name``, ``userType``, ``settings``); ``since`` is when this user's previous digest went out
-    (at most 7 days back; one day back for the first one). Return ``None`` or ``[]`` when there
-    is nothing new, else a list of dicts: ``title`` (required), ``url`` (http or https),
-    ``company``, ``location``, ``search`` (the saved search it matched, used as a heading).
-    Other keys are ignored; texts are trimmed; the mail shows at most 20 items. Read only this
-    user's documents and answer from indexed reads: the task calls this for every user.
     """
 
 

@@ -15,7 +15,7 @@ def cli_env(monkeypatch, tmp_path, lh_settings):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("MONGODB_URI", lh_settings.database.uri)
     monkeypatch.setenv("LIGHTNINGHIRE_DATABASE__NAME", lh_settings.database.name)
-    monkeypatch.setenv("LIGHTNINGHIRE_PLUGINS", "")
+    monkeypatch.setenv("LIGHTNINGHIRE_PLUGINS", "none")
 
 
 def test_users_create_set_tier_set_role_and_keys_create(cli_env, capsys, make_app):

@@ -125,6 +125,54 @@ class _Registered:
         return f"<plugin {object.__getattribute__(self, '_target')!r}>"
 
 
+class _PluginManager(pluggy.PluginManager):
+    """pluggy's manager, registering each plugin as ``_Registered`` (its implementations wrapped
+    to name the plugin), however it is registered: by the host, or by a test with
+    ``pm.register(obj, name=...)``. ``get_name``/``is_registered``/``unregister`` accept the
+    plugin's own object; ``get_plugin`` returns what pluggy holds (``PluginHost.plugin(name)``
+    returns the plugin's own object)."""
+
+    def __init__(self, project_name: str) -> None:
+        super().__init__(project_name)
+        self._held: dict[int, _Registered] = {}
+
+    def register(self, plugin: object, name: str | None = None) -> str | None:
+        name = name or self.get_canonical_name(plugin)
+        hooks: dict[str, Callable[..., Any]] = {}
+        for attr in dir(plugin):
+            opts = self.parse_hookimpl_opts(plugin, attr)
+            if opts is None:
+                continue
+            function = getattr(plugin, attr)
+            if opts.get("hookwrapper") or opts.get("wrapper"):
+                if not inspect.isgeneratorfunction(function):
+                    raise pluggy.PluginValidationError(
+                        plugin, f"hook wrapper {attr!r} must be a generator function")
+                hooks[attr] = _attributed_wrapper(name, function)
+            else:
+                hooks[attr] = _attributed(name, opts.get("specname") or attr, function)
+        held = _Registered(plugin, hooks)
+        registered = super().register(held, name)
+        if registered is not None:
+            self._held[id(plugin)] = held
+        return registered
+
+    def _held_for(self, plugin: object) -> object:
+        return self._held.get(id(plugin), plugin)
+
+    def get_name(self, plugin: object) -> str | None:
+        return super().get_name(self._held_for(plugin))
+
+    def is_registered(self, plugin: object) -> bool:
+        return super().is_registered(self._held_for(plugin))
+
+    def unregister(self, plugin: object | None = None, name: str | None = None) -> Any | None:
+        if plugin is not None:
+            held = self._held.pop(id(plugin), None)
+            plugin = held if held is not None else plugin
+        return super().unregister(plugin, name)
+
+
 @dataclass(frozen=True)
 class PluginInfo:
     name: str
@@ -139,7 +187,7 @@ class PluginHost:
 
     def __init__(self, settings: Settings, extra: Mapping[str, object] | None = None) -> None:
         self.settings = settings
-        self.pm = pluggy.PluginManager(hookspecs.PROJECT)
+        self.pm = _PluginManager(hookspecs.PROJECT)
         self.pm.add_hookspecs(hookspecs)
         # Plugin objects handed in directly (tests); they behave like discovered ones.
         self._extra = dict(extra or {})
@@ -250,24 +298,12 @@ class PluginHost:
                 raise StartupError(f"plugin {name!r}: {exc}") from None
 
     def _register(self, name: str, obj: object) -> None:
-        hooks: dict[str, Callable[..., Any]] = {}
-        for attr in dir(obj):
-            opts = self.pm.parse_hookimpl_opts(obj, attr)
-            if opts is None:
-                continue
-            function = getattr(obj, attr)
-            if opts.get("hookwrapper") or opts.get("wrapper"):
-                if not inspect.isgeneratorfunction(function):
-                    raise StartupError(f"plugin {name!r}: hook wrapper {attr!r} must be a "
-                                       f"generator function (it yields once)")
-                hooks[attr] = _attributed_wrapper(name, function)
-            else:
-                hooks[attr] = _attributed(name, opts.get("specname") or attr, function)
-        if not hooks and getattr(obj, "plugin_hookspecs", None) is None:
+        implements = any(self.pm.parse_hookimpl_opts(obj, attr) is not None for attr in dir(obj))
+        if not implements and getattr(obj, "plugin_hookspecs", None) is None:
             raise StartupError(f"plugin {name!r} ({getattr(obj, '__name__', obj)!r}) implements "
                                f"no hook (no @hookimpl): enabled, it would contribute nothing")
         try:
-            self.pm.register(_Registered(obj, hooks), name=name)
+            self.pm.register(obj, name=name)
         except pluggy.PluginValidationError as exc:
             raise StartupError(f"plugin {name!r}: {exc}") from None
 

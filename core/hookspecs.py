@@ -5,9 +5,13 @@ One function per hook, typed, with a docstring that says when it is called and w
 parameters, by name. ``docs/plugins.md`` describes each hook for plugin authors; a test fails when
 a hook here is missing there.
 
-Registration hooks (``register_*``) are called once per enabled plugin while ``create_app`` builds
-the application, in the configured plugin order; what they register is owned by that plugin, so a
-clash (two plugins claiming one route or collection) stops startup naming both.
+pluggy calls every hook: among implementations without ``tryfirst``/``trylast`` the first plugin
+of the enabled list is called first (and wins a ``firstresult`` hook); the core's defaults are
+``trylast``; hook wrappers run around the rest (docs/plugins.md, "Hooks"). Registration hooks
+(``register_*``) are called once while ``create_app`` builds the application; what they register
+is owned by the plugin whose implementation ran, so a clash (two plugins claiming one route or
+collection) stops startup naming both. A hook that one plugin offers the others is declared by
+that plugin (``plugin_hookspecs``), not here.
 """
 
 from __future__ import annotations

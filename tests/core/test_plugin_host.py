@@ -395,6 +395,24 @@ def test_two_schemas_with_one_openapi_name_stop_startup(lh_settings):
     build(lh_settings, ["one"], one=with_item_schema("one", "/api/one"))  # one alone starts
 
 
+def test_two_plugins_naming_schemas_alike_are_both_named(lh_settings):
+    def naming(name: str):
+        schema = type("ThingSchema", (Schema,), {"id": fields.String()})
+
+        @hookimpl
+        def register_schemas(spec):
+            spec.add("Thing", schema)
+
+        return plugin(name, register_schemas=register_schemas)
+
+    with pytest.raises(StartupError, match=r"^plugin 'two': schema name 'Thing' is already taken "
+                                           r"\(by plugin 'one'\)"):
+        build(lh_settings, ["one", "two"], one=naming("one"), two=naming("two"))
+    with pytest.raises(StartupError, match=r"schema name 'Error' is already taken"):
+        build(lh_settings, ["one"], one=plugin("one", register_schemas=hookimpl(
+            lambda spec: spec.add("Error", Schema))))
+
+
 def test_an_empty_plugin_list_from_the_environment_is_refused(lh_settings):
     with pytest.raises(StartupError, match=r"LIGHTNINGHIRE_PLUGINS is set but empty.*'none'"):
         load_settings(path="/dev/null", environ={"LIGHTNINGHIRE_PLUGINS": " "})

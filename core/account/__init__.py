@@ -64,8 +64,10 @@ class Account:
         self.session_auth = SessionAuthenticator(self.sessions, origins, self.principals)
         self.key_auth = ApiKeyAuthenticator(self.keys, self.principals)
 
+
 # Events this built-in part emits (docs/plugins.md, "Events").
 plugin_events = {"emits": ("user.signed_up", "user.deleted")}
+
 
 def account_of(services: Services) -> Account:
     """One ``Account`` per services object (hooks run separately, they share it)."""

@@ -101,7 +101,7 @@ def build_services(
     mail.defer = background.defer
     for name in host.user_plugins():
         # A plugin's own mail_templates/ folder is served as "<plugin>/<template>".
-        mail.add_templates(name, host.pm.get_plugin(name), required=False)
+        mail.add_templates(name, host.plugin(name), required=False)
     services = Services(
         settings=settings,
         plugins=host,
@@ -112,7 +112,8 @@ def build_services(
                                                      services=services),
                         clock.now, record=record_events,
                         deliver_deferred=_deferred_delivery(host, lambda: services),
-                        defer=background.defer),
+                        defer=background.defer, declared=host.declared_events(),
+                        strict=record_events),
         mail=mail,
         background=background,
         invalidation=invalidation,
@@ -137,6 +138,7 @@ def build_services(
     services.entitlements = _entitlements(services, threaded=background_threads)
     services.task_runner = TaskRunner(services.db, clock, services.tasks.specs)
     _register(host, "register_routes", "routes", services.routes, services)
+    services.schemas.check_operations(services.routes.operations())
     return services
 
 

@@ -11,7 +11,7 @@ import falcon
 from marshmallow import Schema, fields
 
 from lightninghire import __version__
-from lightninghire.ai import AI_CALL_INDEXES, AI_CALLS
+from lightninghire.ai import AI_ACTION_COMPLETED, AI_CALL_INDEXES, AI_CALLS
 from lightninghire.config import allowed_origins
 from lightninghire.errors import DatabaseUnavailable, NotFound
 from lightninghire.hookspecs import hookimpl
@@ -21,6 +21,8 @@ from lightninghire.policy import entitlements
 from lightninghire.policy.resources import EntitlementsResource, StatsResource, UsageResource
 from lightninghire.services import Services
 
+# The AI client (services.ai) announces each completed AI action.
+plugin_events = {"emits": (AI_ACTION_COMPLETED,)}
 SWAGGER_ASSETS = ("swagger-ui-bundle.js", "swagger-ui.css")
 DOCS_PAGE = """<!doctype html>
 <html lang="en">

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from lightninghire import __version__
 from lightninghire.app import build_services
-from lightninghire.config import load_settings
+from lightninghire.config import Settings, load_settings, redacted_plugin
 from lightninghire.embedded import CREATE_DATABASE
 from lightninghire.errors import StartupError
 from lightninghire.services import Services
@@ -120,9 +120,21 @@ def _openapi(args: argparse.Namespace, services: Services) -> int:
 
 
 def _config(args: argparse.Namespace, services: Services) -> int:
-    print(json.dumps({"source": services.settings.source, **services.settings.redacted()},
-                     indent=2, sort_keys=True))
+    shown = services.settings.redacted()
+    for name in services.plugins.enabled:  # as loaded: defaults applied, env names read
+        if values := services.plugin_settings(name):
+            shown["plugins"][name] = redacted_plugin(name, values)
+    print(json.dumps({"source": services.settings.source, **shown}, indent=2, sort_keys=True,
+                     default=str))
     return 0
+
+
+def _config_problem(settings: Settings | None, problem: StartupError) -> None:
+    """``config show`` when startup fails: what was read (secrets masked) and the problem,
+    so a deployer sees the configuration that does not start."""
+    shown = settings.redacted() if settings is not None else {}
+    print(json.dumps({"source": settings.source if settings else None, **shown,
+                      "problem": str(problem)}, indent=2, sort_keys=True, default=str))
 
 
 def _core_commands(registry: CommandRegistry) -> None:
@@ -172,6 +184,7 @@ def _every_parser(parser: argparse.ArgumentParser) -> Iterator[argparse.Argument
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     early = _global_options(argv)
+    settings: Settings | None = None
     try:
         overrides = {"database.data_dir": early.data_dir} if early.data_dir else None
         settings = load_settings(overrides=overrides)
@@ -184,6 +197,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             pass
     except StartupError as exc:
         print(f"lightninghire: {exc}", file=sys.stderr)
+        if [a for a in argv if not a.startswith("-")][:2] == ["config", "show"]:
+            _config_problem(settings, exc)
         return 2
     parser = argparse.ArgumentParser(prog="lightninghire", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"lightninghire {__version__}")

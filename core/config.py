@@ -3,10 +3,13 @@
 The file is ``$LIGHTNINGHIRE_CONFIG``, else ``./lightninghire.toml`` when present. Environment
 variables win: the conventional names (``MONGODB_URI``, ``CRON_SECRET``, ...) map to fixed keys,
 and any key can be set as ``LIGHTNINGHIRE_<SECTION>__<KEY>`` (``LIGHTNINGHIRE_SERVER__PORT=9000``,
-``LIGHTNINGHIRE_PLUGINS__BILLING__PRICE_PRO_MONTHLY=price_123``).
+``LIGHTNINGHIRE_PLUGINS__BILLING__PRICE_PRO_MONTHLY=price_123``). A plugin's own conventional
+names (``STRIPE_SECRET_KEY``) are declared by the plugin's settings schema (field metadata
+``env=``) and applied by the plugin host, which loads each ``[plugins.<name>]`` table through that
+schema (see ``PluginHost``).
 
-Core sections are validated with marshmallow (unknown keys rejected); each plugin validates its
-own ``[plugins.<name>]`` table. Invalid config raises ``StartupError`` with the offending key.
+Core sections are validated with marshmallow (unknown keys rejected). Invalid config raises
+``StartupError`` with the offending key.
 """
 
 from __future__ import annotations
@@ -35,8 +38,6 @@ ENV_ALIASES: dict[str, str] = {
     "CRON_SECRET": "auth.cron_secret",
     "OPENAI_API_KEY": "ai.openai_api_key",
     "ANTHROPIC_API_KEY": "ai.anthropic_api_key",
-    "STRIPE_SECRET_KEY": "plugins.billing.stripe_secret_key",
-    "STRIPE_WEBHOOK_SECRET": "plugins.billing.stripe_webhook_secret",
     "SMTP_URL": "mail.smtp_url",
     "LIGHTNINGHIRE_PLUGINS": "plugins.enabled",
 }
@@ -245,7 +246,9 @@ class Settings:
     """Validated configuration. ``enabled_plugins`` is ``None`` for "every first-party plugin"."""
 
     def __init__(self, core: Mapping[str, Mapping[str, Any]], enabled_plugins: list[str] | None,
-                 plugin_tables: Mapping[str, Mapping[str, Any]], source: str | None) -> None:
+                 plugin_tables: Mapping[str, Mapping[str, Any]], source: str | None,
+                 environ: Mapping[str, str] | None = None,
+                 explicit: frozenset[str] = frozenset()) -> None:
         core = dict(core)
         # No http.public_url: the address `serve` binds is the public URL (any port, any host),
         # so OpenAPI, mail and download links and the CSRF origins follow `--port`.
@@ -257,6 +260,11 @@ class Settings:
         self.enabled_plugins = enabled_plugins
         self._plugin_tables = {name: dict(table) for name, table in plugin_tables.items()}
         self.source = source
+        # The environment read at load time: plugins' settings schemas name conventional
+        # variables (``env=`` field metadata) that the plugin host reads from here.
+        self.environ: Mapping[str, str] = dict(environ or {})
+        # Dotted keys set by LIGHTNINGHIRE_* variables or overrides: they beat those variables.
+        self._explicit = frozenset(explicit)
 
     def __getattr__(self, name: str) -> Section:
         core = self.__dict__.get("_core", {})
@@ -265,15 +273,24 @@ class Settings:
         raise AttributeError(name)
 
     def plugin(self, name: str) -> dict[str, Any]:
-        """The ``[plugins.<name>]`` table (a copy; empty when absent)."""
+        """The raw ``[plugins.<name>]`` table (a copy; empty when absent). Plugins read their
+        loaded, typed values with ``services.plugin_settings(name)``."""
         return copy.deepcopy(self._plugin_tables.get(name, {}))
+
+    def plugin_tables(self) -> list[str]:
+        """The names of the ``[plugins.<name>]`` tables given."""
+        return list(self._plugin_tables)
+
+    def is_explicit(self, dotted: str) -> bool:
+        """Whether ``dotted`` was set by a ``LIGHTNINGHIRE_*`` variable or an override."""
+        return dotted in self._explicit
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Settings:
         """A new Settings with dotted keys replaced (used by tests and the CLI)."""
         raw = self.as_raw()
         for dotted, value in overrides.items():
             _set_dotted(raw, dotted, value)
-        return _build(raw, self.source)
+        return _build(raw, self.source, self.environ, self._explicit | set(overrides))
 
     def as_raw(self) -> dict[str, Any]:
         raw: dict[str, Any] = {name: dict(section) for name, section in self._core.items()}
@@ -292,6 +309,11 @@ class Settings:
             for key, value in list(table.items()):
                 raw[section][key] = _redact(f"{section}.{key}", value)
         return raw
+
+
+def redacted_plugin(name: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """A plugin's loaded settings with secrets masked (by key name), for ``config show``."""
+    return {key: _redact(f"plugins.{name}.{key}", value) for key, value in values.items()}
 
 
 def _redact(dotted: str, value: Any) -> Any:
@@ -336,7 +358,19 @@ def _env_overrides(environ: Mapping[str, str]) -> dict[str, str]:
     return found
 
 
+# LIGHTNINGHIRE_PLUGINS=none: only the core (every domain off), said on purpose.
+ONLY_CORE = "none"
+
+
 def _coerce_env(dotted: str, value: str) -> Any:
+    if dotted == "plugins.enabled":
+        if not value.strip():
+            # Set but empty is a slip (a template's blank), not a wish to turn every domain off.
+            raise StartupError("config: LIGHTNINGHIRE_PLUGINS is set but empty; unset it to "
+                               "enable every first-party plugin, or set it to "
+                               f"{ONLY_CORE!r} to run only the core")
+        if value.strip().lower() == ONLY_CORE:
+            return []
     # Lists arrive as comma-separated text; marshmallow coerces scalar strings itself.
     if dotted in {"plugins.enabled", "http.trusted_proxies", "auth.allowed_origins",
                   "http.cors_origins"}:
@@ -364,14 +398,18 @@ def load_settings(
             raise StartupError(f"config: file {source} not found") from None
         except tomllib.TOMLDecodeError as exc:
             raise StartupError(f"config: {source} is not valid TOML: {exc}") from None
+    explicit: set[str] = set()
     for dotted, value in _env_overrides(env).items():
         _set_dotted(raw, dotted, _coerce_env(dotted, value))
+        explicit.add(dotted)
     for dotted, value in (overrides or {}).items():
         _set_dotted(raw, dotted, value)
-    return _build(raw, source)
+        explicit.add(dotted)
+    return _build(raw, source, env, frozenset(explicit))
 
 
-def _build(raw: Mapping[str, Any], source: str | None) -> Settings:
+def _build(raw: Mapping[str, Any], source: str | None, environ: Mapping[str, str] | None = None,
+           explicit: frozenset[str] = frozenset()) -> Settings:
     where = f" (from {source})" if source else ""
     unknown = set(raw) - set(CORE_SECTIONS) - {"plugins"}
     if unknown:
@@ -406,7 +444,7 @@ def _build(raw: Mapping[str, Any], source: str | None) -> Settings:
     for name, table in plugins.items():
         if not isinstance(table, dict):
             raise StartupError(f"config{where}: [plugins.{name}] must be a table")
-    return Settings(core, enabled, plugins, source)
+    return Settings(core, enabled, plugins, source, environ, explicit)
 
 
 # -- values derived from several settings ---------------------------------------------------

@@ -5,9 +5,13 @@ One function per hook, typed, with a docstring that says when it is called and w
 parameters, by name. ``docs/plugins.md`` describes each hook for plugin authors; a test fails when
 a hook here is missing there.
 
-Registration hooks (``register_*``) are called once per enabled plugin while ``create_app`` builds
-the application, in the configured plugin order; what they register is owned by that plugin, so a
-clash (two plugins claiming one route or collection) stops startup naming both.
+pluggy calls every hook: among implementations without ``tryfirst``/``trylast`` the first plugin
+of the enabled list is called first (and wins a ``firstresult`` hook); the core's defaults are
+``trylast``; hook wrappers run around the rest (docs/plugins.md, "Hooks"). Registration hooks
+(``register_*``) are called once while ``create_app`` builds the application; what they register
+is owned by the plugin whose implementation ran, so a clash (two plugins claiming one route or
+collection) stops startup naming both. A hook that one plugin offers the others is declared by
+that plugin (``plugin_hookspecs``), not here.
 """
 
 from __future__ import annotations
@@ -17,8 +21,6 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:  # imported for annotations only: hookspecs must stay import-cheap
-    from datetime import datetime
-
     import falcon
 
     from lightninghire.ai import AiTaskRegistry
@@ -148,38 +150,6 @@ def register_preferences(preferences: PreferenceRegistry) -> None:
     ``preferences.add("notifications", "bookingChanges", default=True)``. ``GET /api/settings``
     shows every declared preference in its group, ``PATCH /api/settings`` accepts exactly
     those; identical declarations from several plugins merge.
-    """
-
-
-@hookspec
-def job_sources(services: Services) -> list[dict[str, Any]] | None:
-    """Return job postings to add to (or refresh in) the jobsearch plugin's shared jobs.
-
-    Called by the jobsearch plugin's hourly ``jobs-sync`` task, once per run. Return ``None``
-    or a list of dicts with the keys of ``lightninghire jobs import`` JSON: ``title``
-    (required), ``company``, ``location``, ``remote``, ``description``, ``responsibilities``,
-    ``requiredQualifications``, ``preferredQualifications``, ``salaryMin``, ``salaryMax``,
-    ``baseSalary``, ``url`` (http or https), ``postedAt`` (ISO-8601), ``externalId`` and
-    ``source`` (defaults to the plugin's name). A posting with the same ``source`` and
-    ``externalId`` as a stored one updates it. Invalid items are counted and skipped; at most
-    5,000 items are read per plugin per run. An exception is logged and the other plugins'
-    postings are still stored.
-    """
-
-
-@hookspec
-def collect_digest(user: dict[str, Any], since: datetime,
-                   services: Services) -> list[dict[str, Any]] | None:
-    """Return the items of one user's job digest: what is new for them since ``since``.
-
-    Called by the cron plugin's daily ``job-digest`` task, once per user who has not turned the
-    digest off (``settings.emails.digest``). ``user`` is the user document (``_id``, ``email``,
-    ``name``, ``userType``, ``settings``); ``since`` is when this user's previous digest went out
-    (at most 7 days back; one day back for the first one). Return ``None`` or ``[]`` when there
-    is nothing new, else a list of dicts: ``title`` (required), ``url`` (http or https),
-    ``company``, ``location``, ``search`` (the saved search it matched, used as a heading).
-    Other keys are ignored; texts are trimmed; the mail shows at most 20 items. Read only this
-    user's documents and answer from indexed reads: the task calls this for every user.
     """
 
 

@@ -1,7 +1,8 @@
 """What plugins register while the app is built: routes, schemas, collections, tasks, policy.
 
-Each registry records which plugin added each entry (the host sets ``owner`` before calling a
-plugin's hook), so a clash names both plugins and a disabled plugin contributes nothing.
+Each registry records which plugin added each entry (``owner``: the plugin whose hook
+implementation is running, as the plugin host tells), so a clash names both plugins and a disabled
+plugin contributes nothing.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from lightninghire.http.endpoint import (
     normalize_options,
     options_of,
 )
+from lightninghire.plugins import current_plugin
 from lightninghire.policy.plans import (
     BYPASS_TRIGGERS,
     Bypass,
@@ -40,7 +42,15 @@ class _Owned:
     """Base for registries: ``owner`` is the plugin whose hook is running."""
 
     def __init__(self) -> None:
-        self.owner = "?"
+        self._owner = "?"
+
+    @property
+    def owner(self) -> str:
+        return current_plugin() or self._owner
+
+    @owner.setter
+    def owner(self, value: str) -> None:
+        self._owner = value
 
 
 @dataclass(frozen=True)
@@ -120,17 +130,60 @@ class RouteTable(_Owned):
         return grouped
 
 
+def openapi_name(schema: Schema | type[Schema]) -> str:
+    """The OpenAPI component name of a schema nobody named: its class name without ``Schema``."""
+    cls = schema if isinstance(schema, type) else type(schema)
+    return cls.__name__.removesuffix("Schema") or cls.__name__
+
+
+# Named by the core's OpenAPI document itself.
+RESERVED_SCHEMA_NAMES = frozenset({"Error"})
+
+
 class SchemaRegistry(_Owned):
     """Named marshmallow schemas for the OpenAPI document."""
 
     def __init__(self) -> None:
         super().__init__()
         self.schemas: dict[str, type[Schema] | Schema] = {}
+        self.owners: dict[str, str] = {}
 
     def add(self, name: str, schema: type[Schema] | Schema) -> None:
-        if name in self.schemas and self.schemas[name] is not schema:
-            raise StartupError(f"plugin {self.owner!r}: schema name {name!r} is already taken")
+        if name in RESERVED_SCHEMA_NAMES or (name in self.schemas
+                                             and self.schemas[name] is not schema):
+            other = self.owners.get(name, "core")
+            raise StartupError(f"plugin {self.owner!r}: schema name {name!r} is already taken "
+                               f"(by plugin {other!r})")
         self.schemas[name] = schema
+        self.owners[name] = self.owner
+
+    def check_operations(self, operations: Iterable[Operation]) -> None:
+        """Every schema an endpoint uses gets one OpenAPI name: two different classes that
+        would share one (``ItemSchema`` in two plugins) stop startup instead of the document
+        silently showing one of them for both."""
+        def cls_of(schema: Any) -> type:
+            return schema if isinstance(schema, type) else type(schema)
+
+        named = {cls_of(s): n for n, s in self.schemas.items()}
+        claimed: dict[str, tuple[type, str]] = {
+            n: (cls_of(s), self.owners.get(n, "?")) for n, s in self.schemas.items()}
+        for op in operations:
+            if op.options.hidden:
+                continue
+            for schema in (op.options.body, op.options.response):
+                if schema is None:
+                    continue
+                cls = type(schema)
+                name = named.get(cls) or openapi_name(cls)
+                other = claimed.get(name)
+                if name in RESERVED_SCHEMA_NAMES or (other is not None and other[0] is not cls):
+                    by = other[1] if other else "core"
+                    raise StartupError(
+                        f"plugin {op.plugin!r}: schema {cls.__module__}.{cls.__qualname__} "
+                        f"({op.method} {op.path}) would be named {name!r} in OpenAPI, a name "
+                        f"plugin {by!r} already uses; rename the class or give it a name with "
+                        f"spec.add() in register_schemas")
+                claimed[name] = (cls, op.plugin)
 
 
 @dataclass(frozen=True)

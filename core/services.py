@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from lightninghire.ai import AiClient
 from lightninghire.background import Background
@@ -24,6 +26,8 @@ from lightninghire.registry import (
     SchemaRegistry,
     TaskRegistry,
 )
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from lightninghire.account.users import UserDirectory
@@ -57,10 +61,11 @@ class Services:
     # Auth modes -> how a request proves it (filled by the core; the account part adds session
     # and api_key). A mode with no authenticator never authenticates anyone.
     authenticators: dict[str, Authenticator] = field(default_factory=dict)
-    # Built-in parts keep their per-app objects here (e.g. "account"), shared across their hooks.
-    extensions: dict[str, Any] = field(default_factory=dict)
     # Read-only account lookups for plugins: get, by_email, many, find (set by build_services).
     users: UserDirectory | None = None
+    # Per-plugin objects built once per Services (``state(name, factory)``).
+    _state: dict[str, Any] = field(default_factory=dict, repr=False)
+    _state_lock: Any = field(default_factory=threading.RLock, repr=False)
     # Runs registered tasks under their leases (set by build_services).
     task_runner: TaskRunner | None = None
     # Call ``invalidation.invalidate(user_id)`` after any write that changes what a cached
@@ -81,4 +86,21 @@ class Services:
             self.invalidation.board.close()
 
     def plugin_settings(self, name: str) -> dict[str, Any]:
-        return self.settings.plugin(name)
+        """The plugin's ``[plugins.<name>]`` settings, loaded through its ``plugin_settings``
+        schema (typed, defaults applied); a copy."""
+        return self.plugins.plugin_settings(name)
+
+    def state(self, name: str, factory: Callable[[Services], T]) -> T:
+        """The object ``name`` of this app, built by ``factory(services)`` on first use and the
+        same object afterwards: what a plugin's routes, tasks and hooks share (never module
+        state: one process may build many apps, as the tests do). Thread-safe: built once even
+        when two threads ask at once; a factory may itself ask for other state. Name it after
+        the plugin (``"jobsearch.jobs"``)."""
+        try:
+            return self._state[name]
+        except KeyError:
+            pass
+        with self._state_lock:
+            if name not in self._state:
+                self._state[name] = factory(self)
+            return self._state[name]

@@ -68,12 +68,13 @@ class Account:
         self.key_auth = ApiKeyAuthenticator(self.keys, self.principals)
 
 
+# Events this built-in part emits (docs/plugins.md, "Events").
+plugin_events = {"emits": ("user.signed_up", "user.deleted")}
+
+
 def account_of(services: Services) -> Account:
     """One ``Account`` per services object (hooks run separately, they share it)."""
-    found = services.extensions.get("account")
-    if found is None:
-        found = services.extensions["account"] = Account(services)
-    return found
+    return services.state("account", Account)
 
 
 @hookimpl
@@ -90,11 +91,12 @@ def register_collections(collections: Any) -> None:
     collections.add(RATE_LIMITS, indexes=RateLimitStore.INDEXES)
 
 
-@hookimpl
+@hookimpl(trylast=True)
 def register_authenticators(authenticators: dict[str, Any], services: Services) -> None:
+    # Defaults: called after every plugin, they fill only the modes no plugin provided.
     account = account_of(services)
-    authenticators["session"] = account.session_auth
-    authenticators["api_key"] = account.key_auth
+    authenticators.setdefault("session", account.session_auth)
+    authenticators.setdefault("api_key", account.key_auth)
 
 
 @hookimpl

@@ -8,7 +8,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from marshmallow import Schema
 
-from lightninghire.registry import Operation, SchemaRegistry
+from lightninghire.registry import Operation, SchemaRegistry, openapi_name
 
 SESSION_COOKIE = "lh_session"
 SECURITY_SCHEMES = {
@@ -50,7 +50,7 @@ _ERRORS_BY_STAGE = {
 
 
 def _schema_name(schema: Schema) -> str:
-    return type(schema).__name__.removesuffix("Schema") or type(schema).__name__
+    return openapi_name(schema)
 
 
 def build_openapi(operations: list[Operation], schemas: SchemaRegistry, *, title: str,

@@ -20,12 +20,12 @@ from lightninghire_plugins.ai_tools.analyze.service import EVALUATIONS, AnalyzeS
 from lightninghire_plugins.ai_tools.chat import tasks as chat_tasks
 from lightninghire_plugins.ai_tools.chat.embeddings import (
     CACHE_DAYS,
-    DEFAULT_MODEL,
     EMBEDDINGS,
     Embedder,
 )
 from lightninghire_plugins.ai_tools.chat.resources import ChatResource, ConversationsResource
 from lightninghire_plugins.ai_tools.chat.service import CONVERSATIONS, MESSAGES, ChatService
+from lightninghire_plugins.ai_tools.config import AiToolsSettingsSchema
 from lightninghire_plugins.ai_tools.context.resources import ContextResource
 from lightninghire_plugins.ai_tools.context.service import ContextService
 from lightninghire_plugins.ai_tools.tools import cover_letter, feedback, negotiation, offers
@@ -41,6 +41,7 @@ from lightninghire_plugins.ai_tools.tools.service import FEEDBACK, RUNS, ToolsSe
 NAME = "ai_tools"
 # Its caps name the tiers the plans plugin declares.
 plugin_requires = ("plans",)
+plugin_settings = AiToolsSettingsSchema
 PROFILE_FIELDS = ("name", "currentRole", "searchStatus", "targetRoles", "dreamCompanies",
                   "timeline", "minSalary", "targetSalary", "activeOpportunityId")
 AI_TASKS = (analyze_tasks.TASK, chat_tasks.TASK, negotiation.TASK, offers.TASK,
@@ -51,7 +52,7 @@ SEEKER_ONLY = {"recruiter_free": 0, "recruiter_pro": 0}
 
 def _context(services: Any) -> ContextService:
     settings = services.plugin_settings(NAME)
-    return ContextService(services, int(settings.get("context_max_chars", 12_000)))
+    return ContextService(services, settings["context_max_chars"])
 
 
 @hookimpl
@@ -62,11 +63,10 @@ def register_routes(routes: Any, services: Any) -> None:
 
     settings = services.plugin_settings(NAME)
     embedder = Embedder(services.db, services.ai, services.clock,
-                        str(settings.get("embedding_model", DEFAULT_MODEL) or ""),
-                        float(settings.get("embedding_timeout_seconds", 5.0)))
+                        settings["embedding_model"] or "", settings["embedding_timeout_seconds"])
     chat_service = ChatService(services.db, services.ai, services.clock, context,
-                               int(settings.get("chat_top_k", 5)), embedder,
-                               float(settings.get("embedding_min_similarity", 0.3)))
+                               settings["chat_top_k"], embedder,
+                               settings["embedding_min_similarity"])
     chat = ChatResource(chat_service)
     routes.add("/api/chat", chat)
     routes.add("/api/chat/stream", chat, suffix="stream")

@@ -9,7 +9,7 @@ from typing import Any
 
 from lightninghire import hookimpl
 from lightninghire.ai import AI_ACTION_COMPLETED
-from lightninghire_plugins.billing.config import BillingConfig
+from lightninghire_plugins.billing.config import BillingConfig, BillingSettingsSchema
 from lightninghire_plugins.billing.gateway import StripeGateway
 from lightninghire_plugins.billing.resources import (
     BillingResource,
@@ -33,6 +33,8 @@ from lightninghire_plugins.billing.webhooks import WebhookHandler
 log = logging.getLogger("lightninghire.billing")
 # It sells the tiers the plans plugin declares.
 plugin_requires = ("plans",)
+plugin_settings = BillingSettingsSchema
+plugin_events = {"emits": ("billing.changed",), "listens": {"core": (AI_ACTION_COMPLETED,)}}
 
 
 @dataclass
@@ -44,20 +46,23 @@ class Billing:
 
 def billing_of(services: Any) -> Billing:
     """The app's billing objects, built once per app (hooks and routes share them)."""
-    built = services.extensions.get("billing")
-    if built is None:
-        config = BillingConfig.from_settings(services.plugin_settings("billing"),
-                                             services.settings.http.public_url)
-        accounts = AccountStore(services.db[ACCOUNTS], services.db[LEDGER], services.clock,
-                                changed=services.invalidation.invalidate)
-        gateway = (StripeGateway(config.secret_key, config.api_base,
-                                 retries=config.max_network_retries)
-                   if config.secret_key else None)
-        service = BillingService(config, accounts, services.clock, gateway)
-        webhooks = WebhookHandler(config, service, accounts,
-                                  EventStore(services.db[EVENTS], services.clock), services.clock)
-        built = services.extensions.setdefault("billing", Billing(config, service, webhooks))
-    return built
+    return services.state("billing", _build_billing)
+
+
+def _build_billing(services: Any) -> Billing:
+    config = BillingConfig.from_settings(services.plugin_settings("billing"),
+                                         services.settings.http.public_url)
+    accounts = AccountStore(services.db[ACCOUNTS], services.db[LEDGER], services.clock,
+                            changed=services.invalidation.invalidate)
+    gateway = (StripeGateway(config.secret_key, config.api_base,
+                             retries=config.max_network_retries)
+               if config.secret_key else None)
+    service = BillingService(config, accounts, services.clock, gateway)
+    webhooks = WebhookHandler(config, service, accounts,
+                              EventStore(services.db[EVENTS], services.clock), services.clock,
+                              announce=lambda user_id, payload: services.events.emit(
+                                  "billing.changed", payload, user_id=user_id))
+    return Billing(config, service, webhooks)
 
 
 @hookimpl

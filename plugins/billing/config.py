@@ -1,10 +1,12 @@
-"""The billing plugin's settings (``[plugins.billing]``), read once and checked."""
+"""The billing plugin's settings (``[plugins.billing]``): a schema the plugin host loads."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from marshmallow import Schema, fields, validate
 
 # Subscription plans: which tier each grants and which user type may buy it.
 PLANS: dict[str, dict[str, str]] = {
@@ -21,15 +23,32 @@ PACKS: dict[str, dict[str, Any]] = {
 }
 
 
-def _positive_int(settings: Mapping[str, Any], key: str, default: int, minimum: int = 0) -> int:
-    value = settings.get(key, default)
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"plugins.billing.{key} must be an integer, not {value!r}") from None
-    if number < minimum:
-        raise ValueError(f"plugins.billing.{key} must be at least {minimum}")
-    return number
+def _optional_text(**metadata: Any) -> fields.String:
+    return fields.String(load_default="", allow_none=True, metadata=metadata)
+
+
+class _BillingSettings(Schema):
+    """``[plugins.billing]``. ``env`` names the conventional variable the host reads when the
+    key is not set by ``LIGHTNINGHIRE_PLUGINS__BILLING__<KEY>`` or an override."""
+
+    stripe_secret_key = _optional_text(env="STRIPE_SECRET_KEY",
+                                       description="unset: self-hosted, nothing is sold")
+    stripe_webhook_secret = _optional_text(env="STRIPE_WEBHOOK_SECRET")
+    stripe_api_base = _optional_text(description="another Stripe API (localstripe in tests)")
+    stripe_max_network_retries = fields.Integer(load_default=2, validate=validate.Range(min=0))
+    trial_days = fields.Integer(load_default=7, validate=validate.Range(min=0))
+    credits_per_ai_action = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    past_due_grace_days = fields.Integer(load_default=7, validate=validate.Range(min=0))
+    webhook_tolerance_seconds = fields.Integer(load_default=300, validate=validate.Range(min=1))
+    success_url = _optional_text()
+    cancel_url = _optional_text()
+    portal_return_url = _optional_text()
+
+
+# Plus one Stripe price id per plan and per pack: price_pro_monthly, price_starter, ...
+BillingSettingsSchema = _BillingSettings.from_dict(
+    {f"price_{item}": _optional_text(description=f"Stripe price id of {item}")
+     for item in (*PLANS, *PACKS)}, name="BillingSettingsSchema")
 
 
 @dataclass(frozen=True)
@@ -64,6 +83,7 @@ class BillingConfig:
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any], public_url: str) -> BillingConfig:
+        """From the loaded ``[plugins.billing]`` (``BillingSettingsSchema``: typed, defaulted)."""
         base = public_url.rstrip("/")
         prices = {name: str(settings[f"price_{name}"]) for name in (*PLANS, *PACKS)
                   if settings.get(f"price_{name}")}
@@ -71,13 +91,12 @@ class BillingConfig:
             secret_key=settings.get("stripe_secret_key") or None,
             webhook_secret=settings.get("stripe_webhook_secret") or None,
             api_base=settings.get("stripe_api_base") or None,
-            max_network_retries=_positive_int(settings, "stripe_max_network_retries", 2),
+            max_network_retries=settings["stripe_max_network_retries"],
             prices=prices,
-            trial_days=_positive_int(settings, "trial_days", 7),
-            credits_per_ai_action=_positive_int(settings, "credits_per_ai_action", 1, minimum=1),
-            past_due_grace_days=_positive_int(settings, "past_due_grace_days", 7),
-            webhook_tolerance_seconds=_positive_int(settings, "webhook_tolerance_seconds", 300,
-                                                    minimum=1),
+            trial_days=settings["trial_days"],
+            credits_per_ai_action=settings["credits_per_ai_action"],
+            past_due_grace_days=settings["past_due_grace_days"],
+            webhook_tolerance_seconds=settings["webhook_tolerance_seconds"],
             success_url=settings.get("success_url")
             or f"{base}/settings/billing?checkout=success&session_id={{CHECKOUT_SESSION_ID}}",
             cancel_url=settings.get("cancel_url") or f"{base}/settings/billing?checkout=cancelled",

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -128,8 +128,11 @@ def check_subscription(sub: Mapping[str, Any], where: str = "subscription") -> N
 
 class WebhookHandler:
     def __init__(self, config: BillingConfig, service: BillingService, accounts: AccountStore,
-                 events: EventStore, clock: Any) -> None:
+                 events: EventStore, clock: Any,
+                 announce: Callable[[str, dict[str, Any]], Any] | None = None) -> None:
         self.config = config
+        # Tells the other plugins (``billing.changed``) when a user's subscription changed.
+        self.announce = announce
         self.service = service
         self.accounts = accounts
         self.events = events
@@ -251,6 +254,10 @@ class WebhookHandler:
         if user_id is None:
             return {"status": "unmatched"}
         applied = self.accounts.apply_subscription(user_id, state, at)
+        if applied and self.announce is not None:
+            live = state["status"] in ("active", "trialing")
+            self.announce(user_id, {"status": state["status"],
+                                    **({"tier": state["tier"]} if live else {})})
         return {"userId": user_id, "applied": applied, "subscriptionId": state["id"],
                 "refreshed": refreshed}
 

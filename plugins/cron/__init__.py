@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from lightninghire import hookimpl
-from lightninghire_plugins.cron import config
+from lightninghire_plugins.cron import config, hookspecs
 from lightninghire_plugins.cron import tasks as cron_tasks
 from lightninghire_plugins.cron.engagement.service import Engagement
 from lightninghire_plugins.cron.engagement.store import COLLECTIONS, OWNED
@@ -18,13 +18,24 @@ from lightninghire_plugins.cron.telemetry.resources import (
     TelemetryStatsResource,
 )
 
+# Hooks this plugin offers the others (collect_digest), its settings, its events.
+plugin_hookspecs = hookspecs
+plugin_settings = config.CronSettingsSchema
+plugin_events = {
+    "emits": ("digest.ready",),
+    # The activity the engagement tasks track (engagement/service.py ACTIVITY_EVENTS).
+    "listens": {
+        "account": ("user.signed_up",),
+        "interview": ("interview.mock_completed", "stories.created",
+                      "interview.session_started"),
+        "jobsearch": ("applications.created", "applications.stage_changed", "resumes.created"),
+    },
+}
+
 
 def _engagement(services: Any) -> Engagement:
     # One per app, kept with the app's services (never module state: tests build many apps).
-    found = services.extensions.get("cron")
-    if found is None:
-        found = services.extensions["cron"] = Engagement(services, config.load(services))
-    return found
+    return services.state("cron", lambda s: Engagement(s, config.load(s)))
 
 
 # Its mails differ by the user types the plans plugin declares (engagement/content.py).

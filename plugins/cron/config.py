@@ -1,19 +1,28 @@
-"""The cron plugin's settings (``[plugins.cron]``), read once with defaults."""
+"""The cron plugin's settings (``[plugins.cron]``), declared as a schema the host loads."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from lightninghire.errors import StartupError
+from marshmallow import Schema, fields, validate
 
-DEFAULTS: dict[str, Any] = {
-    "batch_size": 200,               # users handled per run of each engagement task
-    "telemetry_retention_days": 90,  # TTL of stored telemetry events
-    "streak_min_days": 2,            # a streak this long is worth a nudge
-    "digest_max_items": 20,          # items per digest email
-    "app_url": None,                 # links in mail; default http.public_url
-}
+POSITIVE = validate.Range(min=1)
+
+
+class CronSettingsSchema(Schema):
+    """``[plugins.cron]``: a bad value or an unknown key stops startup naming the key."""
+
+    batch_size = fields.Integer(load_default=200, validate=POSITIVE,
+                                metadata={"description": "users handled per run of each task"})
+    telemetry_retention_days = fields.Integer(load_default=90, validate=POSITIVE,
+                                              metadata={"description": "TTL of telemetry"})
+    streak_min_days = fields.Integer(load_default=2, validate=POSITIVE,
+                                     metadata={"description": "a streak worth a nudge"})
+    digest_max_items = fields.Integer(load_default=20, validate=POSITIVE,
+                                      metadata={"description": "items per digest email"})
+    app_url = fields.String(load_default=None, allow_none=True,
+                            metadata={"description": "links in mail; default http.public_url"})
 
 
 @dataclass(frozen=True)
@@ -26,15 +35,8 @@ class CronSettings:
 
 
 def load(services: Any) -> CronSettings:
-    """``[plugins.cron]`` over the defaults; a bad value stops startup naming the key."""
-    given = services.plugin_settings("cron")
-    unknown = sorted(set(given) - set(DEFAULTS))
-    if unknown:
-        raise StartupError(f"plugin 'cron': unknown setting(s) {', '.join(unknown)}")
-    values = {**DEFAULTS, **given}
-    for key in ("batch_size", "telemetry_retention_days", "streak_min_days", "digest_max_items"):
-        if not isinstance(values[key], int) or isinstance(values[key], bool) or values[key] < 1:
-            raise StartupError(f"plugin 'cron': {key} must be a positive integer")
+    """The loaded ``[plugins.cron]`` values (the host validated them at startup)."""
+    values = services.plugin_settings("cron")
     app_url = (values["app_url"] or services.settings.http.public_url).rstrip("/")
     return CronSettings(values["batch_size"], values["telemetry_retention_days"],
                         values["streak_min_days"], values["digest_max_items"], app_url)

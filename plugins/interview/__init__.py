@@ -41,26 +41,30 @@ COLLECTIONS = {**MOCK_COLLECTIONS, **QUESTION_COLLECTIONS, **STORY_COLLECTIONS,
 PRIVATE_FIELDS = {"interview_calendar_tokens": ("tokenHash",)}
 # Calendar clients poll the feed by its token: that lookup is what a cluster shards by.
 SHARD_KEYS = {"interview_calendar_tokens": "tokenHash"}
+plugin_events = {"emits": (
+    "interview.reminder_due", "interview.mock_completed", "interview.session_started",
+    "stories.created", "mentorship.booked", "mentorship.cancelled")}
 
 
 def domains(services: Any) -> dict[str, Any]:
     """The plugin's per-app services, built once and shared by routes, tasks and hooks."""
-    found = services.extensions.get(NAME)
-    if found is None:
-        db, clock, events, ai = services.db, services.clock, services.events, services.ai
-        applications = ApplicationRefs(services)
-        questions = QuestionService(db, clock)
-        mocks = MockService(db, clock, events, ai, questions, applications)
-        stories = StoryService(db, clock, events, ai, applications)
-        found = {
-            "questions": questions, "mocks": mocks, "stories": stories,
-            "sessions": SessionService(db, clock, events, ai, stories.best_match, mocks.average,
-                                       applications),
-            "interviews": InterviewService(db, clock, events,
-                                           services.settings.http.public_url, applications),
-            "mentorship": MentorshipService(db, clock, events),
-        }
-        services.extensions[NAME] = found
+    return services.state(NAME, _build)
+
+
+def _build(services: Any) -> dict[str, Any]:
+    db, clock, events, ai = services.db, services.clock, services.events, services.ai
+    applications = ApplicationRefs(services)
+    questions = QuestionService(db, clock)
+    mocks = MockService(db, clock, events, ai, questions, applications)
+    stories = StoryService(db, clock, events, ai, applications)
+    found = {
+        "questions": questions, "mocks": mocks, "stories": stories,
+        "sessions": SessionService(db, clock, events, ai, stories.best_match, mocks.average,
+                                   applications),
+        "interviews": InterviewService(db, clock, events,
+                                       services.settings.http.public_url, applications),
+        "mentorship": MentorshipService(db, clock, events),
+    }
     return found
 
 

@@ -24,6 +24,7 @@ from lightninghire_plugins.jobsearch.candidates.service import CandidateService
 from lightninghire_plugins.jobsearch.companies import resources as company_res
 from lightninghire_plugins.jobsearch.companies.intel import COMPANY_INTEL
 from lightninghire_plugins.jobsearch.companies.service import CompanyService
+from lightninghire_plugins.jobsearch.config import JobsearchSettingsSchema
 from lightninghire_plugins.jobsearch.jobs import resources as job_res
 from lightninghire_plugins.jobsearch.jobs.match import JOB_MATCH
 from lightninghire_plugins.jobsearch.jobs.service import JobService
@@ -55,16 +56,18 @@ plugin_requires = ("plans",)
 OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
 # Hooks this plugin offers the others (jobsearch_owned_applications); the host adds them.
 plugin_hookspecs = hookspecs
+plugin_settings = JobsearchSettingsSchema
+plugin_events = {"emits": (
+    "applications.created", "applications.stage_changed", "applications.active_changed",
+    "resumes.created", "resumes.version_saved", "candidates.created", "candidates.stage_changed",
+    "jobs.recommended", "roles.created")}
 SEEKER_ONLY = {"recruiter_free": 0, "recruiter_pro": 0}
 UPGRADE = "Upgrade to Pro for unlimited {}."
 
 
 def _service(services: Any, key: str, factory: Any) -> Any:
     """One service object per app, shared by routes, tasks and hooks."""
-    name = f"{NAME}.{key}"
-    if name not in services.extensions:
-        services.extensions[name] = factory(services)
-    return services.extensions[name]
+    return services.state(f"{NAME}.{key}", factory)
 
 
 def applications_of(services: Any) -> ApplicationService:
@@ -286,7 +289,7 @@ def register_commands(commands: Any) -> None:
                  run=cli.run)
 
 
-@hookimpl
+@hookimpl(optionalhook=True)  # declared by the cron plugin: without it, never called
 def collect_digest(user: dict[str, Any], since: datetime,
                    services: Any) -> list[dict[str, Any]] | None:
     user_id = str(user["_id"])

@@ -11,6 +11,7 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from lightninghire import hookimpl
+from lightninghire_plugins.marketing.config import MarketingSettingsSchema
 from lightninghire_plugins.marketing.contact.resources import ContactResource
 from lightninghire_plugins.marketing.contact.service import CONTACT, ContactService
 from lightninghire_plugins.marketing.content.files import KINDS, load_pages
@@ -37,6 +38,12 @@ from lightninghire_plugins.marketing.unsubscribe.service import UnsubscribeServi
 NAME = "marketing"
 # Its caps name the tiers the plans plugin declares.
 plugin_requires = ("plans",)
+plugin_settings = MarketingSettingsSchema
+plugin_events = {
+    "emits": ("lead.captured", "contact.received", "support.ticket_opened",
+              "feedback.received", "mail.unsubscribed"),
+    "listens": {"account": ("user.signed_up", "user.deleted")},
+}
 PRO_LESSONS = "pro_lessons"
 
 
@@ -55,16 +62,17 @@ def _support_address(services: Any) -> str:
 
 def leads_of(services: Any) -> LeadService:
     """The per-app LeadService, shared by the route, the task and the event handler."""
-    found = services.extensions.get("marketing.leads")
-    if found is None:
-        settings, site = _settings(services), _site_url(services)
-        # Without a download_base_url the API serves the shipped guides itself.
-        base = settings.get("download_base_url") or services.settings.http.public_url + "/api"
-        magnets = magnets_from(settings, base)
-        found = LeadService(services.db, services.mail, services.events, services.clock,
-                            magnets, drip_from(settings, site), users=services.users,
-                            defer=services.background.defer)
-        services.extensions["marketing.leads"] = found
+    return services.state("marketing.leads", _build_leads)
+
+
+def _build_leads(services: Any) -> LeadService:
+    settings, site = _settings(services), _site_url(services)
+    # Without a download_base_url the API serves the shipped guides itself.
+    base = settings.get("download_base_url") or services.settings.http.public_url + "/api"
+    magnets = magnets_from(settings, base)
+    found = LeadService(services.db, services.mail, services.events, services.clock,
+                        magnets, drip_from(settings, site), users=services.users,
+                        defer=services.background.defer)
     return found
 
 
@@ -164,7 +172,7 @@ def register_tasks(tasks: Any, services: Any) -> None:
         to opted-in leads that are due."""
         leads = leads_of(services)
         leads.apply_pending()
-        return leads.send_due(limit=int(_settings(services).get("drip_batch", 200)))
+        return leads.send_due(limit=_settings(services)["drip_batch"])
 
     tasks.add("lead-drip", schedule="15 * * * *", run=lead_drip, lease_seconds=300)
 

@@ -12,6 +12,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from lightninghire import hookimpl
 from lightninghire_plugins.outreach.common import NAME, Users, iso
+from lightninghire_plugins.outreach.config import OutreachSettingsSchema
 from lightninghire_plugins.outreach.contacts.resources import (
     ContactImportResource,
     ContactsResource,
@@ -30,7 +31,7 @@ from lightninghire_plugins.outreach.messages.resources import MessagesResource, 
 from lightninghire_plugins.outreach.messages.schemas import MessageSchema
 from lightninghire_plugins.outreach.messages.service import FEATURE as MESSAGES_FEATURE
 from lightninghire_plugins.outreach.messages.service import MESSAGES, MessageService
-from lightninghire_plugins.outreach.notifications.events import notify_from_event
+from lightninghire_plugins.outreach.notifications.events import LISTENS, notify_from_event
 from lightninghire_plugins.outreach.notifications.resources import (
     NotificationsResource,
     ReadAllResource,
@@ -51,6 +52,12 @@ from lightninghire_plugins.outreach.templates.schemas import TemplateSchema
 from lightninghire_plugins.outreach.templates.service import FEATURE as TEMPLATES_FEATURE
 from lightninghire_plugins.outreach.templates.service import TEMPLATES, TemplateService
 
+plugin_settings = OutreachSettingsSchema
+plugin_events = {
+    "emits": ("outreach.sent", "outreach.replied", "outreach.follow_up_due"),
+    "listens": LISTENS,
+}
+
 
 @dataclass
 class Outreach:
@@ -62,25 +69,25 @@ class Outreach:
 
 def outreach_of(services: Any) -> Outreach:
     """The per-app services, shared by routes, the task and the event and context hooks."""
-    found = services.extensions.get(NAME)
-    if found is None:
-        db, clock, settings = services.db, services.clock, services.plugin_settings(NAME)
-        users = Users(services.users)
-        # The entitlement engine is set after plugins register: look it up at call time.
-        contacts = ContactService(
-            db[CONTACTS], clock,
-            lambda user: services.entitlements.consume(user, CONTACTS_FEATURE))
-        templates = TemplateService(db[TEMPLATES], clock)
-        notifications = NotificationService(db[NOTIFICATIONS], clock, users)
-        # The user's column of the limits table, billing included (looked up at call time).
-        quota = DailySends(db[SENDS], clock, daily_limits(settings.get("daily_sends")),
-                           lambda user: services.entitlements.facts_for(user).limit_tier)
-        messages = MessageService(db[MESSAGES], clock, services.ai, services.mail,
-                                  services.events, contacts, templates, notifications, users,
-                                  quota, follow_up_days=settings.get("follow_up_days"))
-        found = Outreach(contacts, templates, notifications, messages)
-        services.extensions[NAME] = found
-    return found
+    return services.state(NAME, _build)
+
+
+def _build(services: Any) -> Outreach:
+    db, clock, settings = services.db, services.clock, services.plugin_settings(NAME)
+    users = Users(services.users)
+    # The entitlement engine is set after plugins register: look it up at call time.
+    contacts = ContactService(
+        db[CONTACTS], clock,
+        lambda user: services.entitlements.consume(user, CONTACTS_FEATURE))
+    templates = TemplateService(db[TEMPLATES], clock)
+    notifications = NotificationService(db[NOTIFICATIONS], clock, users)
+    # The user's column of the limits table, billing included (looked up at call time).
+    quota = DailySends(db[SENDS], clock, daily_limits(settings.get("daily_sends")),
+                       lambda user: services.entitlements.facts_for(user).limit_tier)
+    messages = MessageService(db[MESSAGES], clock, services.ai, services.mail,
+                              services.events, contacts, templates, notifications, users,
+                              quota, follow_up_days=settings.get("follow_up_days"))
+    return Outreach(contacts, templates, notifications, messages)
 
 
 @hookimpl
@@ -178,7 +185,7 @@ def register_ai_tasks(tasks: Any) -> None:
 def register_tasks(tasks: Any, services: Any) -> None:
     def run(context: Any = None) -> dict[str, int]:
         """Send scheduled outreach, follow the mail outbox, remind of due follow-ups."""
-        batch = int(services.plugin_settings(NAME).get("batch", 100))
+        batch = services.plugin_settings(NAME)["batch"]
         return dispatch(outreach_of(services).messages, batch)
 
     tasks.add(TASK, schedule=SCHEDULE, run=run, lease_seconds=300)

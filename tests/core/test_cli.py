@@ -35,7 +35,7 @@ def test_routes_lists_every_route_with_plugin_and_auth(tmp_path):
 
 def test_plugins_shows_enabled_and_disabled(tmp_path):
     enabled = run("plugins", env={"LIGHTNINGHIRE_PLUGINS": "hello"}, cwd=tmp_path).stdout
-    disabled = run("plugins", env={"LIGHTNINGHIRE_PLUGINS": ""}, cwd=tmp_path).stdout
+    disabled = run("plugins", env={"LIGHTNINGHIRE_PLUGINS": "none"}, cwd=tmp_path).stdout
     assert [line.split()[1] for line in enabled.splitlines() if line.startswith("hello")] == ["enabled"]
     assert [line.split()[1] for line in disabled.splitlines() if line.startswith("hello")] == ["disabled"]
 

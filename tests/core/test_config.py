@@ -41,6 +41,8 @@ def test_config_file_is_found_through_the_environment(tmp_path):
 
 
 def test_conventional_environment_names_work_as_is():
+    # A plugin's own conventional names (STRIPE_SECRET_KEY) are declared by its settings
+    # schema and read by the plugin host: tests/core/test_plugin_host.py.
     env = {"CRON_SECRET": "c" * 20, "OPENAI_API_KEY": "sk-1", "ANTHROPIC_API_KEY": "sk-ant",
            "STRIPE_SECRET_KEY": "sk_test_1", "STRIPE_WEBHOOK_SECRET": "whsec_1",
            "SMTP_URL": "smtp://mail:25", "MONGODB_URI": "mongodb://db/"}
@@ -48,8 +50,7 @@ def test_conventional_environment_names_work_as_is():
     assert settings.auth.cron_secret == "c" * 20
     assert settings.ai.openai_api_key == "sk-1"
     assert settings.ai.anthropic_api_key == "sk-ant"
-    assert settings.plugin("billing") == {"stripe_secret_key": "sk_test_1",
-                                          "stripe_webhook_secret": "whsec_1"}
+    assert settings.plugin("billing") == {}  # the core knows no billing names
     assert settings.mail.smtp_url == "smtp://mail:25"
 
 
@@ -90,7 +91,8 @@ def test_config_show_masks_every_secret(monkeypatch, capsys, tmp_path):
                "MONGODB_URI": "mongodb://admin:db-pw@db.internal:27017/"}
     for name, value in secrets.items():
         monkeypatch.setenv(name, value)
-    monkeypatch.setenv("LIGHTNINGHIRE_PLUGINS", "")
+    # STRIPE_SECRET_KEY is the billing plugin's name (its settings schema): shown, masked.
+    monkeypatch.setenv("LIGHTNINGHIRE_PLUGINS", "billing")
     assert main(["config", "show"]) == 0
     out = capsys.readouterr().out
     for value in ("cron-secret-value-1234", "sk-openai-value", "sk_test_stripe_value",

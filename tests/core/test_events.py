@@ -14,7 +14,9 @@ def listener(name, seen, fail=False):
             raise RuntimeError("handler bug")
         seen.append((name, event.name, event.payload["n"], event.at))
 
-    return types.SimpleNamespace(__name__=name, handle_event=handle_event)
+    # Every event a plugin emits is declared (plugin_events); here each may emit the test's.
+    return types.SimpleNamespace(__name__=name, handle_event=handle_event,
+                                 plugin_events={"emits": ("thing.happened",)})
 
 
 def test_events_reach_every_plugin_even_past_a_failing_one(make_app, clock, caplog):

@@ -26,6 +26,11 @@ class Ping:
         return {"pong": True}
 
 
+@hookimpl
+def startup():
+    """A hook implementation that does nothing: a plugin needs one to be enabled at all."""
+
+
 def routes_plugin(path: str):
     @hookimpl
     def register_routes(routes):
@@ -177,7 +182,7 @@ def test_a_plugin_declares_the_hooks_it_offers_the_others(lh_settings):
     def user_context(user: dict) -> None:
         """Declared by the core already."""
 
-    clashing = plugin("clashing")
+    clashing = plugin("clashing", startup=startup)
     clashing.plugin_hookspecs = types.SimpleNamespace(user_context=user_context)
     with pytest.raises(StartupError, match=r"plugin 'clashing'"):
         create_app(lh_settings, plugins=["clashing"], extra_plugins={"clashing": clashing},
@@ -185,7 +190,7 @@ def test_a_plugin_declares_the_hooks_it_offers_the_others(lh_settings):
 
 
 def test_a_plugin_requiring_another_that_is_not_enabled_is_named(lh_settings):
-    needy = plugin("needy")
+    needy = plugin("needy", startup=startup)
     needy.plugin_requires = ("hello",)
     with pytest.raises(StartupError, match=r"'needy' requires plugin 'hello', which is not enabled"):
         create_app(lh_settings, plugins=["needy"], extra_plugins={"needy": needy},

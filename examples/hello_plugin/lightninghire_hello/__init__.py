@@ -12,6 +12,7 @@ from lightninghire_hello.schemas import GreetingSchema
 from lightninghire_hello.service import GreetingService
 
 COLLECTION = "hello_greetings"
+plugin_events = {"emits": ("hello.greeted",)}
 
 
 @hookimpl

@@ -391,6 +391,9 @@ class Engagement:
                                    expires_at=now + DATED_STEP_KEEP)
             if outcome is not None:
                 counts.add(outcome)
+            if outcome == "sent":  # e.g. outreach's in-app "your digest is ready"
+                self.services.events.emit("digest.ready", {"count": len(items)},
+                                          user_id=user_id)
         if last is not None:
             self.progress.set(cursor_key, last, now, now + timedelta(days=2))
         return counts.as_dict()

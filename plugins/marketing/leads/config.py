@@ -88,7 +88,8 @@ def magnets_from(settings: Mapping[str, Any], download_base: str) -> dict[str, M
 
 def drip_from(settings: Mapping[str, Any], public_url: str) -> list[DripStep]:
     """``drip`` (a list of {after_days, subject, body, action_url?, action_label?}), in order."""
-    raw = settings.get("drip", DEFAULT_DRIP)
+    raw = settings.get("drip")
+    raw = DEFAULT_DRIP if raw is None else raw
     steps = []
     last = -1.0
     for i, entry in enumerate(raw):

@@ -54,8 +54,8 @@ def _interview(p: Mapping[str, Any]) -> tuple[str, str]:
 
 
 def _booking(p: Mapping[str, Any]) -> tuple[str, str]:
-    # booking.changed / mentorship.booking_changed carry a status; the interview plugin's
-    # mentorship.booked and mentorship.cancelled carry it in their name (set by the rule).
+    # The interview plugin's mentorship.booked and mentorship.cancelled carry the status in
+    # their name (set by the rule); an emitter may also give one.
     status, when = _s(p, "status", "change"), _when(p)
     title = {"booked": "Mentorship session booked", "confirmed": "Mentorship session booked",
              "cancelled": "Mentorship session cancelled"}.get(
@@ -106,13 +106,19 @@ class Rule:
 
 RULES: dict[str, Rule] = {
     "interview.reminder_due": Rule("interview_reminder", "interviewReminders", _interview),
-    "booking.changed": Rule("booking_changed", "bookingChanges", _booking),
-    "mentorship.booking_changed": Rule("booking_changed", "bookingChanges", _booking),
     "mentorship.booked": Rule("booking_changed", "bookingChanges", _booking, "booked"),
     "mentorship.cancelled": Rule("booking_changed", "bookingChanges", _booking, "cancelled"),
     "digest.ready": Rule("digest_ready", "digestReady", _digest),
     "billing.changed": Rule("billing_changed", "billing", _billing),
     "user.signed_up": Rule("welcome", None, _welcome),
+}
+# Who emits what RULES react to (the plugin's ``plugin_events["listens"]``): checked at startup
+# against what those plugins declare emitting.
+LISTENS: dict[str, tuple[str, ...]] = {
+    "interview": ("interview.reminder_due", "mentorship.booked", "mentorship.cancelled"),
+    "cron": ("digest.ready",),
+    "billing": ("billing.changed",),
+    "account": ("user.signed_up",),
 }
 
 

@@ -27,7 +27,7 @@ def delivered(harness: AppHarness) -> list[Any]:
 
 
 def emit(harness: AppHarness, name: str, user: dict[str, Any]) -> None:
-    harness.services.events.emit(name, {}, user_id=str(user["_id"]))
+    harness.emit(name, {}, user_id=str(user["_id"]))
     harness.settle()  # engagement is recorded after the emitter's answer (handle_event_deferred)
 
 

@@ -160,9 +160,10 @@ def test_the_routes_are_in_the_openapi_document(make_app):
 
 
 @pytest.mark.parametrize(("settings", "message"), [
-    ({"plugins.cron.batch_sise": 10}, "unknown setting(s) batch_sise"),
-    ({"plugins.cron.batch_size": 0}, "batch_size must be a positive integer"),
-    ({"plugins.cron.telemetry_retention_days": "90"}, "telemetry_retention_days must be"),
+    ({"plugins.cron.batch_sise": 10}, "plugin 'cron': setting batch_sise: Unknown field"),
+    ({"plugins.cron.batch_size": 0}, "plugin 'cron': setting batch_size: Must be greater"),
+    ({"plugins.cron.telemetry_retention_days": "ninety"},
+     "plugin 'cron': setting telemetry_retention_days: Not a valid integer"),
 ])
 def test_bad_plugin_settings_stop_startup(make_app, settings, message):
     with pytest.raises(StartupError, match=re.escape(message)):

@@ -65,7 +65,7 @@ def test_only_practice_events_count_for_the_streak(make_app, clock):
         emit(harness, "interview.session_started", user)
         emit(harness, "hello.greeted", user)
         clock.advance(days=1)
-    harness.services.events.emit("interview.mock_completed", {})  # no user: ignored
+    harness.emit("interview.mock_completed", {})  # no user: ignored
     assert harness.db["cron_activity"].count_documents({}) == 0
     assert counts(run_task(harness, "streak-nudges")) == (0, 0, 0)
 

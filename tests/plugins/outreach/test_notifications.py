@@ -35,7 +35,12 @@ def register_routes(routes: Any, services: Any) -> None:
     routes.add("/api/test-emit", EmitResource(services.events))
 
 
-EMITTER = types.SimpleNamespace(__name__="emitter", register_routes=register_routes)
+# A stand-in for the plugins that emit these events (each declares what it emits).
+EMITTER = types.SimpleNamespace(__name__="emitter", register_routes=register_routes,
+                                plugin_events={"emits": (
+                                    "interview.reminder_due", "mentorship.booked",
+                                    "mentorship.cancelled", "digest.ready", "billing.changed",
+                                    "lead.captured", "booking.changed")})
 
 
 @pytest.fixture
@@ -61,11 +66,12 @@ def test_events_of_other_plugins_become_notifications(inbox):
          durationMinutes=30, mentorName="Grace", role="mentee")
     emit(ada, "mentorship.cancelled", bookingId="2", startsAt="2030-01-06T15:30:00+00:00",
          durationMinutes=30, mentorName="Grace", role="mentor", cancelledBy="mentee")
-    emit(ada, "booking.changed", status="rescheduled",
+    emit(ada, "mentorship.booked", bookingId="3",
          notification={"title": "Session moved", "body": "Now on Friday.", "url": "/b/1"})
     emit(ada, "digest.ready", count=3)
     emit(ada, "billing.changed", tier="pro")
     emit(ada, "lead.captured", email="x@example.com")  # not ours: ignored
+    emit(ada, "booking.changed", status="rescheduled")  # nothing emits it: no longer heard
     got = [(n["type"], n["title"], n["body"], n["url"]) for n in items(ada)]
     assert got == [
         ("billing_changed", "Your plan changed", "You are now on the pro plan.", None),
@@ -85,14 +91,14 @@ def test_events_of_other_plugins_become_notifications(inbox):
 def test_sparse_payloads_still_make_readable_notifications(inbox):
     ada = inbox.api_caller(name="Ada")
     emit(ada, "interview.reminder_due", company="Acme")
-    emit(ada, "mentorship.booking_changed")
+    emit(ada, "mentorship.booked")
     emit(ada, "billing.changed", status="past_due")
     emit(ada, "digest.ready")
     got = [(n["title"], n["body"]) for n in items(ada)]
     assert got == [
         ("Your job digest is ready", "New jobs match your searches."),
         ("Your subscription changed", "Subscription status: past_due."),
-        ("Your booking changed", "Your session was updated."),
+        ("Mentorship session booked", "Your session is booked."),
         ("Upcoming interview with Acme", "Your interview with Acme is coming up: time to prepare."),
     ]
 
@@ -174,6 +180,6 @@ def test_another_users_notifications_are_404_and_never_listed(inbox):
 
 
 def test_events_without_a_user_or_for_a_deleted_user_are_ignored(inbox):
-    inbox.services.events.emit("digest.ready", {"count": 1})
-    inbox.services.events.emit("digest.ready", {"count": 1}, user_id="0" * 24)
+    inbox.emit("digest.ready", {"count": 1})
+    inbox.emit("digest.ready", {"count": 1}, user_id="0" * 24)
     assert inbox.db["outreach_notifications"].count_documents({}) == 0

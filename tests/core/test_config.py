@@ -92,7 +92,7 @@ def test_config_show_masks_every_secret(monkeypatch, capsys, tmp_path):
     for name, value in secrets.items():
         monkeypatch.setenv(name, value)
     # STRIPE_SECRET_KEY is the billing plugin's name (its settings schema): shown, masked.
-    monkeypatch.setenv("LIGHTNINGHIRE_PLUGINS", "billing")
+    monkeypatch.setenv("LIGHTNINGHIRE_PLUGINS", "plans,billing")
     assert main(["config", "show"]) == 0
     out = capsys.readouterr().out
     for value in ("cron-secret-value-1234", "sk-openai-value", "sk_test_stripe_value",

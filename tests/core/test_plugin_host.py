@@ -113,10 +113,10 @@ def test_a_new_style_wrapper_can_change_the_answer(lh_settings, order):
 
 def facts_plugin(name: str, answer: dict[str, Any] | None) -> types.SimpleNamespace:
     @hookimpl
-    def billing_facts(user):
+    def entitlement_facts(user):
         return answer
 
-    return plugin(name, billing_facts=billing_facts)
+    return plugin(name, entitlement_facts=entitlement_facts)
 
 
 @BOTH_ORDERS
@@ -124,8 +124,8 @@ def test_the_first_configured_plugin_wins_a_firstresult_hook(lh_settings, order)
     app = build(lh_settings, order, a=facts_plugin("a", {"tier": "a"}),
                 b=facts_plugin("b", {"tier": "b"}))
     hook = app.services.plugins.hook
-    assert hook.billing_facts(user=USER, services=app.services) == {"tier": order[0]}
-    assert list(app.services.plugins.call_each("billing_facts", user=USER,
+    assert hook.entitlement_facts(user=USER, services=app.services) == {"tier": order[0]}
+    assert list(app.services.plugins.call_each("entitlement_facts", user=USER,
                                                services=app.services)) == [
         (order[0], {"tier": order[0]})]
 
@@ -133,7 +133,7 @@ def test_the_first_configured_plugin_wins_a_firstresult_hook(lh_settings, order)
 @BOTH_ORDERS
 def test_a_firstresult_none_lets_the_next_plugin_answer(lh_settings, order):
     app = build(lh_settings, order, a=facts_plugin("a", None), b=facts_plugin("b", {"tier": "b"}))
-    assert app.services.plugins.hook.billing_facts(user=USER, services=app.services) == {
+    assert app.services.plugins.hook.entitlement_facts(user=USER, services=app.services) == {
         "tier": "b"}
 
 
@@ -195,11 +195,11 @@ def test_registries_name_the_plugin_whose_implementation_ran(lh_settings):
 
 
 def test_collect_digest_is_declared_by_cron_and_jobsearch_starts_without_it(lh_settings):
-    alone = build(lh_settings, ["jobsearch"])
+    alone = build(lh_settings, ["plans", "jobsearch"])
     assert getattr(alone.services.plugins.hook, "collect_digest", None) is None \
         or alone.services.plugins.hook.collect_digest.spec is None
     assert alone.services.plugins.hook.job_sources.spec is not None  # jobsearch's own
-    both = build(lh_settings, ["cron", "jobsearch"])
+    both = build(lh_settings, ["plans", "cron", "jobsearch"])
     impls = both.services.plugins.hook.collect_digest.get_hookimpls()
     assert [impl.plugin_name for impl in impls] == ["jobsearch"]
     core = build(lh_settings, [])
@@ -263,7 +263,7 @@ def test_a_plugin_names_its_conventional_environment_variables(lh_settings):
            "TYPED_TOKEN": "tok"}
     settings = load_settings(path="/dev/null", environ=env,
                              overrides={"database.uri": lh_settings.database.uri})
-    app = create_app(settings, plugins=["billing", "typed"],
+    app = create_app(settings, plugins=["plans", "billing", "typed"],
                      extra_plugins={"typed": typed_plugin()}, prepare_database=False)
     billing = app.services.plugin_settings("billing")
     assert billing["stripe_secret_key"] == "sk_test_env"
@@ -273,7 +273,7 @@ def test_a_plugin_names_its_conventional_environment_variables(lh_settings):
     # The plugin's own LIGHTNINGHIRE_ name (or an override) beats the conventional one.
     explicit = load_settings(path="/dev/null", environ={
         **env, "LIGHTNINGHIRE_PLUGINS__BILLING__STRIPE_SECRET_KEY": "sk_test_explicit"})
-    app = create_app(explicit, plugins=["billing"], prepare_database=False)
+    app = create_app(explicit, plugins=["plans", "billing"], prepare_database=False)
     assert app.services.plugin_settings("billing")["stripe_secret_key"] == "sk_test_explicit"
 
 
@@ -282,7 +282,7 @@ def test_config_show_shows_a_bad_value_instead_of_crashing(monkeypatch, capsys, 
     for name in list(__import__("os").environ):
         if name.startswith("LIGHTNINGHIRE_"):
             monkeypatch.delenv(name)
-    monkeypatch.setenv("LIGHTNINGHIRE_PLUGINS", "cron")
+    monkeypatch.setenv("LIGHTNINGHIRE_PLUGINS", "plans,cron")
     monkeypatch.setenv("LIGHTNINGHIRE_PLUGINS__CRON__BATCH_SIZE", "lots")
     assert main(["config", "show"]) == 2
     captured = capsys.readouterr()

@@ -12,7 +12,8 @@
 
     routes.add_collection("/api/things", ThingsResource(service))
 
-Each responder calls the service with the caller's user id first (``list(owner, query)``,
+Each responder calls the service with the caller's user id (or, for those named in
+``with_user``, the caller's user document) first (``list(owner, query)``,
 ``create(owner, body)``, ``get(owner, id)``, ``update(owner, id, body)``, ``delete(owner, id)``:
 the protocol ``lightninghire.documents.OwnedDocuments`` implements), so ownership and its 404
 stay in the service. Options come from the schemas above (``query``/``response`` as a cursor
@@ -22,7 +23,7 @@ that does more is written as usual with ``@endpoint`` in the subclass and replac
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any, ClassVar
 
 from marshmallow import Schema
@@ -34,23 +35,23 @@ Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 
 def _on_get(self: CollectionResource, req: Any, resp: Any) -> Any:
-    return self.service.list(self.owner(req), req.context.query)
+    return self.service.list(self.caller(req, "on_get"), req.context.query)
 
 
 def _on_post(self: CollectionResource, req: Any, resp: Any) -> Any:
-    return self.service.create(self.owner(req), req.context.body)
+    return self.service.create(self.caller(req, "on_post"), req.context.body)
 
 
 def _on_get_item(self: CollectionResource, req: Any, resp: Any, id: str) -> Any:
-    return self.service.get(self.owner(req), id)
+    return self.service.get(self.caller(req, "on_get_item"), id)
 
 
 def _on_patch_item(self: CollectionResource, req: Any, resp: Any, id: str) -> Any:
-    return self.service.update(self.owner(req), id, req.context.body)
+    return self.service.update(self.caller(req, "on_patch_item"), id, req.context.body)
 
 
 def _on_delete_item(self: CollectionResource, req: Any, resp: Any, id: str) -> Any:
-    self.service.delete(self.owner(req), id)
+    self.service.delete(self.caller(req, "on_delete_item"), id)
     return self.deleted(id)
 
 
@@ -72,6 +73,9 @@ class CollectionResource:
     patch_body: ClassVar[type[Schema] | None] = None    # PATCH body
     list_query: ClassVar[type[Schema] | None] = None    # GET query (extend PageQuery)
     endpoints: ClassVar[Mapping[str, Decorator]] = {}
+    # Responders whose service call gets the caller's user document rather than the id (a
+    # service that meters the call or reads the profile).
+    with_user: ClassVar[Collection[str]] = ()
     # What DELETE answers besides ``deleted: true``: the id, for APIs that echo it.
     delete_echoes_id: ClassVar[bool] = False
 
@@ -80,9 +84,9 @@ class CollectionResource:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        unknown = set(cls.endpoints) - set(_GENERIC)
+        unknown = (set(cls.endpoints) | set(cls.with_user)) - set(_GENERIC)
         if unknown:
-            raise TypeError(f"{cls.__name__}.endpoints: unknown responder(s) {sorted(unknown)}; "
+            raise TypeError(f"{cls.__name__}: unknown responder(s) {sorted(unknown)}; "
                             f"known: {sorted(_GENERIC)}")
         for name, declare in cls.endpoints.items():
             if name in vars(cls):
@@ -108,6 +112,11 @@ class CollectionResource:
     def owner(self, req: Any) -> str:
         """Whose documents the request reaches: the caller's."""
         return req.context.principal.user_id
+
+    def caller(self, req: Any, responder: str) -> Any:
+        """What the service call of ``responder`` takes first: the owner's id, or the user
+        document for the responders named in ``with_user``."""
+        return req.context.principal.user if responder in self.with_user else self.owner(req)
 
     def deleted(self, id: str) -> dict[str, Any]:
         return {"id": id, "deleted": True} if self.delete_echoes_id else {"deleted": True}

@@ -10,8 +10,6 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from lightninghire import NotFound
 
-TAGS = ["ai_tools"]
-
 
 def object_id(value: str, what: str) -> ObjectId:
     """The ObjectId of a path id; a malformed id is as missing as someone else's (404)."""

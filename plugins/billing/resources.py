@@ -17,14 +17,12 @@ from lightninghire_plugins.billing.schemas import (
 from lightninghire_plugins.billing.service import BillingService
 from lightninghire_plugins.billing.webhooks import WebhookHandler
 
-TAGS = ["billing"]
-
 
 class BillingResource:
     def __init__(self, service: BillingService) -> None:
         self.service = service
 
-    @endpoint(response=BillingStatusSchema, tags=TAGS)
+    @endpoint(response=BillingStatusSchema)
     def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
         """Subscription state, trial, period end, credit balance and the self-hosted flag."""
         return self.service.status(req.context.principal.user)
@@ -34,8 +32,7 @@ class CheckoutResource:
     def __init__(self, service: BillingService) -> None:
         self.service = service
 
-    @endpoint(body=CheckoutInSchema, response=CheckoutSchema, rate_limit="10/10m per user",
-              tags=TAGS)
+    @endpoint(body=CheckoutInSchema, response=CheckoutSchema, rate_limit="10/10m per user")
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
         """A Stripe Checkout URL for a plan (7-day trial, no card) or a credit pack."""
         body = req.context.body
@@ -47,7 +44,7 @@ class PortalResource:
     def __init__(self, service: BillingService) -> None:
         self.service = service
 
-    @endpoint(response=PortalSchema, rate_limit="10/10m per user", tags=TAGS)
+    @endpoint(response=PortalSchema, rate_limit="10/10m per user")
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
         """A Stripe billing-portal URL: card, invoices, plan changes, cancellation."""
         return self.service.portal(req.context.principal.user)
@@ -57,7 +54,7 @@ class CreditsResource:
     def __init__(self, service: BillingService) -> None:
         self.service = service
 
-    @endpoint(query=CreditsQuerySchema, response=CreditsSchema, tags=TAGS)
+    @endpoint(query=CreditsQuerySchema, response=CreditsSchema)
     def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
         """The credit balance, the packs on sale and the credit ledger, newest first."""
         query = req.context.query
@@ -69,7 +66,7 @@ class StripeWebhookResource:
     def __init__(self, handler: WebhookHandler) -> None:
         self.handler = handler
 
-    @endpoint(auth="public", raw_body=True, response=WebhookReceiptSchema, tags=TAGS)
+    @endpoint(auth="public", raw_body=True, response=WebhookReceiptSchema)
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
         """Stripe events, signed (``Stripe-Signature``); each event id takes effect once."""
         return self.handler.receive(req.context.raw_body, req.get_header("Stripe-Signature"))

@@ -16,7 +16,6 @@ from lightninghire_plugins.ai_tools.chat.schemas import (
     ChatReplySchema,
 )
 from lightninghire_plugins.ai_tools.chat.service import ChatService
-from lightninghire_plugins.ai_tools.common import TAGS
 
 CHAT_DESCRIPTION = ("Retrieval is BM25 over the documents the enabled plugins share for the "
                     "caller (`user_context`), fused with embedding similarity when the caller's "
@@ -37,13 +36,13 @@ class ChatResource:
         return self.service.ask(req.context.principal.user, body["message"],
                                 body["conversationId"])
 
-    @endpoint(body=ChatAskSchema, response=ChatReplySchema, feature="ai_chat", tags=TAGS,
+    @endpoint(body=ChatAskSchema, response=ChatReplySchema, feature="ai_chat",
               description=CHAT_DESCRIPTION)
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
         """Ask a question about your own data (RAG chat)."""
         return self._ask(req)
 
-    @endpoint(body=ChatAskSchema, feature="ai_chat", raw=True, tags=TAGS,
+    @endpoint(body=ChatAskSchema, feature="ai_chat", raw=True,
               description="The same as `POST /api/chat`, answered as `text/event-stream`: "
                           "`conversation` ({conversationId}), `citations` (list), `delta` "
                           "({text}) several times, then `done` (the stored message). Errors "
@@ -71,18 +70,18 @@ class ConversationsResource:
     def __init__(self, service: ChatService) -> None:
         self.service = service
 
-    @endpoint(query=ChatConversationListQuery, response=page_schema(ChatConversationSchema), tags=TAGS)
+    @endpoint(query=ChatConversationListQuery, response=page_schema(ChatConversationSchema))
     def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
         """The caller's chat conversations, newest first."""
         q = req.context.query
         return self.service.list(req.context.principal.user_id, q["limit"], q["cursor"])
 
-    @endpoint(response=ChatConversationDetailSchema, tags=TAGS)
+    @endpoint(response=ChatConversationDetailSchema)
     def on_get_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """One conversation with its messages, oldest first."""
         return self.service.get(req.context.principal.user_id, id)
 
-    @endpoint(tags=TAGS)
+    @endpoint()
     def on_delete_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """Delete a conversation and its messages."""
         self.service.delete(req.context.principal.user_id, id)

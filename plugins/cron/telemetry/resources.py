@@ -23,7 +23,7 @@ class TelemetryResource:
         self.authenticators = authenticators
 
     @endpoint(auth="public", body=TelemetryInSchema, response=TelemetryAcceptedSchema,
-              rate_limit=INGEST_RATE, status=202, tags=["telemetry"])
+              rate_limit=INGEST_RATE, status=202)
     def on_post(self, req: Any, resp: Any) -> Reply:
         """Ingest a batch of client events (anonymous, or the signed-in caller's)."""
         result = self.service.ingest(req.context.body, self._signed_in(req), _do_not_track(req))
@@ -50,8 +50,7 @@ class TelemetryStatsResource:
     def __init__(self, service: TelemetryService) -> None:
         self.service = service
 
-    @endpoint(permission="admin:read", query=TelemetryStatsQuery, response=TelemetryStatsSchema,
-              tags=["telemetry"])
+    @endpoint(permission="admin:read", query=TelemetryStatsQuery, response=TelemetryStatsSchema)
     def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
         """Event counts by name and by UTC day (super_admin, or roles granted admin:read)."""
         query = req.context.query

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lightninghire import BadRequest, endpoint
-from lightninghire.pagination import page_schema
+from lightninghire.http.collection import CollectionResource
 from lightninghire_plugins.jobsearch.candidates.schemas import (
     CandidateImportQuery,
     CandidateIn,
@@ -19,7 +19,6 @@ from lightninghire_plugins.jobsearch.candidates.schemas import (
 )
 from lightninghire_plugins.jobsearch.candidates.service import CandidateService
 
-TAGS = ["candidates"]
 READ, WRITE = "candidates:read", "candidates:write"
 
 
@@ -27,37 +26,28 @@ def _uid(req: Any) -> str:
     return req.context.principal.user_id
 
 
-class CandidatesResource:
-    def __init__(self, service: CandidateService) -> None:
-        self.service = service
-
-    @endpoint(body=CandidateIn, response=CandidateOut, status=201, permission=WRITE, tags=TAGS)
-    def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
-        """Add a candidate to your pool or a role (recruiter free: 75 in all, 25 per role)."""
-        return self.service.create(req.context.principal.user, req.context.body)
-
-    @endpoint(query=CandidateQuery, response=page_schema(CandidateOut), permission=READ,
-              tags=TAGS)
-    def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
-        """Your candidates; filter by role, stage, source or name."""
-        return self.service.list(_uid(req), req.context.query)
-
-    @endpoint(response=CandidateOut, permission=READ, tags=TAGS)
-    def on_get_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
-        """One candidate with history, notes, scorecards and the cached fit score."""
-        return self.service.get(_uid(req), id)
-
-    @endpoint(body=CandidatePatch, response=CandidateOut, permission=WRITE, tags=TAGS)
-    def on_patch_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
-        """Edit a candidate's profile (a changed profile marks the fit score stale)."""
-        return self.service.update(_uid(req), id, req.context.body)
+class CandidatesResource(CollectionResource):
+    item, create_body, patch_body, list_query = (CandidateOut, CandidateIn, CandidatePatch,
+                                                 CandidateQuery)
+    with_user = ("on_post",)
+    endpoints = {
+        "on_post": endpoint(permission=WRITE, summary="Add a candidate to your pool or a role "
+                                                      "(recruiter free: 75 in all, 25 per role)."),
+        "on_get": endpoint(permission=READ, summary="Your candidates; filter by role, stage, "
+                                                    "source or name."),
+        "on_get_item": endpoint(permission=READ, summary="One candidate with history, notes, "
+                                                         "scorecards and the cached fit score."),
+        "on_patch_item": endpoint(permission=WRITE, summary="Edit a candidate's profile (a "
+                                                            "changed profile marks the fit score "
+                                                            "stale)."),
+    }
 
 
 class StageResource:
     def __init__(self, service: CandidateService) -> None:
         self.service = service
 
-    @endpoint(body=CandidateStageIn, response=CandidateOut, permission=WRITE, tags=TAGS)
+    @endpoint(body=CandidateStageIn, response=CandidateOut, permission=WRITE)
     def on_post(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """Move a candidate to a stage (appended to the immutable history)."""
         return self.service.move(_uid(req), id, req.context.body["stage"])
@@ -67,7 +57,7 @@ class NotesResource:
     def __init__(self, service: CandidateService) -> None:
         self.service = service
 
-    @endpoint(body=CandidateNoteIn, response=CandidateOut, status=201, permission=WRITE, tags=TAGS)
+    @endpoint(body=CandidateNoteIn, response=CandidateOut, status=201, permission=WRITE)
     def on_post(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """Add a note."""
         return self.service.add_note(_uid(req), id, req.context.body["text"])
@@ -77,7 +67,7 @@ class ScorecardsResource:
     def __init__(self, service: CandidateService) -> None:
         self.service = service
 
-    @endpoint(body=ScorecardIn, response=CandidateOut, status=201, permission=WRITE, tags=TAGS)
+    @endpoint(body=ScorecardIn, response=CandidateOut, status=201, permission=WRITE)
     def on_post(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """Submit a scorecard: overall 1-5, recommendation, competencies 1-5, notes."""
         return self.service.add_scorecard(req.context.principal.user, id, req.context.body)
@@ -87,7 +77,7 @@ class RubricScoresResource:
     def __init__(self, service: CandidateService) -> None:
         self.service = service
 
-    @endpoint(body=RubricScoreIn, response=CandidateOut, status=201, permission=WRITE, tags=TAGS)
+    @endpoint(body=RubricScoreIn, response=CandidateOut, status=201, permission=WRITE)
     def on_post(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """Record a rubric score (level 1-4) for one interview question."""
         return self.service.add_rubric_score(_uid(req), id, req.context.body)
@@ -97,12 +87,12 @@ class FitScoreResource:
     def __init__(self, service: CandidateService) -> None:
         self.service = service
 
-    @endpoint(permission=READ, tags=TAGS)
+    @endpoint(permission=READ)
     def on_get(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """The cached fit score (viewing is free)."""
         return self.service.cached_fit(_uid(req), id)
 
-    @endpoint(permission=WRITE, feature="fit_scores", tags=TAGS)
+    @endpoint(permission=WRITE, feature="fit_scores")
     def on_post(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """Generate or regenerate the fit score for the candidate's role (1 AI action)."""
         return self.service.fit_score(req.context.principal.user, id)
@@ -112,7 +102,7 @@ class ImportResource:
     def __init__(self, service: CandidateService) -> None:
         self.service = service
 
-    @endpoint(query=CandidateImportQuery, raw_body=True, permission=WRITE, tags=TAGS)
+    @endpoint(query=CandidateImportQuery, raw_body=True, permission=WRITE)
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
         """Bulk import candidates from a CSV body (partial success, per-row errors)."""
         try:

@@ -9,8 +9,6 @@ from marshmallow import Schema, fields, validate
 from lightninghire import endpoint
 from lightninghire_plugins.jobsearch.companies.service import CompanyService
 
-TAGS = ["companies"]
-
 
 class CompanyNameIn(Schema):
     name = fields.String(required=True, validate=validate.Length(1, 200))
@@ -29,12 +27,12 @@ class CompaniesResource:
     def __init__(self, service: CompanyService) -> None:
         self.service = service
 
-    @endpoint(tags=TAGS)
+    @endpoint()
     def on_get(self, req: Any, resp: Any) -> list[dict[str, Any]]:
         """Your companies: in your pipeline, researched or watched."""
         return self.service.directory(_uid(req))
 
-    @endpoint(tags=TAGS)
+    @endpoint()
     def on_get_item(self, req: Any, resp: Any, key: str) -> dict[str, Any]:
         """A company brief you have opened before."""
         return self.service.get(_uid(req), key)
@@ -44,7 +42,7 @@ class IntelResource:
     def __init__(self, service: CompanyService) -> None:
         self.service = service
 
-    @endpoint(body=CompanyNameIn, tags=TAGS)
+    @endpoint(body=CompanyNameIn)
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
         """Open a company's intel brief (free: 3 companies; a known brief attaches at once)."""
         return self.service.intel(req.context.principal.user, req.context.body["name"])
@@ -54,7 +52,7 @@ class RefreshResource:
     def __init__(self, service: CompanyService) -> None:
         self.service = service
 
-    @endpoint(tags=TAGS)
+    @endpoint()
     def on_post(self, req: Any, resp: Any, key: str) -> dict[str, Any]:
         """Regenerate a brief older than 30 days."""
         return self.service.refresh(req.context.principal.user, key)
@@ -64,17 +62,17 @@ class WatchesResource:
     def __init__(self, service: CompanyService) -> None:
         self.service = service
 
-    @endpoint(body=CompanyNameIn, status=201, tags=TAGS)
+    @endpoint(body=CompanyNameIn, status=201)
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
         """Watch a company: its new postings join your daily digest (free: 3)."""
         return self.service.watch(req.context.principal.user, req.context.body["name"])
 
-    @endpoint(tags=TAGS)
+    @endpoint()
     def on_get(self, req: Any, resp: Any) -> list[dict[str, Any]]:
         """The companies you watch."""
         return self.service.watches_of(_uid(req))
 
-    @endpoint(tags=TAGS)
+    @endpoint()
     def on_delete_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """Stop watching a company."""
         self.service.unwatch(_uid(req), id)
@@ -85,12 +83,12 @@ class CompanyRequestsResource:
     def __init__(self, service: CompanyService) -> None:
         self.service = service
 
-    @endpoint(body=CompanyRequestIn, status=201, tags=TAGS)
+    @endpoint(body=CompanyRequestIn, status=201)
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
         """Ask for intel on a company we do not know yet."""
         return self.service.request(_uid(req), req.context.body)
 
-    @endpoint(tags=TAGS)
+    @endpoint()
     def on_get(self, req: Any, resp: Any) -> list[dict[str, Any]]:
         """Your intel requests."""
         return self.service.requests_of(_uid(req))

@@ -13,7 +13,7 @@ class ContactResource:
         self.service = service
 
     @endpoint(auth="optional", body=ContactInSchema, response=ContactReceiptSchema, status=201,
-              rate_limit="5/15m", tags=["contact"])
+              rate_limit="5/15m")
     def on_post(self, req: Any, resp: Any) -> Any:
         """Send a message to the team (5 per 15 minutes per IP)."""
         body = req.context.body

@@ -15,7 +15,7 @@ class LeadsResource:
     def __init__(self, service: LeadService) -> None:
         self.service = service
 
-    @endpoint(auth="public", body=LeadInSchema, rate_limit="10/15m", tags=["leads"],
+    @endpoint(auth="public", body=LeadInSchema, rate_limit="10/15m",
               description="Stores the lead (one per email and source), mails the download "
                           "link through the outbox and answers `{\"ok\": true, \"downloadUrl\": "
                           "...}` with `downloadUrl` at the top level, as the original did.")
@@ -35,7 +35,7 @@ class DownloadResource:
     def __init__(self, downloads: Downloads) -> None:
         self.downloads = downloads
 
-    @endpoint(auth="public", raw=True, rate_limit="120/15m", tags=["leads"],
+    @endpoint(auth="public", raw=True, rate_limit="120/15m",
               description="The shipped lead magnets as PDF files: the `downloadUrl` that "
                           "`POST /api/leads` hands out when `download_base_url` is not set.")
     def on_get(self, req: Any, resp: Any, file: str) -> None:

@@ -4,19 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bson import ObjectId
-from bson.errors import InvalidId
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
-
-from lightninghire import NotFound
-
-
-def object_id(value: str, what: str) -> ObjectId:
-    """The ObjectId of a path id; a malformed id is as missing as someone else's (404)."""
-    try:
-        return ObjectId(value)
-    except (InvalidId, TypeError):
-        raise NotFound(f"No such {what}.") from None
 
 
 class OneOfRef(Schema):

@@ -102,7 +102,7 @@ def register_routes(routes: Any, services: Any) -> None:
         templates = TemplatesResource(o.templates)
         routes.add("/api/templates", templates)
         routes.add("/api/templates/system", SystemTemplatesResource(o.templates))
-        routes.add("/api/templates/preview", PreviewResource(o.templates, o.contacts.get_doc))
+        routes.add("/api/templates/preview", PreviewResource(o.templates, o.contacts.owned.find))
         routes.add("/api/templates/{id}", templates, suffix="item")
 
     with routes.group(tags="notifications"):

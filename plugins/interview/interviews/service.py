@@ -16,11 +16,11 @@ from marshmallow import ValidationError
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from lightninghire import NotFound, ValidationFailed
+from lightninghire.documents import OwnedDocuments
 from lightninghire_plugins.interview.common import (
     INTERVIEW_TYPES,
     ApplicationRefs,
     in_window,
-    oid,
 )
 from lightninghire_plugins.interview.interviews import ics
 
@@ -64,6 +64,7 @@ class InterviewService:
     def __init__(self, db: Any, clock: Any, events: Any, public_url: str,
                  applications: ApplicationRefs) -> None:
         self.db = db
+        self.owned = OwnedDocuments(db[EVENTS], what="interview")
         self.applications = applications
         self.clock = clock
         self.events = events
@@ -85,17 +86,11 @@ class InterviewService:
         doc["_id"] = self.db[EVENTS].insert_one(doc).inserted_id
         return self.public(doc)
 
-    def _event(self, user_id: str, event_id: str) -> dict[str, Any]:
-        doc = self.db[EVENTS].find_one({"_id": oid(event_id), "userId": user_id})
-        if doc is None:
-            raise NotFound("No such interview.")
-        return doc
-
     def get(self, user_id: str, event_id: str) -> dict[str, Any]:
-        return self.public(self._event(user_id, event_id))
+        return self.public(self.owned.find(user_id, event_id))
 
     def update(self, user_id: str, event_id: str, changes: Mapping[str, Any]) -> dict[str, Any]:
-        doc = self._event(user_id, event_id)
+        doc = self.owned.find(user_id, event_id)
         update = dict(changes)
         zone = update.get("timeZone", doc["timeZone"])
         if "interviewers" in update:
@@ -109,7 +104,7 @@ class InterviewService:
         return self.public({**doc, **update})
 
     def delete(self, user_id: str, event_id: str) -> None:
-        doc = self._event(user_id, event_id)
+        doc = self.owned.find(user_id, event_id)
         self.db[EVENTS].delete_one({"_id": doc["_id"], "userId": user_id})
 
     def list(self, user_id: str, query: Mapping[str, Any]) -> dict[str, Any]:
@@ -149,7 +144,7 @@ class InterviewService:
     # -- calendar -------------------------------------------------------------------------------
 
     def ics(self, user_id: str, event_id: str) -> str:
-        return ics.calendar([self._event(user_id, event_id)], self.clock.now(), self.host)
+        return ics.calendar([self.owned.find(user_id, event_id)], self.clock.now(), self.host)
 
     def rotate_feed(self, user_id: str) -> dict[str, str]:
         """A new secret feed URL; the previous one stops working."""

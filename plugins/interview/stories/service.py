@@ -8,14 +8,13 @@ from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
-from lightninghire import NotFound
 from lightninghire.ai.core_tasks.text import content_words, stem, words
+from lightninghire.documents import OwnedDocuments
 from lightninghire.pagination import paginate
 from lightninghire_plugins.interview.common import (
     STORY_THEMES,
     ApplicationRefs,
     clean_list,
-    oid,
 )
 from lightninghire_plugins.interview.stories import ai
 
@@ -29,6 +28,7 @@ class StoryService:
     def __init__(self, db: Any, clock: Any, events: Any, ai_client: Any,
                  applications: ApplicationRefs) -> None:
         self.collection = db[STORIES]
+        self.owned = OwnedDocuments(self.collection, what="story")
         self.clock = clock
         self.events = events
         self.ai = ai_client
@@ -45,17 +45,11 @@ class StoryService:
         self.events.emit("stories.created", {"storyId": str(doc["_id"])}, user_id=user_id)
         return self.public(doc)
 
-    def _find(self, user_id: str, story_id: str) -> dict[str, Any]:
-        doc = self.collection.find_one({"_id": oid(story_id), "userId": user_id})
-        if doc is None:
-            raise NotFound("No such story.")
-        return doc
-
     def get(self, user_id: str, story_id: str) -> dict[str, Any]:
-        return self.public(self._find(user_id, story_id))
+        return self.public(self.owned.find(user_id, story_id))
 
     def update(self, user_id: str, story_id: str, changes: Mapping[str, Any]) -> dict[str, Any]:
-        doc = self._find(user_id, story_id)
+        doc = self.owned.find(user_id, story_id)
         self.applications.check(user_id, changes.get("applicationIds") or ())
         update = dict(changes)
         for key in ("tags", "competencies", "applicationIds"):
@@ -66,7 +60,7 @@ class StoryService:
         return self.public({**doc, **update})
 
     def delete(self, user_id: str, story_id: str) -> None:
-        doc = self._find(user_id, story_id)
+        doc = self.owned.find(user_id, story_id)
         self.collection.delete_one({"_id": doc["_id"], "userId": user_id})
 
     def list(self, user_id: str, query: Mapping[str, Any]) -> dict[str, Any]:

@@ -10,8 +10,9 @@ from bson import ObjectId
 from pymongo.errors import PyMongoError
 
 from lightninghire import NotFound
+from lightninghire.documents import object_id_or_404
 from lightninghire.pagination import paginate
-from lightninghire_plugins.jobsearch.common import oid, owned
+from lightninghire_plugins.jobsearch.common import owned
 from lightninghire_plugins.jobsearch.meter import Meter
 from lightninghire_plugins.jobsearch.store import ACTIVE, APPLICATIONS, revise
 
@@ -119,7 +120,7 @@ class ApplicationService:
             return {"status": status, "timeline": [*doc.get("timeline", []), entry][-TIMELINE_MAX:],
                     "updatedAt": now, "lastActivityAt": now}
 
-        doc = revise(self.apps, {"_id": oid(id, "application"), "userId": user_id}, change)
+        doc = revise(self.apps, {"_id": object_id_or_404(id, "application"), "userId": user_id}, change)
         if not doc:
             raise NotFound("No such application.")
         if before["status"] != status:
@@ -136,7 +137,7 @@ class ApplicationService:
             return {"notes": [*doc.get("notes", []), note][-NOTES_MAX:], "lastActivityAt": now,
                     "updatedAt": now}
 
-        doc = revise(self.apps, {"_id": oid(id, "application"), "userId": user_id}, change)
+        doc = revise(self.apps, {"_id": object_id_or_404(id, "application"), "userId": user_id}, change)
         if not doc:
             raise NotFound("No such application.")
         return self.public(doc, self._active_id(user_id))
@@ -151,7 +152,7 @@ class ApplicationService:
 
     def bulk(self, user_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """Update status, add a tag or (un)archive several of the caller's cards at once."""
-        ids = [oid(i, "application") for i in body["ids"]]
+        ids = [object_id_or_404(i, "application") for i in body["ids"]]
         mine = [str(d["_id"]) for d in self.apps.find({"userId": user_id, "_id": {"$in": ids}},
                                                       {"_id": 1})]
         if "status" in body:

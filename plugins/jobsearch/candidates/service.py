@@ -12,10 +12,11 @@ from marshmallow import ValidationError
 
 from lightninghire import AppError, BadRequest, Conflict, NotFound
 from lightninghire.csvio import read_csv
+from lightninghire.documents import object_id_or_404
 from lightninghire.pagination import paginate
 from lightninghire_plugins.jobsearch.candidates.fit import NAME as FIT
 from lightninghire_plugins.jobsearch.candidates.schemas import CandidateIn
-from lightninghire_plugins.jobsearch.common import joined, oid, owned
+from lightninghire_plugins.jobsearch.common import joined, owned
 from lightninghire_plugins.jobsearch.meter import Meter
 from lightninghire_plugins.jobsearch.store import CANDIDATES, ROLES, revise
 
@@ -158,7 +159,7 @@ class CandidateService:
         def change(doc: dict[str, Any]) -> dict[str, Any]:
             return {field: [*doc.get(field, []), dict(entry)][-200:], **(extra or {})}
 
-        doc = revise(self.candidates, {"_id": oid(id, "candidate"), "userId": user_id}, change)
+        doc = revise(self.candidates, {"_id": object_id_or_404(id, "candidate"), "userId": user_id}, change)
         if not doc:
             raise NotFound("No such candidate.")
         return doc

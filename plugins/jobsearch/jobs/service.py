@@ -12,7 +12,8 @@ from typing import Any
 from pymongo import DESCENDING
 
 from lightninghire import BadRequest, Conflict, NotFound
-from lightninghire_plugins.jobsearch.common import joined, oid, owned, term_set, terms
+from lightninghire.documents import object_id_or_404
+from lightninghire_plugins.jobsearch.common import joined, owned, term_set, terms
 from lightninghire_plugins.jobsearch.jobs.importer import RowError, normalize, read_rows
 from lightninghire_plugins.jobsearch.ranking import bm25_scores
 from lightninghire_plugins.jobsearch.store import JOBS, RECOMMENDATIONS, RESUMES, SAVED_SEARCHES
@@ -93,13 +94,13 @@ class JobService:
     # -- reading -------------------------------------------------------------------------------
 
     def get(self, id: str) -> dict[str, Any]:
-        doc = self.jobs.find_one({"_id": oid(id, "job")})
+        doc = self.jobs.find_one({"_id": object_id_or_404(id, "job")})
         if doc is None:
             raise NotFound("No such job.")
         return self.public(doc)
 
     def raw(self, id: str) -> dict[str, Any]:
-        doc = self.jobs.find_one({"_id": oid(id, "job")})
+        doc = self.jobs.find_one({"_id": object_id_or_404(id, "job")})
         if doc is None:
             raise NotFound("No such job.")
         return doc

@@ -15,8 +15,9 @@ from typing import Any
 from lightninghire import BadRequest, NotFound
 from lightninghire.ai.core_tasks.skills import offline as extract_skills
 from lightninghire.ai.core_tasks.text import key_phrases
+from lightninghire.documents import object_id_or_404
 from lightninghire.pagination import paginate
-from lightninghire_plugins.jobsearch.common import oid, owned, terms
+from lightninghire_plugins.jobsearch.common import owned, terms
 from lightninghire_plugins.jobsearch.jobs.match import band
 from lightninghire_plugins.jobsearch.jobs.match import offline as match_offline
 from lightninghire_plugins.jobsearch.jobs.service import job_text
@@ -166,7 +167,7 @@ class ResumeService:
         """The job text a tailoring or report is made against: a stored job, the caller's
         application, or a pasted description."""
         if ref.get("jobId"):
-            job = self.jobs.find_one({"_id": oid(ref["jobId"], "job")})
+            job = self.jobs.find_one({"_id": object_id_or_404(ref["jobId"], "job")})
             if job is None:
                 raise NotFound("No such job.")
             return {"description": job_text(job), "title": job["title"],

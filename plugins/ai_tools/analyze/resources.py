@@ -5,18 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from lightninghire import endpoint
+from lightninghire.http.collection import CollectionResource
 from lightninghire.pagination import page_schema
 from lightninghire_plugins.ai_tools.analyze.schemas import (
     AnalyzeInSchema,
     EvaluationListQuery,
     EvaluationSchema,
 )
-from lightninghire_plugins.ai_tools.analyze.service import AnalyzeService
 
 
-class AnalyzeResource:
-    def __init__(self, service: AnalyzeService) -> None:
-        self.service = service
+class AnalyzeResource(CollectionResource):
+    item = EvaluationSchema
+    endpoints = {
+        "on_get_item": endpoint(summary="One of the caller's evaluations."),
+        "on_delete_item": endpoint(summary="Delete one of the caller's evaluations."),
+    }
 
     @endpoint(body=AnalyzeInSchema, response=EvaluationSchema, status=201,
               feature="deep_evaluation",
@@ -35,14 +38,3 @@ class AnalyzeResource:
         q = req.context.query
         return self.service.list(req.context.principal.user_id, q["grade"], q["limit"],
                                  q["cursor"])
-
-    @endpoint(response=EvaluationSchema)
-    def on_get_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
-        """One of the caller's evaluations."""
-        return self.service.get(req.context.principal.user_id, id)
-
-    @endpoint()
-    def on_delete_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
-        """Delete one of the caller's evaluations."""
-        self.service.delete(req.context.principal.user_id, id)
-        return {"deleted": True}

@@ -7,6 +7,7 @@ from typing import Any
 
 from lightninghire import endpoint
 from lightninghire.fields import Timestamp
+from lightninghire.http.collection import CollectionResource
 from lightninghire.pagination import page_schema
 from lightninghire_plugins.ai_tools.chat.schemas import (
     ChatAskSchema,
@@ -66,23 +67,15 @@ class ChatResource:
                             for name, data in events)
 
 
-class ConversationsResource:
-    def __init__(self, service: ChatService) -> None:
-        self.service = service
+class ConversationsResource(CollectionResource):
+    endpoints = {
+        "on_get_item": endpoint(response=ChatConversationDetailSchema,
+                                summary="One conversation with its messages, oldest first."),
+        "on_delete_item": endpoint(summary="Delete a conversation and its messages."),
+    }
 
     @endpoint(query=ChatConversationListQuery, response=page_schema(ChatConversationSchema))
     def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
         """The caller's chat conversations, newest first."""
         q = req.context.query
         return self.service.list(req.context.principal.user_id, q["limit"], q["cursor"])
-
-    @endpoint(response=ChatConversationDetailSchema)
-    def on_get_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
-        """One conversation with its messages, oldest first."""
-        return self.service.get(req.context.principal.user_id, id)
-
-    @endpoint()
-    def on_delete_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
-        """Delete a conversation and its messages."""
-        self.service.delete(req.context.principal.user_id, id)
-        return {"deleted": True}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lightninghire import endpoint
+from lightninghire.http.collection import CollectionResource
 from lightninghire_plugins.outreach.notifications.schemas import (
     NotificationPageSchema,
     NotificationPatchSchema,
@@ -16,9 +17,8 @@ from lightninghire_plugins.outreach.notifications.schemas import (
 from lightninghire_plugins.outreach.notifications.service import NotificationService
 
 
-class NotificationsResource:
-    def __init__(self, service: NotificationService) -> None:
-        self.service = service
+class NotificationsResource(CollectionResource):
+    endpoints = {"on_delete_item": endpoint(summary="Delete one notification.")}
 
     @endpoint(query=NotificationQuery, response=NotificationPageSchema)
     def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
@@ -31,12 +31,6 @@ class NotificationsResource:
     def on_patch_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """Mark one notification read (or unread again)."""
         return self.service.mark(req.context.principal.user_id, id, req.context.body["read"])
-
-    @endpoint()
-    def on_delete_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
-        """Delete one notification."""
-        self.service.delete(req.context.principal.user_id, id)
-        return {"deleted": True}
 
 
 class UnreadCountResource:

@@ -24,7 +24,7 @@ that does more is written as usual with ``@endpoint`` in the subclass and replac
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from marshmallow import Schema
 
@@ -32,6 +32,19 @@ from lightninghire.http.endpoint import ENDPOINT_ATTR, options_of
 from lightninghire.pagination import page_schema
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+S = TypeVar("S")
+
+
+class Resource(Generic[S]):
+    """A resource over one service, injected when the plugin registers its routes:
+    ``routes.add("/api/things/{id}/archive", ArchiveResource(service))``."""
+
+    def __init__(self, service: S) -> None:
+        self.service = service
+
+    def owner(self, req: Any) -> str:
+        """Whose documents the request reaches: the caller's."""
+        return req.context.principal.user_id
 
 
 def _on_get(self: CollectionResource, req: Any, resp: Any) -> Any:
@@ -61,7 +74,7 @@ _GENERIC: dict[str, Callable[..., Any]] = {
 }
 
 
-class CollectionResource:
+class CollectionResource(Resource[Any]):
     """Base for a resource served at ``path`` and ``path/{id}`` (``routes.add_collection``).
 
     A subclass sets the schemas and, in ``endpoints``, one ``endpoint(...)`` per responder it
@@ -78,9 +91,6 @@ class CollectionResource:
     with_user: ClassVar[Collection[str]] = ()
     # What DELETE answers besides ``deleted: true``: the id, for APIs that echo it.
     delete_echoes_id: ClassVar[bool] = False
-
-    def __init__(self, service: Any) -> None:
-        self.service = service
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -108,10 +118,6 @@ class CollectionResource:
         if name == "on_post":
             options["status"] = 201
         return options
-
-    def owner(self, req: Any) -> str:
-        """Whose documents the request reaches: the caller's."""
-        return req.context.principal.user_id
 
     def caller(self, req: Any, responder: str) -> Any:
         """What the service call of ``responder`` takes first: the owner's id, or the user

@@ -7,7 +7,7 @@ from typing import Any
 
 from lightninghire import endpoint
 from lightninghire.fields import Timestamp
-from lightninghire.http.collection import CollectionResource
+from lightninghire.http.collection import CollectionResource, Resource
 from lightninghire.pagination import page_schema
 from lightninghire_plugins.ai_tools.chat.schemas import (
     ChatAskSchema,
@@ -27,10 +27,7 @@ CHAT_DESCRIPTION = ("Retrieval is BM25 over the documents the enabled plugins sh
 CHUNK_WORDS = 8
 
 
-class ChatResource:
-    def __init__(self, service: ChatService) -> None:
-        self.service = service
-
+class ChatResource(Resource[ChatService]):
     def _ask(self, req: Any) -> dict[str, Any]:
         body = req.context.body
         # An unknown conversation id fails the request, and the core gives its unit back.

@@ -5,14 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from lightninghire import endpoint
+from lightninghire.http.collection import Resource
 from lightninghire_plugins.ai_tools.context.schemas import UserContextQuery, UserContextSchema
 from lightninghire_plugins.ai_tools.context.service import ContextService
 
 
-class ContextResource:
-    def __init__(self, service: ContextService) -> None:
-        self.service = service
-
+class ContextResource(Resource[ContextService]):
     @endpoint(query=UserContextQuery, response=UserContextSchema,
               description="Assembled from every enabled plugin's `user_context` hook, for the "
                           "caller only, and bounded in size (`plugins.ai_tools.context_max_chars`"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lightninghire import endpoint
+from lightninghire.http.collection import Resource
 from lightninghire.pagination import PageQuery, page_schema
 from lightninghire_plugins.ai_tools.tools.schemas import (
     CoverLetterInSchema,
@@ -18,10 +19,7 @@ from lightninghire_plugins.ai_tools.tools.schemas import (
 from lightninghire_plugins.ai_tools.tools.service import ToolsService
 
 
-class NegotiationResource:
-    def __init__(self, service: ToolsService) -> None:
-        self.service = service
-
+class NegotiationResource(Resource[ToolsService]):
     @endpoint(body=NegotiationInSchema, response=ToolRunSchema, status=201,
               feature="negotiation_coach",
               description="`result`: `marketAnalysis`, `strategy`, `talkingPoints`, `email` "
@@ -33,10 +31,7 @@ class NegotiationResource:
         return self.service.negotiate(req.context.principal.user, req.context.body)
 
 
-class OfferComparisonResource:
-    def __init__(self, service: ToolsService) -> None:
-        self.service = service
-
+class OfferComparisonResource(Resource[ToolsService]):
     @endpoint(body=OfferComparisonInSchema, response=ToolRunSchema, status=201,
               feature="offer_comparison",
               description="`result.offers[]`: `annualTotal`, `firstYearTotal`, "
@@ -48,10 +43,7 @@ class OfferComparisonResource:
         return self.service.compare_offers(req.context.principal.user, req.context.body)
 
 
-class CoverLetterResource:
-    def __init__(self, service: ToolsService) -> None:
-        self.service = service
-
+class CoverLetterResource(Resource[ToolsService]):
     @endpoint(body=CoverLetterInSchema, response=ToolRunSchema, status=201,
               feature="cover_letters")
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
@@ -59,10 +51,7 @@ class CoverLetterResource:
         return self.service.cover_letter(req.context.principal.user, req.context.body)
 
 
-class RunsResource:
-    def __init__(self, service: ToolsService) -> None:
-        self.service = service
-
+class RunsResource(Resource[ToolsService]):
     @endpoint(query=ToolRunListQuery, response=page_schema(ToolRunSchema))
     def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
         """The caller's tool runs (negotiations, comparisons, letters), newest first."""
@@ -82,10 +71,7 @@ class RunsResource:
         return {"deleted": True}
 
 
-class FeedbackResource:
-    def __init__(self, service: ToolsService) -> None:
-        self.service = service
-
+class FeedbackResource(Resource[ToolsService]):
     @endpoint(body=NegotiationFeedbackInSchema, response=NegotiationFeedbackSchema, status=201,
               feature="negotiation_feedback",
               description="Rate a negotiation draft, give the version you sent and the "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lightninghire import AppError, Reply, endpoint
+from lightninghire.http.collection import Resource
 from lightninghire_plugins.cron.telemetry.schemas import (
     TelemetryAcceptedSchema,
     TelemetryInSchema,
@@ -46,10 +47,7 @@ class TelemetryResource:
         return None
 
 
-class TelemetryStatsResource:
-    def __init__(self, service: TelemetryService) -> None:
-        self.service = service
-
+class TelemetryStatsResource(Resource[TelemetryService]):
     @endpoint(permission="admin:read", query=TelemetryStatsQuery, response=TelemetryStatsSchema)
     def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
         """Event counts by name and by UTC day (super_admin, or roles granted admin:read)."""

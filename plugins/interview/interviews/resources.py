@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lightninghire import endpoint
-from lightninghire.http.collection import CollectionResource
+from lightninghire.http.collection import CollectionResource, Resource
 from lightninghire_plugins.interview.interviews.schemas import (
     FeedOut,
     InterviewIn,
@@ -33,10 +33,7 @@ class InterviewsResource(CollectionResource):
     }
 
 
-class InterviewIcsResource:
-    def __init__(self, service: InterviewService) -> None:
-        self.service = service
-
+class InterviewIcsResource(Resource[InterviewService]):
     @endpoint(raw=True)
     def on_get(self, req: Any, resp: Any, id: str) -> None:
         """One interview as an ``.ics`` file."""
@@ -45,10 +42,7 @@ class InterviewIcsResource:
         resp.set_header("Content-Disposition", f'attachment; filename="interview-{id}.ics"')
 
 
-class CalendarTokenResource:
-    def __init__(self, service: InterviewService) -> None:
-        self.service = service
-
+class CalendarTokenResource(Resource[InterviewService]):
     @endpoint(response=FeedOut, status=201,
               description="Answers the secret feed URL once; a new one replaces the old one.")
     def on_post(self, req: Any, resp: Any) -> dict[str, str]:
@@ -62,10 +56,7 @@ class CalendarTokenResource:
         return {"deleted": True}
 
 
-class CalendarFeedResource:
-    def __init__(self, service: InterviewService) -> None:
-        self.service = service
-
+class CalendarFeedResource(Resource[InterviewService]):
     @endpoint(auth="public", raw=True, rate_limit="120/1h",
               description="For calendar apps: the token in the path is the only credential.")
     def on_get(self, req: Any, resp: Any, token: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lightninghire import endpoint
+from lightninghire.http.collection import Resource
 from lightninghire.pagination import page_schema
 from lightninghire_plugins.interview.mentorship.schemas import (
     BookingIn,
@@ -22,10 +23,7 @@ from lightninghire_plugins.interview.mentorship.service import MentorshipService
 MANAGE = "mentorship:manage"
 
 
-class MentorsResource:
-    def __init__(self, service: MentorshipService) -> None:
-        self.service = service
-
+class MentorsResource(Resource[MentorshipService]):
     @endpoint(query=MentorQuery, response=MentorPage,
               description="Ranked by how well a mentor's roles and expertise match your "
                           "target roles (from your profile) and `q`.")
@@ -39,10 +37,7 @@ class MentorsResource:
         return self.service.mentor(id)
 
 
-class ProfileResource:
-    def __init__(self, service: MentorshipService) -> None:
-        self.service = service
-
+class ProfileResource(Resource[MentorshipService]):
     @endpoint(body=ProfileIn, response=MentorOut, permission=MANAGE,
               description="Needs the `mentor` role (set by an admin).")
     def on_put(self, req: Any, resp: Any) -> dict[str, Any]:
@@ -55,10 +50,7 @@ class ProfileResource:
         return self.service.profile(req.context.principal.user_id)
 
 
-class SlotsResource:
-    def __init__(self, service: MentorshipService) -> None:
-        self.service = service
-
+class SlotsResource(Resource[MentorshipService]):
     @endpoint(body=SlotsIn, response=SlotList, status=201, permission=MANAGE)
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
         """Offer bookable slots."""
@@ -77,10 +69,7 @@ class SlotsResource:
         return {"deleted": True}
 
 
-class BookingsResource:
-    def __init__(self, service: MentorshipService) -> None:
-        self.service = service
-
+class BookingsResource(Resource[MentorshipService]):
     @endpoint(body=BookingIn, response=BookingOut, status=201,
               description="A slot already taken answers 409.")
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
@@ -98,10 +87,7 @@ class BookingsResource:
         return self.service.get_booking(req.context.principal.user_id, id)
 
 
-class CancelResource:
-    def __init__(self, service: MentorshipService) -> None:
-        self.service = service
-
+class CancelResource(Resource[MentorshipService]):
     @endpoint(response=BookingOut)
     def on_post(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """Cancel a booking (either side); the slot opens again."""

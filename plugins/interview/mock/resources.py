@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lightninghire import Reply, endpoint
-from lightninghire.http.collection import CollectionResource
+from lightninghire.http.collection import CollectionResource, Resource
 from lightninghire.pagination import page_schema
 from lightninghire_plugins.interview.mock.schemas import (
     AnswerIn,
@@ -39,10 +39,7 @@ class MockInterviewsResource(CollectionResource):
     }
 
 
-class MockAnswersResource:
-    def __init__(self, service: MockService) -> None:
-        self.service = service
-
+class MockAnswersResource(Resource[MockService]):
     @endpoint(body=AnswerIn, response=AnswerOut, status=201,
               description="Scored 1-10 on completeness, relevance, structure and specificity. "
                           "Not metered, so a started mock can always be finished; at most 3 "
@@ -57,10 +54,7 @@ class MockAnswersResource:
         return self.service.answers(req.context.principal.user_id, id)
 
 
-class MockCompleteResource:
-    def __init__(self, service: MockService) -> None:
-        self.service = service
-
+class MockCompleteResource(Resource[MockService]):
     @endpoint(response=MockOut)
     def on_post(self, req: Any, resp: Any, id: str) -> Reply:
         """Complete a mock interview: overall score and debrief (idempotent)."""

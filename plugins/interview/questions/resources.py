@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lightninghire import endpoint
-from lightninghire.http.collection import CollectionResource
+from lightninghire.http.collection import CollectionResource, Resource
 from lightninghire_plugins.interview.questions.schemas import (
     GroupListOut,
     GroupOut,
@@ -37,10 +37,7 @@ class QuestionsResource(CollectionResource):
         return self.service.mark(self.owner(req), id, req.context.body)
 
 
-class QuestionGroupsResource:
-    def __init__(self, service: QuestionService) -> None:
-        self.service = service
-
+class QuestionGroupsResource(Resource[QuestionService]):
     @endpoint(response=GroupListOut)
     def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
         """Curated question sets by role and company type."""

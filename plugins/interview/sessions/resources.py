@@ -7,7 +7,7 @@ from typing import Any
 import falcon
 
 from lightninghire import endpoint
-from lightninghire.http.collection import CollectionResource
+from lightninghire.http.collection import CollectionResource, Resource
 from lightninghire_plugins.interview.sessions.schemas import (
     CoachIn,
     EndIn,
@@ -34,10 +34,7 @@ class SessionsResource(CollectionResource):
     }
 
 
-class TranscriptResource:
-    def __init__(self, service: SessionService) -> None:
-        self.service = service
-
+class TranscriptResource(Resource[SessionService]):
     @endpoint(body=SegmentsIn, response=SegmentsOut, status=201)
     def on_post(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """Append transcript segments (speaker, text, offsets) to a live session."""
@@ -62,20 +59,14 @@ class TranscriptResource:
         resp.text = self.service.render(doc, rows, markdown)
 
 
-class ConversationsResource:
-    def __init__(self, service: SessionService) -> None:
-        self.service = service
-
+class ConversationsResource(Resource[SessionService]):
     @endpoint()
     def on_get(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """The question/answer threads detected in a session's transcript."""
         return self.service.conversations(req.context.principal.user_id, id)
 
 
-class CoachResource:
-    def __init__(self, service: SessionService) -> None:
-        self.service = service
-
+class CoachResource(Resource[SessionService]):
     @endpoint(body=CoachIn, feature="ai_actions",
               description="Without `question`, coaches the last interviewer question of the "
                           "transcript. One AI action.")
@@ -84,10 +75,7 @@ class CoachResource:
         return self.service.coach(req.context.principal.user, id, req.context.body["question"])
 
 
-class EndResource:
-    def __init__(self, service: SessionService) -> None:
-        self.service = service
-
+class EndResource(Resource[SessionService]):
     @endpoint(body=EndIn, response=SessionOut,
               description="Not metered: a session already started can always be debriefed.")
     def on_post(self, req: Any, resp: Any, id: str) -> dict[str, Any]:

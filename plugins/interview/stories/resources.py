@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lightninghire import endpoint
-from lightninghire.http.collection import CollectionResource
+from lightninghire.http.collection import CollectionResource, Resource
 from lightninghire_plugins.interview.stories import ai
 from lightninghire_plugins.interview.stories.schemas import (
     CoverageOut,
@@ -32,20 +32,14 @@ class StoriesResource(CollectionResource):
     }
 
 
-class StoryCoverageResource:
-    def __init__(self, service: StoryService) -> None:
-        self.service = service
-
+class StoryCoverageResource(Resource[StoryService]):
     @endpoint(response=CoverageOut)
     def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
         """Which of the eight themes your stories cover."""
         return self.service.coverage(req.context.principal.user_id)
 
 
-class GenerateResource:
-    def __init__(self, service: StoryService) -> None:
-        self.service = service
-
+class GenerateResource(Resource[StoryService]):
     @endpoint(body=ai.GenerateIn, response=DraftOut, feature="ai_actions",
               description="A draft, not saved: send it to `POST /api/stories` to keep it. "
                           "One AI action.")
@@ -54,10 +48,7 @@ class GenerateResource:
         return self.service.draft(req.context.principal.user, ai.GENERATE, req.context.body)
 
 
-class BuildResource:
-    def __init__(self, service: StoryService) -> None:
-        self.service = service
-
+class BuildResource(Resource[StoryService]):
     @endpoint(body=ai.BuildIn, response=DraftOut, feature="ai_actions",
               description="Guided prompts: context, goal, steps, outcome, learning. A draft, "
                           "not saved: send it to `POST /api/stories` to keep it. One AI action.")

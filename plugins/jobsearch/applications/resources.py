@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lightninghire import Reply, endpoint
-from lightninghire.http.collection import CollectionResource
+from lightninghire.http.collection import CollectionResource, Resource
 from lightninghire_plugins.jobsearch.applications.schemas import (
     ActiveOpportunityIn,
     ApplicationBoard,
@@ -18,10 +18,6 @@ from lightninghire_plugins.jobsearch.applications.schemas import (
     ApplicationStageIn,
 )
 from lightninghire_plugins.jobsearch.applications.service import ApplicationService
-
-
-def _uid(req: Any) -> str:
-    return req.context.principal.user_id
 
 
 class ApplicationsResource(CollectionResource):
@@ -45,58 +41,43 @@ class ApplicationsResource(CollectionResource):
         return Reply(card, status=200 if card["duplicate"] else 201)
 
 
-class StageResource:
-    def __init__(self, service: ApplicationService) -> None:
-        self.service = service
-
+class StageResource(Resource[ApplicationService]):
     @endpoint(body=ApplicationStageIn, response=ApplicationOut)
     def on_post(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """Move an application to a stage, with an optional note."""
         body = req.context.body
-        return self.service.move(_uid(req), id, body["status"], body.get("note"))
+        return self.service.move(self.owner(req), id, body["status"], body.get("note"))
 
 
-class NotesResource:
-    def __init__(self, service: ApplicationService) -> None:
-        self.service = service
-
+class NotesResource(Resource[ApplicationService]):
     @endpoint(body=ApplicationNoteIn, response=ApplicationOut, status=201)
     def on_post(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """Add a note to an application."""
-        return self.service.add_note(_uid(req), id, req.context.body["text"])
+        return self.service.add_note(self.owner(req), id, req.context.body["text"])
 
 
-class BoardResource:
-    def __init__(self, service: ApplicationService) -> None:
-        self.service = service
-
+class BoardResource(Resource[ApplicationService]):
     @endpoint(response=ApplicationBoard)
     def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
         """Cards per stage and the active opportunity."""
-        return self.service.board(_uid(req))
+        return self.service.board(self.owner(req))
 
 
-class BulkResource:
-    def __init__(self, service: ApplicationService) -> None:
-        self.service = service
-
+class BulkResource(Resource[ApplicationService]):
     @endpoint(body=ApplicationBulkIn)
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
         """Change the status, add a tag or (un)archive up to 100 applications."""
-        return self.service.bulk(_uid(req), req.context.body)
+        return self.service.bulk(self.owner(req), req.context.body)
 
 
-class ActiveResource:
-    def __init__(self, service: ApplicationService) -> None:
-        self.service = service
-
+class ActiveResource(Resource[ApplicationService]):
     @endpoint()
     def on_get(self, req: Any, resp: Any) -> dict[str, Any] | None:
         """The active opportunity (an application), or null."""
-        found = self.service.get_active(_uid(req))
+        found = self.service.get_active(self.owner(req))
         return ApplicationOut().dump(found) if found else None
 
     @endpoint(body=ActiveOpportunityIn)
     def on_put(self, req: Any, resp: Any) -> dict[str, Any]:
         """Make one application the active opportunity (``null`` clears it)."""
-        return self.service.set_active(_uid(req), req.context.body["applicationId"])
+        return self.service.set_active(self.owner(req), req.context.body["applicationId"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lightninghire import BadRequest, endpoint
-from lightninghire.http.collection import CollectionResource
+from lightninghire.http.collection import CollectionResource, Resource
 from lightninghire_plugins.jobsearch.candidates.schemas import (
     CandidateImportQuery,
     CandidateIn,
@@ -20,10 +20,6 @@ from lightninghire_plugins.jobsearch.candidates.schemas import (
 from lightninghire_plugins.jobsearch.candidates.service import CandidateService
 
 READ, WRITE = "candidates:read", "candidates:write"
-
-
-def _uid(req: Any) -> str:
-    return req.context.principal.user_id
 
 
 class CandidatesResource(CollectionResource):
@@ -43,54 +39,39 @@ class CandidatesResource(CollectionResource):
     }
 
 
-class StageResource:
-    def __init__(self, service: CandidateService) -> None:
-        self.service = service
-
+class StageResource(Resource[CandidateService]):
     @endpoint(body=CandidateStageIn, response=CandidateOut, permission=WRITE)
     def on_post(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """Move a candidate to a stage (appended to the immutable history)."""
-        return self.service.move(_uid(req), id, req.context.body["stage"])
+        return self.service.move(self.owner(req), id, req.context.body["stage"])
 
 
-class NotesResource:
-    def __init__(self, service: CandidateService) -> None:
-        self.service = service
-
+class NotesResource(Resource[CandidateService]):
     @endpoint(body=CandidateNoteIn, response=CandidateOut, status=201, permission=WRITE)
     def on_post(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """Add a note."""
-        return self.service.add_note(_uid(req), id, req.context.body["text"])
+        return self.service.add_note(self.owner(req), id, req.context.body["text"])
 
 
-class ScorecardsResource:
-    def __init__(self, service: CandidateService) -> None:
-        self.service = service
-
+class ScorecardsResource(Resource[CandidateService]):
     @endpoint(body=ScorecardIn, response=CandidateOut, status=201, permission=WRITE)
     def on_post(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """Submit a scorecard: overall 1-5, recommendation, competencies 1-5, notes."""
         return self.service.add_scorecard(req.context.principal.user, id, req.context.body)
 
 
-class RubricScoresResource:
-    def __init__(self, service: CandidateService) -> None:
-        self.service = service
-
+class RubricScoresResource(Resource[CandidateService]):
     @endpoint(body=RubricScoreIn, response=CandidateOut, status=201, permission=WRITE)
     def on_post(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """Record a rubric score (level 1-4) for one interview question."""
-        return self.service.add_rubric_score(_uid(req), id, req.context.body)
+        return self.service.add_rubric_score(self.owner(req), id, req.context.body)
 
 
-class FitScoreResource:
-    def __init__(self, service: CandidateService) -> None:
-        self.service = service
-
+class FitScoreResource(Resource[CandidateService]):
     @endpoint(permission=READ)
     def on_get(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """The cached fit score (viewing is free)."""
-        return self.service.cached_fit(_uid(req), id)
+        return self.service.cached_fit(self.owner(req), id)
 
     @endpoint(permission=WRITE, feature="fit_scores")
     def on_post(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
@@ -98,10 +79,7 @@ class FitScoreResource:
         return self.service.fit_score(req.context.principal.user, id)
 
 
-class ImportResource:
-    def __init__(self, service: CandidateService) -> None:
-        self.service = service
-
+class ImportResource(Resource[CandidateService]):
     @endpoint(query=CandidateImportQuery, raw_body=True, permission=WRITE)
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
         """Bulk import candidates from a CSV body (partial success, per-row errors)."""

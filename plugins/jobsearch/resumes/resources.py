@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lightninghire import endpoint
-from lightninghire.http.collection import CollectionResource
+from lightninghire.http.collection import CollectionResource, Resource
 from lightninghire_plugins.jobsearch.resumes.schemas import (
     AtsReport,
     AtsReportIn,
@@ -19,10 +19,6 @@ from lightninghire_plugins.jobsearch.resumes.schemas import (
     UploadQuery,
 )
 from lightninghire_plugins.jobsearch.resumes.service import ResumeService
-
-
-def _uid(req: Any) -> str:
-    return req.context.principal.user_id
 
 
 class ResumesResource(CollectionResource):
@@ -40,10 +36,7 @@ class ResumesResource(CollectionResource):
     }
 
 
-class UploadResource:
-    def __init__(self, service: ResumeService) -> None:
-        self.service = service
-
+class UploadResource(Resource[ResumeService]):
     @endpoint(query=UploadQuery, raw_body=True, response=ResumeOut, status=201,
               feature="resumes")
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
@@ -52,10 +45,7 @@ class UploadResource:
                                             req.context.query["name"], req.context.raw_body)
 
 
-class TailorResource:
-    def __init__(self, service: ResumeService) -> None:
-        self.service = service
-
+class TailorResource(Resource[ResumeService]):
     @endpoint(body=TailorIn, response=ResumeOut, status=201, feature="resume_tailoring")
     def on_post(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """Tailor a resume to a pasted job description (free: 1): a tailored copy with the
@@ -63,40 +53,31 @@ class TailorResource:
         return self.service.tailor(req.context.principal.user, id, req.context.body)
 
 
-class TailorToJobResource:
-    def __init__(self, service: ResumeService) -> None:
-        self.service = service
-
+class TailorToJobResource(Resource[ResumeService]):
     @endpoint(body=TailorToJobIn, response=ResumeOut, status=201, feature="tailor_resume_to_job")
     def on_post(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """Tailor a resume to a stored job or one of your applications (Pro)."""
         return self.service.tailor(req.context.principal.user, id, req.context.body)
 
 
-class AtsResource:
-    def __init__(self, service: ResumeService) -> None:
-        self.service = service
-
+class AtsResource(Resource[ResumeService]):
     @endpoint(body=AtsReportIn, response=AtsReport)
     def on_post(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """ATS keyword report of a resume against a job: present, missing, tips."""
-        return self.service.ats_report(_uid(req), id, req.context.body)
+        return self.service.ats_report(self.owner(req), id, req.context.body)
 
 
-class ExportResource:
-    def __init__(self, service: ResumeService) -> None:
-        self.service = service
-
+class ExportResource(Resource[ResumeService]):
     @endpoint(query=ExportQuery, raw=True)
     def on_get(self, req: Any, resp: Any, id: str) -> None:
         """Download a resume as Markdown (default) or an ATS-friendly PDF (``format=pdf``)."""
         if req.context.query["format"] == "pdf":
-            filename, data = self.service.pdf(_uid(req), id)
+            filename, data = self.service.pdf(self.owner(req), id)
             resp.content_type = "application/pdf"
             resp.set_header("Content-Disposition", f'attachment; filename="{filename}"')
             resp.data = data
             return
-        filename, text = self.service.markdown(_uid(req), id)
+        filename, text = self.service.markdown(self.owner(req), id)
         resp.content_type = "text/markdown; charset=utf-8"
         resp.set_header("Content-Disposition", f'attachment; filename="{filename}"')
         resp.text = text

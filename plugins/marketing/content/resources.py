@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from lightninghire import endpoint
+from lightninghire.http.collection import Resource
 from lightninghire.pagination import page_schema
 from lightninghire_plugins.marketing.content.schemas import (
     AdminContentSchema,
@@ -55,20 +56,14 @@ class ContentItemResource:
         return self.service.get(self.kind, slug, req.context.principal.user)
 
 
-class LessonResource:
-    def __init__(self, service: ContentService) -> None:
-        self.service = service
-
+class LessonResource(Resource[ContentService]):
     @endpoint(auth="optional", response=LessonOutSchema)
     def on_get(self, req: Any, resp: Any, slug: str, lesson: str) -> dict[str, Any]:
         """One lesson of a course; a Pro lesson without Pro is a 402 with an upgrade hint."""
         return self.service.lesson(slug, lesson, req.context.principal.user)
 
 
-class AdminContentResource:
-    def __init__(self, service: ContentService) -> None:
-        self.service = service
-
+class AdminContentResource(Resource[ContentService]):
     @endpoint(permission="content:write", query=AdminListQuery,
               response=page_schema(AdminContentSchema))
     def on_get(self, req: Any, resp: Any) -> dict[str, Any]:

@@ -5,16 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from lightninghire import NotFound, Reply, endpoint
+from lightninghire.http.collection import Resource
 from lightninghire_plugins.marketing.common import is_bot
 from lightninghire_plugins.marketing.leads.downloads import Downloads
 from lightninghire_plugins.marketing.leads.schemas import LeadInSchema
 from lightninghire_plugins.marketing.leads.service import LeadService
 
 
-class LeadsResource:
-    def __init__(self, service: LeadService) -> None:
-        self.service = service
-
+class LeadsResource(Resource[LeadService]):
     @endpoint(auth="public", body=LeadInSchema, rate_limit="10/15m",
               description="Stores the lead (one per email and source), mails the download "
                           "link through the outbox and answers `{\"ok\": true, \"downloadUrl\": "

@@ -8,6 +8,7 @@ from typing import Any
 from bson import ObjectId
 
 from lightninghire import endpoint
+from lightninghire.http.collection import Resource
 from lightninghire.pagination import page_schema
 from lightninghire_plugins.marketing.common import is_bot
 from lightninghire_plugins.marketing.support.schemas import (
@@ -24,10 +25,7 @@ from lightninghire_plugins.marketing.support.schemas import (
 from lightninghire_plugins.marketing.support.service import SupportService
 
 
-class TicketsResource:
-    def __init__(self, service: SupportService) -> None:
-        self.service = service
-
+class TicketsResource(Resource[SupportService]):
     @endpoint(auth="optional", body=TicketInSchema, response=TicketSchema, status=201,
               rate_limit="10/1h",
               description="Anonymous callers give `email`; a session or API key attaches the "
@@ -60,10 +58,7 @@ class TicketsResource:
                                            req.context.body["status"])
 
 
-class TeamTicketsResource:
-    def __init__(self, service: SupportService) -> None:
-        self.service = service
-
+class TeamTicketsResource(Resource[SupportService]):
     @endpoint(permission="support:admin", query=TicketListQuery,
               response=page_schema(TicketSchema, "TeamTicketPage"))
     def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
@@ -78,10 +73,7 @@ class TeamTicketsResource:
         return self.service.answer(id, body.get("status"), body.get("reply"))
 
 
-class FeedbackResource:
-    def __init__(self, service: SupportService) -> None:
-        self.service = service
-
+class FeedbackResource(Resource[SupportService]):
     @endpoint(auth="optional", body=FeedbackInSchema, status=201, rate_limit="30/1h",
               description="Kinds include the feedback hooks of the product: "
                           "`wrong_company_intel`, `outdated_resource`, `course_topic`.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lightninghire import endpoint
-from lightninghire.http.collection import CollectionResource
+from lightninghire.http.collection import CollectionResource, Resource
 from lightninghire_plugins.outreach.contacts.schemas import (
     ContactImportResultSchema,
     ContactImportSchema,
@@ -32,10 +32,7 @@ class ContactsResource(CollectionResource):
     }
 
 
-class ContactImportResource:
-    def __init__(self, service: ContactService) -> None:
-        self.service = service
-
+class ContactImportResource(Resource[ContactService]):
     @endpoint(body=ContactImportSchema, response=ContactImportResultSchema)
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
         """Import contacts from CSV; each created contact counts toward the contacts cap."""

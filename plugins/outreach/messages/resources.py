@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lightninghire import endpoint
-from lightninghire.http.collection import CollectionResource
+from lightninghire.http.collection import CollectionResource, Resource
 from lightninghire_plugins.outreach.messages.schemas import (
     DraftInSchema,
     MessagePatchSchema,
@@ -34,10 +34,7 @@ class MessagesResource(CollectionResource):
         return self.service.draft(req.context.principal.user, req.context.body)
 
 
-class SendResource:
-    def __init__(self, service: MessageService) -> None:
-        self.service = service
-
+class SendResource(Resource[MessageService]):
     @endpoint(body=SendSchema, response=MessageSchema, permission="outreach:send")
     def on_post(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """Send an email message now, or at sendAt, with you as Reply-To."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lightninghire import endpoint
-from lightninghire.http.collection import CollectionResource
+from lightninghire.http.collection import CollectionResource, Resource
 from lightninghire_plugins.outreach.notifications.schemas import (
     NotificationPageSchema,
     NotificationPatchSchema,
@@ -33,20 +33,14 @@ class NotificationsResource(CollectionResource):
         return self.service.mark(req.context.principal.user_id, id, req.context.body["read"])
 
 
-class UnreadCountResource:
-    def __init__(self, service: NotificationService) -> None:
-        self.service = service
-
+class UnreadCountResource(Resource[NotificationService]):
     @endpoint(response=UnreadCountSchema)
     def on_get(self, req: Any, resp: Any) -> dict[str, int]:
         """How many notifications are unread (the bell's badge)."""
         return {"count": self.service.unread_count(req.context.principal.user_id)}
 
 
-class ReadAllResource:
-    def __init__(self, service: NotificationService) -> None:
-        self.service = service
-
+class ReadAllResource(Resource[NotificationService]):
     @endpoint(response=ReadAllSchema)
     def on_post(self, req: Any, resp: Any) -> dict[str, int]:
         """Mark every notification read."""

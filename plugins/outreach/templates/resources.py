@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from lightninghire import endpoint
-from lightninghire.http.collection import CollectionResource
+from lightninghire.http.collection import CollectionResource, Resource
 from lightninghire_plugins.outreach.common import sender_of
 from lightninghire_plugins.outreach.templates.schemas import (
     PreviewInSchema,
@@ -36,10 +36,7 @@ class TemplatesResource(CollectionResource):
     }
 
 
-class SystemTemplatesResource:
-    def __init__(self, service: TemplateService) -> None:
-        self.service = service
-
+class SystemTemplatesResource(Resource[TemplateService]):
     @endpoint(query=SystemTemplateQuery, response=SystemTemplateListSchema)
     def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
         """The templates shipped with LightningHire, and every variable a template may use."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlparse
@@ -60,16 +61,18 @@ def _end(doc: Mapping[str, Any]) -> datetime:
         return datetime.max.replace(tzinfo=UTC)
 
 
+@dataclass(eq=False)
 class InterviewService:
-    def __init__(self, db: Any, clock: Any, events: Any, public_url: str,
-                 applications: ApplicationRefs) -> None:
-        self.db = db
-        self.owned = OwnedDocuments(db[EVENTS], what="interview")
-        self.applications = applications
-        self.clock = clock
-        self.events = events
-        self.public_url = public_url.rstrip("/")
-        self.host = urlparse(public_url).hostname or "lightninghire"
+    db: Any
+    clock: Any
+    events: Any
+    public_url: str
+    applications: ApplicationRefs
+
+    def __post_init__(self) -> None:
+        self.owned = OwnedDocuments(self.db[EVENTS], what="interview")
+        self.host = urlparse(self.public_url).hostname or "lightninghire"
+        self.public_url = self.public_url.rstrip("/")
 
     def create(self, user_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
         self.applications.check(user_id, [body["applicationId"]])

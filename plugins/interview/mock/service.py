@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
@@ -33,16 +34,17 @@ MAX_ATTEMPTS = 3  # per question: scoring is not metered, so it is bounded here
 IN_PROGRESS, COMPLETED = "in_progress", "completed"
 
 
+@dataclass(eq=False)
 class MockService:
-    def __init__(self, db: Any, clock: Any, events: Any, ai_client: Any,
-                 questions: QuestionService, applications: ApplicationRefs) -> None:
-        self.db = db
-        self.owned = OwnedDocuments(db[MOCKS], what="mock interview")
-        self.clock = clock
-        self.events = events
-        self.ai = ai_client
-        self.questions = questions
-        self.applications = applications
+    db: Any
+    clock: Any
+    events: Any
+    ai: Any
+    questions: QuestionService
+    applications: ApplicationRefs
+
+    def __post_init__(self) -> None:
+        self.owned = OwnedDocuments(self.db[MOCKS], what="mock interview")
 
     # -- create ---------------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
@@ -30,19 +31,18 @@ MAX_SEGMENTS = 5000  # about three hours of speech: a bound on one session's tra
 LIVE, ENDED = "live", "ended"
 
 
+@dataclass(eq=False)
 class SessionService:
-    def __init__(self, db: Any, clock: Any, events: Any, ai_client: Any,
-                 best_story: Callable[[str, str], dict[str, Any] | None],
-                 mock_average: Callable[[str], float | None],
-                 applications: ApplicationRefs) -> None:
-        self.db = db
-        self.owned = OwnedDocuments(db[SESSIONS], what="session")
-        self.clock = clock
-        self.events = events
-        self.ai = ai_client
-        self.best_story = best_story
-        self.mock_average = mock_average
-        self.applications = applications
+    db: Any
+    clock: Any
+    events: Any
+    ai: Any
+    best_story: Callable[[str, str], dict[str, Any] | None]
+    mock_average: Callable[[str], float | None]
+    applications: ApplicationRefs
+
+    def __post_init__(self) -> None:
+        self.owned = OwnedDocuments(self.db[SESSIONS], what="session")
 
     def create(self, user_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
         self.applications.check(user_id, [body["applicationId"]])

@@ -4,6 +4,7 @@ of the eight themes, and matching a question to the best story (used by live ses
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
@@ -24,15 +25,17 @@ COLLECTIONS = {STORIES: [IndexModel([("userId", ASCENDING), ("createdAt", DESCEN
 PARTS = ("situation", "task", "action", "result")
 
 
+@dataclass(eq=False)
 class StoryService:
-    def __init__(self, db: Any, clock: Any, events: Any, ai_client: Any,
-                 applications: ApplicationRefs) -> None:
-        self.collection = db[STORIES]
+    db: Any
+    clock: Any
+    events: Any
+    ai: Any
+    applications: ApplicationRefs
+
+    def __post_init__(self) -> None:
+        self.collection = self.db[STORIES]
         self.owned = OwnedDocuments(self.collection, what="story")
-        self.clock = clock
-        self.events = events
-        self.ai = ai_client
-        self.applications = applications
 
     def create(self, user_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
         self.applications.check(user_id, body["applicationIds"])

@@ -13,7 +13,7 @@ from lightninghire import NotFound
 from lightninghire.documents import object_id_or_404
 from lightninghire.pagination import paginate
 from lightninghire_plugins.jobsearch.common import owned
-from lightninghire_plugins.jobsearch.meter import Meter
+from lightninghire_plugins.jobsearch.meter import ServiceBase
 from lightninghire_plugins.jobsearch.store import ACTIVE, APPLICATIONS, revise
 
 FEATURE = "applications"
@@ -21,13 +21,11 @@ TIMELINE_MAX = 200
 NOTES_MAX = 200
 
 
-class ApplicationService:
+class ApplicationService(ServiceBase):
     def __init__(self, services: Any) -> None:
+        super().__init__(services)
         self.apps = services.db[APPLICATIONS]
         self.active = services.db[ACTIVE]
-        self.clock = services.clock
-        self.events = services.events
-        self.meter = Meter(services)
 
     # -- create, read, list --------------------------------------------------------------------
 

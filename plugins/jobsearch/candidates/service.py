@@ -17,7 +17,7 @@ from lightninghire.pagination import paginate
 from lightninghire_plugins.jobsearch.candidates.fit import NAME as FIT
 from lightninghire_plugins.jobsearch.candidates.schemas import CandidateIn
 from lightninghire_plugins.jobsearch.common import joined, owned
-from lightninghire_plugins.jobsearch.meter import Meter
+from lightninghire_plugins.jobsearch.meter import ServiceBase
 from lightninghire_plugins.jobsearch.store import CANDIDATES, ROLES, revise
 
 TOTAL, PER_ROLE = "candidates", "candidates_per_role"
@@ -28,14 +28,12 @@ COLUMNS = {"name", "first_name", "last_name", "email", "title", "company", "link
 MAX_IMPORT_ROWS = 1000
 
 
-class CandidateService:
+class CandidateService(ServiceBase):
     def __init__(self, services: Any) -> None:
+        super().__init__(services)
+        self.ai = services.ai
         self.candidates = services.db[CANDIDATES]
         self.roles = services.db[ROLES]
-        self.clock = services.clock
-        self.events = services.events
-        self.ai = services.ai
-        self.meter = Meter(services)
 
     # -- create --------------------------------------------------------------------------------
 

@@ -9,20 +9,18 @@ from typing import Any
 
 from lightninghire.pagination import paginate
 from lightninghire_plugins.jobsearch.common import owned
-from lightninghire_plugins.jobsearch.meter import Meter
+from lightninghire_plugins.jobsearch.meter import ServiceBase
 from lightninghire_plugins.jobsearch.store import CANDIDATES, ROLES
 
 OPEN = ("active", "on_hold")
 FEATURE = "requisitions"
 
 
-class RoleService:
+class RoleService(ServiceBase):
     def __init__(self, services: Any) -> None:
+        super().__init__(services)
         self.roles = services.db[ROLES]
         self.candidates = services.db[CANDIDATES]
-        self.clock = services.clock
-        self.events = services.events
-        self.meter = Meter(services)
 
     def _check_open_cap(self, user: Mapping[str, Any], exclude: Any = None) -> None:
         limit = self.meter.limit(user, FEATURE)

@@ -8,6 +8,7 @@ from bson import ObjectId
 from lightninghire import NotFound, StartupError, endpoint
 from lightninghire.documents import object_id_or_404
 from lightninghire.http.collection import CollectionResource
+from lightninghire.pagination import given
 from lightninghire.registry import RouteTable
 from lightninghire.testing import assert_error, assert_ok
 from tests.core import collection_plugin
@@ -154,3 +155,8 @@ def test_object_id_or_404():
     for bad in (None, 12, "", "x" * 24, str(oid)[:-1], str(oid) + "0"):
         with pytest.raises(NotFound, match=r"^No such interview\.$"):
             object_id_or_404(bad, "interview")
+
+
+def test_given_keeps_only_the_filters_a_query_gives():
+    query = {"status": "sent", "channel": None, "contactId": "", "limit": 20, "tag": 0}
+    assert given(query, "status", "channel", "contactId", "tag", "absent") == {"status": "sent"}

@@ -13,7 +13,7 @@ from pymongo.errors import DuplicateKeyError
 from lightninghire import Conflict, NotFound
 from lightninghire.ai import AiUnavailable
 from lightninghire.documents import OwnedDocuments
-from lightninghire.pagination import paginate
+from lightninghire.pagination import given, paginate
 from lightninghire_plugins.interview import scoring
 from lightninghire_plugins.interview.common import ApplicationRefs
 from lightninghire_plugins.interview.mock import ai
@@ -98,9 +98,7 @@ class MockService:
         return self.public(doc, self._answers(doc["_id"]))
 
     def list(self, user_id: str, query: Mapping[str, Any]) -> dict[str, Any]:
-        filter_: dict[str, Any] = {"userId": user_id}
-        if query.get("status"):
-            filter_["status"] = query["status"]
+        filter_ = {"userId": user_id, **given(query, "status")}
         return paginate(self.db[MOCKS], filter_, limit=query["limit"], cursor=query["cursor"],
                         transform=self.summary)
 

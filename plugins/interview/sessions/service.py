@@ -14,7 +14,7 @@ from pymongo.errors import DuplicateKeyError
 from lightninghire import Conflict, ValidationFailed
 from lightninghire.ai import AiUnavailable
 from lightninghire.documents import OwnedDocuments
-from lightninghire.pagination import paginate
+from lightninghire.pagination import given, paginate
 from lightninghire_plugins.interview.common import ApplicationRefs
 from lightninghire_plugins.interview.sessions import ai, analysis
 
@@ -64,9 +64,7 @@ class SessionService:
         return self.public(self.owned.find(user_id, session_id))
 
     def list(self, user_id: str, query: Mapping[str, Any]) -> dict[str, Any]:
-        filter_: dict[str, Any] = {"userId": user_id}
-        if query.get("status"):
-            filter_["status"] = query["status"]
+        filter_ = {"userId": user_id, **given(query, "status")}
         return paginate(self.db[SESSIONS], filter_, limit=query["limit"],
                         cursor=query["cursor"], transform=self.public)
 

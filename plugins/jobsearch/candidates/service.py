@@ -13,7 +13,7 @@ from marshmallow import ValidationError
 from lightninghire import AppError, BadRequest, Conflict, NotFound
 from lightninghire.csvio import read_csv
 from lightninghire.documents import object_id_or_404
-from lightninghire.pagination import paginate
+from lightninghire.pagination import given, paginate
 from lightninghire_plugins.jobsearch.candidates.fit import NAME as FIT
 from lightninghire_plugins.jobsearch.candidates.schemas import CandidateIn
 from lightninghire_plugins.jobsearch.common import joined, owned
@@ -133,10 +133,7 @@ class CandidateService(ServiceBase):
         return self.public(owned(self.candidates, user_id, id, "candidate"))
 
     def list(self, user_id: str, query: Mapping[str, Any]) -> dict[str, Any]:
-        filter: dict[str, Any] = {"userId": user_id}
-        for key in ("roleId", "stage", "source"):
-            if query.get(key):
-                filter[key] = query[key]
+        filter = {"userId": user_id, **given(query, "roleId", "stage", "source")}
         if query.get("q"):
             filter["name"] = {"$regex": re.escape(query["q"]), "$options": "i"}
         return paginate(self.candidates, filter, limit=query["limit"],

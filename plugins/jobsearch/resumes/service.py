@@ -16,7 +16,7 @@ from lightninghire import BadRequest, NotFound
 from lightninghire.ai.core_tasks.skills import offline as extract_skills
 from lightninghire.ai.core_tasks.text import key_phrases
 from lightninghire.documents import object_id_or_404
-from lightninghire.pagination import paginate
+from lightninghire.pagination import given, paginate
 from lightninghire_plugins.jobsearch.common import owned, terms
 from lightninghire_plugins.jobsearch.jobs.match import band
 from lightninghire_plugins.jobsearch.jobs.match import offline as match_offline
@@ -132,9 +132,7 @@ class ResumeService:
         return {k: doc[k] for k in ("skills", "seniority", "yearsOfExperience")}
 
     def list(self, user_id: str, query: Mapping[str, Any]) -> dict[str, Any]:
-        filter: dict[str, Any] = {"userId": user_id}
-        if query.get("kind"):
-            filter["kind"] = query["kind"]
+        filter = {"userId": user_id, **given(query, "kind")}
         if query.get("q"):
             pattern = {"$regex": re.escape(query["q"]), "$options": "i"}
             filter["$or"] = [{"name": pattern}, {"target.company": pattern}]

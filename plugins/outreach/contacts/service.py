@@ -12,7 +12,7 @@ from pymongo import DESCENDING
 
 from lightninghire.documents import OwnedDocuments
 from lightninghire.errors import PaymentRequired
-from lightninghire.pagination import paginate
+from lightninghire.pagination import given, paginate
 from lightninghire_plugins.outreach.common import object_id, utc
 from lightninghire_plugins.outreach.contacts.csvimport import parse_rows
 from lightninghire_plugins.outreach.contacts.schemas import MAX_IMPORT_ROWS, ContactInSchema
@@ -48,9 +48,7 @@ class ContactService:
         return self.public(self.owned.find(user_id, contact_id))
 
     def list(self, user_id: str, query: Mapping[str, Any]) -> dict[str, Any]:
-        filter_: dict[str, Any] = {"userId": user_id}
-        if query.get("warmth"):
-            filter_["warmth"] = query["warmth"]
+        filter_: dict[str, Any] = {"userId": user_id, **given(query, "warmth")}
         if query.get("tag"):
             filter_["tags"] = query["tag"].strip().lower()
         if query.get("followUpDue"):

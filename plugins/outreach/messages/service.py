@@ -18,7 +18,7 @@ from pymongo import DESCENDING, ReturnDocument
 from lightninghire.documents import OwnedDocuments
 from lightninghire.errors import Conflict, ValidationFailed
 from lightninghire.mail import Message
-from lightninghire.pagination import paginate
+from lightninghire.pagination import given, paginate
 from lightninghire_plugins.outreach.common import Users, object_id, sender_of, utc
 from lightninghire_plugins.outreach.contacts.service import ContactService
 from lightninghire_plugins.outreach.messages.drafting import TASK, fit_linkedin_connection
@@ -114,10 +114,7 @@ class MessageService:
         return self.public(self.sync(self.owned.find(user_id, message_id)))
 
     def list(self, user_id: str, query: Mapping[str, Any]) -> dict[str, Any]:
-        filter_: dict[str, Any] = {"userId": user_id}
-        for key in ("status", "contactId", "channel"):
-            if query.get(key):
-                filter_[key] = query[key]
+        filter_ = {"userId": user_id, **given(query, "status", "contactId", "channel")}
         if query.get("followUpDue"):
             filter_.update(status=SENT, followUpAt={"$lte": self.clock.now()})
         return paginate(self.collection, filter_, limit=query["limit"], cursor=query["cursor"],

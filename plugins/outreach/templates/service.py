@@ -10,7 +10,7 @@ from typing import Any
 
 from lightninghire.documents import OwnedDocuments
 from lightninghire.errors import Forbidden, ValidationFailed
-from lightninghire.pagination import paginate
+from lightninghire.pagination import given, paginate
 from lightninghire_plugins.outreach.common import CHANNELS, PURPOSES
 from lightninghire_plugins.outreach.templates.rendering import (
     VARIABLES,
@@ -61,10 +61,7 @@ class TemplateService:
         return {"items": items, "variables": VARIABLES}
 
     def list(self, user_id: str, query: Mapping[str, Any]) -> dict[str, Any]:
-        filter_: dict[str, Any] = {"userId": user_id}
-        for key in ("purpose", "channel"):
-            if query.get(key):
-                filter_[key] = query[key]
+        filter_ = {"userId": user_id, **given(query, "purpose", "channel")}
         return paginate(self.collection, filter_, limit=query["limit"], cursor=query["cursor"],
                         transform=self.public)
 

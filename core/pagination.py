@@ -35,6 +35,12 @@ def page_schema(item: type[Schema], name: str | None = None) -> type[Schema]:
     )
 
 
+def given(query: Mapping[str, Any], *keys: str) -> dict[str, Any]:
+    """The equality filters a list's query asks for: ``{key: value}`` for each of ``keys`` it
+    gives a value (not ``None``, not empty). ``{"userId": uid, **given(query, "status")}``."""
+    return {key: query[key] for key in keys if query.get(key)}
+
+
 def paginate(collection: Collection[dict[str, Any]], filter: Mapping[str, Any], *, limit: int,
              cursor: str | None, transform: Callable[[dict[str, Any]], Any] | None = None,
              ) -> dict[str, Any]:

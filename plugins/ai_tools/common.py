@@ -5,13 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bson import ObjectId
-from bson.errors import InvalidId
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from lightninghire import NotFound
-
-TAGS = ["ai_tools"]
 # Owned by the jobsearch plugin (its skills lexicon); run by name, so ai_tools imports nothing
 # of it and works without it.
 SKILLS_TASK = "jobsearch.extract_skills"
@@ -25,14 +20,6 @@ def extract_skills(ai: Any, text: str, kind: str, user: Mapping[str, Any]) -> di
         return {"kind": kind, "skills": [], "niceToHave": [], "seniority": "unknown",
                 "yearsOfExperience": None, "evidence": None}
     return ai.run(SKILLS_TASK, {"text": text, "kind": kind}, user=user, announce=False).data
-
-
-def object_id(value: str, what: str) -> ObjectId:
-    """The ObjectId of a path id; a malformed id is as missing as someone else's (404)."""
-    try:
-        return ObjectId(value)
-    except (InvalidId, TypeError):
-        raise NotFound(f"No such {what}.") from None
 
 
 class OneOfRef(Schema):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lightninghire import endpoint
+from lightninghire.http.collection import Resource
 from lightninghire_plugins.billing.schemas import (
     BillingStatusSchema,
     CheckoutInSchema,
@@ -17,25 +18,16 @@ from lightninghire_plugins.billing.schemas import (
 from lightninghire_plugins.billing.service import BillingService
 from lightninghire_plugins.billing.webhooks import WebhookHandler
 
-TAGS = ["billing"]
 
-
-class BillingResource:
-    def __init__(self, service: BillingService) -> None:
-        self.service = service
-
-    @endpoint(response=BillingStatusSchema, tags=TAGS)
+class BillingResource(Resource[BillingService]):
+    @endpoint(response=BillingStatusSchema)
     def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
         """Subscription state, trial, period end, credit balance and the self-hosted flag."""
         return self.service.status(req.context.principal.user)
 
 
-class CheckoutResource:
-    def __init__(self, service: BillingService) -> None:
-        self.service = service
-
-    @endpoint(body=CheckoutInSchema, response=CheckoutSchema, rate_limit="10/10m per user",
-              tags=TAGS)
+class CheckoutResource(Resource[BillingService]):
+    @endpoint(body=CheckoutInSchema, response=CheckoutSchema, rate_limit="10/10m per user")
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
         """A Stripe Checkout URL for a plan (7-day trial, no card) or a credit pack."""
         body = req.context.body
@@ -43,21 +35,15 @@ class CheckoutResource:
                                      body.get("pack"))
 
 
-class PortalResource:
-    def __init__(self, service: BillingService) -> None:
-        self.service = service
-
-    @endpoint(response=PortalSchema, rate_limit="10/10m per user", tags=TAGS)
+class PortalResource(Resource[BillingService]):
+    @endpoint(response=PortalSchema, rate_limit="10/10m per user")
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
         """A Stripe billing-portal URL: card, invoices, plan changes, cancellation."""
         return self.service.portal(req.context.principal.user)
 
 
-class CreditsResource:
-    def __init__(self, service: BillingService) -> None:
-        self.service = service
-
-    @endpoint(query=CreditsQuerySchema, response=CreditsSchema, tags=TAGS)
+class CreditsResource(Resource[BillingService]):
+    @endpoint(query=CreditsQuerySchema, response=CreditsSchema)
     def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
         """The credit balance, the packs on sale and the credit ledger, newest first."""
         query = req.context.query
@@ -69,7 +55,7 @@ class StripeWebhookResource:
     def __init__(self, handler: WebhookHandler) -> None:
         self.handler = handler
 
-    @endpoint(auth="public", raw_body=True, response=WebhookReceiptSchema, tags=TAGS)
+    @endpoint(auth="public", raw_body=True, response=WebhookReceiptSchema)
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
         """Stripe events, signed (``Stripe-Signature``); each event id takes effect once."""
         return self.handler.receive(req.context.raw_body, req.get_header("Stripe-Signature"))

@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from lightninghire.fields import Timestamp
-from lightninghire.pagination import PageQuery
+from lightninghire.pagination import PageQuery, page_schema
 from lightninghire_plugins.billing.config import PACKS, PLANS
 
 
@@ -61,12 +61,12 @@ class LedgerEntrySchema(Schema):
     at = Timestamp()
 
 
-class CreditsSchema(Schema):
+class CreditsSchema(page_schema(LedgerEntrySchema)):
+    """The balance and packs, with a page of the ledger."""
+
     balance = fields.Integer()
     creditsPerAiAction = fields.Integer()
     packs = fields.List(fields.Nested(CreditPackSchema))
-    items = fields.List(fields.Nested(LedgerEntrySchema))
-    nextCursor = fields.String(allow_none=True)
 
 
 class CreditsQuerySchema(PageQuery):

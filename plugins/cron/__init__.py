@@ -56,8 +56,9 @@ def register_routes(routes: Any, services: Any) -> None:
     events = telemetry.TelemetryService(services.db, services.clock,
                                         settings.telemetry_retention_days)
     routes.add("/api/cron/{task}", CronTaskResource(services))
-    routes.add("/api/telemetry", TelemetryResource(events, services.authenticators))
-    routes.add("/api/telemetry/stats", TelemetryStatsResource(events))
+    with routes.group(tags="telemetry"):
+        routes.add("/api/telemetry", TelemetryResource(events, services.authenticators))
+        routes.add("/api/telemetry/stats", TelemetryStatsResource(events))
 
 
 @hookimpl

@@ -19,12 +19,12 @@ class CronTaskResource:
         # The runner is read per request: it is built with the app, after the routes.
         self.services = services
 
-    @endpoint(auth="cron", query=CronRunQuery, response=CronRunSchema, tags=["cron"])
+    @endpoint(auth="cron", query=CronRunQuery, response=CronRunSchema)
     def on_get(self, req: Any, resp: Any, task: str) -> dict[str, Any]:
         """Run a scheduled task now (Authorization: Bearer $CRON_SECRET)."""
         return self._run(task, req.context.query["scheduled"])
 
-    @endpoint(auth="cron", query=CronRunQuery, response=CronRunSchema, tags=["cron"])
+    @endpoint(auth="cron", query=CronRunQuery, response=CronRunSchema)
     def on_post(self, req: Any, resp: Any, task: str) -> dict[str, Any]:
         """Run a scheduled task now (the same as GET, for schedulers that POST)."""
         return self._run(task, req.context.query["scheduled"])

@@ -71,48 +71,54 @@ def _build(services: Any) -> dict[str, Any]:
 @hookimpl
 def register_routes(routes: Any, services: Any) -> None:
     d = domains(services)
-    mocks = mock_routes.MockInterviewsResource(d["mocks"])
-    routes.add_collection("/api/mock-interview", mocks)
-    routes.add("/api/mock-interview/{id}/answers", mock_routes.MockAnswersResource(d["mocks"]))
-    routes.add("/api/mock-interview/{id}/complete", mock_routes.MockCompleteResource(d["mocks"]))
+    with routes.group(tags="mock-interview"):
+        mocks = mock_routes.MockInterviewsResource(d["mocks"])
+        routes.add_collection("/api/mock-interview", mocks)
+        routes.add("/api/mock-interview/{id}/answers", mock_routes.MockAnswersResource(d["mocks"]))
+        routes.add("/api/mock-interview/{id}/complete", mock_routes.MockCompleteResource(d["mocks"]))
 
-    questions = question_routes.QuestionsResource(d["questions"])
-    routes.add_collection("/api/questions", questions)
-    groups = question_routes.QuestionGroupsResource(d["questions"])
-    routes.add("/api/question-groups", groups)
-    routes.add("/api/question-groups/{slug}", groups, suffix="item")
+    with routes.group(tags="questions"):
+        questions = question_routes.QuestionsResource(d["questions"])
+        routes.add_collection("/api/questions", questions)
+        groups = question_routes.QuestionGroupsResource(d["questions"])
+        routes.add("/api/question-groups", groups)
+        routes.add("/api/question-groups/{slug}", groups, suffix="item")
 
-    stories = story_routes.StoriesResource(d["stories"])
-    routes.add_collection("/api/stories", stories)
-    routes.add("/api/stories/generate", story_routes.GenerateResource(d["stories"]))
-    routes.add("/api/stories/build", story_routes.BuildResource(d["stories"]))
-    routes.add("/api/stories/coverage", story_routes.StoryCoverageResource(d["stories"]))
+    with routes.group(tags="stories"):
+        stories = story_routes.StoriesResource(d["stories"])
+        routes.add_collection("/api/stories", stories)
+        routes.add("/api/stories/generate", story_routes.GenerateResource(d["stories"]))
+        routes.add("/api/stories/build", story_routes.BuildResource(d["stories"]))
+        routes.add("/api/stories/coverage", story_routes.StoryCoverageResource(d["stories"]))
 
-    sessions = session_routes.SessionsResource(d["sessions"])
-    routes.add_collection("/api/sessions", sessions)
-    routes.add("/api/sessions/{id}/transcript", session_routes.TranscriptResource(d["sessions"]))
-    routes.add("/api/sessions/{id}/conversations",
-               session_routes.ConversationsResource(d["sessions"]))
-    routes.add("/api/sessions/{id}/coach", session_routes.CoachResource(d["sessions"]))
-    routes.add("/api/sessions/{id}/end", session_routes.EndResource(d["sessions"]))
+    with routes.group(tags="sessions"):
+        sessions = session_routes.SessionsResource(d["sessions"])
+        routes.add_collection("/api/sessions", sessions)
+        routes.add("/api/sessions/{id}/transcript", session_routes.TranscriptResource(d["sessions"]))
+        routes.add("/api/sessions/{id}/conversations",
+                   session_routes.ConversationsResource(d["sessions"]))
+        routes.add("/api/sessions/{id}/coach", session_routes.CoachResource(d["sessions"]))
+        routes.add("/api/sessions/{id}/end", session_routes.EndResource(d["sessions"]))
 
-    interviews = interview_routes.InterviewsResource(d["interviews"])
-    routes.add_collection("/api/interviews", interviews)
-    routes.add("/api/interviews/{id}/ics", interview_routes.InterviewIcsResource(d["interviews"]))
-    routes.add("/api/interviews/calendar-token",
-               interview_routes.CalendarTokenResource(d["interviews"]))
-    routes.add("/api/interviews/calendar/{token}",
-               interview_routes.CalendarFeedResource(d["interviews"]))
+    with routes.group(tags="interviews"):
+        interviews = interview_routes.InterviewsResource(d["interviews"])
+        routes.add_collection("/api/interviews", interviews)
+        routes.add("/api/interviews/{id}/ics", interview_routes.InterviewIcsResource(d["interviews"]))
+        routes.add("/api/interviews/calendar-token",
+                   interview_routes.CalendarTokenResource(d["interviews"]))
+        routes.add("/api/interviews/calendar/{token}",
+                   interview_routes.CalendarFeedResource(d["interviews"]))
 
-    mentors = mentor_routes.MentorsResource(d["mentorship"])
-    routes.add_collection("/api/mentors", mentors)
-    routes.add("/api/mentorship/profile", mentor_routes.ProfileResource(d["mentorship"]))
-    slots = mentor_routes.SlotsResource(d["mentorship"])
-    routes.add_collection("/api/mentorship/slots", slots)
-    bookings = mentor_routes.BookingsResource(d["mentorship"])
-    routes.add_collection("/api/mentorship/bookings", bookings)
-    routes.add("/api/mentorship/bookings/{id}/cancel",
-               mentor_routes.CancelResource(d["mentorship"]))
+    with routes.group(tags="mentorship"):
+        mentors = mentor_routes.MentorsResource(d["mentorship"])
+        routes.add_collection("/api/mentors", mentors)
+        routes.add("/api/mentorship/profile", mentor_routes.ProfileResource(d["mentorship"]))
+        slots = mentor_routes.SlotsResource(d["mentorship"])
+        routes.add_collection("/api/mentorship/slots", slots)
+        bookings = mentor_routes.BookingsResource(d["mentorship"])
+        routes.add_collection("/api/mentorship/bookings", bookings)
+        routes.add("/api/mentorship/bookings/{id}/cancel",
+                   mentor_routes.CancelResource(d["mentorship"]))
 
 
 @hookimpl

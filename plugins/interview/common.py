@@ -8,8 +8,6 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bson import ObjectId
-from bson.errors import InvalidId
 from marshmallow import ValidationError, fields
 
 from lightninghire import NotFound
@@ -120,14 +118,6 @@ class Choice(fields.String):
                 if key_of(label) == key:
                     return choice
         raise ValidationError(f"Must be one of: {', '.join(self.choices)}.")
-
-
-def oid(value: str, what: str = "Not found.") -> ObjectId:
-    """An id from the path; a malformed one is simply not found (404), never a 500."""
-    try:
-        return ObjectId(value)
-    except (InvalidId, TypeError):
-        raise NotFound(what) from None
 
 
 def clean_list(items: Iterable[str], limit: int = 20) -> list[str]:

@@ -1,4 +1,4 @@
-"""Helpers shared by the jobsearch sub-packages: ids, owner-scoped reads, text terms."""
+"""Helpers shared by the jobsearch sub-packages: owner-scoped reads, text terms."""
 
 from __future__ import annotations
 
@@ -6,29 +6,15 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from bson import ObjectId
-from bson.errors import InvalidId
-
-from lightninghire import NotFound
+from lightninghire.documents import OwnedDocuments
 from lightninghire.text import STOPWORDS, stem, words
 
 MAX_TERMS = 400
 
 
-def oid(value: str, what: str = "document") -> ObjectId:
-    """The ObjectId of a path id; a malformed id is as missing as an unknown one (404)."""
-    try:
-        return ObjectId(value)
-    except (InvalidId, TypeError):
-        raise NotFound(f"No such {what}.") from None
-
-
 def owned(collection: Any, user_id: str, id: str, what: str) -> dict[str, Any]:
     """One of the caller's documents; another user's or an unknown id answers 404."""
-    doc = collection.find_one({"_id": oid(id, what), "userId": user_id})
-    if doc is None:
-        raise NotFound(f"No such {what}.")
-    return doc
+    return OwnedDocuments(collection, what=what).find(user_id, id)
 
 
 def terms(*texts: str | None) -> list[str]:

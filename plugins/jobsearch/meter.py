@@ -26,3 +26,13 @@ class Meter:
         feature = engine.features[key]
         return PaymentRequired(message, upgrade_hint=engine.hint(feature), feature=key,
                                limit=limit, used=used, resetsAt=None)
+
+
+class ServiceBase:
+    """What the jobsearch services take from the core's services: the clock, events and the
+    meter."""
+
+    def __init__(self, services: Any) -> None:
+        self.clock = services.clock
+        self.events = services.events
+        self.meter = Meter(services)

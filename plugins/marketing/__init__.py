@@ -88,35 +88,38 @@ def _is_priority(services: Any, user: Mapping[str, Any]) -> bool:
 
 @hookimpl
 def register_routes(routes: Any, services: Any) -> None:
-    leads = leads_of(services)
-    routes.add("/api/leads", LeadsResource(leads))
-    routes.add("/api/downloads/{file}",
-               DownloadResource(Downloads(leads.magnets, _site_url(services))))
+    with routes.group(tags="leads"):
+        leads = leads_of(services)
+        routes.add("/api/leads", LeadsResource(leads))
+        routes.add("/api/downloads/{file}",
+                   DownloadResource(Downloads(leads.magnets, _site_url(services))))
 
     support_address = _support_address(services)
     contact = ContactService(services.db, services.mail, services.events, services.clock,
                              support_address)
-    routes.add("/api/contact", ContactResource(contact))
+    routes.add("/api/contact", ContactResource(contact), tags="contact")
 
-    support = SupportService(services.db, services.mail, services.events, services.clock,
-                             support_address, lambda user: _is_priority(services, user))
-    tickets = TicketsResource(support)
-    routes.add_collection("/api/support/tickets", tickets)
-    team = TeamTicketsResource(support)
-    routes.add_collection("/api/admin/support/tickets", team)
-    routes.add("/api/feedback", FeedbackResource(support))
+    with routes.group(tags="support"):
+        support = SupportService(services.db, services.mail, services.events, services.clock,
+                                 support_address, lambda user: _is_priority(services, user))
+        tickets = TicketsResource(support)
+        routes.add_collection("/api/support/tickets", tickets)
+        team = TeamTicketsResource(support)
+        routes.add_collection("/api/admin/support/tickets", team)
+        routes.add("/api/feedback", FeedbackResource(support))
 
-    content = ContentService(
-        services.db, services.clock, lambda user: _has_pro_lessons(services, user),
-        lambda: services.entitlements.hint(services.entitlements.features[PRO_LESSONS]))
-    for kind in KINDS:
-        listing = ContentListResource(content, kind)
-        routes.add(f"/api/{kind}", listing)
-        routes.add(f"/api/{kind}/search", listing, suffix="search")
-        routes.add(f"/api/{kind}/{{slug}}", ContentItemResource(content, kind))
-    routes.add("/api/courses/{slug}/lessons/{lesson}", LessonResource(content))
-    admin = AdminContentResource(content)
-    routes.add_collection("/api/admin/content", admin)
+    with routes.group(tags="content"):
+        content = ContentService(
+            services.db, services.clock, lambda user: _has_pro_lessons(services, user),
+            lambda: services.entitlements.hint(services.entitlements.features[PRO_LESSONS]))
+        for kind in KINDS:
+            listing = ContentListResource(content, kind)
+            routes.add(f"/api/{kind}", listing)
+            routes.add(f"/api/{kind}/search", listing, suffix="search")
+            routes.add(f"/api/{kind}/{{slug}}", ContentItemResource(content, kind))
+        routes.add("/api/courses/{slug}/lessons/{lesson}", LessonResource(content))
+        admin = AdminContentResource(content)
+        routes.add_collection("/api/admin/content", admin)
 
     unsubscribe = UnsubscribeService(services.mail, services.events,
                                      lambda email, reason: leads_of(services).stop_for(email,

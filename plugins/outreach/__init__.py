@@ -93,10 +93,11 @@ def _build(services: Any) -> Outreach:
 @hookimpl
 def register_routes(routes: Any, services: Any) -> None:
     o = outreach_of(services)
-    contacts = ContactsResource(o.contacts)
-    routes.add("/api/contacts", contacts)
-    routes.add("/api/contacts/import", ContactImportResource(o.contacts))
-    routes.add("/api/contacts/{id}", contacts, suffix="item")
+    with routes.group(tags="contacts"):
+        contacts = ContactsResource(o.contacts)
+        routes.add("/api/contacts", contacts)
+        routes.add("/api/contacts/import", ContactImportResource(o.contacts))
+        routes.add("/api/contacts/{id}", contacts, suffix="item")
 
     messages, send = MessagesResource(o.messages), SendResource(o.messages)
     for base in ("/api/outreach", "/api/messages"):  # the seed's "outreach / messages"
@@ -104,17 +105,19 @@ def register_routes(routes: Any, services: Any) -> None:
         routes.add(f"{base}/{{id}}", messages, suffix="item")
         routes.add(f"{base}/{{id}}/send", send)
 
-    templates = TemplatesResource(o.templates)
-    routes.add("/api/templates", templates)
-    routes.add("/api/templates/system", SystemTemplatesResource(o.templates))
-    routes.add("/api/templates/preview", PreviewResource(o.templates, o.contacts.get_doc))
-    routes.add("/api/templates/{id}", templates, suffix="item")
+    with routes.group(tags="templates"):
+        templates = TemplatesResource(o.templates)
+        routes.add("/api/templates", templates)
+        routes.add("/api/templates/system", SystemTemplatesResource(o.templates))
+        routes.add("/api/templates/preview", PreviewResource(o.templates, o.contacts.owned.find))
+        routes.add("/api/templates/{id}", templates, suffix="item")
 
-    notifications = NotificationsResource(o.notifications)
-    routes.add("/api/notifications", notifications)
-    routes.add("/api/notifications/unread-count", UnreadCountResource(o.notifications))
-    routes.add("/api/notifications/read-all", ReadAllResource(o.notifications))
-    routes.add("/api/notifications/{id}", notifications, suffix="item")
+    with routes.group(tags="notifications"):
+        notifications = NotificationsResource(o.notifications)
+        routes.add("/api/notifications", notifications)
+        routes.add("/api/notifications/unread-count", UnreadCountResource(o.notifications))
+        routes.add("/api/notifications/read-all", ReadAllResource(o.notifications))
+        routes.add("/api/notifications/{id}", notifications, suffix="item")
 
 
 @hookimpl

@@ -5,22 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from lightninghire import endpoint
+from lightninghire.http.collection import CollectionResource
 from lightninghire.pagination import page_schema
 from lightninghire_plugins.ai_tools.analyze.schemas import (
     AnalyzeInSchema,
     EvaluationListQuery,
     EvaluationSchema,
 )
-from lightninghire_plugins.ai_tools.analyze.service import AnalyzeService
-from lightninghire_plugins.ai_tools.common import TAGS
 
 
-class AnalyzeResource:
-    def __init__(self, service: AnalyzeService) -> None:
-        self.service = service
+class AnalyzeResource(CollectionResource):
+    item = EvaluationSchema
+    endpoints = {
+        "on_get_item": endpoint(summary="One of the caller's evaluations."),
+        "on_delete_item": endpoint(summary="Delete one of the caller's evaluations."),
+    }
 
     @endpoint(body=AnalyzeInSchema, response=EvaluationSchema, status=201,
-              feature="deep_evaluation", tags=TAGS,
+              feature="deep_evaluation",
               description="Grades A (>= 85) to F (< 40) on the weighted mean of five dimensions "
                           "(skills 40%, experience 20%, seniority 15%, domain 15%, logistics "
                           "10%). An unknown job or resume id answers 404 and spends nothing.")
@@ -30,20 +32,9 @@ class AnalyzeResource:
         # An unknown reference fails the request, and the core gives its unit back.
         return self.service.analyze(req.context.principal.user, body["job"], body["resume"])
 
-    @endpoint(query=EvaluationListQuery, response=page_schema(EvaluationSchema), tags=TAGS)
+    @endpoint(query=EvaluationListQuery, response=page_schema(EvaluationSchema))
     def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
         """The caller's evaluations, newest first."""
         q = req.context.query
         return self.service.list(req.context.principal.user_id, q["grade"], q["limit"],
                                  q["cursor"])
-
-    @endpoint(response=EvaluationSchema, tags=TAGS)
-    def on_get_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
-        """One of the caller's evaluations."""
-        return self.service.get(req.context.principal.user_id, id)
-
-    @endpoint(tags=TAGS)
-    def on_delete_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
-        """Delete one of the caller's evaluations."""
-        self.service.delete(req.context.principal.user_id, id)
-        return {"deleted": True}

@@ -8,10 +8,11 @@ from typing import Any
 from pymongo import ReturnDocument
 
 from lightninghire import NotFound
+from lightninghire.documents import object_id_or_404
 from lightninghire.pagination import paginate
 from lightninghire.text import shorten
 from lightninghire_plugins.ai_tools.analyze.tasks import DIMENSIONS, NAME, WEIGHTS, grade_for, overall
-from lightninghire_plugins.ai_tools.common import extract_skills, object_id
+from lightninghire_plugins.ai_tools.common import extract_skills
 from lightninghire_plugins.ai_tools.context.service import ContextService
 
 EVALUATIONS = "ai_tools_evaluations"
@@ -99,14 +100,14 @@ class AnalyzeService:
         return paginate(self.collection, query, limit=limit, cursor=cursor, transform=self.public)
 
     def get(self, user_id: str, evaluation_id: str) -> dict[str, Any]:
-        doc = self.collection.find_one({"_id": object_id(evaluation_id, "evaluation"),
+        doc = self.collection.find_one({"_id": object_id_or_404(evaluation_id, "evaluation"),
                                         "userId": user_id})
         if doc is None:
             raise NotFound("No such evaluation.")
         return self.public(doc)
 
     def delete(self, user_id: str, evaluation_id: str) -> None:
-        deleted = self.collection.delete_one({"_id": object_id(evaluation_id, "evaluation"),
+        deleted = self.collection.delete_one({"_id": object_id_or_404(evaluation_id, "evaluation"),
                                               "userId": user_id})
         if not deleted.deleted_count:
             raise NotFound("No such evaluation.")

@@ -7,6 +7,7 @@ from typing import Any
 
 from lightninghire import endpoint
 from lightninghire.fields import Timestamp
+from lightninghire.http.collection import CollectionResource, Resource
 from lightninghire.pagination import page_schema
 from lightninghire_plugins.ai_tools.chat.schemas import (
     ChatAskSchema,
@@ -16,7 +17,6 @@ from lightninghire_plugins.ai_tools.chat.schemas import (
     ChatReplySchema,
 )
 from lightninghire_plugins.ai_tools.chat.service import ChatService
-from lightninghire_plugins.ai_tools.common import TAGS
 
 CHAT_DESCRIPTION = ("Retrieval is BM25 over the documents the enabled plugins share for the "
                     "caller (`user_context`), fused with embedding similarity when the caller's "
@@ -27,23 +27,20 @@ CHAT_DESCRIPTION = ("Retrieval is BM25 over the documents the enabled plugins sh
 CHUNK_WORDS = 8
 
 
-class ChatResource:
-    def __init__(self, service: ChatService) -> None:
-        self.service = service
-
+class ChatResource(Resource[ChatService]):
     def _ask(self, req: Any) -> dict[str, Any]:
         body = req.context.body
         # An unknown conversation id fails the request, and the core gives its unit back.
         return self.service.ask(req.context.principal.user, body["message"],
                                 body["conversationId"])
 
-    @endpoint(body=ChatAskSchema, response=ChatReplySchema, feature="ai_chat", tags=TAGS,
+    @endpoint(body=ChatAskSchema, response=ChatReplySchema, feature="ai_chat",
               description=CHAT_DESCRIPTION)
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
         """Ask a question about your own data (RAG chat)."""
         return self._ask(req)
 
-    @endpoint(body=ChatAskSchema, feature="ai_chat", raw=True, tags=TAGS,
+    @endpoint(body=ChatAskSchema, feature="ai_chat", raw=True,
               description="The same as `POST /api/chat`, answered as `text/event-stream`: "
                           "`conversation` ({conversationId}), `citations` (list), `delta` "
                           "({text}) several times, then `done` (the stored message). Errors "
@@ -67,23 +64,15 @@ class ChatResource:
                             for name, data in events)
 
 
-class ConversationsResource:
-    def __init__(self, service: ChatService) -> None:
-        self.service = service
+class ConversationsResource(CollectionResource):
+    endpoints = {
+        "on_get_item": endpoint(response=ChatConversationDetailSchema,
+                                summary="One conversation with its messages, oldest first."),
+        "on_delete_item": endpoint(summary="Delete a conversation and its messages."),
+    }
 
-    @endpoint(query=ChatConversationListQuery, response=page_schema(ChatConversationSchema), tags=TAGS)
+    @endpoint(query=ChatConversationListQuery, response=page_schema(ChatConversationSchema))
     def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
         """The caller's chat conversations, newest first."""
         q = req.context.query
         return self.service.list(req.context.principal.user_id, q["limit"], q["cursor"])
-
-    @endpoint(response=ChatConversationDetailSchema, tags=TAGS)
-    def on_get_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
-        """One conversation with its messages, oldest first."""
-        return self.service.get(req.context.principal.user_id, id)
-
-    @endpoint(tags=TAGS)
-    def on_delete_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
-        """Delete a conversation and its messages."""
-        self.service.delete(req.context.principal.user_id, id)
-        return {"deleted": True}

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from lightninghire import NotFound
+from lightninghire.documents import object_id_or_404
 from lightninghire.pagination import paginate
 from lightninghire.text import shorten
 from lightninghire_plugins.ai_tools.chat.embeddings import Embedder
@@ -18,7 +19,6 @@ from lightninghire_plugins.ai_tools.chat.retrieval import (
     terms,
 )
 from lightninghire_plugins.ai_tools.chat.tasks import NAME
-from lightninghire_plugins.ai_tools.common import object_id
 from lightninghire_plugins.ai_tools.context.service import ContextService
 
 CONVERSATIONS = "ai_tools_conversations"
@@ -85,14 +85,14 @@ class ChatService:
         now = self.clock.now()
         doc = {"userId": user_id, "conversationId": conv_id, "createdAt": now, **fields}
         doc["_id"] = self.messages.insert_one(doc).inserted_id
-        self.conversations.update_one({"_id": object_id(conv_id, "conversation"),
+        self.conversations.update_one({"_id": object_id_or_404(conv_id, "conversation"),
                                        "userId": user_id},
                                       {"$inc": {"messageCount": 1}, "$set": {"updatedAt": now}})
         return _message(doc)
 
     def _own(self, user_id: str, conv_id: str, error: type[NotFound] = NotFound) -> dict[str, Any]:
         try:
-            oid = object_id(conv_id, "conversation")
+            oid = object_id_or_404(conv_id, "conversation")
         except NotFound:
             raise error("No such conversation.") from None
         found = self.conversations.find_one({"_id": oid, "userId": user_id})

@@ -5,17 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from lightninghire import endpoint
+from lightninghire.http.collection import Resource
 from lightninghire_plugins.ai_tools.context.schemas import UserContextQuery, UserContextSchema
 from lightninghire_plugins.ai_tools.context.service import ContextService
 
-TAGS = ["ai_tools"]
 
-
-class ContextResource:
-    def __init__(self, service: ContextService) -> None:
-        self.service = service
-
-    @endpoint(query=UserContextQuery, response=UserContextSchema, tags=TAGS,
+class ContextResource(Resource[ContextService]):
+    @endpoint(query=UserContextQuery, response=UserContextSchema,
               description="Assembled from every enabled plugin's `user_context` hook, for the "
                           "caller only, and bounded in size (`plugins.ai_tools.context_max_chars`"
                           ", default 12000): the longest lists lose their last items first.")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from lightninghire import endpoint
+from lightninghire.http.collection import Resource
 from lightninghire.pagination import PageQuery, page_schema
-from lightninghire_plugins.ai_tools.common import TAGS
 from lightninghire_plugins.ai_tools.tools.schemas import (
     CoverLetterInSchema,
     NegotiationFeedbackInSchema,
@@ -19,12 +19,9 @@ from lightninghire_plugins.ai_tools.tools.schemas import (
 from lightninghire_plugins.ai_tools.tools.service import ToolsService
 
 
-class NegotiationResource:
-    def __init__(self, service: ToolsService) -> None:
-        self.service = service
-
+class NegotiationResource(Resource[ToolsService]):
     @endpoint(body=NegotiationInSchema, response=ToolRunSchema, status=201,
-              feature="negotiation_coach", tags=TAGS,
+              feature="negotiation_coach",
               description="`result`: `marketAnalysis`, `strategy`, `talkingPoints`, `email` "
                           "(ready to send), five `deflections`, `walkaway`. Lessons from your "
                           "negotiation feedback are carried in through the context.")
@@ -34,12 +31,9 @@ class NegotiationResource:
         return self.service.negotiate(req.context.principal.user, req.context.body)
 
 
-class OfferComparisonResource:
-    def __init__(self, service: ToolsService) -> None:
-        self.service = service
-
+class OfferComparisonResource(Resource[ToolsService]):
     @endpoint(body=OfferComparisonInSchema, response=ToolRunSchema, status=201,
-              feature="offer_comparison", tags=TAGS,
+              feature="offer_comparison",
               description="`result.offers[]`: `annualTotal`, `firstYearTotal`, "
                           "`normalizedTotal`, `components`, `math`, `scores`, `weightedScore`, "
                           "`scoreMath`, `rank`; then `ranking`, `sensitivity`, `headline`, "
@@ -49,53 +43,44 @@ class OfferComparisonResource:
         return self.service.compare_offers(req.context.principal.user, req.context.body)
 
 
-class CoverLetterResource:
-    def __init__(self, service: ToolsService) -> None:
-        self.service = service
-
+class CoverLetterResource(Resource[ToolsService]):
     @endpoint(body=CoverLetterInSchema, response=ToolRunSchema, status=201,
-              feature="cover_letters", tags=TAGS)
+              feature="cover_letters")
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
         """Draft a cover letter from a resume and a job (no placeholders)."""
         return self.service.cover_letter(req.context.principal.user, req.context.body)
 
 
-class RunsResource:
-    def __init__(self, service: ToolsService) -> None:
-        self.service = service
-
-    @endpoint(query=ToolRunListQuery, response=page_schema(ToolRunSchema), tags=TAGS)
+class RunsResource(Resource[ToolsService]):
+    @endpoint(query=ToolRunListQuery, response=page_schema(ToolRunSchema))
     def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
         """The caller's tool runs (negotiations, comparisons, letters), newest first."""
         q = req.context.query
         return self.service.list_runs(req.context.principal.user_id, q["kind"], q["limit"],
                                       q["cursor"])
 
-    @endpoint(response=ToolRunSchema, tags=TAGS)
+    @endpoint(response=ToolRunSchema)
     def on_get_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """One of the caller's tool runs."""
         return self.service.get_run(req.context.principal.user_id, id)
 
-    @endpoint(tags=TAGS)
+    @endpoint()
     def on_delete_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """Delete one of the caller's tool runs."""
         self.service.delete_run(req.context.principal.user_id, id)
         return {"deleted": True}
 
 
-class FeedbackResource:
-    def __init__(self, service: ToolsService) -> None:
-        self.service = service
-
+class FeedbackResource(Resource[ToolsService]):
     @endpoint(body=NegotiationFeedbackInSchema, response=NegotiationFeedbackSchema, status=201,
-              feature="negotiation_feedback", tags=TAGS,
+              feature="negotiation_feedback",
               description="Rate a negotiation draft, give the version you sent and the "
                           "outcome; the lessons drawn are used by your next drafts.")
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
         """Give feedback on a negotiation draft."""
         return self.service.give_feedback(req.context.principal.user, req.context.body)
 
-    @endpoint(query=PageQuery, response=page_schema(NegotiationFeedbackSchema), tags=TAGS)
+    @endpoint(query=PageQuery, response=page_schema(NegotiationFeedbackSchema))
     def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
         """The caller's negotiation feedback, newest first."""
         q = req.context.query

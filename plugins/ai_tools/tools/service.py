@@ -8,10 +8,11 @@ from typing import Any
 from pymongo import ReturnDocument
 
 from lightninghire import NotFound, ValidationFailed
+from lightninghire.documents import object_id_or_404
 from lightninghire.pagination import paginate
 from lightninghire_plugins.ai_tools import summarize
 from lightninghire_plugins.ai_tools.analyze.service import JOB_KINDS, RESUME_KINDS
-from lightninghire_plugins.ai_tools.common import extract_skills, object_id
+from lightninghire_plugins.ai_tools.common import extract_skills
 from lightninghire_plugins.ai_tools.context.service import ContextService, Item
 from lightninghire_plugins.ai_tools.tools import cover_letter, feedback, negotiation, offers
 
@@ -139,13 +140,13 @@ class ToolsService:
         return paginate(self.runs, query, limit=limit, cursor=cursor, transform=_run)
 
     def get_run(self, user_id: str, run_id: str) -> dict[str, Any]:
-        doc = self.runs.find_one({"_id": object_id(run_id, "run"), "userId": user_id})
+        doc = self.runs.find_one({"_id": object_id_or_404(run_id, "run"), "userId": user_id})
         if doc is None:
             raise NotFound("No such run.")
         return _run(doc)
 
     def delete_run(self, user_id: str, run_id: str) -> None:
-        if not self.runs.delete_one({"_id": object_id(run_id, "run"),
+        if not self.runs.delete_one({"_id": object_id_or_404(run_id, "run"),
                                      "userId": user_id}).deleted_count:
             raise NotFound("No such run.")
 
@@ -153,7 +154,7 @@ class ToolsService:
 
     def give_feedback(self, user: Mapping[str, Any], body: Mapping[str, Any]) -> dict[str, Any]:
         user_id = str(user["_id"])
-        run = self.runs.find_one({"_id": object_id(body["negotiationId"], "negotiation"),
+        run = self.runs.find_one({"_id": object_id_or_404(body["negotiationId"], "negotiation"),
                                   "userId": user_id, "kind": "negotiation"})
         if run is None:
             raise NotFound("No such negotiation.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lightninghire import AppError, Reply, endpoint
+from lightninghire.http.collection import Resource
 from lightninghire_plugins.cron.telemetry.schemas import (
     TelemetryAcceptedSchema,
     TelemetryInSchema,
@@ -23,7 +24,7 @@ class TelemetryResource:
         self.authenticators = authenticators
 
     @endpoint(auth="public", body=TelemetryInSchema, response=TelemetryAcceptedSchema,
-              rate_limit=INGEST_RATE, status=202, tags=["telemetry"])
+              rate_limit=INGEST_RATE, status=202)
     def on_post(self, req: Any, resp: Any) -> Reply:
         """Ingest a batch of client events (anonymous, or the signed-in caller's)."""
         result = self.service.ingest(req.context.body, self._signed_in(req), _do_not_track(req))
@@ -46,12 +47,8 @@ class TelemetryResource:
         return None
 
 
-class TelemetryStatsResource:
-    def __init__(self, service: TelemetryService) -> None:
-        self.service = service
-
-    @endpoint(permission="admin:read", query=TelemetryStatsQuery, response=TelemetryStatsSchema,
-              tags=["telemetry"])
+class TelemetryStatsResource(Resource[TelemetryService]):
+    @endpoint(permission="admin:read", query=TelemetryStatsQuery, response=TelemetryStatsSchema)
     def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
         """Event counts by name and by UTC day (super_admin, or roles granted admin:read)."""
         query = req.context.query

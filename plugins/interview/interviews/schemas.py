@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from lightninghire.fields import ObjectIdString, Timestamp
+from lightninghire.pagination import page_schema
 from lightninghire_plugins.interview.common import INTERVIEW_TYPES, Choice, in_window
 
 
@@ -110,9 +111,7 @@ class InterviewOut(Schema):
     createdAt = Timestamp()
 
 
-class InterviewPage(Schema):
-    items = fields.List(fields.Nested(InterviewOut))
-    nextCursor = fields.String(allow_none=True)
+InterviewPage = page_schema(InterviewOut, "InterviewPage")
 
 
 class FeedOut(Schema):

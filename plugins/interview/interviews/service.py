@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlparse
@@ -16,11 +17,11 @@ from marshmallow import ValidationError
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from lightninghire import NotFound, ValidationFailed
+from lightninghire.documents import OwnedDocuments
 from lightninghire_plugins.interview.common import (
     INTERVIEW_TYPES,
     ApplicationRefs,
     in_window,
-    oid,
 )
 from lightninghire_plugins.interview.interviews import ics
 
@@ -60,15 +61,18 @@ def _end(doc: Mapping[str, Any]) -> datetime:
         return datetime.max.replace(tzinfo=UTC)
 
 
+@dataclass(eq=False)
 class InterviewService:
-    def __init__(self, db: Any, clock: Any, events: Any, public_url: str,
-                 applications: ApplicationRefs) -> None:
-        self.db = db
-        self.applications = applications
-        self.clock = clock
-        self.events = events
-        self.public_url = public_url.rstrip("/")
-        self.host = urlparse(public_url).hostname or "lightninghire"
+    db: Any
+    clock: Any
+    events: Any
+    public_url: str
+    applications: ApplicationRefs
+
+    def __post_init__(self) -> None:
+        self.owned = OwnedDocuments(self.db[EVENTS], what="interview")
+        self.host = urlparse(self.public_url).hostname or "lightninghire"
+        self.public_url = self.public_url.rstrip("/")
 
     def create(self, user_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
         self.applications.check(user_id, [body["applicationId"]])
@@ -85,17 +89,11 @@ class InterviewService:
         doc["_id"] = self.db[EVENTS].insert_one(doc).inserted_id
         return self.public(doc)
 
-    def _event(self, user_id: str, event_id: str) -> dict[str, Any]:
-        doc = self.db[EVENTS].find_one({"_id": oid(event_id), "userId": user_id})
-        if doc is None:
-            raise NotFound("No such interview.")
-        return doc
-
     def get(self, user_id: str, event_id: str) -> dict[str, Any]:
-        return self.public(self._event(user_id, event_id))
+        return self.public(self.owned.find(user_id, event_id))
 
     def update(self, user_id: str, event_id: str, changes: Mapping[str, Any]) -> dict[str, Any]:
-        doc = self._event(user_id, event_id)
+        doc = self.owned.find(user_id, event_id)
         update = dict(changes)
         zone = update.get("timeZone", doc["timeZone"])
         if "interviewers" in update:
@@ -109,7 +107,7 @@ class InterviewService:
         return self.public({**doc, **update})
 
     def delete(self, user_id: str, event_id: str) -> None:
-        doc = self._event(user_id, event_id)
+        doc = self.owned.find(user_id, event_id)
         self.db[EVENTS].delete_one({"_id": doc["_id"], "userId": user_id})
 
     def list(self, user_id: str, query: Mapping[str, Any]) -> dict[str, Any]:
@@ -149,7 +147,7 @@ class InterviewService:
     # -- calendar -------------------------------------------------------------------------------
 
     def ics(self, user_id: str, event_id: str) -> str:
-        return ics.calendar([self._event(user_id, event_id)], self.clock.now(), self.host)
+        return ics.calendar([self.owned.find(user_id, event_id)], self.clock.now(), self.host)
 
     def rotate_feed(self, user_id: str) -> dict[str, str]:
         """A new secret feed URL; the previous one stops working."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from lightninghire.fields import ObjectIdString, Timestamp
-from lightninghire.pagination import PageQuery
+from lightninghire.pagination import PageQuery, page_schema
 from lightninghire_plugins.interview.common import in_window
 
 _WORDS = fields.List(fields.String(validate=validate.Length(1, 60)), load_default=list,
@@ -70,9 +70,7 @@ class MentorOut(Schema):
     openSlots = fields.List(fields.Nested(SlotOut))
 
 
-class MentorPage(Schema):
-    items = fields.List(fields.Nested(MentorOut))
-    nextCursor = fields.String(allow_none=True)
+MentorPage = page_schema(MentorOut, "MentorPage")
 
 
 class BookingOut(Schema):

@@ -11,9 +11,10 @@ from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from lightninghire import BadRequest, Conflict, NotFound
+from lightninghire.documents import object_id_or_404
 from lightninghire.pagination import paginate
 from lightninghire.text import content_words, stem
-from lightninghire_plugins.interview.common import clean_list, oid
+from lightninghire_plugins.interview.common import clean_list
 
 MENTORS = "interview_mentors"
 SLOTS = "interview_mentor_slots"
@@ -80,10 +81,10 @@ class MentorshipService:
         return {"items": [self.public_slot(d) for d in docs.sort("startsAt", ASCENDING)]}
 
     def delete_slot(self, user_id: str, slot_id: str) -> None:
-        removed = self.db[SLOTS].delete_one({"_id": oid(slot_id), "userId": user_id,
+        removed = self.db[SLOTS].delete_one({"_id": object_id_or_404(slot_id, "slot"), "userId": user_id,
                                              "bookedBy": None})
         if not removed.deleted_count:
-            if self.db[SLOTS].find_one({"_id": oid(slot_id), "userId": user_id}):
+            if self.db[SLOTS].find_one({"_id": object_id_or_404(slot_id, "slot"), "userId": user_id}):
                 raise Conflict("This slot is booked: cancel the booking first.")
             raise NotFound("No such slot.")
 
@@ -123,15 +124,15 @@ class MentorshipService:
         return {"items": items, "nextCursor": str(offset + query["limit"]) if more else None}
 
     def mentor(self, mentor_id: str) -> dict[str, Any]:
-        doc = self.db[MENTORS].find_one({"_id": oid(mentor_id), "active": True})
+        doc = self.db[MENTORS].find_one({"_id": object_id_or_404(mentor_id, "mentor"), "active": True})
         if doc is None:
             raise NotFound("No such mentor.")
         return self.public_mentor(doc, with_slots=True)
 
     def book(self, user_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
         now = self.clock.now()
-        slot = self.db[SLOTS].find_one({"_id": oid(body["slotId"])})
-        mentor = self.db[MENTORS].find_one({"_id": oid(slot["mentorId"]), "active": True}) \
+        slot = self.db[SLOTS].find_one({"_id": object_id_or_404(body["slotId"], "slot")})
+        mentor = self.db[MENTORS].find_one({"_id": ObjectId(slot["mentorId"]), "active": True}) \
             if slot else None
         if slot is None or mentor is None:
             raise NotFound("No such slot.")
@@ -154,7 +155,7 @@ class MentorshipService:
         return self.public_booking(booking, user_id)
 
     def _booking(self, user_id: str, booking_id: str) -> dict[str, Any]:
-        doc = self.db[BOOKINGS].find_one({"_id": oid(booking_id),
+        doc = self.db[BOOKINGS].find_one({"_id": object_id_or_404(booking_id, "booking"),
                                           "$or": [{"userId": user_id},
                                                   {"mentorUserId": user_id}]})
         if doc is None:
@@ -173,7 +174,7 @@ class MentorshipService:
             {"_id": doc["_id"], "status": BOOKED},
             {"$set": {"status": CANCELLED, "cancelledAt": now, "cancelledBy": user_id}})
         # Free the slot again (only if it still points at this booking).
-        self.db[SLOTS].update_one({"_id": oid(doc["slotId"]), "bookingId": str(doc["_id"])},
+        self.db[SLOTS].update_one({"_id": ObjectId(doc["slotId"]), "bookingId": str(doc["_id"])},
                                   {"$set": {"bookedBy": None, "bookingId": None}})
         doc.update(status=CANCELLED, cancelledAt=now, cancelledBy=user_id)
         if changed.modified_count:

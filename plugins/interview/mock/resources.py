@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lightninghire import Reply, endpoint
+from lightninghire.http.collection import CollectionResource, Resource
 from lightninghire.pagination import page_schema
 from lightninghire_plugins.interview.mock.schemas import (
     AnswerIn,
@@ -17,42 +18,29 @@ from lightninghire_plugins.interview.mock.schemas import (
 )
 from lightninghire_plugins.interview.mock.service import MockService
 
-TAGS = ["mock-interview"]
+
+class MockInterviewsResource(CollectionResource):
+    item, create_body, list_query = MockOut, MockIn, MockListQuery
+    with_user = ("on_post",)
+    endpoints = {
+        "on_post": endpoint(feature="mock_interviews",
+                            summary="Start a mock interview: questions generated for the company, "
+                                    "role and type.",
+                            description="Free accounts: 3 per rolling 7 days (`mock_interviews`, "
+                                        "also one AI action); beyond that 402 with "
+                                        "`upgradeHint`."),
+        # The list shows summaries, without the questions.
+        "on_get": endpoint(response=page_schema(MockSummaryOut),
+                           summary="The caller's mock interviews, newest first."),
+        "on_get_item": endpoint(summary="One mock interview with its questions, scores and "
+                                        "debrief."),
+        "on_delete_item": endpoint(summary="Delete a mock interview and its answers (practice "
+                                           "history is kept)."),
+    }
 
 
-class MockInterviewsResource:
-    def __init__(self, service: MockService) -> None:
-        self.service = service
-
-    @endpoint(body=MockIn, response=MockOut, status=201, feature="mock_interviews", tags=TAGS,
-              description="Free accounts: 3 per rolling 7 days (`mock_interviews`, also one "
-                          "AI action); beyond that 402 with `upgradeHint`.")
-    def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
-        """Start a mock interview: questions generated for the company, role and type."""
-        return self.service.create(req.context.principal.user, req.context.body)
-
-    @endpoint(query=MockListQuery, response=page_schema(MockSummaryOut), tags=TAGS)
-    def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
-        """The caller's mock interviews, newest first."""
-        return self.service.list(req.context.principal.user_id, req.context.query)
-
-    @endpoint(response=MockOut, tags=TAGS)
-    def on_get_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
-        """One mock interview with its questions, scores and debrief."""
-        return self.service.get(req.context.principal.user_id, id)
-
-    @endpoint(tags=TAGS)
-    def on_delete_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
-        """Delete a mock interview and its answers (practice history is kept)."""
-        self.service.delete(req.context.principal.user_id, id)
-        return {"deleted": True}
-
-
-class MockAnswersResource:
-    def __init__(self, service: MockService) -> None:
-        self.service = service
-
-    @endpoint(body=AnswerIn, response=AnswerOut, status=201, tags=TAGS,
+class MockAnswersResource(Resource[MockService]):
+    @endpoint(body=AnswerIn, response=AnswerOut, status=201,
               description="Scored 1-10 on completeness, relevance, structure and specificity. "
                           "Not metered, so a started mock can always be finished; at most 3 "
                           "scored attempts per question.")
@@ -60,17 +48,14 @@ class MockAnswersResource:
         """Answer one question of a mock interview and get it scored."""
         return self.service.answer(req.context.principal.user, id, req.context.body)
 
-    @endpoint(response=AnswerListOut, tags=TAGS)
+    @endpoint(response=AnswerListOut)
     def on_get(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """Every answer given in a mock interview, with its scores."""
         return self.service.answers(req.context.principal.user_id, id)
 
 
-class MockCompleteResource:
-    def __init__(self, service: MockService) -> None:
-        self.service = service
-
-    @endpoint(response=MockOut, tags=TAGS)
+class MockCompleteResource(Resource[MockService]):
+    @endpoint(response=MockOut)
     def on_post(self, req: Any, resp: Any, id: str) -> Reply:
         """Complete a mock interview: overall score and debrief (idempotent)."""
         return Reply(self.service.complete(req.context.principal.user, id))

@@ -65,33 +65,30 @@ class DebriefOut(Schema):
     commonFlags = fields.List(fields.Dict())
 
 
-class MockOut(Schema):
+class MockHeadOut(Schema):
+    """What every view of a mock interview shows (the list's summary and the whole mock)."""
+
     id = fields.String()
     company = fields.String()
     role = fields.String()
     interviewType = fields.String()
+    status = fields.String()
+    overallScore = fields.Float(allow_none=True)
+    createdAt = Timestamp()
+    completedAt = Timestamp(allow_none=True)
+
+
+class MockOut(MockHeadOut):
     seniority = fields.String(allow_none=True)
     focusAreas = fields.List(fields.String())
     applicationId = fields.String(allow_none=True)
-    status = fields.String()
     questions = fields.List(fields.Nested(MockQuestionOut))
     currentQuestionId = fields.String(allow_none=True)
-    overallScore = fields.Float(allow_none=True)
     debrief = fields.Nested(DebriefOut, allow_none=True)
-    createdAt = Timestamp()
-    completedAt = Timestamp(allow_none=True)
 
 
-class MockSummaryOut(Schema):
-    id = fields.String()
-    company = fields.String()
-    role = fields.String()
-    interviewType = fields.String()
-    status = fields.String()
+class MockSummaryOut(MockHeadOut):
     questionCount = fields.Integer()
-    overallScore = fields.Float(allow_none=True)
-    createdAt = Timestamp()
-    completedAt = Timestamp(allow_none=True)
 
 
 class AnswerOut(Schema):

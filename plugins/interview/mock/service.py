@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
@@ -11,9 +12,10 @@ from pymongo.errors import DuplicateKeyError
 
 from lightninghire import Conflict, NotFound
 from lightninghire.ai import AiUnavailable
-from lightninghire.pagination import paginate
+from lightninghire.documents import OwnedDocuments
+from lightninghire.pagination import given, paginate
 from lightninghire_plugins.interview import scoring
-from lightninghire_plugins.interview.common import ApplicationRefs, oid
+from lightninghire_plugins.interview.common import ApplicationRefs
 from lightninghire_plugins.interview.mock import ai
 from lightninghire_plugins.interview.questions.service import QuestionService
 
@@ -32,15 +34,17 @@ MAX_ATTEMPTS = 3  # per question: scoring is not metered, so it is bounded here
 IN_PROGRESS, COMPLETED = "in_progress", "completed"
 
 
+@dataclass(eq=False)
 class MockService:
-    def __init__(self, db: Any, clock: Any, events: Any, ai_client: Any,
-                 questions: QuestionService, applications: ApplicationRefs) -> None:
-        self.db = db
-        self.clock = clock
-        self.events = events
-        self.ai = ai_client
-        self.questions = questions
-        self.applications = applications
+    db: Any
+    clock: Any
+    events: Any
+    ai: Any
+    questions: QuestionService
+    applications: ApplicationRefs
+
+    def __post_init__(self) -> None:
+        self.owned = OwnedDocuments(self.db[MOCKS], what="mock interview")
 
     # -- create ---------------------------------------------------------------------------------
 
@@ -76,12 +80,6 @@ class MockService:
 
     # -- read -----------------------------------------------------------------------------------
 
-    def _mock(self, user_id: str, mock_id: str) -> dict[str, Any]:
-        doc = self.db[MOCKS].find_one({"_id": oid(mock_id), "userId": user_id})
-        if doc is None:
-            raise NotFound("No such mock interview.")
-        return doc
-
     def _answers(self, mock_id: Any) -> list[dict[str, Any]]:
         return list(self.db[ANSWERS].find({"mockId": str(mock_id)}).sort(
             [("questionId", ASCENDING), ("attempt", ASCENDING)]))
@@ -96,18 +94,16 @@ class MockService:
         return latest
 
     def get(self, user_id: str, mock_id: str) -> dict[str, Any]:
-        doc = self._mock(user_id, mock_id)
+        doc = self.owned.find(user_id, mock_id)
         return self.public(doc, self._answers(doc["_id"]))
 
     def list(self, user_id: str, query: Mapping[str, Any]) -> dict[str, Any]:
-        filter_: dict[str, Any] = {"userId": user_id}
-        if query.get("status"):
-            filter_["status"] = query["status"]
+        filter_ = {"userId": user_id, **given(query, "status")}
         return paginate(self.db[MOCKS], filter_, limit=query["limit"], cursor=query["cursor"],
                         transform=self.summary)
 
     def answers(self, user_id: str, mock_id: str) -> dict[str, Any]:
-        doc = self._mock(user_id, mock_id)
+        doc = self.owned.find(user_id, mock_id)
         answers = self._answers(doc["_id"])
         scored: dict[str, int] = {}
         for answer in answers:
@@ -117,7 +113,7 @@ class MockService:
             {**a, "attemptsLeft": MAX_ATTEMPTS - scored[a["questionId"]]}, doc) for a in answers]}
 
     def delete(self, user_id: str, mock_id: str) -> None:
-        doc = self._mock(user_id, mock_id)
+        doc = self.owned.find(user_id, mock_id)
         self.db[ANSWERS].delete_many({"mockId": str(doc["_id"]), "userId": user_id})
         self.db[MOCKS].delete_one({"_id": doc["_id"], "userId": user_id})
 
@@ -126,7 +122,7 @@ class MockService:
     def answer(self, user: Mapping[str, Any], mock_id: str, body: Mapping[str, Any],
                ) -> dict[str, Any]:
         user_id = str(user["_id"])
-        doc = self._mock(user_id, mock_id)
+        doc = self.owned.find(user_id, mock_id)
         if doc["status"] != IN_PROGRESS:
             raise Conflict("This mock interview is completed: start a new one to practise "
                            "again.")
@@ -176,7 +172,7 @@ class MockService:
     def complete(self, user: Mapping[str, Any], mock_id: str) -> dict[str, Any]:
         """Close the mock with its overall score and debrief; completing twice is harmless."""
         user_id = str(user["_id"])
-        doc = self._mock(user_id, mock_id)
+        doc = self.owned.find(user_id, mock_id)
         answers = self._answers(doc["_id"])
         if doc["status"] == COMPLETED:
             return self.public(doc, answers)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from lightninghire.fields import Timestamp
-from lightninghire.pagination import PageQuery
+from lightninghire.pagination import PageQuery, page_schema
 from lightninghire_plugins.interview.common import CATEGORIES, Choice, FocusArea
 from lightninghire_plugins.interview.questions.service import SORTS, STATUSES
 
@@ -63,9 +63,7 @@ class QuestionOut(Schema):
     attempts = fields.List(fields.Nested(AttemptOut))
 
 
-class QuestionPageOut(Schema):
-    items = fields.List(fields.Nested(QuestionOut))
-    nextCursor = fields.String(allow_none=True)
+class QuestionPageOut(page_schema(QuestionOut)):
     total = fields.Integer()
 
 

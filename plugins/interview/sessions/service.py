@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
-from lightninghire import Conflict, NotFound, ValidationFailed
+from lightninghire import Conflict, ValidationFailed
 from lightninghire.ai import AiUnavailable
-from lightninghire.pagination import paginate
-from lightninghire_plugins.interview.common import ApplicationRefs, oid
+from lightninghire.documents import OwnedDocuments
+from lightninghire.pagination import given, paginate
+from lightninghire_plugins.interview.common import ApplicationRefs
 from lightninghire_plugins.interview.sessions import ai, analysis
 
 log = logging.getLogger(__name__)
@@ -29,18 +31,18 @@ MAX_SEGMENTS = 5000  # about three hours of speech: a bound on one session's tra
 LIVE, ENDED = "live", "ended"
 
 
+@dataclass(eq=False)
 class SessionService:
-    def __init__(self, db: Any, clock: Any, events: Any, ai_client: Any,
-                 best_story: Callable[[str, str], dict[str, Any] | None],
-                 mock_average: Callable[[str], float | None],
-                 applications: ApplicationRefs) -> None:
-        self.db = db
-        self.clock = clock
-        self.events = events
-        self.ai = ai_client
-        self.best_story = best_story
-        self.mock_average = mock_average
-        self.applications = applications
+    db: Any
+    clock: Any
+    events: Any
+    ai: Any
+    best_story: Callable[[str, str], dict[str, Any] | None]
+    mock_average: Callable[[str], float | None]
+    applications: ApplicationRefs
+
+    def __post_init__(self) -> None:
+        self.owned = OwnedDocuments(self.db[SESSIONS], what="session")
 
     def create(self, user_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
         self.applications.check(user_id, [body["applicationId"]])
@@ -58,31 +60,23 @@ class SessionService:
                           "applicationId": body["applicationId"]}, user_id=user_id)
         return self.public(doc)
 
-    def _session(self, user_id: str, session_id: str) -> dict[str, Any]:
-        doc = self.db[SESSIONS].find_one({"_id": oid(session_id), "userId": user_id})
-        if doc is None:
-            raise NotFound("No such session.")
-        return doc
-
     def get(self, user_id: str, session_id: str) -> dict[str, Any]:
-        return self.public(self._session(user_id, session_id))
+        return self.public(self.owned.find(user_id, session_id))
 
     def list(self, user_id: str, query: Mapping[str, Any]) -> dict[str, Any]:
-        filter_: dict[str, Any] = {"userId": user_id}
-        if query.get("status"):
-            filter_["status"] = query["status"]
+        filter_ = {"userId": user_id, **given(query, "status")}
         return paginate(self.db[SESSIONS], filter_, limit=query["limit"],
                         cursor=query["cursor"], transform=self.public)
 
     def update(self, user_id: str, session_id: str, changes: Mapping[str, Any]) -> dict[str, Any]:
-        doc = self._session(user_id, session_id)
+        doc = self.owned.find(user_id, session_id)
         if changes:
             self.db[SESSIONS].update_one({"_id": doc["_id"], "userId": user_id},
                                          {"$set": dict(changes)})
         return self.public({**doc, **changes})
 
     def delete(self, user_id: str, session_id: str) -> None:
-        doc = self._session(user_id, session_id)
+        doc = self.owned.find(user_id, session_id)
         self.db[SEGMENTS].delete_many({"sessionId": str(doc["_id"]), "userId": user_id})
         self.db[SESSIONS].delete_one({"_id": doc["_id"], "userId": user_id})
 
@@ -90,7 +84,7 @@ class SessionService:
 
     def append(self, user_id: str, session_id: str, segments: list[Mapping[str, Any]],
                ) -> dict[str, Any]:
-        doc = self._session(user_id, session_id)
+        doc = self.owned.find(user_id, session_id)
         if doc["status"] != LIVE:
             raise Conflict("This session has ended; its transcript is closed.")
         for segment in segments:
@@ -127,7 +121,7 @@ class SessionService:
 
     def transcript(self, user_id: str, session_id: str, q: str | None = None,
                    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        doc = self._session(user_id, session_id)
+        doc = self.owned.find(user_id, session_id)
         rows = [self._segment(r) for r in self._segments(doc["_id"])]
         if q:
             rows = [r for r in rows if q.lower() in r["text"].lower()]
@@ -150,7 +144,7 @@ class SessionService:
         return "\n".join(lines) + "\n"
 
     def conversations(self, user_id: str, session_id: str) -> dict[str, Any]:
-        doc = self._session(user_id, session_id)
+        doc = self.owned.find(user_id, session_id)
         return {"items": analysis.exchanges(self._segments(doc["_id"]))}
 
     # -- coaching and the end -------------------------------------------------------------------
@@ -158,7 +152,7 @@ class SessionService:
     def coach(self, user: Mapping[str, Any], session_id: str, question: str | None,
               ) -> dict[str, Any]:
         user_id = str(user["_id"])
-        doc = self._session(user_id, session_id)
+        doc = self.owned.find(user_id, session_id)
         found = analysis.exchanges(self._segments(doc["_id"]))
         if question is None:
             if not found:
@@ -177,7 +171,7 @@ class SessionService:
             ) -> dict[str, Any]:
         """End the session with its debrief; ending twice returns the first debrief."""
         user_id = str(user["_id"])
-        doc = self._session(user_id, session_id)
+        doc = self.owned.find(user_id, session_id)
         if doc["status"] == ENDED:
             return self.public(doc)
         now = self.clock.now()

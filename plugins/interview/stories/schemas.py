@@ -47,15 +47,20 @@ class StoryQuery(PageQuery):
     applicationId = ObjectIdString(load_default=None)
 
 
-class StoryOut(Schema):
-    id = fields.String()
+class StarOut(Schema):
+    """The parts a saved story and a draft both show."""
+
     title = fields.String()
     situation = fields.String()
     task = fields.String()
     action = fields.String()
     result = fields.String()
-    tags = fields.List(fields.String())
     competencies = fields.List(fields.String())
+
+
+class StoryOut(StarOut):
+    id = fields.String()
+    tags = fields.List(fields.String())
     applicationIds = fields.List(fields.String())
     wordCount = fields.Integer()
     spokenSeconds = fields.Integer()
@@ -63,13 +68,7 @@ class StoryOut(Schema):
     updatedAt = Timestamp()
 
 
-class DraftOut(Schema):
-    title = fields.String()
-    situation = fields.String()
-    task = fields.String()
-    action = fields.String()
-    result = fields.String()
-    competencies = fields.List(fields.String())
+class DraftOut(StarOut):
     missing = fields.List(fields.String())
     tips = fields.List(fields.String())
 

@@ -4,18 +4,18 @@ of the eight themes, and matching a question to the best story (used by live ses
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
-from lightninghire import NotFound
+from lightninghire.documents import OwnedDocuments
 from lightninghire.pagination import paginate
 from lightninghire.text import content_words, stem, words
 from lightninghire_plugins.interview.common import (
     STORY_THEMES,
     ApplicationRefs,
     clean_list,
-    oid,
 )
 from lightninghire_plugins.interview.stories import ai
 
@@ -25,14 +25,17 @@ COLLECTIONS = {STORIES: [IndexModel([("userId", ASCENDING), ("createdAt", DESCEN
 PARTS = ("situation", "task", "action", "result")
 
 
+@dataclass(eq=False)
 class StoryService:
-    def __init__(self, db: Any, clock: Any, events: Any, ai_client: Any,
-                 applications: ApplicationRefs) -> None:
-        self.collection = db[STORIES]
-        self.clock = clock
-        self.events = events
-        self.ai = ai_client
-        self.applications = applications
+    db: Any
+    clock: Any
+    events: Any
+    ai: Any
+    applications: ApplicationRefs
+
+    def __post_init__(self) -> None:
+        self.collection = self.db[STORIES]
+        self.owned = OwnedDocuments(self.collection, what="story")
 
     def create(self, user_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
         self.applications.check(user_id, body["applicationIds"])
@@ -45,17 +48,11 @@ class StoryService:
         self.events.emit("stories.created", {"storyId": str(doc["_id"])}, user_id=user_id)
         return self.public(doc)
 
-    def _find(self, user_id: str, story_id: str) -> dict[str, Any]:
-        doc = self.collection.find_one({"_id": oid(story_id), "userId": user_id})
-        if doc is None:
-            raise NotFound("No such story.")
-        return doc
-
     def get(self, user_id: str, story_id: str) -> dict[str, Any]:
-        return self.public(self._find(user_id, story_id))
+        return self.public(self.owned.find(user_id, story_id))
 
     def update(self, user_id: str, story_id: str, changes: Mapping[str, Any]) -> dict[str, Any]:
-        doc = self._find(user_id, story_id)
+        doc = self.owned.find(user_id, story_id)
         self.applications.check(user_id, changes.get("applicationIds") or ())
         update = dict(changes)
         for key in ("tags", "competencies", "applicationIds"):
@@ -66,7 +63,7 @@ class StoryService:
         return self.public({**doc, **update})
 
     def delete(self, user_id: str, story_id: str) -> None:
-        doc = self._find(user_id, story_id)
+        doc = self.owned.find(user_id, story_id)
         self.collection.delete_one({"_id": doc["_id"], "userId": user_id})
 
     def list(self, user_id: str, query: Mapping[str, Any]) -> dict[str, Any]:

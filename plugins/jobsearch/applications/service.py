@@ -10,9 +10,10 @@ from bson import ObjectId
 from pymongo.errors import PyMongoError
 
 from lightninghire import NotFound
+from lightninghire.documents import object_id_or_404
 from lightninghire.pagination import paginate
-from lightninghire_plugins.jobsearch.common import oid, owned
-from lightninghire_plugins.jobsearch.meter import Meter
+from lightninghire_plugins.jobsearch.common import owned
+from lightninghire_plugins.jobsearch.meter import ServiceBase
 from lightninghire_plugins.jobsearch.store import ACTIVE, APPLICATIONS, revise
 
 FEATURE = "applications"
@@ -20,13 +21,11 @@ TIMELINE_MAX = 200
 NOTES_MAX = 200
 
 
-class ApplicationService:
+class ApplicationService(ServiceBase):
     def __init__(self, services: Any) -> None:
+        super().__init__(services)
         self.apps = services.db[APPLICATIONS]
         self.active = services.db[ACTIVE]
-        self.clock = services.clock
-        self.events = services.events
-        self.meter = Meter(services)
 
     # -- create, read, list --------------------------------------------------------------------
 
@@ -119,7 +118,7 @@ class ApplicationService:
             return {"status": status, "timeline": [*doc.get("timeline", []), entry][-TIMELINE_MAX:],
                     "updatedAt": now, "lastActivityAt": now}
 
-        doc = revise(self.apps, {"_id": oid(id, "application"), "userId": user_id}, change)
+        doc = revise(self.apps, {"_id": object_id_or_404(id, "application"), "userId": user_id}, change)
         if not doc:
             raise NotFound("No such application.")
         if before["status"] != status:
@@ -136,7 +135,7 @@ class ApplicationService:
             return {"notes": [*doc.get("notes", []), note][-NOTES_MAX:], "lastActivityAt": now,
                     "updatedAt": now}
 
-        doc = revise(self.apps, {"_id": oid(id, "application"), "userId": user_id}, change)
+        doc = revise(self.apps, {"_id": object_id_or_404(id, "application"), "userId": user_id}, change)
         if not doc:
             raise NotFound("No such application.")
         return self.public(doc, self._active_id(user_id))
@@ -151,7 +150,7 @@ class ApplicationService:
 
     def bulk(self, user_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """Update status, add a tag or (un)archive several of the caller's cards at once."""
-        ids = [oid(i, "application") for i in body["ids"]]
+        ids = [object_id_or_404(i, "application") for i in body["ids"]]
         mine = [str(d["_id"]) for d in self.apps.find({"userId": user_id, "_id": {"$in": ids}},
                                                       {"_id": 1})]
         if "status" in body:

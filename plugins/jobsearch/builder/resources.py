@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lightninghire import NotFound, endpoint
+from lightninghire.http.collection import CollectionResource, Resource
 from lightninghire.pagination import PageQuery, page_schema
 from lightninghire_plugins.jobsearch.builder.schemas import (
     BuilderIn,
@@ -19,87 +20,54 @@ from lightninghire_plugins.jobsearch.builder.schemas import (
 from lightninghire_plugins.jobsearch.builder.service import BuilderService
 from lightninghire_plugins.jobsearch.resumes.schemas import ResumeOut
 
-TAGS = ["builder-resumes"]
 MAX_VERSION = 1_000_000
 
 
-def _uid(req: Any) -> str:
-    return req.context.principal.user_id
+class BuilderResource(CollectionResource):
+    item, create_body, patch_body, list_query = BuilderOut, BuilderIn, BuilderPatch, BuilderQuery
+    delete_echoes_id = True
+    endpoints = {
+        "on_post": endpoint(summary="Start a structured resume: contact, summary, experience, "
+                                    "education, skills, projects, certifications."),
+        "on_get": endpoint(summary="The caller's builder resumes, newest first; ``q`` searches "
+                                   "the name."),
+        "on_get_item": endpoint(summary="One builder resume."),
+        "on_patch_item": endpoint(summary="Edit: each section given replaces that section whole."),
+        "on_delete_item": endpoint(summary="Delete a builder resume and its saved versions."),
+    }
 
 
-class BuilderResource:
-    def __init__(self, service: BuilderService) -> None:
-        self.service = service
-
-    @endpoint(body=BuilderIn, response=BuilderOut, status=201, tags=TAGS)
-    def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
-        """Start a structured resume: contact, summary, experience, education, skills,
-        projects, certifications."""
-        return self.service.create(_uid(req), req.context.body)
-
-    @endpoint(query=BuilderQuery, response=page_schema(BuilderOut), tags=TAGS)
-    def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
-        """The caller's builder resumes, newest first; ``q`` searches the name."""
-        return self.service.list(_uid(req), req.context.query)
-
-    @endpoint(response=BuilderOut, tags=TAGS)
-    def on_get_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
-        """One builder resume."""
-        return self.service.get(_uid(req), id)
-
-    @endpoint(body=BuilderPatch, response=BuilderOut, tags=TAGS)
-    def on_patch_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
-        """Edit: each section given replaces that section whole."""
-        return self.service.update(_uid(req), id, req.context.body)
-
-    @endpoint(tags=TAGS)
-    def on_delete_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
-        """Delete a builder resume and its saved versions."""
-        self.service.delete(_uid(req), id)
-        return {"id": id, "deleted": True}
-
-
-class VersionsResource:
-    def __init__(self, service: BuilderService) -> None:
-        self.service = service
-
-    @endpoint(body=VersionIn, response=VersionOut, status=201, feature="resume_versions",
-              tags=TAGS)
+class VersionsResource(Resource[BuilderService]):
+    @endpoint(body=VersionIn, response=VersionOut, status=201, feature="resume_versions")
     def on_post(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """Save an immutable snapshot of the resume as its next version (free: 1)."""
-        return self.service.save_version(_uid(req), id, (req.context.body or {}).get("label"))
+        return self.service.save_version(self.owner(req), id, (req.context.body or {}).get("label"))
 
-    @endpoint(query=PageQuery, response=page_schema(VersionSummary), tags=TAGS)
+    @endpoint(query=PageQuery, response=page_schema(VersionSummary))
     def on_get(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """The resume's saved versions, newest first (without their snapshots)."""
-        return self.service.list_versions(_uid(req), id, req.context.query)
+        return self.service.list_versions(self.owner(req), id, req.context.query)
 
-    @endpoint(response=VersionOut, tags=TAGS)
+    @endpoint(response=VersionOut)
     def on_get_item(self, req: Any, resp: Any, id: str, number: str) -> dict[str, Any]:
         """One saved version with its full snapshot."""
         if not number.isdigit() or not 0 < int(number) < MAX_VERSION:
             raise NotFound("No such version.")
-        return self.service.get_version(_uid(req), id, int(number))
+        return self.service.get_version(self.owner(req), id, int(number))
 
 
-class ExportResource:
-    def __init__(self, service: BuilderService) -> None:
-        self.service = service
-
-    @endpoint(query=ExportQuery, raw=True, tags=TAGS)
+class ExportResource(Resource[BuilderService]):
+    @endpoint(query=ExportQuery, raw=True)
     def on_get(self, req: Any, resp: Any, id: str) -> None:
         """Download the resume as an ATS-friendly PDF (default) or Markdown."""
-        name, content_type, data = self.service.export(_uid(req), id, req.context.query["format"])
+        name, content_type, data = self.service.export(self.owner(req), id, req.context.query["format"])
         resp.content_type = content_type
         resp.set_header("Content-Disposition", f'attachment; filename="{name}"')
         resp.data = data
 
 
-class ToResumeResource:
-    def __init__(self, service: BuilderService) -> None:
-        self.service = service
-
-    @endpoint(response=ResumeOut, status=201, feature="resumes", tags=TAGS)
+class ToResumeResource(Resource[BuilderService]):
+    @endpoint(response=ResumeOut, status=201, feature="resumes")
     def on_post(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """Render the builder resume into a master text resume (counts toward resumes)."""
         return self.service.to_resume(req.context.principal.user, id)

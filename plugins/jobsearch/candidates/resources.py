@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lightninghire import BadRequest, endpoint
-from lightninghire.pagination import page_schema
+from lightninghire.http.collection import CollectionResource, Resource
 from lightninghire_plugins.jobsearch.candidates.schemas import (
     CandidateImportQuery,
     CandidateIn,
@@ -19,100 +19,68 @@ from lightninghire_plugins.jobsearch.candidates.schemas import (
 )
 from lightninghire_plugins.jobsearch.candidates.service import CandidateService
 
-TAGS = ["candidates"]
 READ, WRITE = "candidates:read", "candidates:write"
 
 
-def _uid(req: Any) -> str:
-    return req.context.principal.user_id
+class CandidatesResource(CollectionResource):
+    item, create_body, patch_body, list_query = (CandidateOut, CandidateIn, CandidatePatch,
+                                                 CandidateQuery)
+    with_user = ("on_post",)
+    endpoints = {
+        "on_post": endpoint(permission=WRITE, summary="Add a candidate to your pool or a role "
+                                                      "(recruiter free: 75 in all, 25 per role)."),
+        "on_get": endpoint(permission=READ, summary="Your candidates; filter by role, stage, "
+                                                    "source or name."),
+        "on_get_item": endpoint(permission=READ, summary="One candidate with history, notes, "
+                                                         "scorecards and the cached fit score."),
+        "on_patch_item": endpoint(permission=WRITE, summary="Edit a candidate's profile (a "
+                                                            "changed profile marks the fit score "
+                                                            "stale)."),
+    }
 
 
-class CandidatesResource:
-    def __init__(self, service: CandidateService) -> None:
-        self.service = service
-
-    @endpoint(body=CandidateIn, response=CandidateOut, status=201, permission=WRITE, tags=TAGS)
-    def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
-        """Add a candidate to your pool or a role (recruiter free: 75 in all, 25 per role)."""
-        return self.service.create(req.context.principal.user, req.context.body)
-
-    @endpoint(query=CandidateQuery, response=page_schema(CandidateOut), permission=READ,
-              tags=TAGS)
-    def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
-        """Your candidates; filter by role, stage, source or name."""
-        return self.service.list(_uid(req), req.context.query)
-
-    @endpoint(response=CandidateOut, permission=READ, tags=TAGS)
-    def on_get_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
-        """One candidate with history, notes, scorecards and the cached fit score."""
-        return self.service.get(_uid(req), id)
-
-    @endpoint(body=CandidatePatch, response=CandidateOut, permission=WRITE, tags=TAGS)
-    def on_patch_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
-        """Edit a candidate's profile (a changed profile marks the fit score stale)."""
-        return self.service.update(_uid(req), id, req.context.body)
-
-
-class StageResource:
-    def __init__(self, service: CandidateService) -> None:
-        self.service = service
-
-    @endpoint(body=CandidateStageIn, response=CandidateOut, permission=WRITE, tags=TAGS)
+class StageResource(Resource[CandidateService]):
+    @endpoint(body=CandidateStageIn, response=CandidateOut, permission=WRITE)
     def on_post(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """Move a candidate to a stage (appended to the immutable history)."""
-        return self.service.move(_uid(req), id, req.context.body["stage"])
+        return self.service.move(self.owner(req), id, req.context.body["stage"])
 
 
-class NotesResource:
-    def __init__(self, service: CandidateService) -> None:
-        self.service = service
-
-    @endpoint(body=CandidateNoteIn, response=CandidateOut, status=201, permission=WRITE, tags=TAGS)
+class NotesResource(Resource[CandidateService]):
+    @endpoint(body=CandidateNoteIn, response=CandidateOut, status=201, permission=WRITE)
     def on_post(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """Add a note."""
-        return self.service.add_note(_uid(req), id, req.context.body["text"])
+        return self.service.add_note(self.owner(req), id, req.context.body["text"])
 
 
-class ScorecardsResource:
-    def __init__(self, service: CandidateService) -> None:
-        self.service = service
-
-    @endpoint(body=ScorecardIn, response=CandidateOut, status=201, permission=WRITE, tags=TAGS)
+class ScorecardsResource(Resource[CandidateService]):
+    @endpoint(body=ScorecardIn, response=CandidateOut, status=201, permission=WRITE)
     def on_post(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """Submit a scorecard: overall 1-5, recommendation, competencies 1-5, notes."""
         return self.service.add_scorecard(req.context.principal.user, id, req.context.body)
 
 
-class RubricScoresResource:
-    def __init__(self, service: CandidateService) -> None:
-        self.service = service
-
-    @endpoint(body=RubricScoreIn, response=CandidateOut, status=201, permission=WRITE, tags=TAGS)
+class RubricScoresResource(Resource[CandidateService]):
+    @endpoint(body=RubricScoreIn, response=CandidateOut, status=201, permission=WRITE)
     def on_post(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """Record a rubric score (level 1-4) for one interview question."""
-        return self.service.add_rubric_score(_uid(req), id, req.context.body)
+        return self.service.add_rubric_score(self.owner(req), id, req.context.body)
 
 
-class FitScoreResource:
-    def __init__(self, service: CandidateService) -> None:
-        self.service = service
-
-    @endpoint(permission=READ, tags=TAGS)
+class FitScoreResource(Resource[CandidateService]):
+    @endpoint(permission=READ)
     def on_get(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """The cached fit score (viewing is free)."""
-        return self.service.cached_fit(_uid(req), id)
+        return self.service.cached_fit(self.owner(req), id)
 
-    @endpoint(permission=WRITE, feature="fit_scores", tags=TAGS)
+    @endpoint(permission=WRITE, feature="fit_scores")
     def on_post(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """Generate or regenerate the fit score for the candidate's role (1 AI action)."""
         return self.service.fit_score(req.context.principal.user, id)
 
 
-class ImportResource:
-    def __init__(self, service: CandidateService) -> None:
-        self.service = service
-
-    @endpoint(query=CandidateImportQuery, raw_body=True, permission=WRITE, tags=TAGS)
+class ImportResource(Resource[CandidateService]):
+    @endpoint(query=CandidateImportQuery, raw_body=True, permission=WRITE)
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
         """Bulk import candidates from a CSV body (partial success, per-row errors)."""
         try:

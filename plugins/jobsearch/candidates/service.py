@@ -12,11 +12,12 @@ from marshmallow import ValidationError
 
 from lightninghire import AppError, BadRequest, Conflict, NotFound
 from lightninghire.csvio import read_csv
-from lightninghire.pagination import paginate
+from lightninghire.documents import object_id_or_404
+from lightninghire.pagination import given, paginate
 from lightninghire_plugins.jobsearch.candidates.fit import NAME as FIT
 from lightninghire_plugins.jobsearch.candidates.schemas import CandidateIn
-from lightninghire_plugins.jobsearch.common import joined, oid, owned
-from lightninghire_plugins.jobsearch.meter import Meter
+from lightninghire_plugins.jobsearch.common import joined, owned
+from lightninghire_plugins.jobsearch.meter import ServiceBase
 from lightninghire_plugins.jobsearch.store import CANDIDATES, ROLES, revise
 
 TOTAL, PER_ROLE = "candidates", "candidates_per_role"
@@ -27,14 +28,12 @@ COLUMNS = {"name", "first_name", "last_name", "email", "title", "company", "link
 MAX_IMPORT_ROWS = 1000
 
 
-class CandidateService:
+class CandidateService(ServiceBase):
     def __init__(self, services: Any) -> None:
+        super().__init__(services)
+        self.ai = services.ai
         self.candidates = services.db[CANDIDATES]
         self.roles = services.db[ROLES]
-        self.clock = services.clock
-        self.events = services.events
-        self.ai = services.ai
-        self.meter = Meter(services)
 
     # -- create --------------------------------------------------------------------------------
 
@@ -134,10 +133,7 @@ class CandidateService:
         return self.public(owned(self.candidates, user_id, id, "candidate"))
 
     def list(self, user_id: str, query: Mapping[str, Any]) -> dict[str, Any]:
-        filter: dict[str, Any] = {"userId": user_id}
-        for key in ("roleId", "stage", "source"):
-            if query.get(key):
-                filter[key] = query[key]
+        filter = {"userId": user_id, **given(query, "roleId", "stage", "source")}
         if query.get("q"):
             filter["name"] = {"$regex": re.escape(query["q"]), "$options": "i"}
         return paginate(self.candidates, filter, limit=query["limit"],
@@ -158,7 +154,7 @@ class CandidateService:
         def change(doc: dict[str, Any]) -> dict[str, Any]:
             return {field: [*doc.get(field, []), dict(entry)][-200:], **(extra or {})}
 
-        doc = revise(self.candidates, {"_id": oid(id, "candidate"), "userId": user_id}, change)
+        doc = revise(self.candidates, {"_id": object_id_or_404(id, "candidate"), "userId": user_id}, change)
         if not doc:
             raise NotFound("No such candidate.")
         return doc

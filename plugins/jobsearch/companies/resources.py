@@ -7,9 +7,8 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from lightninghire import endpoint
+from lightninghire.http.collection import Resource
 from lightninghire_plugins.jobsearch.companies.service import CompanyService
-
-TAGS = ["companies"]
 
 
 class CompanyNameIn(Schema):
@@ -21,76 +20,57 @@ class CompanyRequestIn(CompanyNameIn):
     note = fields.String(validate=validate.Length(max=1000))
 
 
-def _uid(req: Any) -> str:
-    return req.context.principal.user_id
-
-
-class CompaniesResource:
-    def __init__(self, service: CompanyService) -> None:
-        self.service = service
-
-    @endpoint(tags=TAGS)
+class CompaniesResource(Resource[CompanyService]):
+    @endpoint()
     def on_get(self, req: Any, resp: Any) -> list[dict[str, Any]]:
         """Your companies: in your pipeline, researched or watched."""
-        return self.service.directory(_uid(req))
+        return self.service.directory(self.owner(req))
 
-    @endpoint(tags=TAGS)
+    @endpoint()
     def on_get_item(self, req: Any, resp: Any, key: str) -> dict[str, Any]:
         """A company brief you have opened before."""
-        return self.service.get(_uid(req), key)
+        return self.service.get(self.owner(req), key)
 
 
-class IntelResource:
-    def __init__(self, service: CompanyService) -> None:
-        self.service = service
-
-    @endpoint(body=CompanyNameIn, tags=TAGS)
+class IntelResource(Resource[CompanyService]):
+    @endpoint(body=CompanyNameIn)
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
         """Open a company's intel brief (free: 3 companies; a known brief attaches at once)."""
         return self.service.intel(req.context.principal.user, req.context.body["name"])
 
 
-class RefreshResource:
-    def __init__(self, service: CompanyService) -> None:
-        self.service = service
-
-    @endpoint(tags=TAGS)
+class RefreshResource(Resource[CompanyService]):
+    @endpoint()
     def on_post(self, req: Any, resp: Any, key: str) -> dict[str, Any]:
         """Regenerate a brief older than 30 days."""
         return self.service.refresh(req.context.principal.user, key)
 
 
-class WatchesResource:
-    def __init__(self, service: CompanyService) -> None:
-        self.service = service
-
-    @endpoint(body=CompanyNameIn, status=201, tags=TAGS)
+class WatchesResource(Resource[CompanyService]):
+    @endpoint(body=CompanyNameIn, status=201)
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
         """Watch a company: its new postings join your daily digest (free: 3)."""
         return self.service.watch(req.context.principal.user, req.context.body["name"])
 
-    @endpoint(tags=TAGS)
+    @endpoint()
     def on_get(self, req: Any, resp: Any) -> list[dict[str, Any]]:
         """The companies you watch."""
-        return self.service.watches_of(_uid(req))
+        return self.service.watches_of(self.owner(req))
 
-    @endpoint(tags=TAGS)
+    @endpoint()
     def on_delete_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """Stop watching a company."""
-        self.service.unwatch(_uid(req), id)
+        self.service.unwatch(self.owner(req), id)
         return {"id": id, "deleted": True}
 
 
-class CompanyRequestsResource:
-    def __init__(self, service: CompanyService) -> None:
-        self.service = service
-
-    @endpoint(body=CompanyRequestIn, status=201, tags=TAGS)
+class CompanyRequestsResource(Resource[CompanyService]):
+    @endpoint(body=CompanyRequestIn, status=201)
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
         """Ask for intel on a company we do not know yet."""
-        return self.service.request(_uid(req), req.context.body)
+        return self.service.request(self.owner(req), req.context.body)
 
-    @endpoint(tags=TAGS)
+    @endpoint()
     def on_get(self, req: Any, resp: Any) -> list[dict[str, Any]]:
         """Your intel requests."""
-        return self.service.requests_of(_uid(req))
+        return self.service.requests_of(self.owner(req))

@@ -12,7 +12,7 @@ from pymongo.errors import DuplicateKeyError
 from lightninghire import BadRequest, Conflict, NotFound
 from lightninghire_plugins.jobsearch.common import owned, slug
 from lightninghire_plugins.jobsearch.companies.intel import NAME as INTEL
-from lightninghire_plugins.jobsearch.meter import Meter
+from lightninghire_plugins.jobsearch.meter import ServiceBase
 from lightninghire_plugins.jobsearch.store import (
     APPLICATIONS,
     COMPANIES,
@@ -27,17 +27,16 @@ REFRESH_AFTER = timedelta(days=30)
 POSTINGS = 50
 
 
-class CompanyService:
+class CompanyService(ServiceBase):
     def __init__(self, services: Any) -> None:
+        super().__init__(services)
+        self.ai = services.ai
         self.companies = services.db[COMPANIES]
         self.unlocks = services.db[COMPANY_UNLOCKS]
         self.watches = services.db[WATCHES]
         self.requests = services.db[COMPANY_REQUESTS]
         self.jobs = services.db[JOBS]
         self.apps = services.db[APPLICATIONS]
-        self.clock = services.clock
-        self.ai = services.ai
-        self.meter = Meter(services)
 
     def _postings(self, name: str) -> list[dict[str, Any]]:
         pattern = {"$regex": f"^{re.escape(name)}$", "$options": "i"}

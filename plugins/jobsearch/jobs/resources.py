@@ -24,20 +24,18 @@ from lightninghire_plugins.jobsearch.jobs.schemas import (
 from lightninghire_plugins.jobsearch.jobs.service import JobService, job_text
 from lightninghire_plugins.jobsearch.store import APPLICATIONS
 
-TAGS = ["jobs"]
-
 
 class JobsResource:
     def __init__(self, jobs: JobService) -> None:
         self.jobs = jobs
 
-    @endpoint(query=JobQuery, response=JobPage, feature="job_searches", tags=TAGS)
+    @endpoint(query=JobQuery, response=JobPage, feature="job_searches")
     def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
         """Search jobs by keywords, location, remote, salary floor and recency (free: 10 a day);
         keyword results are ranked by BM25."""
         return self.jobs.search(req.context.query)
 
-    @endpoint(response=JobOut, tags=TAGS)
+    @endpoint(response=JobOut)
     def on_get_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """One job's details."""
         return self.jobs.get(id)
@@ -48,7 +46,7 @@ class JobSaveResource:
         self.jobs = jobs
         self.applications = applications
 
-    @endpoint(body=JobSaveIn, response=ApplicationOut, status=201, tags=TAGS)
+    @endpoint(body=JobSaveIn, response=ApplicationOut, status=201)
     def on_post(self, req: Any, resp: Any, id: str) -> Any:
         """Save a job to the pipeline (lands in Saved with the full description); saving it
         again returns the existing card."""
@@ -66,7 +64,7 @@ class MatchResource:
         self.services = services
         self.jobs = jobs
 
-    @endpoint(body=JobMatchIn, response=JobMatchOut, feature="job_match", tags=TAGS)
+    @endpoint(body=JobMatchIn, response=JobMatchOut, feature="job_match")
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
         """Score a job against a resume, 0-100 with a band and the reasons (free: 3 in all)."""
         body = req.context.body
@@ -108,17 +106,17 @@ class SavedSearchesResource:
     def __init__(self, jobs: JobService) -> None:
         self.jobs = jobs
 
-    @endpoint(body=SavedSearchIn, response=SavedSearchOut, status=201, tags=TAGS)
+    @endpoint(body=SavedSearchIn, response=SavedSearchOut, status=201)
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
         """Save a search: its new matches go into the daily job digest (at most 25)."""
         return self.jobs.save_search(req.context.principal.user_id, req.context.body)
 
-    @endpoint(response=SavedSearchOut(many=True), tags=TAGS)
+    @endpoint(response=SavedSearchOut(many=True))
     def on_get(self, req: Any, resp: Any) -> list[dict[str, Any]]:
         """The caller's saved searches."""
         return self.jobs.saved_searches(req.context.principal.user_id)
 
-    @endpoint(tags=TAGS)
+    @endpoint()
     def on_delete_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """Delete a saved search."""
         self.jobs.delete_search(req.context.principal.user_id, id)
@@ -129,7 +127,7 @@ class RecommendationsResource:
     def __init__(self, jobs: JobService) -> None:
         self.jobs = jobs
 
-    @endpoint(response=RecommendationsOut, tags=TAGS)
+    @endpoint(response=RecommendationsOut)
     def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
         """Recent jobs recommended from your saved searches and master resume."""
         return self.jobs.recommendations_for(req.context.principal.user_id)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from lightninghire.fields import ObjectIdString, Timestamp
-from lightninghire.pagination import PageQuery
+from lightninghire.pagination import PageQuery, page_schema
 
 
 class SearchFields(Schema):
@@ -55,9 +55,7 @@ class JobOut(Schema):
     relevance = fields.Float()
 
 
-class JobPage(Schema):
-    items = fields.List(fields.Nested(JobOut))
-    nextCursor = fields.String(allow_none=True)
+class JobPage(page_schema(JobOut)):
     total = fields.Integer()
 
 

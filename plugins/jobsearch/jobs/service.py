@@ -12,9 +12,11 @@ from typing import Any
 from pymongo import DESCENDING
 
 from lightninghire import BadRequest, Conflict, NotFound
+from lightninghire.documents import object_id_or_404
 from lightninghire.text import bm25_scores
-from lightninghire_plugins.jobsearch.common import joined, oid, owned, term_set, terms
+from lightninghire_plugins.jobsearch.common import joined, owned, term_set, terms
 from lightninghire_plugins.jobsearch.jobs.importer import RowError, normalize, read_rows
+from lightninghire_plugins.jobsearch.meter import ServiceBase
 from lightninghire_plugins.jobsearch.store import JOBS, RECOMMENDATIONS, RESUMES, SAVED_SEARCHES
 
 CANDIDATES = 500  # postings ranked per search: the filter narrows, BM25 orders
@@ -37,14 +39,13 @@ def job_tokens(job: Mapping[str, Any]) -> list[str]:
     return terms(job.get("title"), job.get("title"), job.get("title"), job_text(job))
 
 
-class JobService:
+class JobService(ServiceBase):
     def __init__(self, services: Any) -> None:
+        super().__init__(services)
         self.jobs = services.db[JOBS]
         self.saved = services.db[SAVED_SEARCHES]
         self.recommendations = services.db[RECOMMENDATIONS]
         self.resumes = services.db[RESUMES]
-        self.clock = services.clock
-        self.events = services.events
 
     # -- feeding the collection ----------------------------------------------------------------
 
@@ -93,13 +94,13 @@ class JobService:
     # -- reading -------------------------------------------------------------------------------
 
     def get(self, id: str) -> dict[str, Any]:
-        doc = self.jobs.find_one({"_id": oid(id, "job")})
+        doc = self.jobs.find_one({"_id": object_id_or_404(id, "job")})
         if doc is None:
             raise NotFound("No such job.")
         return self.public(doc)
 
     def raw(self, id: str) -> dict[str, Any]:
-        doc = self.jobs.find_one({"_id": oid(id, "job")})
+        doc = self.jobs.find_one({"_id": object_id_or_404(id, "job")})
         if doc is None:
             raise NotFound("No such job.")
         return doc

@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from lightninghire import BadRequest, NotFound
-from lightninghire.pagination import paginate
+from lightninghire.documents import object_id_or_404
+from lightninghire.pagination import given, paginate
 from lightninghire.text import key_phrases
-from lightninghire_plugins.jobsearch.common import oid, owned, terms
+from lightninghire_plugins.jobsearch.common import owned, terms
 from lightninghire_plugins.jobsearch.jobs.match import band
 from lightninghire_plugins.jobsearch.jobs.match import offline as match_offline
 from lightninghire_plugins.jobsearch.jobs.service import job_text
@@ -131,9 +132,7 @@ class ResumeService:
         return {k: doc[k] for k in ("skills", "seniority", "yearsOfExperience")}
 
     def list(self, user_id: str, query: Mapping[str, Any]) -> dict[str, Any]:
-        filter: dict[str, Any] = {"userId": user_id}
-        if query.get("kind"):
-            filter["kind"] = query["kind"]
+        filter = {"userId": user_id, **given(query, "kind")}
         if query.get("q"):
             pattern = {"$regex": re.escape(query["q"]), "$options": "i"}
             filter["$or"] = [{"name": pattern}, {"target.company": pattern}]
@@ -166,7 +165,7 @@ class ResumeService:
         """The job text a tailoring or report is made against: a stored job, the caller's
         application, or a pasted description."""
         if ref.get("jobId"):
-            job = self.jobs.find_one({"_id": oid(ref["jobId"], "job")})
+            job = self.jobs.find_one({"_id": object_id_or_404(ref["jobId"], "job")})
             if job is None:
                 raise NotFound("No such job.")
             return {"description": job_text(job), "title": job["title"],

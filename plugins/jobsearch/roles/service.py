@@ -7,22 +7,20 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from lightninghire.pagination import paginate
+from lightninghire.pagination import given, paginate
 from lightninghire_plugins.jobsearch.common import owned
-from lightninghire_plugins.jobsearch.meter import Meter
+from lightninghire_plugins.jobsearch.meter import ServiceBase
 from lightninghire_plugins.jobsearch.store import CANDIDATES, ROLES
 
 OPEN = ("active", "on_hold")
 FEATURE = "requisitions"
 
 
-class RoleService:
+class RoleService(ServiceBase):
     def __init__(self, services: Any) -> None:
+        super().__init__(services)
         self.roles = services.db[ROLES]
         self.candidates = services.db[CANDIDATES]
-        self.clock = services.clock
-        self.events = services.events
-        self.meter = Meter(services)
 
     def _check_open_cap(self, user: Mapping[str, Any], exclude: Any = None) -> None:
         limit = self.meter.limit(user, FEATURE)
@@ -71,9 +69,7 @@ class RoleService:
         return {**self.public(doc), "stageCounts": counts}
 
     def list(self, user_id: str, query: Mapping[str, Any]) -> dict[str, Any]:
-        filter: dict[str, Any] = {"userId": user_id}
-        if query.get("status"):
-            filter["status"] = query["status"]
+        filter = {"userId": user_id, **given(query, "status")}
         if query.get("q"):
             filter["title"] = {"$regex": re.escape(query["q"]), "$options": "i"}
         return paginate(self.roles, filter, limit=query["limit"], cursor=query.get("cursor"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from lightninghire import endpoint
+from lightninghire.http.collection import Resource
 from lightninghire.pagination import page_schema
 from lightninghire_plugins.marketing.content.schemas import (
     AdminContentSchema,
@@ -27,15 +28,14 @@ class ContentListResource:
         self.service = service
         self.kind = kind
 
-    @endpoint(auth="public", query=ContentListQuery, response=page_schema(ContentSummarySchema),
-              tags=["content"])
+    @endpoint(auth="public", query=ContentListQuery, response=page_schema(ContentSummarySchema))
     def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
         """Published pages of this kind, newest first (summaries, no body)."""
         q = req.context.query
         return self.service.list(self.kind, tag=q["tag"], category=q["category"],
                                  limit=q["limit"], cursor=q["cursor"])
 
-    @endpoint(auth="public", query=SearchQuery, response=SearchResultSchema, tags=["content"])
+    @endpoint(auth="public", query=SearchQuery, response=SearchResultSchema)
     def on_get_search(self, req: Any, resp: Any) -> dict[str, Any]:
         """Search published pages of this kind; best matches first."""
         q = req.context.query
@@ -47,7 +47,7 @@ class ContentItemResource:
         self.service = service
         self.kind = kind
 
-    @endpoint(auth="optional", response=ContentSchema, tags=["content"],
+    @endpoint(auth="optional", response=ContentSchema,
               description="For a course, each lesson says whether it is `locked`: Pro lessons "
                           "have a null body unless the caller (session or API key) has Pro "
                           "lessons in their plan.")
@@ -56,35 +56,28 @@ class ContentItemResource:
         return self.service.get(self.kind, slug, req.context.principal.user)
 
 
-class LessonResource:
-    def __init__(self, service: ContentService) -> None:
-        self.service = service
-
-    @endpoint(auth="optional", response=LessonOutSchema, tags=["content"])
+class LessonResource(Resource[ContentService]):
+    @endpoint(auth="optional", response=LessonOutSchema)
     def on_get(self, req: Any, resp: Any, slug: str, lesson: str) -> dict[str, Any]:
         """One lesson of a course; a Pro lesson without Pro is a 402 with an upgrade hint."""
         return self.service.lesson(slug, lesson, req.context.principal.user)
 
 
-class AdminContentResource:
-    def __init__(self, service: ContentService) -> None:
-        self.service = service
-
+class AdminContentResource(Resource[ContentService]):
     @endpoint(permission="content:write", query=AdminListQuery,
-              response=page_schema(AdminContentSchema), tags=["content"])
+              response=page_schema(AdminContentSchema))
     def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
         """Every page, drafts and unpublished ones included."""
         q = req.context.query
         return self.service.admin_list(q["kind"], q["status"], q["limit"], q["cursor"])
 
     @endpoint(permission="content:write", body=ContentInSchema, response=AdminContentSchema,
-              status=201, tags=["content"])
+              status=201)
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
         """Create a page (a draft unless `status` says published)."""
         return self.service.create(req.context.body, req.context.principal.user_id)
 
-    @endpoint(permission="content:write", body=ContentUpdateSchema, response=AdminContentSchema,
-              tags=["content"])
+    @endpoint(permission="content:write", body=ContentUpdateSchema, response=AdminContentSchema)
     def on_patch_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """Update a page; `{"status": "unpublished"}` takes it down. Its last-updated date moves."""
         return self.service.update(id, req.context.body, req.context.principal.user_id)

@@ -9,11 +9,10 @@ from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
-from bson import ObjectId
-from bson.errors import InvalidId
 from pymongo.errors import DuplicateKeyError
 
 from lightninghire import Conflict, NotFound, PaymentRequired, ValidationFailed
+from lightninghire.documents import object_id_or_404
 from lightninghire.pagination import paginate
 from lightninghire_plugins.marketing.content.files import content_hash
 
@@ -206,7 +205,7 @@ class ContentService:
         return self.admin_view(doc)
 
     def update(self, content_id: str, body: Mapping[str, Any], user_id: str) -> dict[str, Any]:
-        oid = _oid(content_id)
+        oid = object_id_or_404(content_id, "page")
         doc = self.collection.find_one({"_id": oid})
         if doc is None:
             raise NotFound("No such page.")
@@ -245,9 +244,3 @@ def _ordered(lessons: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return [{"summary": "", "minutes": None, **les, "order": i}
             for i, les in enumerate(lessons, start=1)]
 
-
-def _oid(value: str) -> ObjectId:
-    try:
-        return ObjectId(value)
-    except (InvalidId, TypeError):
-        raise NotFound("No such page.") from None

@@ -5,17 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from lightninghire import NotFound, Reply, endpoint
+from lightninghire.http.collection import Resource
 from lightninghire_plugins.marketing.common import is_bot
 from lightninghire_plugins.marketing.leads.downloads import Downloads
 from lightninghire_plugins.marketing.leads.schemas import LeadInSchema
 from lightninghire_plugins.marketing.leads.service import LeadService
 
 
-class LeadsResource:
-    def __init__(self, service: LeadService) -> None:
-        self.service = service
-
-    @endpoint(auth="public", body=LeadInSchema, rate_limit="10/15m", tags=["leads"],
+class LeadsResource(Resource[LeadService]):
+    @endpoint(auth="public", body=LeadInSchema, rate_limit="10/15m",
               description="Stores the lead (one per email and source), mails the download "
                           "link through the outbox and answers `{\"ok\": true, \"downloadUrl\": "
                           "...}` with `downloadUrl` at the top level, as the original did.")
@@ -35,7 +33,7 @@ class DownloadResource:
     def __init__(self, downloads: Downloads) -> None:
         self.downloads = downloads
 
-    @endpoint(auth="public", raw=True, rate_limit="120/15m", tags=["leads"],
+    @endpoint(auth="public", raw=True, rate_limit="120/15m",
               description="The shipped lead magnets as PDF files: the `downloadUrl` that "
                           "`POST /api/leads` hands out when `download_base_url` is not set.")
     def on_get(self, req: Any, resp: Any, file: str) -> None:

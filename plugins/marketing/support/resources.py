@@ -8,6 +8,7 @@ from typing import Any
 from bson import ObjectId
 
 from lightninghire import endpoint
+from lightninghire.http.collection import Resource
 from lightninghire.pagination import page_schema
 from lightninghire_plugins.marketing.common import is_bot
 from lightninghire_plugins.marketing.support.schemas import (
@@ -23,15 +24,10 @@ from lightninghire_plugins.marketing.support.schemas import (
 )
 from lightninghire_plugins.marketing.support.service import SupportService
 
-TAGS = ["support"]
 
-
-class TicketsResource:
-    def __init__(self, service: SupportService) -> None:
-        self.service = service
-
+class TicketsResource(Resource[SupportService]):
     @endpoint(auth="optional", body=TicketInSchema, response=TicketSchema, status=201,
-              rate_limit="10/1h", tags=TAGS,
+              rate_limit="10/1h",
               description="Anonymous callers give `email`; a session or API key attaches the "
                           "ticket to the account (its address is used).")
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
@@ -43,49 +39,42 @@ class TicketsResource:
             return _decoy(self.service, body, user)
         return self.service.open_ticket(body, user)
 
-    @endpoint(query=TicketListQuery, response=page_schema(TicketSummarySchema), tags=TAGS)
+    @endpoint(query=TicketListQuery, response=page_schema(TicketSummarySchema))
     def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
         """The caller's tickets, newest first."""
         q = req.context.query
         return self.service.list_own(req.context.principal.user_id, q["status"], q["limit"],
                                      q["cursor"])
 
-    @endpoint(response=TicketSchema, tags=TAGS)
+    @endpoint(response=TicketSchema)
     def on_get_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """One of the caller's tickets, with its messages."""
         return self.service.get_own(req.context.principal.user_id, id)
 
-    @endpoint(body=TicketStatusInSchema, response=TicketSchema, tags=TAGS)
+    @endpoint(body=TicketStatusInSchema, response=TicketSchema)
     def on_patch_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """Close or reopen one of the caller's tickets."""
         return self.service.set_own_status(req.context.principal.user_id, id,
                                            req.context.body["status"])
 
 
-class TeamTicketsResource:
-    def __init__(self, service: SupportService) -> None:
-        self.service = service
-
+class TeamTicketsResource(Resource[SupportService]):
     @endpoint(permission="support:admin", query=TicketListQuery,
-              response=page_schema(TicketSchema, "TeamTicketPage"), tags=TAGS)
+              response=page_schema(TicketSchema, "TeamTicketPage"))
     def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
         """Every ticket (support staff), newest first."""
         q = req.context.query
         return self.service.list_all(q["status"], q["limit"], q["cursor"])
 
-    @endpoint(permission="support:admin", body=TeamTicketInSchema, response=TicketSchema,
-              tags=TAGS)
+    @endpoint(permission="support:admin", body=TeamTicketInSchema, response=TicketSchema)
     def on_patch_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """Set a ticket's status and/or reply to its requester (support staff)."""
         body = req.context.body
         return self.service.answer(id, body.get("status"), body.get("reply"))
 
 
-class FeedbackResource:
-    def __init__(self, service: SupportService) -> None:
-        self.service = service
-
-    @endpoint(auth="optional", body=FeedbackInSchema, status=201, rate_limit="30/1h", tags=TAGS,
+class FeedbackResource(Resource[SupportService]):
+    @endpoint(auth="optional", body=FeedbackInSchema, status=201, rate_limit="30/1h",
               description="Kinds include the feedback hooks of the product: "
                           "`wrong_company_intel`, `outdated_resource`, `course_topic`.")
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
@@ -98,7 +87,7 @@ class FeedbackResource:
         return self.service.feedback(body, user)
 
     @endpoint(permission="support:admin", query=FeedbackListQuery,
-              response=page_schema(FeedbackSchema), tags=TAGS)
+              response=page_schema(FeedbackSchema))
     def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
         """Every feedback entry (support staff), newest first."""
         q = req.context.query

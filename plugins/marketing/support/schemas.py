@@ -27,19 +27,6 @@ class TicketMessageSchema(Schema):
     at = Timestamp()
 
 
-class TicketSchema(Schema):
-    id = fields.String()
-    reference = fields.String()
-    subject = fields.String()
-    category = fields.String()
-    status = fields.String()
-    priority = fields.String(metadata={"description": "`priority` for Pro, BYOK and credits."})
-    email = fields.String()
-    messages = fields.List(fields.Nested(TicketMessageSchema))
-    createdAt = Timestamp()
-    updatedAt = Timestamp()
-
-
 class TicketSummarySchema(Schema):
     id = fields.String()
     reference = fields.String()
@@ -49,6 +36,12 @@ class TicketSummarySchema(Schema):
     priority = fields.String()
     createdAt = Timestamp()
     updatedAt = Timestamp()
+
+
+class TicketSchema(TicketSummarySchema):
+    priority = fields.String(metadata={"description": "`priority` for Pro, BYOK and credits."})
+    email = fields.String()
+    messages = fields.List(fields.Nested(TicketMessageSchema))
 
 
 class TicketListQuery(PageQuery):

@@ -6,9 +6,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from bson import ObjectId
-from bson.errors import InvalidId
 
 from lightninghire import Conflict, NotFound, ValidationFailed
+from lightninghire.documents import object_id_or_404
 from lightninghire.mail import Message
 from lightninghire.pagination import paginate
 
@@ -17,13 +17,6 @@ TICKETS, FEEDBACK = "marketing_support_tickets", "marketing_feedback"
 
 def reference(oid: ObjectId | str) -> str:
     return f"T-{str(oid)[-8:].upper()}"
-
-
-def _oid(value: str) -> ObjectId:
-    try:
-        return ObjectId(value)
-    except (InvalidId, TypeError):
-        raise NotFound("No such ticket.") from None
 
 
 class SupportService:
@@ -93,14 +86,14 @@ class SupportService:
         return paginate(self.tickets, query, limit=limit, cursor=cursor, transform=self.view)
 
     def get_own(self, user_id: str, ticket_id: str) -> dict[str, Any]:
-        doc = self.tickets.find_one({"_id": _oid(ticket_id), "userId": user_id})
+        doc = self.tickets.find_one({"_id": object_id_or_404(ticket_id, "ticket"), "userId": user_id})
         if doc is None:
             raise NotFound("No such ticket.")  # another user's ticket too: never 403
         return self.view(doc)
 
     def set_own_status(self, user_id: str, ticket_id: str, status: str) -> dict[str, Any]:
         self.get_own(user_id, ticket_id)
-        self.tickets.update_one({"_id": _oid(ticket_id), "userId": user_id},
+        self.tickets.update_one({"_id": object_id_or_404(ticket_id, "ticket"), "userId": user_id},
                                 {"$set": {"status": status, "updatedAt": self.clock.now()}})
         return self.get_own(user_id, ticket_id)
 
@@ -112,7 +105,7 @@ class SupportService:
 
     def answer(self, ticket_id: str, status: str | None, reply: str | None) -> dict[str, Any]:
         """Set the status and/or reply; a reply is kept on the ticket and mailed."""
-        oid = _oid(ticket_id)
+        oid = object_id_or_404(ticket_id, "ticket")
         for _attempt in range(5):
             doc = self.tickets.find_one({"_id": oid})
             if doc is None:

@@ -10,8 +10,9 @@ from typing import Any
 from marshmallow import ValidationError
 from pymongo import DESCENDING
 
-from lightninghire.errors import NotFound, PaymentRequired
-from lightninghire.pagination import paginate
+from lightninghire.documents import OwnedDocuments
+from lightninghire.errors import PaymentRequired
+from lightninghire.pagination import given, paginate
 from lightninghire_plugins.outreach.common import object_id, utc
 from lightninghire_plugins.outreach.contacts.csvimport import parse_rows
 from lightninghire_plugins.outreach.contacts.schemas import MAX_IMPORT_ROWS, ContactInSchema
@@ -36,26 +37,18 @@ class ContactService:
     def __init__(self, collection: Any, clock: Any,
                  consume: Callable[[Mapping[str, Any]], Any]) -> None:
         self.collection = collection
+        self.owned = OwnedDocuments(self.collection, what="contact")
         self.clock = clock
         # Takes one unit of the "contacts" feature for a user (raises PaymentRequired at the cap).
         self.consume = consume
 
     # -- reads ---------------------------------------------------------------------------------
 
-    def get_doc(self, user_id: str, contact_id: str) -> dict[str, Any]:
-        oid = object_id(contact_id)
-        doc = self.collection.find_one({"_id": oid, "userId": user_id}) if oid else None
-        if doc is None:
-            raise NotFound("No such contact.")
-        return doc
-
     def get(self, user_id: str, contact_id: str) -> dict[str, Any]:
-        return self.public(self.get_doc(user_id, contact_id))
+        return self.public(self.owned.find(user_id, contact_id))
 
     def list(self, user_id: str, query: Mapping[str, Any]) -> dict[str, Any]:
-        filter_: dict[str, Any] = {"userId": user_id}
-        if query.get("warmth"):
-            filter_["warmth"] = query["warmth"]
+        filter_: dict[str, Any] = {"userId": user_id, **given(query, "warmth")}
         if query.get("tag"):
             filter_["tags"] = query["tag"].strip().lower()
         if query.get("followUpDue"):
@@ -84,13 +77,13 @@ class ContactService:
         return self.public(doc)
 
     def update(self, user_id: str, contact_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
-        doc = self.get_doc(user_id, contact_id)
+        doc = self.owned.find(user_id, contact_id)
         changes = {**self._stored(body), "updatedAt": self.clock.now()}
         self.collection.update_one({"_id": doc["_id"], "userId": user_id}, {"$set": changes})
         return self.public({**doc, **changes})
 
     def delete(self, user_id: str, contact_id: str) -> None:
-        doc = self.get_doc(user_id, contact_id)
+        doc = self.owned.find(user_id, contact_id)
         self.collection.delete_one({"_id": doc["_id"], "userId": user_id})
 
     def touch(self, user_id: str, contact_id: str, *, contacted_at: datetime | None = None,

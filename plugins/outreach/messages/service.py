@@ -15,9 +15,10 @@ from typing import Any
 
 from pymongo import DESCENDING, ReturnDocument
 
-from lightninghire.errors import Conflict, NotFound, ValidationFailed
+from lightninghire.documents import OwnedDocuments
+from lightninghire.errors import Conflict, ValidationFailed
 from lightninghire.mail import Message
-from lightninghire.pagination import paginate
+from lightninghire.pagination import given, paginate
 from lightninghire_plugins.outreach.common import Users, object_id, sender_of, utc
 from lightninghire_plugins.outreach.contacts.service import ContactService
 from lightninghire_plugins.outreach.messages.drafting import TASK, fit_linkedin_connection
@@ -50,6 +51,7 @@ class MessageService:
                  notifications: NotificationService, users: Users, quota: DailySends,
                  follow_up_days: Mapping[str, int] | None = None) -> None:
         self.collection = collection
+        self.owned = OwnedDocuments(self.collection, what="message")
         self.clock = clock
         self.ai = ai
         self.mail = mail
@@ -66,7 +68,7 @@ class MessageService:
     def draft(self, user: Mapping[str, Any], body: Mapping[str, Any]) -> dict[str, Any]:
         """An AI draft for one of the user's contacts, from a template when one is named."""
         user_id = str(user["_id"])
-        contact = self.contacts.get_doc(user_id, body["contactId"])
+        contact = self.contacts.owned.find(user_id, body["contactId"])
         sender = sender_of(user)
         context = body.get("context", "").strip()
         template = None
@@ -108,21 +110,11 @@ class MessageService:
 
     # -- reads ---------------------------------------------------------------------------------
 
-    def _own(self, user_id: str, message_id: str) -> dict[str, Any]:
-        oid = object_id(message_id)
-        doc = self.collection.find_one({"_id": oid, "userId": user_id}) if oid else None
-        if doc is None:
-            raise NotFound("No such message.")
-        return doc
-
     def get(self, user_id: str, message_id: str) -> dict[str, Any]:
-        return self.public(self.sync(self._own(user_id, message_id)))
+        return self.public(self.sync(self.owned.find(user_id, message_id)))
 
     def list(self, user_id: str, query: Mapping[str, Any]) -> dict[str, Any]:
-        filter_: dict[str, Any] = {"userId": user_id}
-        for key in ("status", "contactId", "channel"):
-            if query.get(key):
-                filter_[key] = query[key]
+        filter_ = {"userId": user_id, **given(query, "status", "contactId", "channel")}
         if query.get("followUpDue"):
             filter_.update(status=SENT, followUpAt={"$lte": self.clock.now()})
         return paginate(self.collection, filter_, limit=query["limit"], cursor=query["cursor"],
@@ -134,7 +126,7 @@ class MessageService:
     # -- edits and manual status ---------------------------------------------------------------
 
     def update(self, user_id: str, message_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
-        doc = self.sync(self._own(user_id, message_id))
+        doc = self.sync(self.owned.find(user_id, message_id))
         now = self.clock.now()
         if "subject" in body or "body" in body:
             if doc["status"] not in (DRAFT, FAILED):
@@ -182,7 +174,7 @@ class MessageService:
         return cancelled
 
     def delete(self, user_id: str, message_id: str) -> None:
-        doc = self.sync(self._own(user_id, message_id))
+        doc = self.sync(self.owned.find(user_id, message_id))
         if doc["status"] == SCHEDULED and doc.get("mailId"):
             raise Conflict("This message is being delivered; delete it once it is sent.")
         self.collection.delete_one({"_id": doc["_id"], "userId": user_id})
@@ -193,7 +185,7 @@ class MessageService:
              send_at: Any = None) -> dict[str, Any]:
         """Send an email draft now through the outbox, or schedule it for ``send_at``."""
         user_id = str(user["_id"])
-        doc = self._own(user_id, message_id)
+        doc = self.owned.find(user_id, message_id)
         if doc["channel"] != "email":
             raise Conflict("Only email messages are sent from LightningHire: send this one "
                            "yourself, then mark it sent.")

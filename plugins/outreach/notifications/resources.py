@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lightninghire import endpoint
+from lightninghire.http.collection import CollectionResource, Resource
 from lightninghire_plugins.outreach.notifications.schemas import (
     NotificationPageSchema,
     NotificationPatchSchema,
@@ -15,47 +16,32 @@ from lightninghire_plugins.outreach.notifications.schemas import (
 )
 from lightninghire_plugins.outreach.notifications.service import NotificationService
 
-TAGS = ["notifications"]
 
+class NotificationsResource(CollectionResource):
+    endpoints = {"on_delete_item": endpoint(summary="Delete one notification.")}
 
-class NotificationsResource:
-    def __init__(self, service: NotificationService) -> None:
-        self.service = service
-
-    @endpoint(query=NotificationQuery, response=NotificationPageSchema, tags=TAGS)
+    @endpoint(query=NotificationQuery, response=NotificationPageSchema)
     def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
         """The caller's notifications: unread first, newest first, paginated."""
         query = req.context.query
         return self.service.list(req.context.principal.user_id, query["limit"], query["cursor"],
                                  query["unread"])
 
-    @endpoint(body=NotificationPatchSchema, response=NotificationSchema, tags=TAGS)
+    @endpoint(body=NotificationPatchSchema, response=NotificationSchema)
     def on_patch_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
         """Mark one notification read (or unread again)."""
         return self.service.mark(req.context.principal.user_id, id, req.context.body["read"])
 
-    @endpoint(tags=TAGS)
-    def on_delete_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
-        """Delete one notification."""
-        self.service.delete(req.context.principal.user_id, id)
-        return {"deleted": True}
 
-
-class UnreadCountResource:
-    def __init__(self, service: NotificationService) -> None:
-        self.service = service
-
-    @endpoint(response=UnreadCountSchema, tags=TAGS)
+class UnreadCountResource(Resource[NotificationService]):
+    @endpoint(response=UnreadCountSchema)
     def on_get(self, req: Any, resp: Any) -> dict[str, int]:
         """How many notifications are unread (the bell's badge)."""
         return {"count": self.service.unread_count(req.context.principal.user_id)}
 
 
-class ReadAllResource:
-    def __init__(self, service: NotificationService) -> None:
-        self.service = service
-
-    @endpoint(response=ReadAllSchema, tags=TAGS)
+class ReadAllResource(Resource[NotificationService]):
+    @endpoint(response=ReadAllSchema)
     def on_post(self, req: Any, resp: Any) -> dict[str, int]:
         """Mark every notification read."""
         return {"updated": self.service.mark_all_read(req.context.principal.user_id)}

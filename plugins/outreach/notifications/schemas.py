@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from lightninghire.fields import Timestamp
+from lightninghire.pagination import page_schema
 
 CURSOR = validate.Regexp(r"^[ur]([0-9a-f]{24})?$", error="Not a valid cursor.")
 
@@ -28,9 +29,7 @@ class NotificationQuery(Schema):
     unread = fields.Boolean(load_default=False, metadata={"description": "Only unread ones"})
 
 
-class NotificationPageSchema(Schema):
-    items = fields.List(fields.Nested(NotificationSchema))
-    nextCursor = fields.String(allow_none=True)
+NotificationPageSchema = page_schema(NotificationSchema, "NotificationPageSchema")
 
 
 class NotificationPatchSchema(Schema):

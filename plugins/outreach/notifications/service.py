@@ -7,7 +7,7 @@ from typing import Any
 
 from pymongo import DESCENDING
 
-from lightninghire.errors import NotFound
+from lightninghire.documents import OwnedDocuments
 from lightninghire_plugins.outreach.common import Users, object_id
 
 NOTIFICATIONS = "outreach_notifications"
@@ -23,6 +23,7 @@ def _text(value: Any, limit: int) -> str:
 class NotificationService:
     def __init__(self, collection: Any, clock: Any, users: Users) -> None:
         self.collection = collection
+        self.owned = OwnedDocuments(self.collection, what="notification")
         self.clock = clock
         self.users = users
 
@@ -74,7 +75,7 @@ class NotificationService:
         return self.collection.count_documents({"userId": user_id, "read": False}, limit=UNREAD_MAX)
 
     def mark(self, user_id: str, notification_id: str, read: bool) -> dict[str, Any]:
-        doc = self._own(user_id, notification_id)
+        doc = self.owned.find(user_id, notification_id)
         changes = {"read": read, "readAt": self.clock.now() if read else None}
         self.collection.update_one({"_id": doc["_id"], "userId": user_id}, {"$set": changes})
         return self.public({**doc, **changes})
@@ -85,15 +86,8 @@ class NotificationService:
         return result.modified_count
 
     def delete(self, user_id: str, notification_id: str) -> None:
-        doc = self._own(user_id, notification_id)
+        doc = self.owned.find(user_id, notification_id)
         self.collection.delete_one({"_id": doc["_id"], "userId": user_id})
-
-    def _own(self, user_id: str, notification_id: str) -> dict[str, Any]:
-        oid = object_id(notification_id)
-        doc = self.collection.find_one({"_id": oid, "userId": user_id}) if oid else None
-        if doc is None:
-            raise NotFound("No such notification.")
-        return doc
 
     @staticmethod
     def public(doc: Mapping[str, Any]) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from lightninghire import endpoint
-from lightninghire.pagination import page_schema
+from lightninghire.http.collection import CollectionResource, Resource
 from lightninghire_plugins.outreach.common import sender_of
 from lightninghire_plugins.outreach.templates.schemas import (
     PreviewInSchema,
@@ -20,46 +20,24 @@ from lightninghire_plugins.outreach.templates.schemas import (
 )
 from lightninghire_plugins.outreach.templates.service import FEATURE, TemplateService
 
-TAGS = ["templates"]
+
+class TemplatesResource(CollectionResource):
+    item, create_body, patch_body, list_query = (TemplateSchema, TemplateInSchema,
+                                                 TemplatePatchSchema, TemplateQuery)
+    endpoints = {
+        "on_get": endpoint(summary="The caller's own templates, newest first (system ones: "
+                                   "/api/templates/system)."),
+        "on_post": endpoint(feature=FEATURE, summary="Save a template; an unknown variable is a "
+                                                     "400 (free accounts: 3 in all)."),
+        "on_get_item": endpoint(summary="One template: a system one by its name, or one of the "
+                                        "caller's."),
+        "on_patch_item": endpoint(summary="Change one of the caller's templates (validated again)."),
+        "on_delete_item": endpoint(summary="Delete one of the caller's templates."),
+    }
 
 
-class TemplatesResource:
-    def __init__(self, service: TemplateService) -> None:
-        self.service = service
-
-    @endpoint(query=TemplateQuery, response=page_schema(TemplateSchema), tags=TAGS)
-    def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
-        """The caller's own templates, newest first (system ones: /api/templates/system)."""
-        return self.service.list(req.context.principal.user_id, req.context.query)
-
-    @endpoint(body=TemplateInSchema, response=TemplateSchema, status=201, feature=FEATURE,
-              tags=TAGS)
-    def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
-        """Save a template; an unknown variable is a 400 (free accounts: 3 in all)."""
-        return self.service.create(req.context.principal.user_id, req.context.body)
-
-    @endpoint(response=TemplateSchema, tags=TAGS)
-    def on_get_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
-        """One template: a system one by its name, or one of the caller's."""
-        return self.service.get(req.context.principal.user_id, id)
-
-    @endpoint(body=TemplatePatchSchema, response=TemplateSchema, tags=TAGS)
-    def on_patch_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
-        """Change one of the caller's templates (validated again)."""
-        return self.service.update(req.context.principal.user_id, id, req.context.body)
-
-    @endpoint(tags=TAGS)
-    def on_delete_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
-        """Delete one of the caller's templates."""
-        self.service.delete(req.context.principal.user_id, id)
-        return {"deleted": True}
-
-
-class SystemTemplatesResource:
-    def __init__(self, service: TemplateService) -> None:
-        self.service = service
-
-    @endpoint(query=SystemTemplateQuery, response=SystemTemplateListSchema, tags=TAGS)
+class SystemTemplatesResource(Resource[TemplateService]):
+    @endpoint(query=SystemTemplateQuery, response=SystemTemplateListSchema)
     def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
         """The templates shipped with LightningHire, and every variable a template may use."""
         query = req.context.query
@@ -72,7 +50,7 @@ class PreviewResource:
         self.service = service
         self.contact_of = contact_of  # (user id, contact id) -> the contact, or NotFound
 
-    @endpoint(body=PreviewInSchema, response=PreviewSchema, tags=TAGS)
+    @endpoint(body=PreviewInSchema, response=PreviewSchema)
     def on_post(self, req: Any, resp: Any) -> dict[str, Any]:
         """Render a template (saved, or text being edited) for a contact, without saving."""
         user_id = req.context.principal.user_id

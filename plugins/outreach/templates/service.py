@@ -8,9 +8,10 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from lightninghire.errors import Forbidden, NotFound, ValidationFailed
-from lightninghire.pagination import paginate
-from lightninghire_plugins.outreach.common import CHANNELS, PURPOSES, object_id
+from lightninghire.documents import OwnedDocuments
+from lightninghire.errors import Forbidden, ValidationFailed
+from lightninghire.pagination import given, paginate
+from lightninghire_plugins.outreach.common import CHANNELS, PURPOSES
 from lightninghire_plugins.outreach.templates.rendering import (
     VARIABLES,
     render,
@@ -48,6 +49,7 @@ def system_templates() -> dict[str, dict[str, Any]]:
 class TemplateService:
     def __init__(self, collection: Any, clock: Any) -> None:
         self.collection = collection
+        self.owned = OwnedDocuments(self.collection, what="template")
         self.clock = clock
 
     # -- reads ---------------------------------------------------------------------------------
@@ -59,10 +61,7 @@ class TemplateService:
         return {"items": items, "variables": VARIABLES}
 
     def list(self, user_id: str, query: Mapping[str, Any]) -> dict[str, Any]:
-        filter_: dict[str, Any] = {"userId": user_id}
-        for key in ("purpose", "channel"):
-            if query.get(key):
-                filter_[key] = query[key]
+        filter_ = {"userId": user_id, **given(query, "purpose", "channel")}
         return paginate(self.collection, filter_, limit=query["limit"], cursor=query["cursor"],
                         transform=self.public)
 
@@ -70,14 +69,7 @@ class TemplateService:
         """A system template by its name, or one of the caller's by id; anything else is 404."""
         if template_id in system_templates():
             return system_templates()[template_id]
-        return self.public(self._own(user_id, template_id))
-
-    def _own(self, user_id: str, template_id: str) -> dict[str, Any]:
-        oid = object_id(template_id)
-        doc = self.collection.find_one({"_id": oid, "userId": user_id}) if oid else None
-        if doc is None:
-            raise NotFound("No such template.")
-        return doc
+        return self.public(self.owned.find(user_id, template_id))
 
     # -- writes --------------------------------------------------------------------------------
 
@@ -92,7 +84,7 @@ class TemplateService:
 
     def update(self, user_id: str, template_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
         self._writable(template_id)
-        doc = self._own(user_id, template_id)
+        doc = self.owned.find(user_id, template_id)
         changes = {**body, "updatedAt": self.clock.now()}
         changes["variables"] = self._validated({**doc, **changes})
         self.collection.update_one({"_id": doc["_id"], "userId": user_id}, {"$set": changes})
@@ -100,7 +92,7 @@ class TemplateService:
 
     def delete(self, user_id: str, template_id: str) -> None:
         self._writable(template_id)
-        doc = self._own(user_id, template_id)
+        doc = self.owned.find(user_id, template_id)
         self.collection.delete_one({"_id": doc["_id"], "userId": user_id})
 
     @staticmethod

@@ -16,7 +16,7 @@ from tests.core import collection_plugin
 
 @pytest.fixture
 def harness(make_app):
-    return make_app(plugins=["hello", "notes"], extra_plugins={"notes": collection_plugin})
+    return make_app(plugins=["plans", "hello", "notes"], extra_plugins={"notes": collection_plugin})
 
 
 def test_create_get_patch_delete_round_trip(harness):

@@ -45,7 +45,7 @@ import gunicorn
 from gunicorn.app.base import BaseApplication
 from pymongo import MongoClient, monitoring
 
-from lightninghire import __version__, create_app, endpoint, hookimpl
+from lightninghire import __version__, create_app, endpoint, hookimpl, hookspecs
 from lightninghire.config import Settings, load_settings
 from lightninghire.embedded import EmbeddedMongo, free_port
 from lightninghire.plugins import FIRST_PARTY_PREFIX, PluginHost
@@ -101,7 +101,7 @@ def full_settings(uri: str, dbname: str) -> Settings:
                                     "log.level": "WARNING"})
     enabled = base.enabled_plugins
     if enabled is None:  # the default: every first-party plugin, as ``lightninghire serve`` has
-        found = PluginHost(base).discover()
+        found = PluginHost(base, hookspecs).discover()
         enabled = [name for name, ep in found.items() if ep.value.startswith(FIRST_PARTY_PREFIX)]
     return base.with_overrides({"plugins.enabled": [*enabled, "bench"]})
 

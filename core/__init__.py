@@ -1,43 +1,25 @@
 """LightningHire: a minimal Falcon core whose every domain is a pluggy plugin.
 
-The public face for plugin authors: ``hookimpl`` to implement hooks, ``endpoint`` and ``Reply``
-to declare routes, the ``AppError`` family to fail, and ``create_app`` to build the WSGI app.
+Plugins import from ``lightninghire.api`` (docs/plugins.md); deployers build the WSGI app with
+``lightninghire.app.create_app``. The package itself imports nothing, so that importing any part
+of the core never drags in the rest: the older spellings ``from lightninghire import hookimpl``
+(and the other names of the plugin API) and ``from lightninghire import create_app`` still work,
+resolved on first use.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 __version__ = "0.1.0"
 
-from lightninghire.app import create_app
-from lightninghire.errors import (
-    AppError,
-    BadRequest,
-    Conflict,
-    Forbidden,
-    NotFound,
-    PaymentRequired,
-    RateLimited,
-    StartupError,
-    Unauthenticated,
-    UpstreamUnavailable,
-    ValidationFailed,
-)
-from lightninghire.hookspecs import hookimpl
-from lightninghire.http.endpoint import Reply, endpoint
 
-__all__ = [
-    "AppError",
-    "BadRequest",
-    "Conflict",
-    "Forbidden",
-    "NotFound",
-    "PaymentRequired",
-    "RateLimited",
-    "Reply",
-    "StartupError",
-    "Unauthenticated",
-    "UpstreamUnavailable",
-    "ValidationFailed",
-    "__version__",
-    "create_app",
-    "endpoint",
-    "hookimpl",
-]
+def __getattr__(name: str) -> Any:
+    # PEP 562: a lazy attribute, so this module stays a leaf of core's import graph.
+    if name == "create_app":
+        return importlib.import_module("lightninghire.app").create_app
+    api = importlib.import_module("lightninghire.api")
+    if name in api.__all__:
+        return getattr(api, name)
+    raise AttributeError(f"module 'lightninghire' has no attribute {name!r}")

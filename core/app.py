@@ -9,10 +9,11 @@ from typing import Any
 import falcon
 from pymongo.errors import PyMongoError
 
-from lightninghire import logs, userdata
+from lightninghire import hookspecs, logs, userdata
+from lightninghire.account.parts import account_of
 from lightninghire.account.users import COLLECTION as USERS
 from lightninghire.account.users import UserDirectory
-from lightninghire.ai import AiClient
+from lightninghire.ai import AI_ACTION_COMPLETED, AiClient, AiResult, AiTask, action_payload
 from lightninghire.background import Background
 from lightninghire.clock import Clock
 from lightninghire.config import Settings, load_settings, redact_url
@@ -68,6 +69,23 @@ class LightningHireApp(falcon.App):
         self.services.close()
 
 
+def ai_client_for(services: Services) -> AiClient:
+    """The app's AI client: BYOK keys come from the account part (decrypted per call), and each
+    completed AI action is announced as an ``ai.action_completed`` event (``action_payload``)."""
+
+    def byok_key(user: Mapping[str, Any], provider: str) -> str | None:
+        return account_of(services).account.provider_key(user, provider)
+
+    def on_action(user: Mapping[str, Any], task: AiTask, result: AiResult) -> None:
+        # The bus logs a failing handler and goes on: the user keeps the answer.
+        services.events.emit(AI_ACTION_COMPLETED, action_payload(result), user_id=str(user["_id"]))
+
+    client = AiClient.from_settings(services.settings, db=services.db, clock=services.clock,
+                                    byok_key=byok_key, on_action=on_action)
+    client.meter.defer = services.background.defer  # metering is written after the answer
+    return client
+
+
 def _log_shutdown_failure(plugin: str, exc: Exception) -> None:
     log.error("plugin %s: shutdown failed", plugin, exc_info=exc)
 
@@ -85,7 +103,7 @@ def build_services(
 
     ``background_threads=False`` (the test harness) runs deferred work and usage flushes only
     when drained, in the caller's thread."""
-    host = PluginHost(settings, extra=extra_plugins)
+    host = PluginHost(settings, hookspecs, extra=extra_plugins)
     host.load()
     clock = clock or Clock()
     # An unreachable or stalled database fails the request (503 DB_UNAVAILABLE) well before
@@ -120,7 +138,7 @@ def build_services(
     )
     services.authenticators["cron"] = CronSecretAuthenticator(settings.auth.cron_secret)
     services.users = UserDirectory(db[USERS])
-    services.ai = AiClient.for_services(services)
+    services.ai = ai_client_for(services)
     # Order matters: what resources are built with (policy, tasks, the engines) comes first,
     # routes last.
     for hook, argname, registry in (

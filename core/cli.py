@@ -9,42 +9,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 
 from lightninghire import __version__
 from lightninghire.app import build_services
 from lightninghire.config import Settings, load_settings, redacted_plugin
 from lightninghire.embedded import CREATE_DATABASE
 from lightninghire.errors import StartupError
+from lightninghire.registry import CommandRegistry
 from lightninghire.services import Services
 from lightninghire.tasks.cli import register_commands as register_task_commands
-
-
-@dataclass(frozen=True)
-class Command:
-    name: str
-    help: str
-    configure: Callable[[argparse.ArgumentParser], None]
-    run: Callable[[argparse.Namespace, Services], int | None]
-    plugin: str
-
-
-class CommandRegistry:
-    """``commands.add("jobs", "Import jobs", configure=fn(parser), run=fn(args, services))``."""
-
-    def __init__(self) -> None:
-        self.owner = "core"
-        self.commands: dict[str, Command] = {}
-
-    def add(self, name: str, help: str, *, run: Callable[[argparse.Namespace, Services], int | None],
-            configure: Callable[[argparse.ArgumentParser], None] | None = None) -> None:
-        if name in self.commands:
-            raise StartupError(f"command {name!r} is registered by both "
-                               f"{self.commands[name].plugin!r} and {self.owner!r}")
-        self.commands[name] = Command(name, help, configure or (lambda parser: None), run,
-                                      self.owner)
-
 
 DATA_DIR_HELP = "embedded database folder (default: database.data_dir, ./lightninghire-data)"
 
@@ -148,7 +122,7 @@ def _core_commands(registry: CommandRegistry) -> None:
     registry.add("openapi", "Print the OpenAPI 3.1 document", run=_openapi)
     registry.add("config", "Show the effective configuration (secrets masked)",
                  configure=lambda p: p.add_argument("action", choices=["show"]), run=_config)
-    registry.add("demo", "Load sample data (jobs, guides) and a demo user; prints its password",
+    registry.add("demo", "Load every plugin's sample data and a demo user; prints its password",
                  run=_demo)
 
 

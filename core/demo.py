@@ -28,7 +28,7 @@ def load_demo(settings: Settings, out: TextIO | None = None) -> dict[str, Any]:
 
 
 def load_into(services: Services, out: TextIO | None = None) -> dict[str, Any]:
-    from lightninghire.account import account_of
+    from lightninghire.account.parts import account_of
     from lightninghire.account.passwords import hash_password, password_problem
 
     out = out or sys.stderr
@@ -36,12 +36,16 @@ def load_into(services: Services, out: TextIO | None = None) -> dict[str, Any]:
     password = secrets.token_urlsafe(12)
     while password_problem(password, DEMO_EMAIL):  # as any user's: never a weak one
         password = secrets.token_urlsafe(12)
+    # The declared default user type, on a tier with every feature open (plans are data).
+    plans = services.policy.plans
+    user_type = plans.default_user_type
+    tier = plans.showcase_tier(user_type)
     user = users.by_email(DEMO_EMAIL)
     if user is None:
         user = users.create(email=DEMO_EMAIL, password=password, name=DEMO_NAME,
-                            user_type="jobseeker", tier="pro", roles=["jobseeker"])
+                            user_type=user_type, tier=tier)
     else:
-        user = users.update(user["_id"], {"passwordHash": hash_password(password), "tier": "pro",
+        user = users.update(user["_id"], {"passwordHash": hash_password(password), "tier": tier,
                                           "disabled": False}) or user
     loaded: dict[str, Any] = {}
     for plugin, result in services.plugins.call_each("load_sample_data", user=user,
@@ -52,7 +56,7 @@ def load_into(services: Services, out: TextIO | None = None) -> dict[str, Any]:
     summary = ", ".join(f"{key}={value}" for counts in loaded.values()
                         for key, value in counts.items()) or "nothing (no plugin ships samples)"
     print(f"lightninghire: demo data loaded: {summary}\n"
-          f"lightninghire: demo user {DEMO_EMAIL}, password {password} (pro tier)\n"
+          f"lightninghire: demo user {DEMO_EMAIL}, password {password} ({tier or 'no'} tier)\n"
           f"lightninghire: sign in with POST {public}/api/auth/login, or in {public}/api/docs",
           file=out, flush=True)
     return {"email": DEMO_EMAIL, "password": password, "loaded": loaded}

@@ -1,4 +1,4 @@
-"""Domain events: ``services.events.emit("lead.captured", {...})`` reaches every plugin's
+"""Domain events: ``services.events.emit("user.signed_up", {...})`` reaches every plugin's
 ``handle_event`` hook, so domains react to each other without importing each other."""
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class EventBus:
     ``handle_event`` runs synchronously, inside the emitter's request: for reactions the answer
     depends on. ``handle_event_deferred`` runs after the answer, on the background worker
     (``lightninghire.background``): for bookkeeping the answer does not need (activity,
-    streaks, counters), so it costs the request nothing.
+    counters), so it costs the request nothing.
 
     ``record=True`` (the test harness) keeps every emitted event in ``emitted``.
 

@@ -24,11 +24,11 @@ if TYPE_CHECKING:  # imported for annotations only: hookspecs must stay import-c
     import falcon
 
     from lightninghire.ai import AiTaskRegistry
-    from lightninghire.cli import CommandRegistry
     from lightninghire.events import Event
     from lightninghire.http.auth import Authenticator
     from lightninghire.registry import (
         CollectionRegistry,
+        CommandRegistry,
         PolicyRegistry,
         PreferenceRegistry,
         RouteTable,
@@ -157,10 +157,10 @@ def register_preferences(preferences: PreferenceRegistry) -> None:
 def load_sample_data(user: dict[str, Any], services: Services) -> dict[str, Any] | None:
     """Load this plugin's sample data for ``lightninghire demo`` (and ``serve --demo``).
 
-    ``user`` is the demo user (a jobseeker on the pro tier). Load small, realistic data a
-    newcomer can explore (shared data such as job postings, and the demo user's own documents),
-    idempotently: a second run updates, never duplicates. Return counts to print
-    (``{"jobs": 12}``) or ``None``.
+    ``user`` is the demo user (the default user type, on a tier with every feature open). Load
+    small, realistic data a newcomer can explore (shared data, and the demo user's own
+    documents), idempotently: a second run updates, never duplicates. Return counts to print
+    (``{"greetings": 3}``) or ``None``.
     """
 
 
@@ -176,7 +176,7 @@ def shutdown(app: falcon.App, services: Services) -> None:
 
 @hookspec
 def handle_event(event: Event, services: Services) -> None:
-    """React to a domain event (``user.signed_up``, ``lead.captured``, ...).
+    """React to a domain event (``user.signed_up``, ``user.deleted``, a plugin's own).
 
     Called for every event emitted through ``services.events.emit``, in every enabled plugin.
     Check ``event.name`` and return quickly; errors are logged and do not reach the emitter.
@@ -190,7 +190,7 @@ def handle_event_deferred(event: Event, services: Services) -> None:
 
     Same events as ``handle_event``, delivered on the process's background worker
     (``services.background``), in order. For bookkeeping that must not slow the request
-    (activity, streaks, counters). Runs at most once; a crash of the process can lose the
+    (activity, counters). Runs at most once; a crash of the process can lose the
     deferred deliveries not yet run, so never rely on it for anything that must not be lost
     (persist that in the request, and let a task finish it).
     """

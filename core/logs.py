@@ -1,7 +1,7 @@
 """Log lines never carry credentials found in URLs.
 
-Capability URLs hold their credential in the path or the query: the interview calendar feed
-(``/api/interviews/calendar/<token>``), unsubscribe links (``?token=...``), and whatever a client
+Capability URLs hold their credential in the path or the query: a calendar feed
+(``/api/calendar/<token>``), unsubscribe links (``?token=...``), and whatever a client
 puts in a query by mistake (``?api_key=...``). ``redact`` masks them in any text:
 
 - a query parameter whose name says credential (token, key, secret, password, signature, ...);
@@ -30,7 +30,7 @@ _SECRET_PARAM = re.compile(r"token|secret|key|passw|pwd|signature|^sig$|auth|cre
                            r"session|^code$|otp", re.IGNORECASE)
 # Route parameter names that are credentials (narrower: /api/companies/{key} is a company key).
 _SECRET_ROUTE_PARAM = re.compile(r"token|secret|passw|signature|credential", re.IGNORECASE)
-_QUERY_PAIR = re.compile(r"(?P<lead>[?&;])(?P<name>[^=&;?#\s\"'<>]{1,100})=(?P<value>[^&;#\s\"'<>]*)")
+_QUERY_PAIR = re.compile(r"(?P<sep>[?&;])(?P<name>[^=&;?#\s\"'<>]{1,100})=(?P<value>[^&;#\s\"'<>]*)")
 _API_KEY = re.compile(r"\blh_(?:live|test)_[A-Za-z0-9_\-]+")
 _BEARER = re.compile(r"\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=\-]+", re.IGNORECASE)
 _LONG_SEGMENT = re.compile(r"(?<=/)[A-Za-z0-9_\-.~%]{32,}(?=[/?#;\s\"']|$)")
@@ -42,7 +42,7 @@ _lock = threading.Lock()
 
 def protect_routes(templates: Iterable[str]) -> None:
     """Mask, in every log line, the path segments of route parameters named like credentials
-    (``/api/interviews/calendar/{token}``). Called by ``create_app`` with every route."""
+    (``/api/calendar/{token}``). Called by ``create_app`` with every route."""
     for template in templates:
         if template in _protected:
             continue
@@ -74,7 +74,7 @@ def _mask_route(match: re.Match[str]) -> str:
 
 def _mask_pair(match: re.Match[str]) -> str:
     if _SECRET_PARAM.search(match.group("name")):
-        return f"{match.group('lead')}{match.group('name')}={MASK}"
+        return f"{match.group('sep')}{match.group('name')}={MASK}"
     return match.group(0)
 
 

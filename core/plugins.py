@@ -27,14 +27,15 @@ from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
+from types import ModuleType
 from typing import Any
 
 import pluggy
 from marshmallow import Schema, ValidationError
 
-from lightninghire import hookspecs
 from lightninghire.config import Settings
 from lightninghire.errors import StartupError
+from lightninghire.registry import CURRENT_PLUGIN
 
 log = logging.getLogger(__name__)
 
@@ -45,14 +46,6 @@ BUILTINS: dict[str, str] = {
     "core": "lightninghire.builtin",
     "account": "lightninghire.account",
 }
-
-_CURRENT_PLUGIN: ContextVar[str | None] = ContextVar("lightninghire_current_plugin", default=None)
-
-
-def current_plugin() -> str | None:
-    """The plugin whose hook implementation is running (``None`` outside hook calls)."""
-    return _CURRENT_PLUGIN.get()
-
 
 @dataclass
 class _Call:
@@ -75,7 +68,7 @@ def _attributed(plugin: str, hook: str, function: Callable[..., Any]) -> Callabl
     def call(*args: Any, **kwargs: Any) -> Any:
         scope = _CALL.get()
         mine = scope if scope is not None and scope.hook == hook else None
-        plugin_token = _CURRENT_PLUGIN.set(plugin)
+        plugin_token = CURRENT_PLUGIN.set(plugin)
         call_token = _CALL.set(None)  # hooks called from inside see no outer call_each
         try:
             if mine is not None and hasattr(mine.owner_of, "owner"):
@@ -88,7 +81,7 @@ def _attributed(plugin: str, hook: str, function: Callable[..., Any]) -> Callabl
             return None
         finally:
             _CALL.reset(call_token)
-            _CURRENT_PLUGIN.reset(plugin_token)
+            CURRENT_PLUGIN.reset(plugin_token)
         if mine is not None and result is not None:
             mine.answers.append((plugin, result))
         return result
@@ -101,11 +94,11 @@ def _attributed_wrapper(plugin: str, function: Callable[..., Any]) -> Callable[.
 
     @functools.wraps(function)
     def call(*args: Any, **kwargs: Any) -> Any:
-        token = _CURRENT_PLUGIN.set(plugin)
+        token = CURRENT_PLUGIN.set(plugin)
         try:
             return (yield from function(*args, **kwargs))
         finally:
-            _CURRENT_PLUGIN.reset(token)
+            CURRENT_PLUGIN.reset(token)
 
     return call
 
@@ -185,10 +178,13 @@ class PluginInfo:
 class PluginHost:
     """Owns the pluggy ``PluginManager`` and knows which plugins are enabled, in order."""
 
-    def __init__(self, settings: Settings, extra: Mapping[str, object] | None = None) -> None:
+    def __init__(self, settings: Settings, specs: ModuleType,
+                 extra: Mapping[str, object] | None = None) -> None:
+        # ``specs``: the module of core hookspecs (``lightninghire.hookspecs``), handed in by the
+        # app so that the host, which the hookspecs' annotations name, does not import them.
         self.settings = settings
-        self.pm = _PluginManager(hookspecs.PROJECT)
-        self.pm.add_hookspecs(hookspecs)
+        self.pm = _PluginManager(specs.PROJECT)
+        self.pm.add_hookspecs(specs)
         # Plugin objects handed in directly (tests); they behave like discovered ones.
         self._extra = dict(extra or {})
         self.available: dict[str, PluginInfo] = {}

@@ -7,9 +7,11 @@ plugin contributes nothing.
 
 from __future__ import annotations
 
+import argparse
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -25,7 +27,6 @@ from lightninghire.http.endpoint import (
     normalize_options,
     options_of,
 )
-from lightninghire.plugins import current_plugin
 from lightninghire.policy.plans import (
     BYPASS_TRIGGERS,
     Bypass,
@@ -37,6 +38,15 @@ from lightninghire.policy.plans import (
 
 _TEMPLATE_FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?::[^}]*)?\}")
 _NAME = re.compile(r"^[a-z][a-z0-9_.-]{0,62}$")
+
+
+# Set by the plugin host around each hook implementation it calls: registries record who added what.
+CURRENT_PLUGIN: ContextVar[str | None] = ContextVar("lightninghire_current_plugin", default=None)
+
+
+def current_plugin() -> str | None:
+    """The plugin whose hook implementation is running (``None`` outside hook calls)."""
+    return CURRENT_PLUGIN.get()
 
 
 class _Owned:
@@ -473,3 +483,30 @@ class PreferenceRegistry:
             schema = Schema.from_dict({key: fields.Boolean() for key in keys}, name=name)
             nested[group] = fields.Nested(schema)
         return nested
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    # run(args, services) -> exit status (None is 0)
+    run: Callable[[argparse.Namespace, Any], int | None]
+    plugin: str
+
+
+class CommandRegistry(_Owned):
+    """``commands.add("import-notes", "Import notes", configure=fn(parser), run=fn(args, services))``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.owner = "core"
+        self.commands: dict[str, Command] = {}
+
+    def add(self, name: str, help: str, *, run: Callable[[argparse.Namespace, Any], int | None],
+            configure: Callable[[argparse.ArgumentParser], None] | None = None) -> None:
+        if name in self.commands:
+            raise StartupError(f"command {name!r} is registered by both "
+                               f"{self.commands[name].plugin!r} and {self.owner!r}")
+        self.commands[name] = Command(name, help, configure or (lambda parser: None), run,
+                                      self.owner)

@@ -95,7 +95,7 @@ class Services:
         same object afterwards: what a plugin's routes, tasks and hooks share (never module
         state: one process may build many apps, as the tests do). Thread-safe: built once even
         when two threads ask at once; a factory may itself ask for other state. Name it after
-        the plugin (``"jobsearch.jobs"``)."""
+        the plugin (``"notes.store"``)."""
         try:
             return self._state[name]
         except KeyError:

@@ -16,6 +16,10 @@ Fixtures:
 - ``db_commands``: a ``CommandRecorder`` (pymongo command listener) that captures the database
   commands requests send, for tests that pin a route's round trips.
 
+With ``lightninghire.api``, this module is all a plugin's tests import from the core: it also
+re-exports ``verify_offline`` and ``examples_markdown`` (AI task checks), ``free_port``,
+``SmtpTransport`` (real SMTP delivery) and ``TaskRunner``.
+
 The harness's client runs what the app deferred past each answer (``services.background``)
 right after the request, so every effect is visible when the call returns.
 """
@@ -34,15 +38,22 @@ import falcon.testing
 import pytest
 from pymongo import MongoClient, monitoring
 
+# With lightninghire.api, what a plugin's tests need of the core (re-exported, so that they import
+# nothing else): offline AI checks, a free port, real SMTP delivery and the task runner.
+from lightninghire.ai import examples_markdown as examples_markdown
+from lightninghire.ai import verify_offline as verify_offline
 from lightninghire.app import LightningHireApp, create_app
 from lightninghire.background import in_background
 from lightninghire.clock import FrozenClock
 from lightninghire.config import Settings, load_settings
 from lightninghire.embedded import EmbeddedMongo
+from lightninghire.embedded import free_port as free_port
 from lightninghire.events import Event
 from lightninghire.invalidation import board_path
 from lightninghire.mail import MemoryTransport, Message
+from lightninghire.mail import SmtpTransport as SmtpTransport
 from lightninghire.services import Services
+from lightninghire.tasks import TaskRunner as TaskRunner
 
 TEST_URI_ENV = "LIGHTNINGHIRE_TEST_MONGODB_URI"
 # Fixture values, not secrets of any deployment.
@@ -220,7 +231,7 @@ class AppHarness:
 
     @property
     def account(self) -> Any:
-        from lightninghire.account import account_of
+        from lightninghire.account.parts import account_of
 
         return account_of(self.services)
 

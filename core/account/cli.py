@@ -15,7 +15,7 @@ from lightninghire.services import Services
 
 
 def _account(services: Services) -> Any:
-    from lightninghire.account import account_of
+    from lightninghire.account.parts import account_of
 
     return account_of(services)
 

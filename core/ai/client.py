@@ -45,7 +45,6 @@ from lightninghire.errors import UpstreamUnavailable
 if TYPE_CHECKING:
     from lightninghire.config import Settings
     from lightninghire.db import Database
-    from lightninghire.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -145,27 +144,6 @@ class AiClient:
         """The client for ``[ai]``; nothing touches the network or the database here."""
         return cls(tasks, config=AiConfig.from_section(settings.ai), db=db, clock=clock,
                    byok_key=byok_key, on_action=on_action)
-
-    @classmethod
-    def for_services(cls, services: Services) -> AiClient:
-        """The app's client: BYOK keys come from the account part (decrypted per call), and
-        each completed AI action is announced as an ``ai.action_completed`` event
-        (``action_payload``) on the event bus."""
-
-        def byok_key(user: Mapping[str, Any], provider: str) -> str | None:
-            from lightninghire.account import account_of
-
-            return account_of(services).account.provider_key(user, provider)
-
-        def on_action(user: Mapping[str, Any], task: AiTask, result: AiResult) -> None:
-            # The bus logs a failing handler and goes on: the user keeps the answer.
-            services.events.emit(AI_ACTION_COMPLETED, action_payload(result),
-                                 user_id=str(user["_id"]))
-
-        client = cls.from_settings(services.settings, db=services.db, clock=services.clock,
-                                   byok_key=byok_key, on_action=on_action)
-        client.meter.defer = services.background.defer  # metering is written after the answer
-        return client
 
     def ensure_indexes(self) -> None:
         """Create the ``ai_calls`` indexes (TTL included); safe to repeat."""

@@ -145,7 +145,7 @@ def endpoint(**options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any
 class Reply:
     """A responder's answer when the plain ``return data`` is not enough.
 
-    ``top_level`` keys sit beside ``ok`` in the envelope (the seed's ``/api/leads`` answers
+    ``top_level`` keys sit beside ``ok`` in the envelope (for routes whose clients expect
     ``{"ok": true, "downloadUrl": ...}``); ``data`` is left out when it is not given.
     """
 

@@ -247,8 +247,7 @@ class EntitlementEngine:
     def limit(self, user: Mapping[str, Any], key: str) -> int | None:
         """The user's cap on a feature (``None``: unlimited; 0: not in their plan), uncounted.
 
-        For gates that meter nothing (a Pro lesson, a per-role candidate cap the plugin counts
-        itself)."""
+        For gates that meter nothing (content behind a tier, a cap the plugin counts itself)."""
         return limit_for(self.features[key], self.facts_for(user), self.caps, self.plans)
 
     def is_paid(self, user: Mapping[str, Any]) -> bool:

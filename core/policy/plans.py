@@ -125,6 +125,14 @@ class PlanBook:
         ut = self.user_types.get(user_type or "")
         return ut.starting_tier if ut else None
 
+    def showcase_tier(self, user_type: str | None) -> str | None:
+        """The tier a demo user of ``user_type`` is put on, so that every feature is open: the
+        first declared unlimited tier for that type, else its starting tier."""
+        for name, tier in self.tiers.items():
+            if tier.unlimited and tier.user_type in (None, user_type):
+                return name
+        return self.starting_tier(user_type)
+
     # -- caps --------------------------------------------------------------------------------
 
     def lifted(self, tier: str, triggers: Iterable[str]) -> tuple[bool, tuple[str, ...]]:

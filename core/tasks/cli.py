@@ -25,7 +25,7 @@ from lightninghire.tasks.schedule import next_fire
 from lightninghire.tasks.scheduler import Scheduler, stop_on_signals
 
 if TYPE_CHECKING:
-    from lightninghire.cli import CommandRegistry
+    from lightninghire.registry import CommandRegistry
     from lightninghire.services import Services
 
 EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 1, 2, 75

@@ -12,7 +12,7 @@ from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
-from lightninghire import hookimpl
+from lightninghire.api import hookimpl
 from lightninghire_plugins.ai_tools import summarize
 from lightninghire_plugins.ai_tools.analyze import tasks as analyze_tasks
 from lightninghire_plugins.ai_tools.analyze.resources import AnalyzeResource

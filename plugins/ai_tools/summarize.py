@@ -13,8 +13,9 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, fields, validate
 
-from lightninghire.ai import AiOutput, AiTask
-from lightninghire.text import (
+from lightninghire.api import (
+    AiOutput,
+    AiTask,
     content_words,
     key_phrases,
     keyword_counts,

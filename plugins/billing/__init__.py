@@ -7,8 +7,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from lightninghire import hookimpl
-from lightninghire.ai import AI_ACTION_COMPLETED
+from lightninghire.api import AI_ACTION_COMPLETED, hookimpl
 from lightninghire_plugins.billing.config import BillingConfig, BillingSettingsSchema
 from lightninghire_plugins.billing.gateway import StripeGateway
 from lightninghire_plugins.billing.resources import (

@@ -11,7 +11,7 @@ from typing import Any
 
 import stripe
 
-from lightninghire import UpstreamUnavailable
+from lightninghire.api import UpstreamUnavailable
 
 log = logging.getLogger("lightninghire.billing")
 

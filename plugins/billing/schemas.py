@@ -6,8 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from lightninghire.fields import Timestamp
-from lightninghire.pagination import PageQuery, page_schema
+from lightninghire.api import PageQuery, Timestamp, page_schema
 from lightninghire_plugins.billing.config import PACKS, PLANS
 
 

@@ -6,8 +6,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from lightninghire import AppError, BadRequest, Conflict
-from lightninghire.errors import ServiceUnavailable
+from lightninghire.api import AppError, BadRequest, Conflict, ServiceUnavailable
 from lightninghire_plugins.billing.config import PACKS, PLANS, BillingConfig
 from lightninghire_plugins.billing.gateway import StripeGateway
 from lightninghire_plugins.billing.store import AccountStore

@@ -17,7 +17,7 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from lightninghire.pagination import paginate
+from lightninghire.api import paginate
 
 ACCOUNTS = "billing_accounts"
 LEDGER = "billing_credit_ledger"

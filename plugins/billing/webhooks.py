@@ -22,7 +22,7 @@ from typing import Any
 
 import stripe
 
-from lightninghire import BadRequest
+from lightninghire.api import BadRequest
 from lightninghire_plugins.billing.config import BillingConfig
 from lightninghire_plugins.billing.service import BillingDisabled, BillingService, from_epoch
 from lightninghire_plugins.billing.store import AccountStore, EventStore

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lightninghire import hookimpl
+from lightninghire.api import hookimpl
 from lightninghire_plugins.cron import config, hookspecs
 from lightninghire_plugins.cron import tasks as cron_tasks
 from lightninghire_plugins.cron.engagement.service import Engagement

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from lightninghire.hookspecs import hookspec
+from lightninghire.api import hookspec
 
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from lightninghire.services import Services
+    from lightninghire.api import Services
 
 
 @hookspec

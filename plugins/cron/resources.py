@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lightninghire import AppError, endpoint
+from lightninghire.api import AppError, endpoint
 from lightninghire_plugins.cron.schemas import CronRunQuery, CronRunSchema
 
 

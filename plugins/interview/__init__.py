@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lightninghire import hookimpl
+from lightninghire.api import hookimpl
 from lightninghire_plugins.interview import star
 from lightninghire_plugins.interview.common import ApplicationRefs
 from lightninghire_plugins.interview.interviews import resources as interview_routes

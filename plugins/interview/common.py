@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from marshmallow import ValidationError, fields
 
-from lightninghire import NotFound
+from lightninghire.api import NotFound
 
 # PRODUCT §2.1: the seven interview types and the eight seniority levels, as API keys.
 INTERVIEW_TYPES = {

@@ -14,14 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from lightninghire.text import (
-    content_words,
-    sentences,
-    shorten,
-    stem,
-    surface_forms,
-    words,
-)
+from lightninghire.api import content_words, sentences, shorten, stem, surface_forms, words
 from lightninghire_plugins.interview import star
 
 DIMENSIONS = ("completeness", "relevance", "structure", "specificity")

@@ -17,8 +17,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from lightninghire.ai import AiOutput, AiTask
-from lightninghire.text import content_words, sentences, shorten, stem, words
+from lightninghire.api import AiOutput, AiTask, content_words, sentences, shorten, stem, words
 
 NAME = "interview.score_star"
 DIMENSIONS = ("situation", "task", "action", "result", "clarity")

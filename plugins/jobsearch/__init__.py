@@ -12,7 +12,7 @@ from typing import Any
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
-from lightninghire import hookimpl
+from lightninghire.api import hookimpl
 from lightninghire_plugins.jobsearch import cli, hookspecs, sample, skills
 from lightninghire_plugins.jobsearch.applications import resources as app_res
 from lightninghire_plugins.jobsearch.applications.service import ApplicationService

@@ -7,9 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from lightninghire.embedded import database_for
-from lightninghire.errors import AppError
-from lightninghire.services import Services
+from lightninghire.api import AppError, Services, database_for
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -6,8 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from lightninghire.documents import OwnedDocuments
-from lightninghire.text import STOPWORDS, stem, words
+from lightninghire.api import STOPWORDS, OwnedDocuments, stem, words
 
 MAX_TERMS = 400
 

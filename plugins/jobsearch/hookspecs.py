@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from lightninghire.hookspecs import hookspec
+from lightninghire.api import hookspec
 
 if TYPE_CHECKING:
-    from lightninghire.services import Services
+    from lightninghire.api import Services
 
 
 @hookspec(firstresult=True)

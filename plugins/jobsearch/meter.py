@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from lightninghire import PaymentRequired
+from lightninghire.api import PaymentRequired
 
 
 class Meter:

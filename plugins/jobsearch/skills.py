@@ -15,8 +15,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, fields, validate
 
-from lightninghire.ai import AiOutput, AiTask
-from lightninghire.text import sentences
+from lightninghire.api import AiOutput, AiTask, sentences
 from lightninghire_plugins.jobsearch.lexicon import CATEGORIES, SKILLS
 
 NAME = "jobsearch.extract_skills"

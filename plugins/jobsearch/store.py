@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from lightninghire import Conflict
+from lightninghire.api import Conflict
 
 APPLICATIONS = "jobsearch_applications"
 ACTIVE = "jobsearch_active_opportunity"

@@ -10,7 +10,7 @@ from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
-from lightninghire import hookimpl
+from lightninghire.api import hookimpl
 from lightninghire_plugins.marketing.config import MarketingSettingsSchema
 from lightninghire_plugins.marketing.contact.resources import ContactResource
 from lightninghire_plugins.marketing.contact.service import CONTACT, ContactService

@@ -10,7 +10,7 @@ from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
-from lightninghire import hookimpl
+from lightninghire.api import hookimpl
 from lightninghire_plugins.outreach.common import NAME, Users, iso
 from lightninghire_plugins.outreach.config import OutreachSettingsSchema
 from lightninghire_plugins.outreach.contacts.resources import (

@@ -14,8 +14,7 @@ from typing import Any
 
 from marshmallow import fields, validate
 
-from lightninghire import hookimpl
-from lightninghire.fields import ObjectIdString
+from lightninghire.api import ObjectIdString, hookimpl
 
 # name -> declaration. Paid tiers lift numeric caps; a tier without its own caps line reads
 # the column it takes its caps from (byok and credits read pro's, the recruiter columns fall

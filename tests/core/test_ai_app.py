@@ -11,8 +11,9 @@ import pytest
 from marshmallow import Schema, fields
 
 from lightninghire import endpoint, hookimpl, hookspecs
-from lightninghire.account import account_of
+from lightninghire.account.parts import account_of
 from lightninghire.ai import AI_ACTION_COMPLETED, AI_CALLS, AiClient, AiConfig, AiTask, AiTaskRegistry
+from lightninghire.app import ai_client_for
 from lightninghire.services import Services
 from lightninghire.testing import assert_error, assert_ok
 from lightninghire_plugins.ai_tools.summarize import TASK as SUMMARY_TASK
@@ -107,7 +108,7 @@ def test_bad_task_inputs_from_a_route_are_a_400(make_app, llm):
 
 def test_the_apps_client_reads_byok_keys_through_the_account_part(make_app):
     h = make_app(plugins=[])
-    client = AiClient.for_services(h.services)
+    client = ai_client_for(h.services)
     client.tasks.add(CORE_TASKS[0])
     user = h.create_user()
     h.account.account.save_provider_key(user, "anthropic", USER_KEY)
@@ -156,7 +157,7 @@ def test_each_completed_ai_action_is_announced_as_an_event(make_app):
 
     probe = types.SimpleNamespace(__name__="probe", handle_event=handle_event)
     h = make_app(plugins=["probe"], extra_plugins={"probe": probe})
-    client = AiClient.for_services(h.services)
+    client = ai_client_for(h.services)
     client.tasks.add(CORE_TASKS[0])
     user = h.create_user()
     client.run(SUMMARIZE, {"text": "Ship the beta on Friday."}, user=user)

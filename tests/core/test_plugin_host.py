@@ -18,7 +18,7 @@ from lightninghire.app import create_app
 from lightninghire.cli import main
 from lightninghire.config import load_settings
 from lightninghire.events import UndeclaredEvent
-from lightninghire.plugins import current_plugin
+from lightninghire.registry import current_plugin
 from lightninghire.testing import assert_ok
 
 USER = {"_id": "u1"}

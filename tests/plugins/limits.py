@@ -110,7 +110,7 @@ def largest(schema: type[Schema] | Schema, shape: str, rng: random.Random) -> di
 def largest_valid(task: Any, shape: str, rng: random.Random) -> dict[str, Any]:
     """Inputs of an AI task at their limits; a field this module cannot make (a required
     ``Dict``) or whose largest value breaks a cross-field rule keeps the task's example value."""
-    from lightninghire.errors import ValidationFailed
+    from lightninghire.api import ValidationFailed
 
     base = dict(task.examples[0]) if task.examples else {}
     inputs = {**base, **largest(task.input_schema, shape, rng)}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 
-from lightninghire.ai import AiUnavailable
+from lightninghire.api import AiUnavailable
 from tests.plugins.limits import SHAPES, largest_valid
 
 

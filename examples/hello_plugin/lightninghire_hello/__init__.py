@@ -6,7 +6,7 @@ from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
-from lightninghire import hookimpl
+from lightninghire.api import hookimpl
 from lightninghire_hello.resources import GreetingsResource, HelloResource
 from lightninghire_hello.schemas import GreetingSchema
 from lightninghire_hello.service import GreetingService

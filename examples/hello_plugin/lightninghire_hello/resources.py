@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lightninghire import endpoint
-from lightninghire.pagination import PageQuery, page_schema
+from lightninghire.api import PageQuery, endpoint, page_schema
 from lightninghire_hello.schemas import GreetingInSchema, GreetingSchema, HelloQuerySchema
 from lightninghire_hello.service import GreetingService
 

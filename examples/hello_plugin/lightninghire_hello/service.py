@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from lightninghire.pagination import paginate
+from lightninghire.api import paginate
 
 
 class GreetingService:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lightninghire import endpoint
-from lightninghire.http.collection import CollectionResource
-from lightninghire.pagination import page_schema
+from lightninghire.api import CollectionResource, endpoint, page_schema
 from lightninghire_plugins.ai_tools.analyze.schemas import (
     AnalyzeInSchema,
     EvaluationListQuery,

@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from lightninghire.fields import Timestamp
-from lightninghire.pagination import PageQuery
+from lightninghire.api import PageQuery, Timestamp
 from lightninghire_plugins.ai_tools.common import JobRefSchema, ResumeRefSchema
 
 

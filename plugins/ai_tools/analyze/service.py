@@ -7,10 +7,7 @@ from typing import Any
 
 from pymongo import ReturnDocument
 
-from lightninghire import NotFound
-from lightninghire.documents import object_id_or_404
-from lightninghire.pagination import paginate
-from lightninghire.text import shorten
+from lightninghire.api import NotFound, object_id_or_404, paginate, shorten
 from lightninghire_plugins.ai_tools.analyze.tasks import DIMENSIONS, NAME, WEIGHTS, grade_for, overall
 from lightninghire_plugins.ai_tools.common import extract_skills
 from lightninghire_plugins.ai_tools.context.service import ContextService

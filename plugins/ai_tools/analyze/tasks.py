@@ -15,14 +15,7 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from lightninghire.ai import AiOutput, AiTask
-from lightninghire.text import (
-    GENERIC,
-    content_words,
-    keyword_counts,
-    stem,
-    surface_forms,
-)
+from lightninghire.api import GENERIC, AiOutput, AiTask, content_words, keyword_counts, stem, surface_forms
 
 NAME = "ai_tools.deep_evaluation"
 # The seniority levels of a ``jobsearch.extract_skills`` answer, most junior first (the task

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from lightninghire.ai import AiUnavailable
+from lightninghire.api import AiUnavailable
 
 log = logging.getLogger(__name__)
 

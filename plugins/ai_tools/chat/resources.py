@@ -5,10 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from lightninghire import endpoint
-from lightninghire.fields import Timestamp
-from lightninghire.http.collection import CollectionResource, Resource
-from lightninghire.pagination import page_schema
+from lightninghire.api import CollectionResource, Resource, Timestamp, endpoint, page_schema
 from lightninghire_plugins.ai_tools.chat.schemas import (
     ChatAskSchema,
     ChatConversationDetailSchema,

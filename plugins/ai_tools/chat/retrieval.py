@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lightninghire.text import bm25_scores as bm25
-from lightninghire.text import shorten, terms
+from lightninghire.api import bm25_scores as bm25
+from lightninghire.api import shorten, terms
 from lightninghire_plugins.ai_tools.context.service import Item
 
 MAX_PASSAGE_CHARS = 1500

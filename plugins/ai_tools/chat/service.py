@@ -6,10 +6,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from lightninghire import NotFound
-from lightninghire.documents import object_id_or_404
-from lightninghire.pagination import paginate
-from lightninghire.text import shorten
+from lightninghire.api import NotFound, object_id_or_404, paginate, shorten
 from lightninghire_plugins.ai_tools.chat.embeddings import Embedder
 from lightninghire_plugins.ai_tools.chat.retrieval import (
     DEFAULT_MIN_SIMILARITY,

@@ -14,8 +14,7 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from lightninghire.ai import AiOutput, AiTask
-from lightninghire.text import shorten
+from lightninghire.api import AiOutput, AiTask, shorten
 from lightninghire_plugins.ai_tools.chat.retrieval import best_line, terms
 
 NAME = "ai_tools.chat_answer"

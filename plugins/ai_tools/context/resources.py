@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lightninghire import endpoint
-from lightninghire.http.collection import Resource
+from lightninghire.api import Resource, endpoint
 from lightninghire_plugins.ai_tools.context.schemas import UserContextQuery, UserContextSchema
 from lightninghire_plugins.ai_tools.context.service import ContextService
 

@@ -14,8 +14,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from lightninghire.ai import AiOutput, AiTask
-from lightninghire.text import sentences, shorten
+from lightninghire.api import AiOutput, AiTask, sentences, shorten
 
 NAME = "ai_tools.cover_letter"
 TONES = ("warm", "formal", "direct")

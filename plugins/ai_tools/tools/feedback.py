@@ -14,7 +14,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from lightninghire.ai import AiOutput, AiTask
+from lightninghire.api import AiOutput, AiTask
 
 NAME = "ai_tools.negotiation_lessons"
 OUTCOMES = ("pending", "accepted", "improved", "no_change", "declined", "rescinded")

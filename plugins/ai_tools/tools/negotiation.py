@@ -16,7 +16,7 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from lightninghire.ai import AiOutput, AiTask
+from lightninghire.api import AiOutput, AiTask
 from lightninghire_plugins.ai_tools.tools.money import money, round_to
 
 NAME = "ai_tools.negotiation_coach"

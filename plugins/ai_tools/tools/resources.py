@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lightninghire import endpoint
-from lightninghire.http.collection import Resource
-from lightninghire.pagination import PageQuery, page_schema
+from lightninghire.api import PageQuery, Resource, endpoint, page_schema
 from lightninghire_plugins.ai_tools.tools.schemas import (
     CoverLetterInSchema,
     NegotiationFeedbackInSchema,

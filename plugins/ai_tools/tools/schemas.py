@@ -4,8 +4,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from lightninghire.fields import Timestamp
-from lightninghire.pagination import PageQuery
+from lightninghire.api import PageQuery, Timestamp
 from lightninghire_plugins.ai_tools.common import JobRefSchema, ResumeRefSchema
 from lightninghire_plugins.ai_tools.tools.cover_letter import TONES
 from lightninghire_plugins.ai_tools.tools.feedback import OUTCOMES

@@ -7,9 +7,7 @@ from typing import Any
 
 from pymongo import ReturnDocument
 
-from lightninghire import NotFound, ValidationFailed
-from lightninghire.documents import object_id_or_404
-from lightninghire.pagination import paginate
+from lightninghire.api import NotFound, ValidationFailed, object_id_or_404, paginate
 from lightninghire_plugins.ai_tools import summarize
 from lightninghire_plugins.ai_tools.analyze.service import JOB_KINDS, RESUME_KINDS
 from lightninghire_plugins.ai_tools.common import extract_skills

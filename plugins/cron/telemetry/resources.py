@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lightninghire import AppError, Reply, endpoint
-from lightninghire.http.collection import Resource
+from lightninghire.api import AppError, Reply, Resource, endpoint
 from lightninghire_plugins.cron.telemetry.schemas import (
     TelemetryAcceptedSchema,
     TelemetryInSchema,

@@ -7,7 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from lightninghire.fields import Timestamp
+from lightninghire.api import Timestamp
 
 MAX_EVENTS = 50
 MAX_PROPS = 20

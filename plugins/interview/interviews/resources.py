@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lightninghire import endpoint
-from lightninghire.http.collection import CollectionResource, Resource
+from lightninghire.api import CollectionResource, Resource, endpoint
 from lightninghire_plugins.interview.interviews.schemas import (
     FeedOut,
     InterviewIn,

@@ -8,8 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from lightninghire.fields import ObjectIdString, Timestamp
-from lightninghire.pagination import page_schema
+from lightninghire.api import ObjectIdString, Timestamp, page_schema
 from lightninghire_plugins.interview.common import INTERVIEW_TYPES, Choice, in_window
 
 

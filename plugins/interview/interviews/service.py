@@ -16,8 +16,7 @@ from bson import ObjectId
 from marshmallow import ValidationError
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
-from lightninghire import NotFound, ValidationFailed
-from lightninghire.documents import OwnedDocuments
+from lightninghire.api import NotFound, OwnedDocuments, ValidationFailed
 from lightninghire_plugins.interview.common import (
     INTERVIEW_TYPES,
     ApplicationRefs,

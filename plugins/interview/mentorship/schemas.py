@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from lightninghire.fields import ObjectIdString, Timestamp
-from lightninghire.pagination import PageQuery, page_schema
+from lightninghire.api import ObjectIdString, PageQuery, Timestamp, page_schema
 from lightninghire_plugins.interview.common import in_window
 
 _WORDS = fields.List(fields.String(validate=validate.Length(1, 60)), load_default=list,

@@ -10,10 +10,7 @@ from typing import Any
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
-from lightninghire import BadRequest, Conflict, NotFound
-from lightninghire.documents import object_id_or_404
-from lightninghire.pagination import paginate
-from lightninghire.text import content_words, stem
+from lightninghire.api import BadRequest, Conflict, NotFound, content_words, object_id_or_404, paginate, stem
 from lightninghire_plugins.interview.common import clean_list
 
 MENTORS = "interview_mentors"

@@ -14,8 +14,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from lightninghire.ai import AiOutput, AiTask
-from lightninghire.text import key_phrases
+from lightninghire.api import AiOutput, AiTask, key_phrases
 from lightninghire_plugins.interview import scoring
 from lightninghire_plugins.interview.common import (
     CATEGORIES,

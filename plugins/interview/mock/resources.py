@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lightninghire import Reply, endpoint
-from lightninghire.http.collection import CollectionResource, Resource
-from lightninghire.pagination import page_schema
+from lightninghire.api import CollectionResource, Reply, Resource, endpoint, page_schema
 from lightninghire_plugins.interview.mock.schemas import (
     AnswerIn,
     AnswerListOut,

@@ -10,10 +10,7 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
-from lightninghire import Conflict, NotFound
-from lightninghire.ai import AiUnavailable
-from lightninghire.documents import OwnedDocuments
-from lightninghire.pagination import given, paginate
+from lightninghire.api import AiUnavailable, Conflict, NotFound, OwnedDocuments, given, paginate
 from lightninghire_plugins.interview import scoring
 from lightninghire_plugins.interview.common import ApplicationRefs
 from lightninghire_plugins.interview.mock import ai

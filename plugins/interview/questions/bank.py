@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from lightninghire.text import Bm25Index, terms
+from lightninghire.api import Bm25Index, terms
 from lightninghire_plugins.interview.common import CATEGORIES, FOCUS_AREAS
 from lightninghire_plugins.interview.questions.bank_data import BLOCKS, FOCUS_CODES, GROUPS
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from lightninghire.fields import Timestamp
-from lightninghire.pagination import PageQuery, page_schema
+from lightninghire.api import PageQuery, Timestamp, page_schema
 from lightninghire_plugins.interview.common import CATEGORIES, Choice, FocusArea
 from lightninghire_plugins.interview.questions.service import SORTS, STATUSES
 

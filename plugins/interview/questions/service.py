@@ -12,7 +12,7 @@ from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
-from lightninghire import NotFound, ValidationFailed
+from lightninghire.api import NotFound, ValidationFailed
 from lightninghire_plugins.interview.questions import bank
 
 USER_QUESTIONS = "interview_user_questions"

@@ -8,8 +8,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from lightninghire.ai import AiOutput, AiTask
-from lightninghire.text import shorten
+from lightninghire.api import AiOutput, AiTask, shorten
 from lightninghire_plugins.interview import scoring
 from lightninghire_plugins.interview.common import CATEGORIES
 from lightninghire_plugins.interview.questions.bank import GUIDANCE

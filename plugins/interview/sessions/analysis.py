@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from itertools import pairwise
 from typing import Any
 
-from lightninghire.text import words
+from lightninghire.api import words
 
 _QUESTION_START = re.compile(
     r"^\s*(?:tell me|describe|walk me through|talk me through|give me an example|can you|"

@@ -6,8 +6,7 @@ from typing import Any
 
 import falcon
 
-from lightninghire import endpoint
-from lightninghire.http.collection import CollectionResource, Resource
+from lightninghire.api import CollectionResource, Resource, endpoint
 from lightninghire_plugins.interview.sessions.schemas import (
     CoachIn,
     EndIn,

@@ -11,10 +11,7 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
-from lightninghire import Conflict, ValidationFailed
-from lightninghire.ai import AiUnavailable
-from lightninghire.documents import OwnedDocuments
-from lightninghire.pagination import given, paginate
+from lightninghire.api import AiUnavailable, Conflict, OwnedDocuments, ValidationFailed, given, paginate
 from lightninghire_plugins.interview.common import ApplicationRefs
 from lightninghire_plugins.interview.sessions import ai, analysis
 

@@ -9,9 +9,7 @@ from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
-from lightninghire.documents import OwnedDocuments
-from lightninghire.pagination import paginate
-from lightninghire.text import content_words, stem, words
+from lightninghire.api import OwnedDocuments, content_words, paginate, stem, words
 from lightninghire_plugins.interview.common import (
     STORY_THEMES,
     ApplicationRefs,

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lightninghire import Reply, endpoint
-from lightninghire.http.collection import CollectionResource, Resource
+from lightninghire.api import CollectionResource, Reply, Resource, endpoint
 from lightninghire_plugins.jobsearch.applications.schemas import (
     ActiveOpportunityIn,
     ApplicationBoard,

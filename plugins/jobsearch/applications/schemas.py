@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from lightninghire.fields import ObjectIdString, Timestamp
-from lightninghire.pagination import PageQuery
+from lightninghire.api import ObjectIdString, PageQuery, Timestamp
 
 STAGES = ("saved", "applied", "screening", "interviewing", "offer", "accepted", "rejected",
           "withdrawn")

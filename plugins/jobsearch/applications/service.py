@@ -9,9 +9,7 @@ from typing import Any
 from bson import ObjectId
 from pymongo.errors import PyMongoError
 
-from lightninghire import NotFound
-from lightninghire.documents import object_id_or_404
-from lightninghire.pagination import paginate
+from lightninghire.api import NotFound, object_id_or_404, paginate
 from lightninghire_plugins.jobsearch.common import owned
 from lightninghire_plugins.jobsearch.meter import ServiceBase
 from lightninghire_plugins.jobsearch.store import ACTIVE, APPLICATIONS, revise

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lightninghire import NotFound, endpoint
-from lightninghire.http.collection import CollectionResource, Resource
-from lightninghire.pagination import PageQuery, page_schema
+from lightninghire.api import CollectionResource, NotFound, PageQuery, Resource, endpoint, page_schema
 from lightninghire_plugins.jobsearch.builder.schemas import (
     BuilderIn,
     BuilderOut,

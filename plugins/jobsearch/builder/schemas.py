@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from lightninghire.fields import Timestamp
-from lightninghire.pagination import PageQuery
+from lightninghire.api import PageQuery, Timestamp
 
 MONTH = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="Use YYYY-MM.")
 FORMATS = ("markdown", "pdf")

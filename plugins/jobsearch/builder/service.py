@@ -8,8 +8,7 @@ from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
-from lightninghire import Conflict, NotFound
-from lightninghire.pagination import paginate
+from lightninghire.api import Conflict, NotFound, paginate
 from lightninghire_plugins.jobsearch.builder.schemas import SECTIONS
 from lightninghire_plugins.jobsearch.common import owned
 from lightninghire_plugins.jobsearch.resumes.pdf import filename, render

@@ -13,7 +13,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from lightninghire.ai import AiOutput, AiTask
+from lightninghire.api import AiOutput, AiTask
 from lightninghire_plugins.jobsearch.jobs.match import offline as match
 
 NAME = "jobsearch.fit_score"

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lightninghire import BadRequest, endpoint
-from lightninghire.http.collection import CollectionResource, Resource
+from lightninghire.api import BadRequest, CollectionResource, Resource, endpoint
 from lightninghire_plugins.jobsearch.candidates.schemas import (
     CandidateImportQuery,
     CandidateIn,

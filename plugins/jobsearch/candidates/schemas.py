@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from lightninghire.fields import ObjectIdString, Timestamp
-from lightninghire.pagination import PageQuery
+from lightninghire.api import ObjectIdString, PageQuery, Timestamp
 
 STAGES = ("sourced", "screen", "interview", "offer", "hired", "rejected", "withdrawn")
 SOURCES = ("manual", "resume_upload", "bulk_import", "extension")

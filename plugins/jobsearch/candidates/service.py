@@ -10,10 +10,16 @@ from typing import Any
 from bson import ObjectId
 from marshmallow import ValidationError
 
-from lightninghire import AppError, BadRequest, Conflict, NotFound
-from lightninghire.csvio import read_csv
-from lightninghire.documents import object_id_or_404
-from lightninghire.pagination import given, paginate
+from lightninghire.api import (
+    AppError,
+    BadRequest,
+    Conflict,
+    NotFound,
+    given,
+    object_id_or_404,
+    paginate,
+    read_csv,
+)
 from lightninghire_plugins.jobsearch.candidates.fit import NAME as FIT
 from lightninghire_plugins.jobsearch.candidates.schemas import CandidateIn
 from lightninghire_plugins.jobsearch.common import joined, owned

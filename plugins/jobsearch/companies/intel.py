@@ -14,7 +14,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from lightninghire.ai import AiOutput, AiTask
+from lightninghire.api import AiOutput, AiTask
 from lightninghire_plugins.jobsearch.skills import offline as extract_skills
 
 NAME = "jobsearch.company_intel"

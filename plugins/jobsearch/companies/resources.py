@@ -6,8 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from lightninghire import endpoint
-from lightninghire.http.collection import Resource
+from lightninghire.api import Resource, endpoint
 from lightninghire_plugins.jobsearch.companies.service import CompanyService
 
 

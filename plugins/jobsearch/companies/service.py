@@ -9,7 +9,7 @@ from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
-from lightninghire import BadRequest, Conflict, NotFound
+from lightninghire.api import BadRequest, Conflict, NotFound
 from lightninghire_plugins.jobsearch.common import owned, slug
 from lightninghire_plugins.jobsearch.companies.intel import NAME as INTEL
 from lightninghire_plugins.jobsearch.meter import ServiceBase

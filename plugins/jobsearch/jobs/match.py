@@ -13,8 +13,8 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from lightninghire.ai import AiOutput, AiTask
-from lightninghire.text import bm25_relative as relative
+from lightninghire.api import AiOutput, AiTask
+from lightninghire.api import bm25_relative as relative
 from lightninghire_plugins.jobsearch.common import terms
 from lightninghire_plugins.jobsearch.skills import LEVELS
 from lightninghire_plugins.jobsearch.skills import offline as extract_skills

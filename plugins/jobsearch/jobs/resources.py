@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from lightninghire import BadRequest, Reply, endpoint
+from lightninghire.api import BadRequest, Reply, endpoint
 from lightninghire_plugins.jobsearch.applications.schemas import ApplicationOut
 from lightninghire_plugins.jobsearch.applications.service import ApplicationService
 from lightninghire_plugins.jobsearch.common import owned

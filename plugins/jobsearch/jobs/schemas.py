@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from lightninghire.fields import ObjectIdString, Timestamp
-from lightninghire.pagination import PageQuery, page_schema
+from lightninghire.api import ObjectIdString, PageQuery, Timestamp, page_schema
 
 
 class SearchFields(Schema):

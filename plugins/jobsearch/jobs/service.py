@@ -11,9 +11,7 @@ from typing import Any
 
 from pymongo import DESCENDING
 
-from lightninghire import BadRequest, Conflict, NotFound
-from lightninghire.documents import object_id_or_404
-from lightninghire.text import bm25_scores
+from lightninghire.api import BadRequest, Conflict, NotFound, bm25_scores, object_id_or_404
 from lightninghire_plugins.jobsearch.common import joined, owned, term_set, terms
 from lightninghire_plugins.jobsearch.jobs.importer import RowError, normalize, read_rows
 from lightninghire_plugins.jobsearch.meter import ServiceBase

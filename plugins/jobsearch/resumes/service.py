@@ -12,10 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from lightninghire import BadRequest, NotFound
-from lightninghire.documents import object_id_or_404
-from lightninghire.pagination import given, paginate
-from lightninghire.text import key_phrases
+from lightninghire.api import BadRequest, NotFound, given, key_phrases, object_id_or_404, paginate
 from lightninghire_plugins.jobsearch.common import owned, terms
 from lightninghire_plugins.jobsearch.jobs.match import band
 from lightninghire_plugins.jobsearch.jobs.match import offline as match_offline

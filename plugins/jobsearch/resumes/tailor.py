@@ -14,8 +14,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from lightninghire.ai import AiOutput, AiTask
-from lightninghire.text import bm25_scores
+from lightninghire.api import AiOutput, AiTask, bm25_scores
 from lightninghire_plugins.jobsearch.common import terms
 from lightninghire_plugins.jobsearch.skills import offline as extract_skills
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from lightninghire import endpoint
-from lightninghire.http.collection import CollectionResource
+from lightninghire.api import CollectionResource, endpoint
 from lightninghire_plugins.jobsearch.roles.schemas import RoleIn, RoleOut, RolePatch, RoleQuery
 
 READ, WRITE = "requisitions:read", "requisitions:write"

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from lightninghire.pagination import given, paginate
+from lightninghire.api import given, paginate
 from lightninghire_plugins.jobsearch.common import owned
 from lightninghire_plugins.jobsearch.meter import ServiceBase
 from lightninghire_plugins.jobsearch.store import CANDIDATES, ROLES

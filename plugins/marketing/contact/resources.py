@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lightninghire import endpoint
-from lightninghire.http.collection import Resource
+from lightninghire.api import Resource, endpoint
 from lightninghire_plugins.marketing.common import is_bot
 from lightninghire_plugins.marketing.contact.schemas import ContactInSchema, ContactReceiptSchema
 from lightninghire_plugins.marketing.contact.service import ContactService

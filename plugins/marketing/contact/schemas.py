@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from lightninghire.fields import Timestamp
+from lightninghire.api import Timestamp
 from lightninghire_plugins.marketing.common import Email, honeypot_field
 
 TOPICS = ("general", "sales", "support", "privacy", "press", "partnership")

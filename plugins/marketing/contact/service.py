@@ -7,7 +7,7 @@ from typing import Any
 
 from bson import ObjectId
 
-from lightninghire.mail import Message
+from lightninghire.api import Message
 
 CONTACT = "marketing_contact_messages"
 PRIVACY_RESPONSE = timedelta(days=30)  # the privacy page's promise for data-rights requests

@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from lightninghire.fields import Timestamp
-from lightninghire.pagination import PageQuery
+from lightninghire.api import PageQuery, Timestamp
 from lightninghire_plugins.marketing.content.files import KINDS
 
 SLUG = validate.And(validate.Length(min=1, max=100),

@@ -11,9 +11,14 @@ from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
-from lightninghire import Conflict, NotFound, PaymentRequired, ValidationFailed
-from lightninghire.documents import object_id_or_404
-from lightninghire.pagination import paginate
+from lightninghire.api import (
+    Conflict,
+    NotFound,
+    PaymentRequired,
+    ValidationFailed,
+    object_id_or_404,
+    paginate,
+)
 from lightninghire_plugins.marketing.content.files import content_hash
 
 CONTENT = "marketing_content"

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from lightninghire import StartupError
+from lightninghire.api import StartupError
 
 # source -> the asset it unlocks. Relative URLs are joined to ``download_base_url``; without
 # one, to the API's own ``/api``, which serves the shipped guides (leads/downloads.py).

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lightninghire import NotFound, Reply, endpoint
-from lightninghire.http.collection import Resource
+from lightninghire.api import NotFound, Reply, Resource, endpoint
 from lightninghire_plugins.marketing.common import is_bot
 from lightninghire_plugins.marketing.leads.downloads import Downloads
 from lightninghire_plugins.marketing.leads.schemas import LeadInSchema

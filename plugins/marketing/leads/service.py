@@ -8,7 +8,7 @@ from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
-from lightninghire import ValidationFailed
+from lightninghire.api import ValidationFailed
 from lightninghire_plugins.marketing.leads.config import DripStep, Magnet
 
 LEADS, DRIPS = "marketing_leads", "marketing_lead_drips"

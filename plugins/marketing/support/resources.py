@@ -7,9 +7,7 @@ from typing import Any
 
 from bson import ObjectId
 
-from lightninghire import endpoint
-from lightninghire.http.collection import Resource
-from lightninghire.pagination import page_schema
+from lightninghire.api import Resource, endpoint, page_schema
 from lightninghire_plugins.marketing.common import is_bot
 from lightninghire_plugins.marketing.support.schemas import (
     FeedbackInSchema,

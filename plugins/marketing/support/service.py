@@ -7,10 +7,7 @@ from typing import Any
 
 from bson import ObjectId
 
-from lightninghire import Conflict, NotFound, ValidationFailed
-from lightninghire.documents import object_id_or_404
-from lightninghire.mail import Message
-from lightninghire.pagination import paginate
+from lightninghire.api import Conflict, Message, NotFound, ValidationFailed, object_id_or_404, paginate
 
 TICKETS, FEEDBACK = "marketing_support_tickets", "marketing_feedback"
 

@@ -13,9 +13,7 @@ from urllib.parse import parse_qs
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from lightninghire import BadRequest, ValidationFailed, endpoint
-from lightninghire.errors import UnsupportedMediaType
-from lightninghire.http.pipeline import load, parse_json
+from lightninghire.api import BadRequest, UnsupportedMediaType, ValidationFailed, endpoint, load, parse_json
 from lightninghire_plugins.marketing.unsubscribe.schemas import (
     OptionalTokenQuerySchema,
     TokenQuerySchema,

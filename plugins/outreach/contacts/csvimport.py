@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lightninghire.csvio import read_csv
-from lightninghire.errors import ValidationFailed
+from lightninghire.api import ValidationFailed, read_csv
 
 # Normalised header (lower case, letters and digits only) -> contact field.
 ALIASES = {

@@ -6,8 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from lightninghire.fields import ObjectIdString, Timestamp
-from lightninghire.pagination import PageQuery
+from lightninghire.api import ObjectIdString, PageQuery, Timestamp
 from lightninghire_plugins.outreach.common import CONTACT_TYPES, WARMTHS
 
 MAX_TAGS = 20

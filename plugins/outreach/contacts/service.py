@@ -10,9 +10,7 @@ from typing import Any
 from marshmallow import ValidationError
 from pymongo import DESCENDING
 
-from lightninghire.documents import OwnedDocuments
-from lightninghire.errors import PaymentRequired
-from lightninghire.pagination import given, paginate
+from lightninghire.api import OwnedDocuments, PaymentRequired, given, paginate
 from lightninghire_plugins.outreach.common import object_id, utc
 from lightninghire_plugins.outreach.contacts.csvimport import parse_rows
 from lightninghire_plugins.outreach.contacts.schemas import MAX_IMPORT_ROWS, ContactInSchema

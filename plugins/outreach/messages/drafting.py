@@ -8,7 +8,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from lightninghire.ai import AiOutput, AiTask
+from lightninghire.api import AiOutput, AiTask
 from lightninghire_plugins.outreach.common import (
     CHANNELS,
     CONTACT_TYPES,

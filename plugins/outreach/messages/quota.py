@@ -17,7 +17,7 @@ from typing import Any
 from pymongo import ASCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
-from lightninghire.errors import RateLimited, StartupError
+from lightninghire.api import RateLimited, StartupError
 
 SENDS = "outreach_daily_sends"
 INDEXES = [IndexModel([("expiresAt", ASCENDING)], expireAfterSeconds=0),

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from lightninghire.fields import ObjectIdString, Timestamp
-from lightninghire.pagination import PageQuery
+from lightninghire.api import ObjectIdString, PageQuery, Timestamp
 from lightninghire_plugins.outreach.common import CHANNELS, PURPOSES
 from lightninghire_plugins.outreach.templates.schemas import TEMPLATE_ID
 

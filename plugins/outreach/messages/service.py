@@ -15,10 +15,7 @@ from typing import Any
 
 from pymongo import DESCENDING, ReturnDocument
 
-from lightninghire.documents import OwnedDocuments
-from lightninghire.errors import Conflict, ValidationFailed
-from lightninghire.mail import Message
-from lightninghire.pagination import given, paginate
+from lightninghire.api import Conflict, Message, OwnedDocuments, ValidationFailed, given, paginate
 from lightninghire_plugins.outreach.common import Users, object_id, sender_of, utc
 from lightninghire_plugins.outreach.contacts.service import ContactService
 from lightninghire_plugins.outreach.messages.drafting import TASK, fit_linkedin_connection

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from lightninghire.fields import Timestamp
-from lightninghire.pagination import page_schema
+from lightninghire.api import Timestamp, page_schema
 
 CURSOR = validate.Regexp(r"^[ur]([0-9a-f]{24})?$", error="Not a valid cursor.")
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from pymongo import DESCENDING
 
-from lightninghire.documents import OwnedDocuments
+from lightninghire.api import OwnedDocuments
 from lightninghire_plugins.outreach.common import Users, object_id
 
 NOTIFICATIONS = "outreach_notifications"

@@ -13,7 +13,7 @@ from typing import Any
 from jinja2 import TemplateSyntaxError, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
-from lightninghire.errors import ValidationFailed
+from lightninghire.api import ValidationFailed
 from lightninghire_plugins.outreach.common import first_name
 
 VARIABLES: dict[str, str] = {

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from lightninghire import endpoint
-from lightninghire.http.collection import CollectionResource, Resource
+from lightninghire.api import CollectionResource, Resource, endpoint
 from lightninghire_plugins.outreach.common import sender_of
 from lightninghire_plugins.outreach.templates.schemas import (
     PreviewInSchema,

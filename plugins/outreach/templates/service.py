@@ -8,9 +8,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from lightninghire.documents import OwnedDocuments
-from lightninghire.errors import Forbidden, ValidationFailed
-from lightninghire.pagination import given, paginate
+from lightninghire.api import Forbidden, OwnedDocuments, ValidationFailed, given, paginate
 from lightninghire_plugins.outreach.common import CHANNELS, PURPOSES
 from lightninghire_plugins.outreach.templates.rendering import (
     VARIABLES,

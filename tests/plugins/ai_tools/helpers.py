@@ -5,7 +5,7 @@ from __future__ import annotations
 import types
 from typing import Any
 
-from lightninghire import hookimpl
+from lightninghire.api import hookimpl
 
 JOB = ("Senior Backend Engineer - Acme Health\nWe are hiring a Senior Backend Engineer to "
        "rebuild our claims platform. You will design claims services in Python and PostgreSQL, "

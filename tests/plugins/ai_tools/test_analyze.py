@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from lightninghire.ai import verify_offline
-from lightninghire.testing import assert_error, assert_ok
+from lightninghire.testing import assert_error, assert_ok, verify_offline
 from lightninghire_plugins.ai_tools import AI_TASKS
 from tests.plugins.ai_tools.helpers import JOB, STRONG_RESUME, WEAK_RESUME, context_plugin
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lightninghire.ai import examples_markdown, verify_offline
-from lightninghire.text import sentences
+from lightninghire.api import sentences
+from lightninghire.testing import examples_markdown, verify_offline
 from lightninghire_plugins.ai_tools import summarize as summarize_task
 
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "ai_tools.md"

@@ -8,7 +8,7 @@ import threading
 import pytest
 from marshmallow import fields
 
-from lightninghire.ai import AI_ACTION_COMPLETED, AiOutput
+from lightninghire.api import AI_ACTION_COMPLETED, AiOutput
 from lightninghire.testing import assert_error, assert_ok
 from tests.plugins.billing.conftest import (
     Webhooks,
@@ -149,7 +149,7 @@ def test_account_export_and_deletion_reach_billing_data(stripe_app, fake_stripe,
 
 
 def test_the_ai_client_announces_actions_to_billing(priced_app, fake_stripe):
-    ai = pytest.importorskip("lightninghire.ai")
+    ai = pytest.importorskip("lightninghire.api")
     echo = ai.AiTask(name="test.echo", description="Echo a text.",
                      prompt=lambda inputs: ("Echo.", inputs["text"]), output_schema=EchoOut,
                      offline=lambda inputs: {"text": inputs["text"]})
@@ -157,8 +157,8 @@ def test_the_ai_client_announces_actions_to_billing(priced_app, fake_stripe):
     harness, webhooks = priced_app
     caller = harness.api_caller()
     _buy(caller, fake_stripe, webhooks)
-    client = ai.AiClient.for_services(harness.services)
-    client.tasks = ai.AiTaskRegistry([echo])  # answered offline
+    client = harness.services.ai  # the app's client, as every plugin's AI route uses it
+    client.tasks.add(echo)  # answered offline
     client.run("test.echo", {"text": "Acme rebuilds its claims platform."}, user=caller.user)
     credits = assert_ok(caller.get("/api/credits"))
     assert credits["balance"] == 60 and credits["items"][0]["task"] == "test.echo"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from lightninghire.ai import AI_ACTION_COMPLETED
+from lightninghire.api import AI_ACTION_COMPLETED
 from lightninghire.testing import assert_error, assert_ok
 from tests.plugins.billing.conftest import WEBHOOK_SECRET, Webhooks
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lightninghire import hookimpl
+from lightninghire.api import hookimpl
 from lightninghire.testing import TEST_CRON_SECRET, AppHarness
 
 CRON = {"Authorization": f"Bearer {TEST_CRON_SECRET}"}

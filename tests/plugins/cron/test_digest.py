@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from lightninghire import hookimpl
+from lightninghire.api import hookimpl
 from lightninghire.testing import assert_ok
 from tests.plugins.cron.helpers import (
     DigestSource,

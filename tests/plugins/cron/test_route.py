@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from lightninghire import StartupError, hookimpl
+from lightninghire.api import StartupError, hookimpl
 from lightninghire.testing import TEST_CRON_SECRET, assert_error, assert_ok
 from tests.plugins.cron.helpers import CRON
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from pymongo import MongoClient
 
-from lightninghire.embedded import free_port
+from lightninghire.testing import free_port
 
 COMMAND = str(Path(sys.executable).with_name("lightninghire"))
 SECRET = "served-cron-secret-0123456789"  # a fixture value, not a deployment's secret

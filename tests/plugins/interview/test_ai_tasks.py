@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lightninghire.ai import verify_offline
+from lightninghire.testing import verify_offline
 from lightninghire_plugins.interview.mock import ai as mock_ai
 from lightninghire_plugins.interview.questions import bank
 from lightninghire_plugins.interview.sessions import ai as session_ai

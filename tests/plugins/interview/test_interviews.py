@@ -6,8 +6,7 @@ from datetime import timedelta
 
 from icalendar import Calendar
 
-from lightninghire.tasks import TaskRunner
-from lightninghire.testing import assert_error, assert_ok
+from lightninghire.testing import TaskRunner, assert_error, assert_ok
 
 
 def _at(clock, **delta):

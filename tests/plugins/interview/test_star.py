@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lightninghire.ai import examples_markdown, verify_offline
+from lightninghire.testing import examples_markdown, verify_offline
 from lightninghire_plugins.interview import star as star_task
 
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "interview.md"

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from lightninghire.ai import verify_offline
-from lightninghire.testing import assert_error, assert_ok
+from lightninghire.testing import assert_error, assert_ok, verify_offline
 from lightninghire_plugins import jobsearch
 from lightninghire_plugins.jobsearch.companies.intel import COMPANY_INTEL
 from tests.plugins.jobsearch.helpers import seed_jobs

@@ -6,8 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from lightninghire import hookimpl
-from lightninghire.cli import CommandRegistry
+from lightninghire.api import CommandRegistry, hookimpl
 from lightninghire.testing import assert_error, assert_ok
 from lightninghire_plugins import jobsearch
 from tests.plugins.jobsearch.helpers import POSTINGS, TEMPLATE, job_id, seed_jobs

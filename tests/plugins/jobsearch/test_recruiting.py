@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from lightninghire.ai import verify_offline
-from lightninghire.testing import assert_error, assert_ok
+from lightninghire.testing import assert_error, assert_ok, verify_offline
 from lightninghire_plugins.jobsearch.candidates.fit import FIT_SCORE
 from tests.plugins.jobsearch.helpers import CANDIDATES_TEMPLATE as TEMPLATE
 

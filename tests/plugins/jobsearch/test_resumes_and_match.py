@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from lightninghire.ai import verify_offline
-from lightninghire.testing import assert_error, assert_ok
+from lightninghire.testing import assert_error, assert_ok, verify_offline
 from lightninghire_plugins.jobsearch.jobs.match import JOB_MATCH
 from lightninghire_plugins.jobsearch.resumes.tailor import TAILOR
 from tests.plugins.jobsearch.helpers import (

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from lightninghire.ai import examples_markdown, verify_offline
+from lightninghire.testing import examples_markdown, verify_offline
 from lightninghire_plugins.jobsearch import skills as skills_task
 
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "jobsearch.md"

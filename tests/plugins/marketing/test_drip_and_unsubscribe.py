@@ -5,8 +5,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from lightninghire.tasks import TaskRunner
-from lightninghire.testing import TEST_PASSWORD, assert_error, assert_ok
+from lightninghire.testing import TEST_PASSWORD, TaskRunner, assert_error, assert_ok
 
 LEAD = {"email": "lee@example.com", "source": "interview-prep-guide", "marketingOptIn": True}
 DRIP_SUBJECTS = ["A 10-minute warm-up before your next interview",

@@ -7,8 +7,7 @@ import socket
 import pytest
 from aiosmtpd.controller import Controller
 
-from lightninghire.mail import SmtpTransport
-from lightninghire.testing import assert_error
+from lightninghire.testing import SmtpTransport, assert_error
 
 LEAD = {"email": "Jane@Example.com", "source": "interview-prep-guide", "marketingOptIn": True,
         "utm": {"source": "twitter", "medium": "social"}}

@@ -11,9 +11,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from lightninghire.mail import SmtpTransport
-from lightninghire.tasks import TaskRunner
-from lightninghire.testing import assert_ok
+from lightninghire.testing import SmtpTransport, TaskRunner, assert_ok
 
 DANA = {"name": "Dana Kim", "email": "dana@example.com", "company": "Acme Health",
         "title": "Engineering Manager", "contactType": "hiring_manager", "warmth": "cold"}

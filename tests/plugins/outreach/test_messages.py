@@ -6,8 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from lightninghire.ai import verify_offline
-from lightninghire.testing import assert_error, assert_ok
+from lightninghire.testing import assert_error, assert_ok, verify_offline
 from lightninghire_plugins.outreach import user_context
 from lightninghire_plugins.outreach.messages.drafting import DRAFT_TASK, offline
 from tests.plugins.outreach.conftest import add_contact, draft, run_task

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from marshmallow import Schema, fields
 
-from lightninghire import endpoint, hookimpl
+from lightninghire.api import endpoint, hookimpl
 from lightninghire.testing import assert_error, assert_ok
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, timedelta
 
 import pytest
 
-from lightninghire import StartupError
+from lightninghire.api import StartupError
 from lightninghire.testing import assert_error, assert_ok
 from tests.plugins.outreach.conftest import add_contact, draft, run_task, seeker
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from lightninghire import StartupError
+from lightninghire.api import StartupError
 from lightninghire.testing import assert_ok
 
 

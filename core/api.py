@@ -1,0 +1,168 @@
+"""The plugin API: everything a plugin may import from the core, in one module.
+
+``from lightninghire.api import hookimpl, endpoint, Services, ...`` — a plugin (first-party or a
+pip package) imports the core through this module only, and its tests through this module and
+``lightninghire.testing`` (the pytest plugin). Everything else in ``lightninghire`` is private and
+may change between releases; a test (tests/core/test_architecture.py) keeps the first-party
+plugins to this surface. docs/plugins.md describes each name from a plugin author's side.
+
+What is here, by use:
+
+- **Hooks**: ``hookimpl`` to implement a hook; ``hookspec`` to declare one that your plugin offers
+  the others (``plugin_hookspecs``); ``current_plugin()`` names the plugin whose hook is running.
+- **Routes**: ``endpoint(...)`` per responder (auth, permission, feature, rate limit, schemas,
+  docs), ``Reply`` for a status or headers; ``CollectionResource`` / ``Resource`` write the
+  list/create/get/patch/delete routes of an owned collection once; ``load`` and ``parse_json``
+  validate a body read by hand (a form post).
+- **Registries** handed to the ``register_*`` hooks: ``RouteTable``, ``SchemaRegistry``,
+  ``CollectionRegistry``, ``TaskRegistry``, ``PolicyRegistry``, ``PreferenceRegistry``,
+  ``CommandRegistry``, ``AiTaskRegistry``.
+- **Services** (``Services``): the database, clock, events, mail, AI client, entitlements,
+  ``users`` (a read-only ``UserDirectory``), per-plugin state (``services.state(name, factory)``)
+  and the plugin's validated settings (``services.plugin_settings(name)``).
+- **Data**: ``OwnedDocuments`` (a user's documents: other users' are 404), ``object_id_or_404``,
+  ``paginate`` / ``PageQuery`` / ``page_schema`` / ``given`` (cursor pagination), ``read_csv``,
+  the marshmallow fields ``Timestamp`` and ``ObjectIdString``.
+- **Failing**: the ``AppError`` family; each answers in the JSON envelope with its status.
+- **AI**: ``AiTask`` (prompt, output schema, offline answer), ``AiOutput``, ``AiResult``,
+  ``AiUnavailable``, and the ``AI_ACTION_COMPLETED`` event the client emits.
+- **Events**: ``Event`` (what ``handle_event`` receives), ``UndeclaredEvent``.
+- **Mail**: ``Message`` for ``services.mail.send``/``queue``.
+- **Text tools** with no domain in them: tokens, a stemmer, BM25, key phrases (``lightninghire.text``).
+- **Commands**: ``database_for(services)`` gives a CLI command a usable database.
+"""
+
+from __future__ import annotations
+
+from lightninghire.account.users import UserDirectory
+from lightninghire.ai import (
+    AI_ACTION_COMPLETED,
+    AiOutput,
+    AiResult,
+    AiTask,
+    AiTaskRegistry,
+    AiUnavailable,
+)
+from lightninghire.clock import Clock
+from lightninghire.csvio import CsvRows, read_csv
+from lightninghire.documents import OwnedDocuments, object_id_or_404
+from lightninghire.embedded import database_for
+from lightninghire.errors import (
+    AppError,
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NotFound,
+    PaymentRequired,
+    RateLimited,
+    ServiceUnavailable,
+    StartupError,
+    Unauthenticated,
+    UnsupportedMediaType,
+    UpstreamUnavailable,
+    ValidationFailed,
+)
+from lightninghire.events import Event, UndeclaredEvent
+from lightninghire.fields import ObjectIdString, Timestamp
+from lightninghire.hookspecs import hookimpl, hookspec
+from lightninghire.http.collection import CollectionResource, Resource
+from lightninghire.http.endpoint import Reply, endpoint
+from lightninghire.http.pipeline import load, parse_json
+from lightninghire.mail import Message
+from lightninghire.pagination import PageQuery, given, page_schema, paginate
+from lightninghire.registry import (
+    CollectionRegistry,
+    CommandRegistry,
+    PolicyRegistry,
+    PreferenceRegistry,
+    RouteTable,
+    SchemaRegistry,
+    TaskRegistry,
+    current_plugin,
+)
+from lightninghire.services import Services
+from lightninghire.text import (
+    GENERIC,
+    STOPWORDS,
+    Bm25Index,
+    bm25_relative,
+    bm25_scores,
+    content_words,
+    key_phrases,
+    keyword_counts,
+    sentences,
+    shorten,
+    stem,
+    surface_forms,
+    terms,
+    words,
+)
+
+__all__ = [
+    "AI_ACTION_COMPLETED",
+    "GENERIC",
+    "STOPWORDS",
+    "AiOutput",
+    "AiResult",
+    "AiTask",
+    "AiTaskRegistry",
+    "AiUnavailable",
+    "AppError",
+    "BadRequest",
+    "Bm25Index",
+    "Clock",
+    "CollectionRegistry",
+    "CollectionResource",
+    "CommandRegistry",
+    "Conflict",
+    "CsvRows",
+    "Event",
+    "Forbidden",
+    "Message",
+    "NotFound",
+    "ObjectIdString",
+    "OwnedDocuments",
+    "PageQuery",
+    "PaymentRequired",
+    "PolicyRegistry",
+    "PreferenceRegistry",
+    "RateLimited",
+    "Reply",
+    "Resource",
+    "RouteTable",
+    "SchemaRegistry",
+    "ServiceUnavailable",
+    "Services",
+    "StartupError",
+    "TaskRegistry",
+    "Timestamp",
+    "Unauthenticated",
+    "UndeclaredEvent",
+    "UnsupportedMediaType",
+    "UpstreamUnavailable",
+    "UserDirectory",
+    "ValidationFailed",
+    "bm25_relative",
+    "bm25_scores",
+    "content_words",
+    "current_plugin",
+    "database_for",
+    "endpoint",
+    "given",
+    "hookimpl",
+    "hookspec",
+    "key_phrases",
+    "keyword_counts",
+    "load",
+    "object_id_or_404",
+    "page_schema",
+    "paginate",
+    "parse_json",
+    "read_csv",
+    "sentences",
+    "shorten",
+    "stem",
+    "surface_forms",
+    "terms",
+    "words",
+]

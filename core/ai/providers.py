@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from lightninghire.ai.tasks import AiTask
@@ -269,6 +269,32 @@ def _accepts(function: Any, parameter: str) -> bool:
         return False
 
 
+T = TypeVar("T")
+
+
+def sdk_call(call: Callable[[], T], sdk: Any, base_error: type[Exception], *,
+             budget: RetryBudget | None = None, spent: type[Exception] | None = None,
+             other: str = "server_error") -> T:
+    """``call()``, with an SDK's errors (``openai`` or ``anthropic``) turned into a
+    ``ProviderFailure``: a status error by its status, a timeout, a refused connection, the
+    retry budget spent (``spent``, raised by ``BudgetTransport``), anything else the SDK raised
+    as ``other`` (e.g. a reply it could not parse)."""
+    try:
+        return call()
+    except sdk.APIStatusError as exc:
+        failure = failure_for_status(exc.status_code, _headers_of(exc))
+    except sdk.APITimeoutError:
+        failure = ProviderFailure("timeout")
+    except sdk.APIConnectionError:
+        failure = ProviderFailure("connection")
+    except base_error as exc:
+        spent_budget = spent is not None and isinstance(exc, spent)
+        failure = ((budget.last_failure() if budget and spent_budget else None)
+                   or ProviderFailure("timeout" if spent_budget else other))
+    # Raised outside the except blocks, so no SDK exception (and its body) rides along.
+    raise failure
+
+
 class OpenAIProvider:
     """Chat Completions in JSON mode; any OpenAI-compatible server through ``base_url``
     (Ollama ``http://127.0.0.1:11434/v1``, a gateway)."""
@@ -290,30 +316,14 @@ class OpenAIProvider:
         client = openai.OpenAI(api_key=api_key, base_url=self.base_url,
                                http_client=openai.DefaultHttpxClient(transport=transport),
                                **budget.sdk_options())
-        failure: ProviderFailure | None = None
-        try:
-            response = client.chat.completions.create(
+        with client:
+            response = sdk_call(lambda: client.chat.completions.create(
                 model=model,
                 messages=[{"role": "system", "content": system}, *messages],  # type: ignore[list-item]
                 response_format={"type": "json_object"},
                 max_tokens=max_tokens,
                 temperature=temperature,
-            )
-        except openai.APIStatusError as exc:
-            failure = failure_for_status(exc.status_code, _headers_of(exc))
-        except openai.APITimeoutError:
-            failure = ProviderFailure("timeout")
-        except openai.APIConnectionError:
-            failure = ProviderFailure("connection")
-        except BudgetSpent:
-            failure = budget.last_failure() or ProviderFailure("timeout")
-        except openai.OpenAIError:  # e.g. a reply the SDK could not parse
-            failure = ProviderFailure("server_error")
-        finally:
-            client.close()
-        # Raised outside the except blocks, so no SDK exception (and its body) rides along.
-        if failure is not None:
-            raise failure
+            ), openai, openai.OpenAIError, budget=budget, spent=BudgetSpent)
         choice = response.choices[0] if response.choices else None
         usage = response.usage
         return Completion(
@@ -332,31 +342,18 @@ class OpenAIProvider:
         # One attempt, no SDK retries: callers fall back (BM25) at once rather than wait.
         client = openai.OpenAI(api_key=api_key, base_url=self.base_url, timeout=timeout,
                                max_retries=0)
-        failure: ProviderFailure | None = None
         vectors: list[list[float]] = []
         tokens = 0
-        try:
+        with client:
             for start in range(0, len(inputs), EMBED_BATCH):
                 batch = list(inputs[start:start + EMBED_BATCH])
-                response = client.embeddings.create(model=model, input=batch)
+                create = functools.partial(client.embeddings.create, model=model, input=batch)
+                response = sdk_call(create, openai, openai.OpenAIError, other="invalid_output")
                 data = sorted(response.data, key=lambda item: item.index)
                 if len(data) != len(batch):
-                    failure = ProviderFailure("invalid_output")
-                    break
+                    raise ProviderFailure("invalid_output")
                 vectors += [list(item.embedding) for item in data]
                 tokens += (response.usage.prompt_tokens or 0) if response.usage else 0
-        except openai.APIStatusError as exc:
-            failure = failure_for_status(exc.status_code, _headers_of(exc))
-        except openai.APITimeoutError:
-            failure = ProviderFailure("timeout")
-        except openai.APIConnectionError:
-            failure = ProviderFailure("connection")
-        except openai.OpenAIError:
-            failure = ProviderFailure("invalid_output")
-        finally:
-            client.close()
-        if failure is not None:  # outside the except blocks: no SDK exception rides along
-            raise failure
         return vectors, tokens
 
 
@@ -384,23 +381,9 @@ class AnthropicProvider:
                                    "messages": list(messages)}
         if _accepts(type(client.messages).create, "temperature"):
             options["temperature"] = temperature
-        failure: ProviderFailure | None = None
-        try:
-            response = client.messages.create(**options)
-        except anthropic.APIStatusError as exc:
-            failure = failure_for_status(exc.status_code, _headers_of(exc))
-        except anthropic.APITimeoutError:
-            failure = ProviderFailure("timeout")
-        except anthropic.APIConnectionError:
-            failure = ProviderFailure("connection")
-        except BudgetSpent:
-            failure = budget.last_failure() or ProviderFailure("timeout")
-        except anthropic.AnthropicError:
-            failure = ProviderFailure("server_error")
-        finally:
-            client.close()
-        if failure is not None:
-            raise failure
+        with client:
+            response = sdk_call(lambda: client.messages.create(**options), anthropic,
+                                anthropic.AnthropicError, budget=budget, spent=BudgetSpent)
         text = "".join(getattr(block, "text", "") for block in response.content
                        if getattr(block, "type", None) == "text")
         usage = response.usage

@@ -177,6 +177,10 @@ def _policy_engine(services: Services) -> PolicyEngine:
     for plugin, line in services.policy.lines:
         engine.add_lines([line], source=f"plugin {plugin!r} policy")
     for feature in services.policy.features.values():
+        if feature.limits and not plans.tiers:
+            log.warning("plugin %s caps feature %s, but no enabled plugin declares tiers: it "
+                        "is uncapped (enable the plugin that declares them)", feature.plugin,
+                        feature.key)
         for tier, limit in feature.limits.items():
             if plans.tiers and tier not in plans.tiers:
                 # Fail closed: an undeclared column would silently turn the feature into a

@@ -3,8 +3,8 @@
 The file is ``$LIGHTNINGHIRE_CONFIG``, else ``./lightninghire.toml`` when present. Environment
 variables win: the conventional names (``MONGODB_URI``, ``CRON_SECRET``, ...) map to fixed keys,
 and any key can be set as ``LIGHTNINGHIRE_<SECTION>__<KEY>`` (``LIGHTNINGHIRE_SERVER__PORT=9000``,
-``LIGHTNINGHIRE_PLUGINS__BILLING__PRICE_PRO_MONTHLY=price_123``). A plugin's own conventional
-names (``STRIPE_SECRET_KEY``) are declared by the plugin's settings schema (field metadata
+``LIGHTNINGHIRE_PLUGINS__HELLO__GREETING=Hi``). A plugin's own conventional names
+(``ACME_API_KEY``) are declared by the plugin's settings schema (field metadata
 ``env=``) and applied by the plugin host, which loads each ``[plugins.<name>]`` table through that
 schema (see ``PluginHost``).
 

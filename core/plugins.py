@@ -326,7 +326,7 @@ class PluginHost:
         if not isinstance(schema, Schema):
             raise StartupError(f"plugin {name!r}: plugin_settings must be a marshmallow Schema")
         for key, fld in schema.fields.items():
-            # A conventional environment name (STRIPE_SECRET_KEY) under the explicit ones.
+            # A conventional environment name (ACME_API_KEY) under the explicit ones.
             env = fld.metadata.get("env")
             loaded_as = fld.data_key or key
             if env and env in self.settings.environ and not self.settings.is_explicit(

@@ -35,9 +35,10 @@ DOMAIN_WORDS = (
 )
 # Not listed, though domains use them: words plain English or plumbing also needs ("lead" and
 # "candidate" in a parser, "digest" in a hash, "credit" as a balance any plan may sell).
+# Whole words, where "_" also separates words (``STRIPE_SECRET_KEY``, ``is_pro``).
 DOMAIN_PATTERN = re.compile(
-    r"\b(" + "|".join(re.escape(word) + "(?:s|es)?" for word in DOMAIN_WORDS) + r")\b",
-    re.IGNORECASE)
+    r"(?<![A-Za-z0-9])(" + "|".join(re.escape(word) + "(?:s|es)?" for word in DOMAIN_WORDS)
+    + r")(?![A-Za-z0-9])", re.IGNORECASE)
 # Vendored third-party assets, not our words.
 NOT_SCANNED = (CORE / "http" / "static",)
 
@@ -197,4 +198,5 @@ def test_core_contains_no_domain_word() -> None:
 
 def test_the_domain_word_scan_sees_words() -> None:
     assert DOMAIN_PATTERN.search("a Recruiter's interviews") is not None
-    assert DOMAIN_PATTERN.search("the provider's processes") is None
+    assert DOMAIN_PATTERN.search("STRIPE_SECRET_KEY").group(0) == "STRIPE"
+    assert DOMAIN_PATTERN.search("the provider's processes, a PROJECT, jobless") is None

@@ -11,6 +11,7 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from lightninghire.api import Event, Services, hookimpl
+from lightninghire_hello import cli
 from lightninghire_hello.resources import (
     FEATURE,
     GreetingsResource,
@@ -18,11 +19,8 @@ from lightninghire_hello.resources import (
     StatsResource,
 )
 from lightninghire_hello.schemas import GreetingSchema
-from lightninghire_hello.service import EVENT_GREETED, GreetingService
+from lightninghire_hello.service import COLLECTION, EVENT_GREETED, greetings_of
 from lightninghire_hello.settings import HelloSettings
-
-NAME = "hello"
-COLLECTION = "hello_greetings"
 
 # Read by the plugin host at startup (module attributes, not hooks):
 plugin_settings = HelloSettings            # [plugins.hello], validated; bad value: no startup
@@ -32,12 +30,6 @@ plugin_events = {
 }
 # No plugin_requires: the caps below name the `plans` plugin's tiers, and with no tier declared
 # at all nothing is capped (a self-hosted install). Enable "plans" beside it to cap the free tier.
-
-
-def greetings_of(services: Services) -> GreetingService:
-    """The per-app service shared by routes, the task and the event hook (built once per app)."""
-    return services.state(f"{NAME}.greetings", lambda s: GreetingService(
-        s.db[COLLECTION], s.clock, s.events, s.plugin_settings(NAME)))
 
 
 @hookimpl
@@ -85,3 +77,8 @@ def register_tasks(tasks: Any, services: Services) -> None:
 def handle_event(event: Event, services: Services) -> None:
     if event.name == "user.deleted" and event.user_id:
         greetings_of(services).forget(event.user_id)
+
+
+@hookimpl
+def register_commands(commands: Any) -> None:
+    commands.add("hello", "The hello plugin's greetings", configure=cli.configure, run=cli.run)

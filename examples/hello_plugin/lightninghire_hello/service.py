@@ -7,9 +7,18 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from lightninghire.api import OwnedDocuments, given
+from lightninghire.api import OwnedDocuments, Services, given
 
+NAME = "hello"
+COLLECTION = "hello_greetings"
 EVENT_GREETED = "hello.greeted"
+
+
+def greetings_of(services: Services) -> GreetingService:
+    """The per-app service shared by routes, the task, the event hook and the CLI command:
+    built on first use, then the same object for this app (``services.state``)."""
+    return services.state(f"{NAME}.greetings", lambda s: GreetingService(
+        s.db[COLLECTION], s.clock, s.events, s.plugin_settings(NAME)))
 
 
 class GreetingService(OwnedDocuments):

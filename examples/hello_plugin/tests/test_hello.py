@@ -284,3 +284,23 @@ def test_the_user_deleted_handler_forgets_the_users_greetings_itself(app):
         app.services.events.emit("user.deleted", {"email": caller.user["email"]},
                                  user_id=str(caller.user["_id"]))
     assert [g["name"] for g in app.db["hello_greetings"].find()] == ["Kept"]
+
+
+# -- the CLI command ------------------------------------------------------------------------------
+
+def test_the_cli_command_prints_the_stored_count(app, capsys):
+    import argparse
+    import json
+
+    import lightninghire_hello
+    from lightninghire.api import CommandRegistry
+
+    assert_ok(app.api_caller(tier="pro").post(GREETINGS, json={"name": "Ada"}), 201)
+    registry = CommandRegistry()
+    lightninghire_hello.register_commands(registry)
+    parser = argparse.ArgumentParser(prog="lightninghire")
+    sub = parser.add_subparsers(dest="command", required=True)
+    registry.commands["hello"].configure(sub.add_parser("hello"))
+    args = parser.parse_args(["hello", "stats"])
+    assert registry.commands["hello"].run(args, app.services) == 0
+    assert json.loads(capsys.readouterr().out) == {"stored": 1}

@@ -28,8 +28,8 @@ plugin_events = {
     "emits": (EVENT_GREETED,),
     "listens": {"account": ("user.deleted",)},  # the core's account part emits it
 }
-# No plugin_requires: the caps below name the `plans` plugin's tiers, and with no tier declared
-# at all nothing is capped (a self-hosted install). Enable "plans" beside it to cap the free tier.
+# No plugin_requires: the caps below name the `plans` plugin's tiers; without any plugin that
+# declares tiers, a user's stored tier still meets them as written, so hello runs on its own.
 
 
 @hookimpl

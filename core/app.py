@@ -178,14 +178,15 @@ def _policy_engine(services: Services) -> PolicyEngine:
         engine.add_lines([line], source=f"plugin {plugin!r} policy")
     for feature in services.policy.features.values():
         if feature.limits and not plans.tiers:
-            log.warning("plugin %s caps feature %s, but no enabled plugin declares tiers: it "
-                        "is uncapped (enable the plugin that declares them)", feature.plugin,
+            log.warning("plugin %s caps feature %s, but no enabled plugin declares tiers: only "
+                        "accounts whose stored tier is a capped column are capped, new accounts "
+                        "are not (enable the plugin that declares the tiers)", feature.plugin,
                         feature.key)
         for tier, limit in feature.limits.items():
             if plans.tiers and tier not in plans.tiers:
                 # Fail closed: an undeclared column would silently turn the feature into a
-                # hard gate for everyone. (With no tier declared at all nothing is capped:
-                # there is no plan to upgrade to.)
+                # hard gate for everyone. (With no tier declared at all, only an account
+                # whose stored tier, set by an admin, is a capped column is capped.)
                 raise StartupError(f"plugin {feature.plugin!r}: feature {feature.key!r} caps "
                                    f"tier {tier!r}, which no enabled plugin declares")
             engine.set_cap(tier, feature.key, limit)

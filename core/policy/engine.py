@@ -131,6 +131,8 @@ class PolicyEngine:
     def cap(self, tier: str, feature: str) -> tuple[bool, int | None]:
         """``(found, limit)`` for a tier's cap on a feature, from the ``p2`` lines."""
         key = (tier, feature)
+        if not tier:  # Casbin reads an empty filter value as "any": no tier has no cap line
+            return False, None
         if key not in self._caps:
             rules = self._enforcer.get_filtered_named_policy("p2", 0, tier, feature)
             value = rules[-1][2] if rules else None

@@ -41,13 +41,16 @@ def test_a_cap_on_an_undeclared_tier_stops_startup(make_app):
         build(make_app, "plans", typo=plugin("typo", register_policy=caps))
 
 
-def test_caps_with_no_tier_declared_at_all_are_uncapped_and_say_so(make_app, caplog):
+def test_caps_with_no_tier_declared_at_all_leave_new_accounts_uncapped_and_say_so(make_app, caplog):
     def caps(policy):
         policy.add_feature(key="widgets", label="Widgets", limits={"free": 3},
                            upgrade_hint="Upgrade.")
 
     harness = build(make_app, lonely=plugin("lonely", register_policy=caps))
     assert harness.services.policy.plans.tiers == {}
+    newcomer, admin_set = harness.api_caller(), harness.api_caller(tier="free")
+    assert harness.services.entitlements.limit(newcomer.user, "widgets") is None
+    assert harness.services.entitlements.limit(admin_set.user, "widgets") == 3
     assert "plugin lonely caps feature widgets, but no enabled plugin declares tiers" in caplog.text
 
 

@@ -449,13 +449,18 @@ def parse_header(text: str) -> tuple[str, str]:
     return name.strip(), value.strip()
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=5.0, help="measured load per app")
+def add_load_arguments(parser: argparse.ArgumentParser, seconds: float = 5.0) -> None:
+    """The options of a load run over gunicorn that every script here shares."""
+    parser.add_argument("--seconds", type=float, default=seconds, help="measured load per app")
     parser.add_argument("--warmup", type=float, default=1.0, help="uncounted load before it")
     parser.add_argument("--concurrency", type=int, default=8, help="keep-alive client threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (both apps)")
     parser.add_argument("--threads", type=int, default=8, help="gthread threads per worker")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_load_arguments(parser)
     parser.add_argument("--full-path", default="/api/me", help="full-app route to load")
     parser.add_argument("--anonymous", action="store_true",
                         help="send no API key (default: a Pro user's key is minted in the "

@@ -79,7 +79,7 @@ def register_routes(routes: Any, services: Any) -> None:
     routes.add("/api/tools/negotiation", NegotiationResource(tools))
     routes.add("/api/tools/offer-comparison", OfferComparisonResource(tools))
     routes.add("/api/tools/cover-letter", CoverLetterResource(tools))
-    runs = RunsResource(tools)
+    runs = RunsResource(tools.owned_runs)
     routes.add_collection("/api/tools/runs", runs)
     routes.add("/api/negotiate-feedback", FeedbackResource(tools))
 

@@ -17,6 +17,7 @@ import json
 import logging
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -126,17 +127,15 @@ def check_subscription(sub: Mapping[str, Any], where: str = "subscription") -> N
     _text(reason.get("reason"), f"{where}.cancellation_details.reason")
 
 
+@dataclass(eq=False)
 class WebhookHandler:
-    def __init__(self, config: BillingConfig, service: BillingService, accounts: AccountStore,
-                 events: EventStore, clock: Any,
-                 announce: Callable[[str, dict[str, Any]], Any] | None = None) -> None:
-        self.config = config
-        # Tells the other plugins (``billing.changed``) when a user's subscription changed.
-        self.announce = announce
-        self.service = service
-        self.accounts = accounts
-        self.events = events
-        self.clock = clock
+    config: BillingConfig
+    service: BillingService
+    accounts: AccountStore
+    events: EventStore
+    clock: Any
+    # Tells the other plugins (``billing.changed``) when a user's subscription changed.
+    announce: Callable[[str, dict[str, Any]], Any] | None = None
 
     # -- entry point ------------------------------------------------------------------------------
 

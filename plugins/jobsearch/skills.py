@@ -1,6 +1,6 @@
 """``jobsearch.extract_skills``: the skills, seniority and years of experience in a job post or resume.
 
-Offline: skills come from a curated lexicon (``lexicon.py``: about 150 skills with their common
+Offline: skills come from a curated lexicon (``skills.toml``: about 140 skills with their common
 spellings, "k8s" is Kubernetes, "Postgres" is PostgreSQL), ordered by how often they are
 mentioned; a skill met only under "nice to have" / "bonus" / "a plus" is reported as such.
 Seniority is read from the job title first (Senior, Staff, Principal, Head of ...), then from

@@ -86,7 +86,7 @@ def _build(services: Any) -> Outreach:
                        lambda user: services.entitlements.facts_for(user).limit_tier)
     messages = MessageService(db[MESSAGES], clock, services.ai, services.mail,
                               services.events, contacts, templates, notifications, users,
-                              quota, follow_up_days=settings.get("follow_up_days"))
+                              quota, follow_up_overrides=settings.get("follow_up_days"))
     return Outreach(contacts, templates, notifications, messages)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from lightninghire.api import NotFound, object_id_or_404, paginate, shorten
@@ -28,18 +29,19 @@ class UnknownConversation(NotFound):
     pass
 
 
+@dataclass(eq=False)
 class ChatService:
-    def __init__(self, db: Any, ai: Any, clock: Any, context: ContextService,
-                 top_k: int = 5, embedder: Embedder | None = None,
-                 min_similarity: float = DEFAULT_MIN_SIMILARITY) -> None:
-        self.conversations = db[CONVERSATIONS]
-        self.messages = db[MESSAGES]
-        self.ai = ai
-        self.clock = clock
-        self.context = context
-        self.top_k = top_k
-        self.embedder = embedder
-        self.min_similarity = min_similarity
+    db: Any
+    ai: Any
+    clock: Any
+    context: ContextService
+    top_k: int = 5
+    embedder: Embedder | None = None
+    min_similarity: float = DEFAULT_MIN_SIMILARITY
+
+    def __post_init__(self) -> None:
+        self.conversations = self.db[CONVERSATIONS]
+        self.messages = self.db[MESSAGES]
 
     def ask(self, user: Mapping[str, Any], message: str,
             conversation_id: str | None) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lightninghire.api import PageQuery, Resource, endpoint, page_schema
+from lightninghire.api import CollectionResource, PageQuery, Resource, endpoint, page_schema
 from lightninghire_plugins.ai_tools.tools.schemas import (
     CoverLetterInSchema,
     NegotiationFeedbackInSchema,
@@ -49,24 +49,16 @@ class CoverLetterResource(Resource[ToolsService]):
         return self.service.cover_letter(req.context.principal.user, req.context.body)
 
 
-class RunsResource(Resource[ToolsService]):
-    @endpoint(query=ToolRunListQuery, response=page_schema(ToolRunSchema))
-    def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
-        """The caller's tool runs (negotiations, comparisons, letters), newest first."""
-        q = req.context.query
-        return self.service.list_runs(req.context.principal.user_id, q["kind"], q["limit"],
-                                      q["cursor"])
+class RunsResource(CollectionResource):
+    """Served over ``ToolsService.owned_runs``."""
 
-    @endpoint(response=ToolRunSchema)
-    def on_get_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
-        """One of the caller's tool runs."""
-        return self.service.get_run(req.context.principal.user_id, id)
-
-    @endpoint()
-    def on_delete_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:
-        """Delete one of the caller's tool runs."""
-        self.service.delete_run(req.context.principal.user_id, id)
-        return {"deleted": True}
+    item, list_query = ToolRunSchema, ToolRunListQuery
+    endpoints = {
+        "on_get": endpoint(summary="The caller's tool runs (negotiations, comparisons, letters), "
+                                   "newest first."),
+        "on_get_item": endpoint(summary="One of the caller's tool runs."),
+        "on_delete_item": endpoint(summary="Delete one of the caller's tool runs."),
+    }
 
 
 class FeedbackResource(Resource[ToolsService]):

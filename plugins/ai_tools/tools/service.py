@@ -7,7 +7,13 @@ from typing import Any
 
 from pymongo import ReturnDocument
 
-from lightninghire.api import NotFound, ValidationFailed, object_id_or_404, paginate
+from lightninghire.api import (
+    NotFound,
+    OwnedDocuments,
+    ValidationFailed,
+    object_id_or_404,
+    paginate,
+)
 from lightninghire_plugins.ai_tools import summarize
 from lightninghire_plugins.ai_tools.analyze.service import JOB_KINDS, RESUME_KINDS
 from lightninghire_plugins.ai_tools.common import extract_skills
@@ -19,9 +25,25 @@ FEEDBACK = "ai_tools_feedback"
 PLUGIN = "ai_tools"
 
 
+class ToolRuns(OwnedDocuments):
+    """The caller's stored runs, as ``/api/tools/runs`` lists (by ``kind``), shows and deletes."""
+
+    def __init__(self, collection: Any) -> None:
+        super().__init__(collection, what="run")
+
+    def public(self, doc: Mapping[str, Any]) -> dict[str, Any]:
+        return _run(doc)
+
+    def list(self, owner: str, query: Mapping[str, Any],
+             filter: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        kind = {"kind": query["kind"]} if query["kind"] else {}
+        return super().list(owner, query, {**(filter or {}), **kind})
+
+
 class ToolsService:
     def __init__(self, db: Any, ai: Any, clock: Any, context: ContextService) -> None:
         self.runs = db[RUNS]
+        self.owned_runs = ToolRuns(self.runs)
         self.feedback_docs = db[FEEDBACK]
         self.ai = ai
         self.clock = clock
@@ -129,24 +151,6 @@ class ToolsService:
             return {**result.data, "role": role, "company": company}, result.provider
 
         return self._run(user, "cover_letter", body, produce)
-
-    def list_runs(self, user_id: str, kind: str | None, limit: int,
-                  cursor: str | None) -> dict[str, Any]:
-        query: dict[str, Any] = {"userId": user_id}
-        if kind:
-            query["kind"] = kind
-        return paginate(self.runs, query, limit=limit, cursor=cursor, transform=_run)
-
-    def get_run(self, user_id: str, run_id: str) -> dict[str, Any]:
-        doc = self.runs.find_one({"_id": object_id_or_404(run_id, "run"), "userId": user_id})
-        if doc is None:
-            raise NotFound("No such run.")
-        return _run(doc)
-
-    def delete_run(self, user_id: str, run_id: str) -> None:
-        if not self.runs.delete_one({"_id": object_id_or_404(run_id, "run"),
-                                     "userId": user_id}).deleted_count:
-            raise NotFound("No such run.")
 
     # -- negotiation feedback --------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""The starter question bank in memory: parsed once from ``bank_data``, searched in Python.
+"""The starter question bank in memory: parsed once from ``bank.toml``, searched in Python.
 
 Three hundred-odd questions are small enough that filtering and ranking in process beats a
 database round trip, and text search needs no ``$text`` index (whose scoring nx-27017 cannot
@@ -8,14 +8,20 @@ sort by). Ids are stable: derived from the question's category and text.
 from __future__ import annotations
 
 import hashlib
+import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from importlib.resources import files
 from typing import Any
 
 from lightninghire.api import Bm25Index, terms
 from lightninghire_plugins.interview.common import CATEGORIES, FOCUS_AREAS
-from lightninghire_plugins.interview.questions.bank_data import BLOCKS, FOCUS_CODES, GROUPS
+
+_DATA = tomllib.loads(files(__package__).joinpath("bank.toml").read_text(encoding="utf-8"))
+BLOCKS: dict[str, str] = _DATA["questions"]  # category -> its questions, one per line
+FOCUS_CODES: dict[str, str] = _DATA["focus_codes"]
+GROUPS: tuple[dict[str, Any], ...] = tuple(_DATA["group"])
 
 # "What interviewers look for" and how to structure an answer, per category (PRODUCT §2.4).
 GUIDANCE = {

@@ -34,12 +34,8 @@ class CoachIn(Schema):
     answerSoFar = fields.String(load_default="", validate=validate.Length(max=10_000))
 
 
-class StoryCard(AiOutput):
-    title = fields.String(required=True)
-    situation = fields.String(load_default="")
-    task = fields.String(load_default="")
-    action = fields.String(load_default="")
-    result = fields.String(load_default="")
+class StoryCard(AiOutput, StoryIn):
+    """The STAR story the coach answers with: StoryIn's fields, stray keys dropped."""
 
 
 class CoachOut(AiOutput):

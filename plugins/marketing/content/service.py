@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -38,14 +39,12 @@ def reviewed_at(doc: Mapping[str, Any]) -> Any:
     return doc["updatedAt"]
 
 
+@dataclass(eq=False)
 class ContentService:
-    def __init__(self, db: Any, clock: Any,
-                 pro_lessons_open: Callable[[Mapping[str, Any] | None], bool],
-                 upgrade_hint: Callable[[], str]) -> None:
-        self.db = db
-        self.clock = clock
-        self.pro_lessons_open = pro_lessons_open
-        self.upgrade_hint = upgrade_hint
+    db: Any
+    clock: Any
+    pro_lessons_open: Callable[[Mapping[str, Any] | None], bool]
+    upgrade_hint: Callable[[], str]
 
     @property
     def collection(self) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from bson import ObjectId
@@ -16,15 +17,14 @@ def reference(oid: ObjectId | str) -> str:
     return f"T-{str(oid)[-8:].upper()}"
 
 
+@dataclass(eq=False)
 class SupportService:
-    def __init__(self, db: Any, mail: Any, events: Any, clock: Any, support_address: str,
-                 is_priority: Callable[[Mapping[str, Any]], bool]) -> None:
-        self.db = db
-        self.mail = mail
-        self.events = events
-        self.clock = clock
-        self.support_address = support_address
-        self.is_priority = is_priority
+    db: Any
+    mail: Any
+    events: Any
+    clock: Any
+    support_address: str
+    is_priority: Callable[[Mapping[str, Any]], bool]
 
     @property
     def tickets(self) -> Any:

@@ -9,6 +9,7 @@ never lost.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import InitVar, dataclass
 from datetime import timedelta
 from email.utils import formataddr
 from typing import Any
@@ -42,23 +43,23 @@ CHANNEL_LABELS = {"linkedin_connection": "LinkedIn request", "linkedin_dm": "Lin
                   "email": "email", "phone": "call", "in_person": "conversation"}
 
 
+@dataclass(eq=False)
 class MessageService:
-    def __init__(self, collection: Any, clock: Any, ai: Any, mail: Any, events: Any,
-                 contacts: ContactService, templates: TemplateService,
-                 notifications: NotificationService, users: Users, quota: DailySends,
-                 follow_up_days: Mapping[str, int] | None = None) -> None:
-        self.collection = collection
+    collection: Any
+    clock: Any
+    ai: Any
+    mail: Any
+    events: Any
+    contacts: ContactService
+    templates: TemplateService
+    notifications: NotificationService
+    users: Users
+    quota: DailySends
+    follow_up_overrides: InitVar[Mapping[str, int] | None] = None
+
+    def __post_init__(self, follow_up_overrides: Mapping[str, int] | None) -> None:
         self.owned = OwnedDocuments(self.collection, what="message")
-        self.clock = clock
-        self.ai = ai
-        self.mail = mail
-        self.events = events
-        self.contacts = contacts
-        self.templates = templates
-        self.notifications = notifications
-        self.users = users
-        self.quota = quota
-        self.follow_up_days = {**FOLLOW_UP_DAYS, **(follow_up_days or {})}
+        self.follow_up_days = {**FOLLOW_UP_DAYS, **(follow_up_overrides or {})}
 
     # -- drafting ------------------------------------------------------------------------------
 

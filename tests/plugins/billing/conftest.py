@@ -23,6 +23,8 @@ from urllib.parse import parse_qsl
 import pytest
 import stripe
 
+from lightninghire.testing import assert_ok
+
 # Test values, not secrets of any deployment.
 SECRET_KEY = "sk_test_lightninghire_billing"
 WEBHOOK_SECRET = "whsec_test_lightninghire_billing"
@@ -259,6 +261,15 @@ def stripe_subscribes(client: stripe.StripeClient, customer_id: str, plan: str,
         "customer": customer_id, "items": [{"plan": PRICES[plan]}],
         "metadata": {"userId": user_id, "plan": plan}})
     return sub.to_dict()
+
+
+def checked_out_and_subscribed(caller: Any, fake_stripe: Any, client: stripe.StripeClient,
+                               plan: str = "pro_monthly") -> dict[str, Any]:
+    """The caller checks out ``plan`` and Stripe holds its active subscription (no webhook sent
+    yet: each test sends the events it is about)."""
+    assert_ok(caller.post("/api/billing/checkout", json={"plan": plan}))
+    customer = fake_stripe.checkouts[-1]["customer"]
+    return stripe_subscribes(client, customer, plan, str(caller.user["_id"]))
 
 
 def completed_session(checkout: dict[str, str], session_id: str, *,

@@ -6,7 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from lightninghire.testing import assert_error, assert_ok
-from tests.plugins.billing.conftest import completed_session, stripe_subscribes
+from tests.plugins.billing.conftest import (
+    checked_out_and_subscribed,
+    completed_session,
+    stripe_subscribes,
+)
 
 
 def _iso(epoch: int) -> str:
@@ -80,10 +84,7 @@ def test_cancellation_keeps_pro_until_the_period_ends(stripe_app, fake_stripe, s
 def test_a_trial_is_pro_until_it_ends_without_a_card(stripe_app, fake_stripe, stripe_client,
                                                      webhooks, clock):
     caller = stripe_app.api_caller()
-    assert_ok(caller.post("/api/billing/checkout", json={"plan": "pro_monthly"}))
-    checkout = fake_stripe.checkouts[-1]
-    sub = stripe_subscribes(stripe_client, checkout["customer"], "pro_monthly",
-                            str(caller.user["_id"]))
+    sub = checked_out_and_subscribed(caller, fake_stripe, stripe_client)
     trial_end = int((clock.now() + timedelta(days=7)).timestamp())
     trialing = {**sub, "status": "trialing", "trial_end": trial_end,
                 "current_period_end": trial_end}
@@ -145,10 +146,7 @@ def test_cancellation_for_non_payment_ends_pro_at_once(stripe_app, fake_stripe, 
 def test_statuses_without_access(stripe_app, fake_stripe, stripe_client, webhooks):
     for status in ("incomplete", "incomplete_expired", "unpaid", "paused"):
         caller = stripe_app.api_caller()
-        assert_ok(caller.post("/api/billing/checkout", json={"plan": "pro_monthly"}))
-        checkout = fake_stripe.checkouts[-1]
-        sub = stripe_subscribes(stripe_client, checkout["customer"], "pro_monthly",
-                                str(caller.user["_id"]))
+        sub = checked_out_and_subscribed(caller, fake_stripe, stripe_client)
         assert_ok(webhooks.send("customer.subscription.updated", {**sub, "status": status}))
         ent = assert_ok(caller.get("/api/entitlements"))
         assert (ent["isPro"], ent["subscriptionStatus"]) == (False, status)

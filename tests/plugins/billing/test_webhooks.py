@@ -11,6 +11,7 @@ from lightninghire.testing import assert_error, assert_ok
 from tests.plugins.billing.conftest import (
     Webhooks,
     billing_settings,
+    checked_out_and_subscribed,
     completed_session,
     stripe_subscribes,
 )
@@ -124,10 +125,7 @@ def test_the_same_purchase_in_two_events_is_credited_once(stripe_app, fake_strip
 def test_out_of_order_deleted_before_updated_stays_cancelled(stripe_app, fake_stripe,
                                                              stripe_client, webhooks, clock):
     caller = stripe_app.api_caller()
-    assert_ok(caller.post("/api/billing/checkout", json={"plan": "pro_monthly"}))
-    checkout = fake_stripe.checkouts[-1]
-    sub = stripe_subscribes(stripe_client, checkout["customer"], "pro_monthly",
-                            str(caller.user["_id"]))
+    sub = checked_out_and_subscribed(caller, fake_stripe, stripe_client)
     t0 = int(clock.now().timestamp())
     deleted = {**sub, "status": "canceled", "cancellation_details": {"reason": "payment_failed"}}
     # Stripe sent created (t0), updated (t0 + 5), deleted (t0 + 9); they arrive backwards.
@@ -143,10 +141,7 @@ def test_out_of_order_deleted_before_updated_stays_cancelled(stripe_app, fake_st
 def test_an_older_update_does_not_overwrite_a_newer_one(stripe_app, fake_stripe, stripe_client,
                                                         webhooks, clock):
     caller = stripe_app.api_caller()
-    assert_ok(caller.post("/api/billing/checkout", json={"plan": "pro_monthly"}))
-    checkout = fake_stripe.checkouts[-1]
-    sub = stripe_subscribes(stripe_client, checkout["customer"], "pro_monthly",
-                            str(caller.user["_id"]))
+    sub = checked_out_and_subscribed(caller, fake_stripe, stripe_client)
     t0 = int(clock.now().timestamp())
     assert_ok(webhooks.send("customer.subscription.updated",
                             {**sub, "cancel_at_period_end": True}, created=t0 + 5))

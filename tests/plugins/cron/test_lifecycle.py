@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from lightninghire.testing import assert_ok
 from tests.plugins.cron.helpers import counts, delivered, emit, run_task
 
@@ -136,12 +138,14 @@ def test_abandoned_signup_follows_up_after_24_hours_once(make_app, clock):
     assert "http://testserver/onboarding" in mail.text
 
 
-def test_abandoned_signup_respects_the_lifecycle_preference(make_app, clock):
+# Both lifecycle e-mails, each once it is due: a user who turned lifecycle mail off is skipped.
+@pytest.mark.parametrize(("task", "due_after_days"), [("abandoned-signup", 2), ("win-back", 15)])
+def test_lifecycle_emails_respect_the_lifecycle_preference(make_app, clock, task, due_after_days):
     harness = make_app(plugins=["plans", "cron"])
     caller = harness.api_caller()
     assert_ok(caller.patch("/api/settings", json={"emails": {"lifecycle": False}}))
-    clock.advance(days=2)
-    assert counts(run_task(harness, "abandoned-signup")) == (1, 0, 1)
+    clock.advance(days=due_after_days)
+    assert counts(run_task(harness, task)) == (1, 0, 1)
     assert delivered(harness) == []
 
 

@@ -132,12 +132,3 @@ def test_a_recent_sign_in_is_activity(make_app, clock):
     assert counts(run_task(harness, "win-back")) == (0, 0, 0)
     clock.advance(days=13)
     assert counts(run_task(harness, "win-back")) == (1, 1, 0)
-
-
-def test_win_back_respects_the_lifecycle_preference(make_app, clock):
-    harness = make_app(plugins=["plans", "cron"])
-    caller = harness.api_caller()
-    assert_ok(caller.patch("/api/settings", json={"emails": {"lifecycle": False}}))
-    clock.advance(days=15)
-    assert counts(run_task(harness, "win-back")) == (1, 0, 1)
-    assert delivered(harness) == []

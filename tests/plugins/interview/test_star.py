@@ -3,30 +3,20 @@ specific feedback; deterministic; docs/interview.md shows its real answers."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from lightninghire.testing import examples_markdown, verify_offline
 from lightninghire_plugins.interview import star as star_task
-
-DOCS = Path(__file__).resolve().parents[3] / "docs" / "interview.md"
-
-
-def run(task, **inputs):
-    (answer,) = verify_offline(task, inputs)
-    return answer
+from tests.plugins.offline_tasks import (
+    assert_deterministic_on_examples,
+    assert_docs_show_offline_answers,
+    run,
+)
 
 
 def test_the_task_is_deterministic_and_valid_on_its_examples():
-    task = star_task.TASK
-    assert task.examples and verify_offline(task) == verify_offline(task)
-    system, user = task.prompt(task.load_inputs(task.examples[0]))
-    assert system and next(iter(task.examples[0].values())) in user
+    assert_deterministic_on_examples(star_task.TASK)
 
 
 def test_docs_show_the_offline_answers_the_code_gives_today():
-    # Regenerate with: python -c "from lightninghire.ai import examples_markdown; \
-    #   from lightninghire_plugins.interview.star import TASK; print(examples_markdown([TASK]))"
-    assert examples_markdown([star_task.TASK]) in DOCS.read_text(encoding="utf-8")
+    assert_docs_show_offline_answers(star_task.TASK, "interview.md")
 
 
 # -- interview.score_star-----------------------------------------------------------------------

@@ -3,32 +3,22 @@ nice-to-haves, seniority and years; deterministic; docs/jobsearch.md shows its r
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from lightninghire.testing import examples_markdown, verify_offline
 from lightninghire_plugins.jobsearch import skills as skills_task
-
-DOCS = Path(__file__).resolve().parents[3] / "docs" / "jobsearch.md"
-
-
-def run(task, **inputs):
-    (answer,) = verify_offline(task, inputs)
-    return answer
+from tests.plugins.offline_tasks import (
+    assert_deterministic_on_examples,
+    assert_docs_show_offline_answers,
+    run,
+)
 
 
 def test_the_task_is_deterministic_and_valid_on_its_examples():
-    task = skills_task.TASK
-    assert task.examples and verify_offline(task) == verify_offline(task)
-    system, user = task.prompt(task.load_inputs(task.examples[0]))
-    assert system and next(iter(task.examples[0].values())) in user
+    assert_deterministic_on_examples(skills_task.TASK)
 
 
 def test_docs_show_the_offline_answers_the_code_gives_today():
-    # Regenerate with: python -c "from lightninghire.ai import examples_markdown; \
-    #   from lightninghire_plugins.jobsearch.skills import TASK; print(examples_markdown([TASK]))"
-    assert examples_markdown([skills_task.TASK]) in DOCS.read_text(encoding="utf-8")
+    assert_docs_show_offline_answers(skills_task.TASK, "jobsearch.md")
 
 
 # -- jobsearch.extract_skills---------------------------------------------------------------------

@@ -13,6 +13,8 @@ Fixtures:
   ``.app``, ``.services``, ``.client`` (``falcon.testing.TestClient``), ``.db``, ``.mail`` (the
   captured outbox) and ``.events`` (the captured domain events).
 - ``harness``: ``make_app()`` with the default plugins; ``client`` is its test client.
+- ``smtp_server(start=True, **options)``: a real SMTP server (aiosmtpd) on 127.0.0.1 that
+  records what it accepts (``.delivered``); ``.url()`` is its ``SMTP_URL``.
 - ``db_commands``: a ``CommandRecorder`` (pymongo command listener) that captures the database
   commands requests send, for tests that pin a route's round trips.
 
@@ -32,6 +34,9 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from email import message_from_bytes
+from email import policy as email_policy
+from email.message import EmailMessage
 from typing import Any
 
 import falcon.testing
@@ -366,3 +371,94 @@ def assert_ok(result: falcon.testing.Result, status: int = 200) -> Any:
     body = result.json
     assert body["ok"] is True, body
     return body.get("data")
+
+
+# -- a real SMTP server -------------------------------------------------------------------------
+
+
+@dataclass
+class Delivered:
+    """One message an ``SmtpServer`` accepted."""
+
+    mail_from: str
+    rcpt_tos: list[str]
+    raw: bytes
+    login: Any = None  # what the client authenticated as (``AUTH``), if it did
+
+    @property
+    def email(self) -> EmailMessage:
+        return message_from_bytes(self.raw, policy=email_policy.default)  # type: ignore[return-value]
+
+    def body(self, subtype: str) -> str:
+        part = self.email.get_body((subtype,))
+        assert part is not None, f"no text/{subtype} part"
+        return part.get_content().replace("\r\n", "\n")
+
+
+class SmtpRecorder:
+    """aiosmtpd handler: keeps what it accepted; ``rcpt_reply`` makes it refuse recipients."""
+
+    def __init__(self) -> None:
+        self.delivered: list[Delivered] = []
+        self.rcpt_reply: str | None = None
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
+                          rcpt_options: Any) -> str:
+        if self.rcpt_reply:
+            return self.rcpt_reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        # Recorded before the 250 goes out, so once smtplib returns the message is here.
+        self.delivered.append(Delivered(envelope.mail_from, list(envelope.rcpt_tos),
+                                        envelope.content, session.auth_data))
+        return "250 Message accepted"
+
+
+class SmtpServer:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1, on a port chosen up front so that it can be
+    down first and up later; ``options`` go to aiosmtpd's ``Controller`` (TLS, AUTH)."""
+
+    def __init__(self, **options: Any) -> None:
+        self.recorder = SmtpRecorder()
+        self.port = free_port()
+        self.options = options
+        self.controller: Any = None
+
+    @property
+    def delivered(self) -> list[Delivered]:
+        return self.recorder.delivered
+
+    def url(self, scheme: str = "smtp", userinfo: str = "", query: str = "") -> str:
+        # A short timeout bounds any test that goes wrong; nothing here should take a second.
+        return f"{scheme}://{userinfo}127.0.0.1:{self.port}?timeout=5{query}"
+
+    def start(self) -> SmtpServer:
+        from aiosmtpd.controller import Controller  # a test dependency, imported when used
+
+        self.controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port,
+                                     **self.options)
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[Callable[..., SmtpServer]]:
+    """``smtp_server(start=True, **controller_options)``: real SMTP servers, all stopped after
+    the test."""
+    made: list[SmtpServer] = []
+
+    def factory(start: bool = True, **options: Any) -> SmtpServer:
+        server = SmtpServer(**options)
+        made.append(server)
+        return server.start() if start else server
+
+    yield factory
+    for server in made:
+        server.stop()

@@ -5,17 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-import socket
 import ssl
 import threading
-from dataclasses import dataclass
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from bson import ObjectId
 from cryptography import x509
@@ -28,93 +23,6 @@ from lightninghire.mail import Mailer, Message, SmtpTransport
 
 SENDER = "LightningHire <no-reply@lightninghire.test>"
 PUBLIC_URL = "https://app.lightninghire.test"
-
-
-@dataclass
-class Delivered:
-    mail_from: str
-    rcpt_tos: list[str]
-    raw: bytes
-    login: Any = None
-
-    @property
-    def email(self) -> EmailMessage:
-        return message_from_bytes(self.raw, policy=policy.default)  # type: ignore[return-value]
-
-    def body(self, subtype: str) -> str:
-        part = self.email.get_body((subtype,))
-        assert part is not None, f"no text/{subtype} part"
-        return part.get_content().replace("\r\n", "\n")
-
-
-class Recorder:
-    """aiosmtpd handler: keeps what it accepted; ``rcpt_reply`` makes it refuse recipients."""
-
-    def __init__(self) -> None:
-        self.delivered: list[Delivered] = []
-        self.rcpt_reply: str | None = None
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.rcpt_reply:
-            return self.rcpt_reply
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        # Recorded before the 250 goes out, so once smtplib returns the message is here.
-        self.delivered.append(Delivered(envelope.mail_from, list(envelope.rcpt_tos),
-                                        envelope.content, session.auth_data))
-        return "250 Message accepted"
-
-
-class SmtpServer:
-    """One aiosmtpd server on a port chosen up front, so it can be down first and up later."""
-
-    def __init__(self, **options: Any) -> None:
-        self.recorder = Recorder()
-        self.port = _free_port()
-        self.options = options
-        self.controller: Controller | None = None
-
-    @property
-    def delivered(self) -> list[Delivered]:
-        return self.recorder.delivered
-
-    def url(self, scheme: str = "smtp", userinfo: str = "", query: str = "") -> str:
-        # A short timeout bounds any test that goes wrong; nothing here should take a second.
-        return f"{scheme}://{userinfo}127.0.0.1:{self.port}?timeout=5{query}"
-
-    def start(self) -> SmtpServer:
-        self.controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port,
-                                     **self.options)
-        self.controller.start()
-        return self
-
-    def stop(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def smtp_server():
-    """``smtp_server(start=True, **controller_options)``; every server is stopped afterwards."""
-    made: list[SmtpServer] = []
-
-    def factory(start: bool = True, **options: Any) -> SmtpServer:
-        server = SmtpServer(**options)
-        made.append(server)
-        return server.start() if start else server
-
-    yield factory
-    for server in made:
-        server.stop()
 
 
 @pytest.fixture

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
-from aiosmtpd.controller import Controller
 
 from lightninghire.testing import SmtpTransport, assert_error
 
@@ -128,25 +125,11 @@ def test_the_eleventh_lead_from_one_ip_in_15_minutes_is_a_429_with_the_seeds_bod
     assert post_lead(harness, remote_addr="203.0.113.7").status_code == 200
 
 
-class _Inbox:
-    def __init__(self) -> None:
-        self.received: list[bytes] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.received.append(envelope.content)
-        return "250 Message accepted"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def test_a_lead_survives_smtp_being_down_and_its_mail_arrives_after_recovery(make_app, clock):
+def test_a_lead_survives_smtp_being_down_and_its_mail_arrives_after_recovery(make_app, clock,
+                                                                            smtp_server):
     harness = make_app(plugins=["plans", "marketing"])
-    port = _free_port()  # nothing listens here yet: the mail server is down
-    harness.services.mail.transport = SmtpTransport.from_url(f"smtp://127.0.0.1:{port}?timeout=5")
+    server = smtp_server(start=False)  # nothing listens on its port yet: the mail server is down
+    harness.services.mail.transport = SmtpTransport.from_url(server.url())
 
     result = post_lead(harness)
     assert result.json == {"ok": True, "downloadUrl": GUIDE_URL}
@@ -154,14 +137,9 @@ def test_a_lead_survives_smtp_being_down_and_its_mail_arrives_after_recovery(mak
     [queued] = harness.db["mail_outbox"].find()
     assert queued["status"] == "queued" and queued["to"] == "jane@example.com"
 
-    inbox = _Inbox()
-    server = Controller(inbox, hostname="127.0.0.1", port=port)
     server.start()
-    try:
-        clock.advance(minutes=1)
-        assert harness.services.mail.deliver_due()["sent"] == 1
-    finally:
-        server.stop()
-    [raw] = inbox.received
+    clock.advance(minutes=1)
+    assert harness.services.mail.deliver_due()["sent"] == 1
+    [raw] = [delivered.raw for delivered in server.delivered]
     assert b"jane@example.com" in raw and b"interview-prep-guide.pdf" in raw
     assert harness.db["mail_outbox"].find_one({"_id": queued["_id"]})["status"] == "sent"

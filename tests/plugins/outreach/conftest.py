@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import socket
-from dataclasses import dataclass, field
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from lightninghire.testing import SmtpTransport, TaskRunner, assert_ok
 
@@ -58,57 +53,9 @@ def run_task(app, clock) -> dict[str, Any]:
     return result.summary
 
 
-@dataclass
-class Inbox:
-    """aiosmtpd handler: keeps what it accepted; ``refuse`` makes it answer RCPT with a code."""
-
-    received: list[bytes] = field(default_factory=list)
-    envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
-    refuse: str | None = None
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.refuse:
-            return self.refuse
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.received.append(envelope.content)
-        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
-        return "250 Message accepted"
-
-    def emails(self) -> list[EmailMessage]:
-        return [message_from_bytes(raw, policy=policy.default) for raw in self.received]
-
-
-class SmtpServer:
-    """A real SMTP server on 127.0.0.1, on a port chosen up front so it can start late."""
-
-    def __init__(self) -> None:
-        self.inbox = Inbox()
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = int(sock.getsockname()[1])
-        self.controller: Controller | None = None
-
-    def url(self) -> str:
-        return f"smtp://127.0.0.1:{self.port}?timeout=5"
-
-    def start(self) -> SmtpServer:
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-        return self
-
-    def stop(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-
 @pytest.fixture
-def smtp(app):
+def smtp(app, smtp_server):
     """The app's mail goes to a real SMTP server (not started: call ``.start()``)."""
-    server = SmtpServer()
+    server = smtp_server(start=False)
     app.services.mail.transport = SmtpTransport.from_url(server.url())
-    yield server
-    server.stop()
+    return server

@@ -16,10 +16,11 @@ def test_an_email_arrives_from_the_platform_with_the_user_as_reply_to(app, sam, 
     assert sent["status"] == "sent" and sent["deliveryStatus"] == "sent"
     assert sent["sentAt"] == sent["scheduledAt"] and sent["lastError"] is None
 
-    [(mail_from, rcpt_tos)] = smtp.inbox.envelopes
+    [delivered] = smtp.delivered
+    mail_from, rcpt_tos = delivered.mail_from, delivered.rcpt_tos
     assert rcpt_tos == ["dana@example.com"]
     assert mail_from == "no-reply@localhost"  # the platform sends; replies go to the user
-    [mail] = smtp.inbox.emails()
+    [mail] = [d.email for d in smtp.delivered]
     assert mail["To"] == "Dana Kim <dana@example.com>"
     assert mail["Reply-To"] == "Sam Rivera <sam@example.com>"
     assert mail["Subject"] == message["subject"]
@@ -35,7 +36,7 @@ def test_an_email_arrives_from_the_platform_with_the_user_as_reply_to(app, sam, 
     assert contact["nextFollowUpAt"] == sent["followUpAt"]
     assert [e.name for e in app.events if e.name.startswith("outreach.")] == ["outreach.sent"]
     assert_error(sam.post(f"/api/outreach/{message['id']}/send", json={}), 409, "CONFLICT")
-    assert len(smtp.inbox.received) == 1
+    assert len(smtp.delivered) == 1
 
 
 def test_a_failed_send_waits_in_the_outbox_and_is_delivered_when_the_server_is_back(
@@ -62,7 +63,7 @@ def test_a_failed_send_waits_in_the_outbox_and_is_delivered_when_the_server_is_b
     assert done["status"] == "sent" and done["deliveryStatus"] == "sent"
     assert done["sentAt"] == _iso(clock.now()) and done["lastError"] is None
     assert done["followUpAt"] == _iso(clock.now() + timedelta(days=5))
-    [mail] = smtp.inbox.emails()
+    [mail] = [d.email for d in smtp.delivered]
     assert mail["Reply-To"] == "Sam Rivera <sam@example.com>"
     assert mail.get_body(("plain",)).get_content().replace("\r\n", "\n") == message["body"] + "\n"
     assert [e.name for e in app.events if e.name.startswith("outreach.")] == ["outreach.sent"]  # once
@@ -70,7 +71,7 @@ def test_a_failed_send_waits_in_the_outbox_and_is_delivered_when_the_server_is_b
 
 def test_a_refused_recipient_marks_the_message_failed_and_tells_the_user(app, sam, smtp, clock):
     smtp.start()
-    smtp.inbox.refuse = "550 5.1.1 No such user"
+    smtp.recorder.rcpt_reply = "550 5.1.1 No such user"
     dana = add_contact(sam)
     message = draft(sam, dana["id"], "thank_you", "email")
     failed = assert_ok(sam.post(f"/api/outreach/{message['id']}/send", json={}))
@@ -82,12 +83,12 @@ def test_a_refused_recipient_marks_the_message_failed_and_tells_the_user(app, sa
     assert assert_ok(sam.get(f"/api/contacts/{dana['id']}"))["lastContactedAt"] is None
 
     # Fixed (a new address), edited and sent again.
-    smtp.inbox.refuse = None
+    smtp.recorder.rcpt_reply = None
     assert_ok(sam.patch(f"/api/contacts/{dana['id']}", json={"email": "dana.kim@example.com"}))
     assert_ok(sam.patch(f"/api/outreach/{message['id']}", json={"subject": "Thanks again"}))
     again = assert_ok(sam.post(f"/api/outreach/{message['id']}/send", json={}))
     assert again["status"] == "sent" and again["lastError"] is None
-    [mail] = smtp.inbox.emails()
+    [mail] = [d.email for d in smtp.delivered]
     assert mail["To"] == "Dana Kim <dana.kim@example.com>" and mail["Subject"] == "Thanks again"
 
 
@@ -108,12 +109,12 @@ def test_a_scheduled_send_goes_out_at_its_time_and_can_be_cancelled_before(
     assert back["status"] == "draft" and back["scheduledAt"] is None
 
     clock.advance(hours=1, minutes=59)
-    assert run_task(app, clock)["dispatched"] == 0 and smtp.inbox.received == []
+    assert run_task(app, clock)["dispatched"] == 0 and smtp.delivered == []
     clock.advance(minutes=1)
     assert run_task(app, clock) == {"dispatched": 1, "deferred": 0, "synced": 0, "sent": 1,
                                     "failed": 0, "followUps": 0}
     assert run_task(app, clock)["dispatched"] == 0  # once
-    [mail] = smtp.inbox.emails()
+    [mail] = [d.email for d in smtp.delivered]
     assert mail["Subject"] == later["subject"] and mail["Reply-To"] == "Sam Rivera <sam@example.com>"
     assert assert_ok(sam.get(f"/api/outreach/{later['id']}"))["status"] == "sent"
     assert assert_ok(sam.get(f"/api/outreach/{cancelled['id']}"))["status"] == "draft"
@@ -130,7 +131,7 @@ def test_a_recipient_who_opted_out_is_not_mailed(app, sam, smtp):
     failed = assert_ok(sam.post(f"/api/outreach/{message['id']}/send", json={}))
     assert failed["status"] == "failed" and failed["deliveryStatus"] == "suppressed"
     assert failed["lastError"] == "The recipient has unsubscribed from outreach email."
-    assert smtp.inbox.received == []
+    assert smtp.delivered == []
 
 
 def _iso(value) -> str:

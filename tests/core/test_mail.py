@@ -19,26 +19,10 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from lightninghire.db import Database
-from lightninghire.mail import Mailer, Message, SmtpTransport
+from lightninghire.mail import Mailer, Message
 
-SENDER = "LightningHire <no-reply@lightninghire.test>"
+SENDER = "LightningHire <no-reply@lightninghire.test>"  # as conftest.make_mailer sends
 PUBLIC_URL = "https://app.lightninghire.test"
-
-
-@pytest.fixture
-def db(lh_db):
-    return lh_db
-
-
-@pytest.fixture
-def make_mailer(db, clock):
-    def factory(url: str, *, database: Database | None = None, **options: Any) -> Mailer:
-        mailer = Mailer(SmtpTransport.from_url(url), SENDER, db=database or db, clock=clock,
-                        public_url=PUBLIC_URL, **options)
-        mailer.ensure_indexes()
-        return mailer
-
-    return factory
 
 
 @pytest.fixture(scope="session")

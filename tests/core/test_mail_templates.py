@@ -11,11 +11,6 @@ PUBLIC_URL = "https://app.lightninghire.test"
 
 
 @pytest.fixture
-def db(lh_db):
-    return lh_db
-
-
-@pytest.fixture
 def transport():
     return MemoryTransport()
 

@@ -11,25 +11,7 @@ from itsdangerous import URLSafeSerializer
 from pymongo.errors import DuplicateKeyError
 
 from lightninghire import BadRequest
-from lightninghire.mail import InvalidUnsubscribeToken, Mailer, MemoryTransport, Message
-
-SENDER = "LightningHire <no-reply@lightninghire.test>"
-
-
-@pytest.fixture
-def db(lh_db):
-    return lh_db
-
-
-@pytest.fixture
-def make_mailer(db, clock):
-    def factory(**options) -> Mailer:
-        mailer = Mailer(MemoryTransport(), SENDER, db=db, clock=clock,
-                        public_url="https://app.lightninghire.test/", **options)
-        mailer.ensure_indexes()
-        return mailer
-
-    return factory
+from lightninghire.mail import InvalidUnsubscribeToken, Message
 
 
 def test_a_token_names_the_address_and_the_list(make_mailer):

@@ -113,18 +113,15 @@ def test_plugins_are_called_in_the_configured_order(lh_settings):
     assert calls == ["a", "b"]
 
 
-def test_two_plugins_registering_one_route_are_both_named(lh_settings):
-    extra = {"first": plugin("first", register_routes=routes_plugin("/api/same")),
-             "second": plugin("second", register_routes=routes_plugin("/api/same"))}
-    with pytest.raises(StartupError, match=r"GET /api/same.*'first'.*'second'"):
-        create_app(lh_settings, plugins=["first", "second"], extra_plugins=extra,
-                   prepare_database=False)
-
-
-def test_routes_differing_only_in_field_names_clash(lh_settings):
-    extra = {"first": plugin("first", register_routes=routes_plugin("/api/x/{id}")),
-             "second": plugin("second", register_routes=routes_plugin("/api/x/{key}"))}
-    with pytest.raises(StartupError, match=r"clashes"):
+@pytest.mark.parametrize(("first_path", "second_path", "problem"), [
+    ("/api/same", "/api/same", r"GET /api/same.*'first'.*'second'"),  # both plugins named
+    ("/api/x/{id}", "/api/x/{key}", r"clashes"),  # differing only in field names
+], ids=["same-route", "same-shape"])
+def test_two_plugins_claiming_one_route_stop_startup(lh_settings, first_path, second_path,
+                                                     problem):
+    extra = {"first": plugin("first", register_routes=routes_plugin(first_path)),
+             "second": plugin("second", register_routes=routes_plugin(second_path))}
+    with pytest.raises(StartupError, match=problem):
         create_app(lh_settings, plugins=["first", "second"], extra_plugins=extra,
                    prepare_database=False)
 

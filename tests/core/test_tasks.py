@@ -21,11 +21,6 @@ HOURLY = "0 * * * *"
 
 
 @pytest.fixture
-def db(lh_db):
-    return lh_db
-
-
-@pytest.fixture
 def now_clock(clock):
     """The frozen clock at 08:00 yesterday: hourly fire times fall on whole hours from here,
     no daily 06:30 fire time falls within the next half day (so tests do not depend on the real

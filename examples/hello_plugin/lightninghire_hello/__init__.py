@@ -10,7 +10,17 @@ from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
-from lightninghire.api import Event, Services, hookimpl
+from lightninghire.api import (
+    CollectionRegistry,
+    CommandRegistry,
+    Event,
+    PolicyRegistry,
+    RouteTable,
+    SchemaRegistry,
+    Services,
+    TaskRegistry,
+    hookimpl,
+)
 from lightninghire_hello import cli
 from lightninghire_hello.resources import (
     FEATURE,
@@ -33,7 +43,7 @@ plugin_events = {
 
 
 @hookimpl
-def register_routes(routes: Any, services: Services) -> None:
+def register_routes(routes: RouteTable, services: Services) -> None:
     greetings = greetings_of(services)
     routes.add("/api/hello", HelloResource(greetings))
     routes.add_collection("/api/hello/greetings", GreetingsResource(greetings))
@@ -41,13 +51,13 @@ def register_routes(routes: Any, services: Services) -> None:
 
 
 @hookimpl
-def register_schemas(spec: Any) -> None:
+def register_schemas(spec: SchemaRegistry) -> None:
     # A stable public name; the other schemas are named from their classes (GreetingIn, ...).
     spec.add("HelloGreeting", GreetingSchema)
 
 
 @hookimpl
-def register_collections(collections: Any) -> None:
+def register_collections(collections: CollectionRegistry) -> None:
     collections.add(COLLECTION, owner_field="userId", indexes=[
         IndexModel([("userId", ASCENDING), ("createdAt", DESCENDING)]),  # the owner's list
         IndexModel([("createdAt", ASCENDING)]),                           # the tidy task
@@ -55,7 +65,7 @@ def register_collections(collections: Any) -> None:
 
 
 @hookimpl
-def register_policy(policy: Any) -> None:
+def register_policy(policy: PolicyRegistry) -> None:
     # Only admins (and super admins) read the stats; every member may use the other routes.
     policy.add_lines(["p, admin, hello_stats, read"])
     # Free accounts (either user type) store 3 greetings in all; other tiers are unlimited.
@@ -65,7 +75,7 @@ def register_policy(policy: Any) -> None:
 
 
 @hookimpl
-def register_tasks(tasks: Any, services: Services) -> None:
+def register_tasks(tasks: TaskRegistry, services: Services) -> None:
     def tidy(context: Any = None) -> dict[str, int]:
         """Delete greetings older than the configured retention."""
         return {"processed": greetings_of(services).tidy()}
@@ -80,5 +90,5 @@ def handle_event(event: Event, services: Services) -> None:
 
 
 @hookimpl
-def register_commands(commands: Any) -> None:
+def register_commands(commands: CommandRegistry) -> None:
     commands.add("hello", "The hello plugin's greetings", configure=cli.configure, run=cli.run)

@@ -122,6 +122,9 @@ def entitlement_facts(user: dict[str, Any], services: Any) -> dict[str, Any] | N
 def handle_event(event: Any, services: Any) -> None:
     # The AI client announces each completed AI action (lightninghire.ai.AI_ACTION_COMPLETED).
     if event.name == AI_ACTION_COMPLETED and event.user_id:
+        # The credit balance depends on the user's id alone (this plugin's entitlement_facts),
+        # and the request's entitlement check has just cached it: no read for most users.
+        balance = services.entitlements.facts_for({"_id": event.user_id}).credit_balance
         billing_of(services).service.on_ai_action(
-            event.user_id, event.payload,
+            event.user_id, event.payload, known_balance=balance,
             user_of=lambda uid: services.users.get(uid, ("providerKeys", "tier", "roles")))

@@ -243,17 +243,21 @@ class BillingService:
         return self.store.credit(user_id, PACKS[pack]["credits"], ref, pack=pack)
 
     def on_ai_action(self, user_id: str, action: Mapping[str, Any],
-                     user_of: Callable[[str], Mapping[str, Any] | None]) -> int:
+                     user_of: Callable[[str], Mapping[str, Any] | None],
+                     known_balance: float | None = None) -> int:
         """Deduct the credits of one AI action (the ``ai.action_completed`` payload); returns
         what was taken (0 when not charged).
 
         Not charged: calls on the user's own provider key (BYOK), users whose tier already
         covers AI (Pro by subscription or by an admin, BYOK), super-admins, and empty balances
-        (never an error: the entitlement engine already allowed the call). The balance is read
-        first, so a user without credits costs one read of billing's own account only.
+        (never an error: the entitlement engine already allowed the call). ``known_balance``
+        (what this request's entitlement check read) spares the reads for a user without
+        credits; the user is read last, only for a user who has some.
         """
         if action.get("byok"):
             return 0
+        if known_balance is not None and known_balance <= 0:
+            return 0  # the facts this request already read say so: no read
         account = self.store.get(user_id)
         if not account or account.get("creditBalance", 0) <= 0:
             return 0

@@ -95,6 +95,16 @@ def test_the_balance_never_goes_negative_under_concurrency(make_app, fake_stripe
     assert harness.db["billing_accounts"].find_one({})["creditBalance"] == 0
 
 
+def test_an_ai_action_of_a_user_without_credits_costs_no_read(db_commands, priced_app):
+    harness, _webhooks = priced_app
+    caller = harness.api_caller()
+    assert_ok(caller.get("/api/entitlements"))  # the request's entitlement check reads the facts
+    with db_commands.capture(harness.services.db.name) as sent:
+        _ai_action(harness, caller.user)
+    assert sent == []
+    assert harness.db["billing_credit_ledger"].count_documents({}) == 0
+
+
 def test_covered_users_spend_no_credits(stripe_app, fake_stripe, stripe_client, webhooks):
     # BYOK call, admin-granted Pro, super-admin: nothing taken.
     for options, result in (({}, {"byok": True, "provider": "byok-openai"}),

@@ -21,6 +21,7 @@ What is here, by use:
   ``users`` (a read-only ``UserDirectory``), per-plugin state (``services.state(name, factory)``)
   and the plugin's validated settings (``services.plugin_settings(name)``).
 - **Data**: ``OwnedDocuments`` (a user's documents: other users' are 404), ``object_id_or_404``,
+  ``as_object_id``,
   ``paginate`` / ``PageQuery`` / ``page_schema`` / ``given`` (cursor pagination), ``read_csv``,
   the marshmallow fields ``Timestamp`` and ``ObjectIdString``.
 - **Failing**: the ``AppError`` family; each answers in the JSON envelope with its status.
@@ -45,7 +46,7 @@ from lightninghire.ai import (
 )
 from lightninghire.clock import Clock
 from lightninghire.csvio import CsvRows, read_csv
-from lightninghire.documents import OwnedDocuments, object_id_or_404
+from lightninghire.documents import OwnedDocuments, as_object_id, object_id_or_404
 from lightninghire.embedded import database_for
 from lightninghire.errors import (
     AppError,
@@ -142,6 +143,7 @@ __all__ = [
     "UpstreamUnavailable",
     "UserDirectory",
     "ValidationFailed",
+    "as_object_id",
     "bm25_relative",
     "bm25_scores",
     "content_words",

@@ -36,7 +36,7 @@ from lightninghire.invalidation import EPOCHS, Board, UserCache, UserInvalidatio
 from lightninghire.mail import Mailer, Transport
 from lightninghire.plugins import PluginHost
 from lightninghire.policy import CORE_POLICY, PermissionStage, PolicyEngine, entitlements
-from lightninghire.policy.engine import member_lines
+from lightninghire.policy.engine import member_lines, parse_line
 from lightninghire.policy.entitlements import (
     EntitlementEngine,
     Facts,
@@ -203,8 +203,7 @@ def _policy_engine(services: Services) -> PolicyEngine:
 def _check_policy_roles(services: Services) -> None:
     """A plugin's ``p`` line for a role nobody declares (nor groups with ``g``) grants
     nothing: stop startup naming the plugin."""
-    lines = [(plugin, [part.strip() for part in line.split(",")])
-             for plugin, line in services.policy.lines]
+    lines = [(plugin, parse_line(line)) for plugin, line in services.policy.lines]
     known = set(services.policy.plans.roles)
     known.update(parts[1] for _plugin, parts in lines if parts[0] == "g")
     for plugin, parts in lines:
@@ -217,7 +216,7 @@ def _check_permissions(services: Services, operations: list[Any]) -> None:
     """Fail closed: a route whose permission object no policy line mentions would answer 403
     to everyone but super admins; say so at startup instead."""
     assert services.policy_engine is not None
-    objects, _roles = services.policy_engine.mentioned()
+    objects = services.policy_engine.permission_objects()
     for op in operations:
         permission = op.options.permission
         if permission is not None and permission.obj not in objects:

@@ -18,17 +18,25 @@ from lightninghire.errors import NotFound
 from lightninghire.pagination import paginate
 
 
-def object_id_or_404(value: Any, what: str = "document") -> ObjectId:
-    """The ObjectId an API id names; anything else is ``NotFound("No such <what>.")``, the same
-    answer as an unknown id (never a 400 or a 500)."""
+def as_object_id(value: Any) -> ObjectId | None:
+    """The ObjectId an API id names (24 hex digits), or ``None`` for anything else."""
     if isinstance(value, ObjectId):
         return value
     if isinstance(value, str) and len(value) == 24:
         try:
             return ObjectId(value)
         except (InvalidId, TypeError):
-            pass
-    raise NotFound(f"No such {what}.")
+            return None
+    return None
+
+
+def object_id_or_404(value: Any, what: str = "document") -> ObjectId:
+    """The ObjectId an API id names; anything else is ``NotFound("No such <what>.")``, the same
+    answer as an unknown id (never a 400 or a 500)."""
+    oid = as_object_id(value)
+    if oid is None:
+        raise NotFound(f"No such {what}.")
+    return oid
 
 
 class OwnedDocuments:

@@ -61,7 +61,8 @@ class EventBus:
 
     def emit(self, name: str, payload: Mapping[str, Any] | None = None,
              user_id: str | None = None) -> Event:
-        if self.declared is not None and name not in self.declared | self._standing_in:
+        if self.declared is not None and name not in self.declared \
+                and name not in self._standing_in:
             self._undeclared(name)
         event = Event(name, dict(payload or {}), self._now(), user_id)
         if self.record:

@@ -430,14 +430,14 @@ _PREF_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
 _RESERVED_SETTINGS = frozenset({"timezone", "theme", "marketingOptIn", "analyticsOptOut", "providerKeys"})
 
 
-class PreferenceRegistry:
+class PreferenceRegistry(_Owned):
     """What a user sets on their account, declared by the plugins that use it
     (``register_preferences``): preference toggles per group (``settings.<group>.<key>``,
     shown by ``GET /api/settings`` with their defaults, accepted by ``PATCH``) and the fields
     of the user's ``profile`` (``PATCH /api/me``). Each entry remembers its plugin."""
 
     def __init__(self) -> None:
-        self.owner = "?"
+        super().__init__()
         self.groups: dict[str, dict[str, tuple[str, bool]]] = {}
         self.profile: dict[str, tuple[str, Any]] = {}  # field name -> (plugin, marshmallow field)
 

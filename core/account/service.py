@@ -19,7 +19,8 @@ from lightninghire.account.apikeys import MAX_KEYS_PER_USER, ApiKeyStore, public
 from lightninghire.account.crypto import SecretBox
 from lightninghire.account.passwords import hash_password, needs_rehash, password_problem, verify_password
 from lightninghire.account.sessions import SessionStore
-from lightninghire.account.users import UserStore, as_object_id, merged_settings, normalize_email, public_user
+from lightninghire.account.users import UserStore, merged_settings, normalize_email, public_user
+from lightninghire.documents import as_object_id
 from lightninghire.errors import (
     Conflict,
     NotFound,
@@ -138,6 +139,10 @@ class AccountService:
         return self.users.update(user["_id"], changes) or user
 
     def settings(self, user: dict[str, Any]) -> dict[str, Any]:
+        return self._settings_view(user)
+
+    def _settings_view(self, user: Mapping[str, Any]) -> dict[str, Any]:
+        """The user's settings over the defaults of the account and the declared preferences."""
         return merged_settings(user, self.services.preferences.defaults())
 
     def update_settings(self, user: dict[str, Any], body: Mapping[str, Any]) -> dict[str, Any]:
@@ -148,7 +153,7 @@ class AccountService:
             else:
                 changes[f"settings.{key}"] = value
         updated = self.users.update(user["_id"], changes) if changes else user
-        return merged_settings(updated or user, self.services.preferences.defaults())
+        return self._settings_view(updated or user)
 
     def save_provider_key(self, user: dict[str, Any], provider: str, api_key: str) -> dict[str, Any]:
         key = api_key.strip()
@@ -157,13 +162,13 @@ class AccountService:
         info = {"ciphertext": self.box.encrypt(key), "last4": key[-4:],
                 "updatedAt": self.services.clock.now()}
         updated = self.users.update(user["_id"], {f"providerKeys.{provider}": info})
-        return merged_settings(updated or user, self.services.preferences.defaults())["providerKeys"]
+        return self._settings_view(updated or user)["providerKeys"]
 
     def delete_provider_key(self, user: dict[str, Any], provider: str) -> dict[str, Any]:
         if provider not in user.get("providerKeys", {}):
             raise NotFound(f"No {provider} key is saved.")
         updated = self.users.unset(user["_id"], f"providerKeys.{provider}")
-        return merged_settings(updated or user, self.services.preferences.defaults())["providerKeys"]
+        return self._settings_view(updated or user)["providerKeys"]
 
     def provider_key(self, user: Mapping[str, Any], provider: str) -> str | None:
         """The decrypted BYOK key for one call (the AI client's only way to it), or ``None``."""
@@ -215,7 +220,7 @@ class AccountService:
         return {
             "exportedAt": self.services.clock.now(),
             "user": public_user(user),
-            "settings": merged_settings(user, self.services.preferences.defaults()),
+            "settings": self._settings_view(user),
             "collections": owned,
         }
 

@@ -3,19 +3,18 @@ declared user types: ``policy.add_user_type``)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
 from bson import ObjectId
-from bson.errors import InvalidId
 from pymongo import ASCENDING, IndexModel, ReturnDocument
 from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
 from lightninghire.account.passwords import hash_password, password_problem
 from lightninghire.clock import Clock
+from lightninghire.documents import as_object_id
 from lightninghire.errors import Conflict, ValidationFailed
 from lightninghire.invalidation import UserInvalidation
 from lightninghire.policy.plans import PlanBook
@@ -38,15 +37,6 @@ BASE_SETTINGS: dict[str, Any] = {
 def normalize_email(email: str) -> str:
     # Case-insensitive everywhere: one account per mailbox however it is typed.
     return email.strip().lower()
-
-
-def as_object_id(value: str | ObjectId | None) -> ObjectId | None:
-    if isinstance(value, ObjectId):
-        return value
-    try:
-        return ObjectId(value) if value and re.fullmatch(r"[0-9a-fA-F]{24}", value) else None
-    except (InvalidId, TypeError):
-        return None
 
 
 def public_user(doc: Mapping[str, Any]) -> dict[str, Any]:

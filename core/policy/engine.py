@@ -140,16 +140,9 @@ class PolicyEngine:
                 True, None if value == "unlimited" else int(value))
         return self._caps[key]
 
-    def mentioned(self) -> tuple[set[str], set[str]]:
-        """The objects and the subjects named by ``p`` lines and the roles of ``g`` lines:
-        what startup checks route permissions and roles against."""
-        objects, roles = set(), set()
-        for sub, obj, *_rest in self._enforcer.get_policy():
-            objects.add(obj)
-            roles.add(sub)
-        for member, group, *_rest in self._enforcer.get_grouping_policy():
-            roles.update((member, group))
-        return objects, roles
+    def permission_objects(self) -> set[str]:
+        """The objects named by ``p`` lines: what startup checks route permissions against."""
+        return {obj for _sub, obj, *_rest in self._enforcer.get_policy()}
 
     def cap_tiers(self) -> set[str]:
         """The tiers named by ``p2`` lines."""

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import Schema, fields, validate
 
 from lightninghire.api import (
     AiOutput,
@@ -31,9 +31,6 @@ _CONNECTOR = re.compile(r"^(?:also|additionally|in addition|moreover|furthermore
 
 
 class SummarizeIn(Schema):
-    class Meta:
-        unknown = RAISE
-
     text = fields.String(required=True, validate=validate.Length(1, 50_000))
     maxPoints = fields.Integer(load_default=4, validate=validate.Range(1, 8))
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from lightninghire.api import AiOutput, AiTask, content_words, sentences, shorten, stem, words
 
@@ -76,9 +76,6 @@ _NOT_ACTIONS = frozenset({
 
 
 class ScoreIn(Schema):
-    class Meta:
-        unknown = RAISE
-
     question = fields.String(required=True, validate=validate.Length(1, 1000))
     answer = fields.String(required=True, validate=validate.Length(1, 10_000))
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import Schema, fields, validate
 
 from lightninghire.api import AiOutput, AiTask, sentences
 from lightninghire_plugins.jobsearch.lexicon import CATEGORIES, SKILLS
@@ -52,9 +52,6 @@ _RESUME_CUES = re.compile(r"\b(?:i|my|i'm|i've|education|present|b\.?sc|m\.?sc|b
 
 
 class ExtractIn(Schema):
-    class Meta:
-        unknown = RAISE
-
     text = fields.String(required=True, validate=validate.Length(1, 50_000))
     kind = fields.String(load_default="auto", validate=validate.OneOf(["auto", "job", "resume"]))
 

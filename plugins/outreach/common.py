@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
-
-from bson import ObjectId
-from bson.errors import InvalidId
 
 NAME = "outreach"
 
@@ -20,19 +16,6 @@ PURPOSES = ("connection_request", "informational_interview", "referral_ask", "fo
 CHANNELS = ("linkedin_connection", "linkedin_dm", "email", "phone", "in_person")
 LINKEDIN_CONNECTION_MAX = 299  # "< 300 characters"
 
-_HEX_ID = re.compile(r"^[0-9a-f]{24}$")
-
-
-def object_id(value: Any) -> ObjectId | None:
-    """The ObjectId an API id names, or ``None`` for anything that is not one (then: 404)."""
-    if isinstance(value, ObjectId):
-        return value
-    if not isinstance(value, str) or not _HEX_ID.match(value):
-        return None
-    try:
-        return ObjectId(value)
-    except (InvalidId, TypeError):
-        return None
 
 
 def iso(value: datetime | None) -> str | None:

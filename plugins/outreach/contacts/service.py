@@ -10,8 +10,8 @@ from typing import Any
 from marshmallow import ValidationError
 from pymongo import DESCENDING
 
-from lightninghire.api import OwnedDocuments, PaymentRequired, given, paginate
-from lightninghire_plugins.outreach.common import object_id, utc
+from lightninghire.api import OwnedDocuments, PaymentRequired, as_object_id, given, paginate
+from lightninghire_plugins.outreach.common import utc
 from lightninghire_plugins.outreach.contacts.csvimport import parse_rows
 from lightninghire_plugins.outreach.contacts.schemas import MAX_IMPORT_ROWS, ContactInSchema
 
@@ -88,7 +88,7 @@ class ContactService:
               follow_up_at: datetime | None = None, clear_follow_up: datetime | None = None,
               ) -> None:
         """Record an interaction from outreach: last contacted, the next follow-up."""
-        oid = object_id(contact_id)
+        oid = as_object_id(contact_id)
         if oid is None:
             return
         changes: dict[str, Any] = {"updatedAt": self.clock.now()}

@@ -16,8 +16,16 @@ from typing import Any
 
 from pymongo import DESCENDING, ReturnDocument
 
-from lightninghire.api import Conflict, Message, OwnedDocuments, ValidationFailed, given, paginate
-from lightninghire_plugins.outreach.common import Users, object_id, sender_of, utc
+from lightninghire.api import (
+    Conflict,
+    Message,
+    OwnedDocuments,
+    ValidationFailed,
+    as_object_id,
+    given,
+    paginate,
+)
+from lightninghire_plugins.outreach.common import Users, sender_of, utc
 from lightninghire_plugins.outreach.contacts.service import ContactService
 from lightninghire_plugins.outreach.messages.drafting import TASK, fit_linkedin_connection
 from lightninghire_plugins.outreach.messages.quota import DailySends, next_midnight
@@ -216,7 +224,7 @@ class MessageService:
         return self.public(self._hand_over(claimed, user))
 
     def _recipient(self, doc: Mapping[str, Any]) -> str:
-        oid = object_id(doc["contactId"])
+        oid = as_object_id(doc["contactId"])
         contact = self.contacts.collection.find_one({"_id": oid, "userId": doc["userId"]})
         # A deleted contact keeps the address the draft was written for.
         name = (contact or {}).get("name") or doc["contactName"]

@@ -7,8 +7,8 @@ from typing import Any
 
 from pymongo import DESCENDING
 
-from lightninghire.api import OwnedDocuments
-from lightninghire_plugins.outreach.common import Users, object_id
+from lightninghire.api import OwnedDocuments, as_object_id
+from lightninghire_plugins.outreach.common import Users
 
 NOTIFICATIONS = "outreach_notifications"
 # The unread badge counts no further than this ("999+"): its cost never grows with the inbox.
@@ -44,7 +44,7 @@ class NotificationService:
              ) -> dict[str, Any]:
         """Unread first, then read, each newest first. The cursor says which part it is in
         (``u``/``r``) and after which id, so a page may span the boundary."""
-        phase, after = (cursor[0], object_id(cursor[1:])) if cursor else ("u", None)
+        phase, after = (cursor[0], as_object_id(cursor[1:])) if cursor else ("u", None)
         items: list[dict[str, Any]] = []
         if phase == "u":
             docs = self._page(user_id, False, after, limit + 1)

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-import bm25s
 import snowballstemmer
 
 
@@ -208,6 +207,10 @@ class Bm25Index:
         # corpus keeps one row per document.
         ids = [[self.vocab.setdefault(t, len(self.vocab)) for t in (doc or ["\x00"])]
                for doc in documents]
+        # Imported on first use: bm25s brings numpy and scipy (tens of MiB), which a process
+        # importing the plugin API but never ranking (the CLI, a small plugin) does not need.
+        import bm25s
+
         self._retriever = bm25s.BM25(k1=k1, b=b)
         if ids:
             self._retriever.index(bm25s.tokenization.Tokenized(ids=ids, vocab=self.vocab),

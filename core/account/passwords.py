@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
@@ -15,8 +17,14 @@ COMMON = frozenset({
 })
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-# Verifying against this when the email is unknown makes both failures cost the same time.
-_DUMMY_HASH = _hasher.hash("not-a-real-password-used-for-timing")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verifying against this when the email is unknown makes both failures cost the same time.
+    Made on first need, not at import: one argon2 hash costs ~80 ms and 64 MiB of peak memory,
+    which every process importing the plugin API would otherwise pay."""
+    return _hasher.hash("not-a-real-password-used-for-timing")
 
 
 def password_problem(password: str, email: str = "") -> str | None:
@@ -40,7 +48,7 @@ def hash_password(password: str) -> str:
 def verify_password(stored_hash: str | None, password: str) -> bool:
     """Constant-work check: an unknown user (``None``) still pays for one verification."""
     try:
-        return _hasher.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+        return _hasher.verify(stored_hash or _dummy_hash(), password) and stored_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import socket
 import subprocess
 import sys
 import threading
@@ -23,7 +22,7 @@ from urllib.parse import parse_qsl
 import pytest
 import stripe
 
-from lightninghire.testing import assert_ok
+from lightninghire.testing import assert_ok, free_port
 
 # Test values, not secrets of any deployment.
 SECRET_KEY = "sk_test_lightninghire_billing"
@@ -40,12 +39,6 @@ _LOCALSTRIPE = ("import sys; import localstripe.resources as r; "
                 "r.Store.dump_to_disk = lambda self: None; "
                 "sys.argv = ['localstripe', '--port', sys.argv[1], '--from-scratch']; "
                 "from localstripe.server import start; start()")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _wait_until_up(url: str, process: subprocess.Popen[bytes], seconds: float = 20) -> None:
@@ -150,7 +143,7 @@ def _make_handler(fake: FakeStripe) -> type[BaseHTTPRequestHandler]:
 @pytest.fixture(scope="session")
 def fake_stripe() -> Iterator[FakeStripe]:
     """localstripe as a subprocess plus the recording front server; both always stopped."""
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen([sys.executable, "-c", _LOCALSTRIPE, str(port)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     server: ThreadingHTTPServer | None = None

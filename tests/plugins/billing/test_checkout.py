@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lightninghire.testing import assert_error, assert_ok
+from lightninghire.testing import assert_error, assert_ok, free_port
 from tests.plugins.billing.conftest import PRICES, billing_settings
 
 
@@ -73,10 +73,9 @@ def test_a_missing_price_is_a_clear_error(make_app, fake_stripe):
 
 
 def test_stripe_unreachable_is_a_502_and_nothing_is_linked(make_app, fake_stripe):
-    from tests.plugins.billing.conftest import _free_port
 
     settings = billing_settings(fake_stripe)
-    settings["plugins.billing.stripe_api_base"] = f"http://127.0.0.1:{_free_port()}"
+    settings["plugins.billing.stripe_api_base"] = f"http://127.0.0.1:{free_port()}"
     harness = make_app(plugins=["plans", "billing"], settings=settings)
     caller = harness.api_caller()
     assert_error(caller.post("/api/billing/checkout", json={"plan": "pro_monthly"}), 502,

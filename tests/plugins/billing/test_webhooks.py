@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from lightninghire.testing import assert_error, assert_ok
+from lightninghire.testing import assert_error, assert_ok, free_port
 from tests.plugins.billing.conftest import (
     Webhooks,
     billing_settings,
@@ -151,10 +151,9 @@ def test_an_older_update_does_not_overwrite_a_newer_one(stripe_app, fake_stripe,
 
 def test_a_failed_event_is_retried_by_the_next_delivery(make_app, fake_stripe, stripe_client,
                                                         clock):
-    from tests.plugins.billing.conftest import _free_port
 
     broken = billing_settings(fake_stripe)
-    broken["plugins.billing.stripe_api_base"] = f"http://127.0.0.1:{_free_port()}"
+    broken["plugins.billing.stripe_api_base"] = f"http://127.0.0.1:{free_port()}"
     down = make_app(plugins=["plans", "billing"], settings=broken)      # Stripe unreachable
     up = make_app(plugins=["plans", "billing"], settings=billing_settings(fake_stripe))  # same database
     caller = up.api_caller()

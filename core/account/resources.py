@@ -112,7 +112,8 @@ class MeResource:
     # body: the app's MePatchSchema (declared profile fields), set by declared_options.
     @endpoint(permission=ACCOUNT_WRITE, response=s.UserSchema, tags=["me"])
     def on_patch(self, req: falcon.Request, resp: falcon.Response) -> dict[str, Any]:
-        """Update name and onboarding profile (fields given are replaced)."""
+        """Update name and onboarding profile: `{"name"?, "profile": {...}}`; profile fields given
+        replace the stored ones, others are kept."""
         return public_user(self.account.update_me(_user(req), req.context.body))
 
 

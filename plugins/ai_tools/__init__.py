@@ -42,7 +42,8 @@ NAME = "ai_tools"
 # Its caps name the tiers the plans plugin declares.
 plugin_requires = ("plans",)
 plugin_settings = AiToolsSettingsSchema
-PROFILE_FIELDS = ("name", "currentRole", "searchStatus", "targetRoles", "dreamCompanies",
+# The onboarding fields live under the user's ``profile`` (``PATCH /api/me {"profile": …}``).
+PROFILE_FIELDS = ("currentRole", "searchStatus", "targetRoles", "dreamCompanies",
                   "timeline", "minSalary", "targetSalary", "activeOpportunityId")
 AI_TASKS = (analyze_tasks.TASK, chat_tasks.TASK, negotiation.TASK, offers.TASK,
             cover_letter.TASK, feedback.TASK, summarize.TASK)
@@ -138,7 +139,10 @@ def register_policy(policy: Any) -> None:
 def user_context(user: Mapping[str, Any], services: Any) -> dict[str, Any] | None:
     """The profile, recent evaluations and negotiation lessons: what later drafts learn from."""
     user_id = str(user["_id"])
-    profile = {key: user[key] for key in PROFILE_FIELDS if user.get(key) not in (None, "", [])}
+    stored = user.get("profile") or {}
+    profile = {key: stored[key] for key in PROFILE_FIELDS if stored.get(key) not in (None, "", [])}
+    if user.get("name"):
+        profile = {"name": user["name"], **profile}
     context = _context(services)
     slice_: dict[str, Any] = {}
     if profile:

@@ -94,7 +94,8 @@ class MentorshipService:
 
     def mentors(self, user: Mapping[str, Any], query: Mapping[str, Any]) -> dict[str, Any]:
         """Active mentors, best match first for the user's target roles (and ``q``)."""
-        wanted_roles = [str(r) for r in user.get("targetRoles") or [] if isinstance(r, str)]
+        profile = user.get("profile") or {}
+        wanted_roles = [str(r) for r in profile.get("targetRoles") or [] if isinstance(r, str)]
         asked = _stems([query["q"]]) if query.get("q") else set()
         wanted = _stems(wanted_roles) | asked
         filter_: dict[str, Any] = {"active": True}

@@ -154,3 +154,22 @@ def test_runs_are_listed_by_kind_and_private(make_app):
         caller.user["_id"])
     assert assert_ok(caller.delete(f"/api/tools/runs/{neg['id']}")) == {"deleted": True}
     assert_error(caller.get(f"/api/tools/runs/{neg['id']}"), 404, "NOT_FOUND")
+
+
+def test_the_saved_profile_feeds_the_context_and_the_coach(make_app):
+    caller = make_app(plugins=["plans", "ai_tools"]).api_caller(name="Dana Kim", tier="pro")
+    assert assert_ok(caller.get("/api/context"))["sections"]["ai_tools"]["profile"] == {
+        "name": "Dana Kim"}
+    assert_ok(caller.patch("/api/me", json={"profile": {
+        "currentRole": "Backend Engineer", "targetRoles": ["Staff Engineer"],
+        "minSalary": 170000, "searchStatus": "actively_looking"}}))
+    profile = assert_ok(caller.get("/api/context"))["sections"]["ai_tools"]["profile"]
+    assert profile == {"name": "Dana Kim", "currentRole": "Backend Engineer",
+                       "searchStatus": "actively_looking", "targetRoles": ["Staff Engineer"],
+                       "minSalary": 170000}
+    offer = {k: v for k, v in OFFER.items() if k != "walkAway"}
+    result = assert_ok(caller.post("/api/tools/negotiation", json=offer), 201)["result"]
+    assert result["walkaway"]["onboardingMinimum"] == 170000
+    # A walk-away given in the body wins over the profile's minimum.
+    given = assert_ok(caller.post("/api/tools/negotiation", json=OFFER), 201)["result"]
+    assert given["walkaway"]["onboardingMinimum"] == 165000

@@ -39,10 +39,11 @@ def test_matching_ranks_mentors_by_target_roles(make_app, clock):
     _mentor(harness, clock)
     _mentor(harness, clock, name="Ada L.", headline="Product lead", roles=["Product Manager"],
             expertise=["Roadmaps"])
-    seeker_user = harness.create_user()
-    harness.db["users"].update_one({"_id": seeker_user["_id"]},
-                                   {"$set": {"targetRoles": ["Senior Backend Engineer"]}})
-    seeker = harness.api_caller(harness.db["users"].find_one({"_id": seeker_user["_id"]}))
+    seeker = harness.api_caller()
+    assert assert_ok(seeker.get("/api/mentors"))["items"][0]["matchScore"] is None  # no target yet
+    # The profile is saved the one documented way, and matching reads it from there.
+    assert_ok(seeker.patch("/api/me", json={"profile": {
+        "targetRoles": ["Senior Backend Engineer"]}}))
     mentors = assert_ok(seeker.get("/api/mentors"))["items"]
     assert [m["name"] for m in mentors] == ["Grace H.", "Ada L."]
     assert "Backend Engineer" in mentors[0]["matchedOn"] and mentors[0]["matchScore"] > 0

@@ -103,7 +103,7 @@ OWNED: dict[str, Owned] = {
     "/api/roles/{id}": Owned(lambda h, a: _id(a.post(
         "/api/roles", json={"title": "Staff Engineer"})), recruiter),
     "/api/sessions/{id}": Owned(lambda h, a: _id(a.post(
-        "/api/sessions", json={"title": "Onsite"}))),
+        "/api/sessions", json={"title": "Onsite", "company": "Acme"}))),
     "/api/stories/{id}": Owned(lambda h, a: _id(a.post(
         "/api/stories", json={"title": "Ledger migration"}))),
     "/api/support/tickets/{id}": Owned(lambda h, a: _id(a.post("/api/support/tickets", json={

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from lightninghire.api import ObjectIdString, PageQuery, Timestamp
 from lightninghire_plugins.interview.common import INTERVIEW_TYPES, Choice
@@ -29,6 +31,15 @@ class SessionIn(Schema):
                                load_default=list, validate=validate.Length(max=10))
     contextDocs = fields.List(fields.Nested(ContextDocIn), load_default=list,
                               validate=validate.Length(max=10))
+
+    @validates_schema
+    def _about_something(self, data: dict[str, Any], **kwargs: Any) -> None:
+        # A session spends one of the capped live sessions: one about nothing is refused
+        # before the entitlement stage runs, so it costs nothing.
+        if not (data.get("company", "").strip() or data.get("role", "").strip()
+                or data.get("applicationId")):
+            raise ValidationError("Give the company or the role you are interviewing for (or "
+                                  "the applicationId it belongs to).", "company")
 
 
 class SessionPatch(Schema):

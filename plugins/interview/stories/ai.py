@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from lightninghire.api import AiOutput, AiTask, key_phrases, sentences, shorten, stem, words
 from lightninghire_plugins.interview import scoring
@@ -125,6 +125,14 @@ class BuildIn(Schema):
                             metadata={"description": "What happened? Any numbers?"})
     learning = fields.String(load_default="", validate=validate.Length(max=1000),
                              metadata={"description": "What did you learn?"})
+
+    @validates_schema
+    def _has_notes(self, data: dict[str, Any], **kwargs: Any) -> None:
+        # Building spends an AI action: with nothing to build from it is refused, for free.
+        if not any(str(data.get(key) or "").strip() for key in ("context", "goal", "outcome")) \
+                and not any(step.strip() for step in data.get("steps", [])):
+            raise ValidationError("Give at least one of context, goal, steps or outcome: the "
+                                  "story is built from your notes.", "context")
 
 
 def _build_prompt(inputs: Mapping[str, Any]) -> tuple[str, str]:

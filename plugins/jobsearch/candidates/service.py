@@ -15,6 +15,7 @@ from lightninghire.api import (
     BadRequest,
     Conflict,
     NotFound,
+    ValidationFailed,
     given,
     object_id_or_404,
     paginate,
@@ -93,6 +94,11 @@ class CandidateService(ServiceBase):
         table = read_csv(text, max_rows=MAX_IMPORT_ROWS)  # a malformed file is a 400
         headers = [h.strip().lower().replace(" ", "_") for h in table.header]
         unknown = [h for h in headers if h not in COLUMNS]
+        if len(unknown) == len(headers) or not table.rows:
+            # Not a candidate file (a JSON body, an empty upload): say so instead of "0 created".
+            raise ValidationFailed({"csv": [
+                "The CSV needs a header row naming at least one of "
+                f"{', '.join(sorted(COLUMNS))}, and one row per candidate."]})
         created: list[str] = []
         skipped: list[dict[str, Any]] = []
         errors: list[dict[str, Any]] = []

@@ -85,7 +85,7 @@ def test_free_users_get_ten_sessions(make_app):
     caller = make_app(plugins=["plans", "interview"]).api_caller()
     for _ in range(10):
         _session(caller)
-    error = assert_error(caller.post("/api/sessions", json={}), 402, "PAYMENT_REQUIRED")
+    error = assert_error(caller.post("/api/sessions", json={"company": "Acme"}), 402, "PAYMENT_REQUIRED")
     assert error["feature"] == "interview_sessions" and error["upgradeHint"]
 
 

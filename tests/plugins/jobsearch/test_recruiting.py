@@ -146,6 +146,11 @@ def test_csv_import_with_good_and_bad_rows_and_caps_row_by_row(make_app):
     errors = {e["row"]: e for e in result["errors"]}
     assert "name" in errors[2]["message"] and "email" in errors[3]["message"]
     assert errors[27]["code"] == "PAYMENT_REQUIRED"
+    for not_candidates in (b"{}", b"name,email\n", b""):  # JSON, header only, nothing
+        error = assert_error(caller.post("/api/candidates/import", params={"roleId": role["id"]},
+                                         body=not_candidates, headers={"Content-Type": "text/csv"}),
+                             400, "VALIDATION")
+        assert "header row" in error["fields"]["csv"][0]
     seeker = harness.api_caller()
     assert_error(seeker.post("/api/candidates/import", body=b"name\nx"), 403, "FORBIDDEN")
 

@@ -120,14 +120,16 @@ def ats_text(content: str, job: Mapping[str, Any]) -> tuple[str, dict[str, list[
     skills = next((s for s in found.sections if _SKILLS.match(s.heading)), None)
     shown = {n.lower() for n in matched}
     others: list[str] = []
+    covered = set(shown)  # skills (lower-case) the section already names, in any spelling
     for item in _skill_items(skills.lines if skills else []):
         names = {n.lower() for n in _names(item)}
         if names and names <= shown:
             continue  # already among the matching keywords
         if item.lower() not in {o.lower() for o in others}:
             others.append(item)
-    listed = " ".join(others).lower()
-    others += [n for n in split["other"] if n.lower() not in listed]
+            covered |= names
+    # The resume's other skills its Skills section does not list (met in a bullet, say).
+    others += [n for n in split["other"] if n.lower() not in covered]
     if matched or others:
         lines += ["", "## Skills"]
         if matched:

@@ -29,6 +29,7 @@ from lightninghire_plugins.jobsearch.jobs import resources as job_res
 from lightninghire_plugins.jobsearch.jobs.match import JOB_MATCH
 from lightninghire_plugins.jobsearch.jobs.service import JobService
 from lightninghire_plugins.jobsearch.resumes import resources as resume_res
+from lightninghire_plugins.jobsearch.resumes.master import MasterResumeService
 from lightninghire_plugins.jobsearch.resumes.service import ResumeService
 from lightninghire_plugins.jobsearch.resumes.tailor import TAILOR
 from lightninghire_plugins.jobsearch.roles.resources import RolesResource
@@ -43,6 +44,7 @@ from lightninghire_plugins.jobsearch.store import (
     COMPANY_REQUESTS,
     COMPANY_UNLOCKS,
     JOBS,
+    MASTER_RESUMES,
     RECOMMENDATIONS,
     RESUMES,
     ROLES,
@@ -86,6 +88,10 @@ def companies_of(services: Any) -> CompanyService:
     return _service(services, "companies", CompanyService)
 
 
+def masters_of(services: Any) -> MasterResumeService:
+    return _service(services, "master", lambda s: MasterResumeService(s, resumes_of(s)))
+
+
 def builders_of(services: Any) -> BuilderService:
     return _service(services, "builder", lambda s: BuilderService(s, resumes_of(s)))
 
@@ -120,6 +126,14 @@ def register_routes(routes: Any, services: Any) -> None:
         routes.add("/api/resumes/{id}/tailor-to-job", resume_res.TailorToJobResource(resumes))
         routes.add("/api/resumes/{id}/ats-report", resume_res.AtsResource(resumes))
         routes.add("/api/resumes/{id}/export", resume_res.ExportResource(resumes))
+        routes.add("/api/resumes/{id}/ats-pdf", resume_res.AtsPdfResource(resumes))
+
+    with routes.group(tags="resume"):
+        master = masters_of(services)
+        routes.add("/api/resume", resume_res.MasterResource(master))
+        routes.add("/api/resume/from", resume_res.MasterFromResource(master))
+        routes.add("/api/resume/export", resume_res.MasterExportResource(master))
+        routes.add("/api/resume/ats-pdf", resume_res.MasterAtsPdfResource(master))
 
     with routes.group(tags="builder-resumes"):
         builders = builders_of(services)
@@ -130,6 +144,7 @@ def register_routes(routes: Any, services: Any) -> None:
         routes.add("/api/builder-resumes/{id}/versions/{number}", versions, suffix="item")
         routes.add("/api/builder-resumes/{id}/export", builder_res.ExportResource(builders))
         routes.add("/api/builder-resumes/{id}/to-resume", builder_res.ToResumeResource(builders))
+        routes.add("/api/builder-resumes/{id}/ats-pdf", builder_res.AtsPdfResource(builders))
 
     with routes.group(tags="companies"):
         companies = companies_of(services)
@@ -188,6 +203,8 @@ def register_collections(collections: Any) -> None:
     collections.add(RESUMES, owner_field="userId", indexes=[
         *by_owner, IndexModel([("userId", ASCENDING), ("kind", ASCENDING)])])
     collections.add(BUILDER_RESUMES, owner_field="userId", indexes=by_owner)
+    # The master resume: one document per user, whose _id is the user id (read by _id).
+    collections.add(MASTER_RESUMES, owner_field="userId", shard_key="_id")
     # The unique number per resume serialises concurrent saves of the same version.
     collections.add(BUILDER_VERSIONS, owner_field="userId", indexes=[
         *by_owner, IndexModel([("builderId", ASCENDING), ("number", ASCENDING)], unique=True)])
@@ -217,6 +234,8 @@ def register_policy(policy: Any) -> None:
     feature("resumes", "Resumes", 3, ai=True)
     feature("resume_tailoring", "Resume tailoring", 1, ai=True)
     feature("resume_versions", "Saved resume versions", 1)
+    feature("ats_pdf", "ATS PDF generation", 1,
+            hint="Upgrade to Pro for unlimited ATS PDFs tailored to each job.")
     feature("company_intel", "Company intel briefs", 3, ai=True, seeker_only=False)
     feature("company_watch", "Company watches", 3, seeker_only=False)
     feature("tailor_resume_to_job", "Tailor resume to job", 0, ai=True,

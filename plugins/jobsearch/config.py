@@ -8,7 +8,7 @@ from lightninghire_plugins.jobsearch.resumes.service import PDF_DEFAULTS
 
 
 class JobsearchSettingsSchema(Schema):
-    """Limits of the child process that reads an uploaded PDF (docs/jobsearch.md)."""
+    """Limits of the child process that reads an uploaded PDF or DOCX (docs/jobsearch.md)."""
 
     pdf_max_pages = fields.Integer(load_default=PDF_DEFAULTS["pdf_max_pages"],
                                    validate=validate.Range(min=1))

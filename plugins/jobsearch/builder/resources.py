@@ -16,7 +16,8 @@ from lightninghire_plugins.jobsearch.builder.schemas import (
     VersionSummary,
 )
 from lightninghire_plugins.jobsearch.builder.service import BuilderService
-from lightninghire_plugins.jobsearch.resumes.schemas import ResumeOut
+from lightninghire_plugins.jobsearch.resumes.download import attach
+from lightninghire_plugins.jobsearch.resumes.schemas import AtsReportIn, ResumeOut
 
 MAX_VERSION = 1_000_000
 
@@ -57,11 +58,17 @@ class VersionsResource(Resource[BuilderService]):
 class ExportResource(Resource[BuilderService]):
     @endpoint(query=ExportQuery, raw=True)
     def on_get(self, req: Any, resp: Any, id: str) -> None:
-        """Download the resume as an ATS-friendly PDF (default) or Markdown."""
-        name, content_type, data = self.service.export(self.owner(req), id, req.context.query["format"])
-        resp.content_type = content_type
-        resp.set_header("Content-Disposition", f'attachment; filename="{name}"')
-        resp.data = data
+        """Download the resume as an ATS-friendly PDF (default), a Word document
+        (``format=docx``) or Markdown."""
+        attach(resp, self.service.export(self.owner(req), id, req.context.query["format"]))
+
+
+class AtsPdfResource(Resource[BuilderService]):
+    @endpoint(body=AtsReportIn, raw=True, feature="ats_pdf")
+    def on_post(self, req: Any, resp: Any, id: str) -> None:
+        """Download an ATS PDF of the resume for one job (free: 1): single column, real text,
+        the job's keywords the resume shows surfaced in Summary and Skills, nothing invented."""
+        attach(resp, self.service.ats_pdf(self.owner(req), id, req.context.body))
 
 
 class ToResumeResource(Resource[BuilderService]):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from lightninghire.api import PageQuery, Timestamp
+from lightninghire_plugins.jobsearch.resumes.download import FORMATS
 
 MONTH = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="Use YYYY-MM.")
-FORMATS = ("markdown", "pdf")
 
 
 def _text(max: int, required: bool = False) -> fields.String:

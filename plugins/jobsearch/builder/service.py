@@ -1,4 +1,5 @@
-"""Builder resumes: structured sections, immutable numbered versions, text and PDF renders."""
+"""Builder resumes: structured sections, immutable numbered versions, Markdown, PDF and DOCX
+renders."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pymongo.errors import DuplicateKeyError
 from lightninghire.api import Conflict, NotFound, paginate
 from lightninghire_plugins.jobsearch.builder.schemas import SECTIONS
 from lightninghire_plugins.jobsearch.common import owned
-from lightninghire_plugins.jobsearch.resumes.pdf import filename, render
+from lightninghire_plugins.jobsearch.resumes.download import download
 from lightninghire_plugins.jobsearch.resumes.service import ResumeService
 from lightninghire_plugins.jobsearch.store import BUILDER_RESUMES, BUILDER_VERSIONS
 
@@ -146,13 +147,14 @@ class BuilderService:
     # -- renders -------------------------------------------------------------------------------
 
     def export(self, user_id: str, id: str, format: str) -> tuple[str, str, bytes]:
-        """``(filename, content type, bytes)`` of the resume as Markdown or PDF."""
+        """``(filename, content type, bytes)`` of the resume as Markdown, PDF or DOCX."""
         doc = owned(self.builders, user_id, id, "builder resume")
-        text = to_markdown(doc)
-        if format == "pdf":
-            pdf = render(text, title=doc["name"], created=self.clock.now())
-            return filename(doc["name"], "pdf"), "application/pdf", pdf
-        return filename(doc["name"], "md"), "text/markdown; charset=utf-8", text.encode()
+        return download(doc["name"], to_markdown(doc), format, self.clock.now())
+
+    def ats_pdf(self, user_id: str, id: str, ref: Mapping[str, Any]) -> tuple[str, str, bytes]:
+        """The ATS PDF of the rendered resume for one job (as for a text resume)."""
+        doc = owned(self.builders, user_id, id, "builder resume")
+        return self.resumes.ats_render(user_id, doc["name"], to_markdown(doc), ref)
 
     def to_resume(self, user: Mapping[str, Any], id: str) -> dict[str, Any]:
         """A master text resume rendered from the builder (counts toward ``resumes``)."""

@@ -1,9 +1,8 @@
 """ATS-friendly PDF of a resume's text: one column, standard fonts, real (extractable) text.
 
-The input is the plain-text or Markdown of a resume: the first line is the name, ``#`` lines
-are section headings, ``-``/``*``/``•`` lines are bullets. fpdf2's core fonts (Helvetica) are
-what applicant tracking systems parse best, but they only encode Latin-1, so every other
-character is transliterated (an L with stroke to L, an em dash to -) or replaced by ``?``.
+The input is the plain-text or Markdown of a resume, read as ``layout.blocks``. fpdf2's core
+fonts (Helvetica) are what applicant tracking systems parse best, but they only encode Latin-1,
+so every other character is transliterated (an L with stroke to L, an em dash to -) or replaced by ``?``.
 """
 
 from __future__ import annotations
@@ -12,8 +11,9 @@ import re
 import unicodedata
 from datetime import datetime
 
+from lightninghire_plugins.jobsearch.resumes.layout import blocks
+
 FONT = "Helvetica"
-BULLETS = ("- ", "* ")  # "\u2022 " (a bullet) is spelled "- " first
 # Characters outside Latin-1 that have a conventional ASCII spelling NFKD does not give.
 _SPELLED = {"\u2014": "-", "\u2013": "-", "\u2010": "-", "\u2011": "-", "\u2212": "-",
             "\u2018": "'", "\u2019": "'", "\u201a": ",", "\u201c": '"', "\u201d": '"',
@@ -39,14 +39,8 @@ def latin1(text: str) -> str:
     return "".join(out)
 
 
-def _plain(line: str) -> str:
-    """Markdown emphasis and link syntax dropped: ATS read the words, not the markup."""
-    line = re.sub(r"\[([^\]]+)\]\(([^)]+)\)", r"\1 (\2)", line)
-    return re.sub(r"(\*\*|__|`)", "", line)
-
-
 def render(text: str, *, title: str, created: datetime | None = None) -> bytes:
-    """The PDF bytes of a resume's text."""
+    """The PDF bytes of a resume's text (``layout.blocks``)."""
     from fpdf import FPDF
 
     pdf = FPDF(format="Letter")
@@ -57,32 +51,25 @@ def render(text: str, *, title: str, created: datetime | None = None) -> bytes:
     if created is not None:
         pdf.set_creation_date(created)
     pdf.add_page()
-    named = False
-    for raw in latin1(text).splitlines():
-        line = _plain(raw.rstrip())
-        stripped = line.strip()
-        if not stripped:
+    for block in blocks(text):
+        line = latin1(block.text)
+        if block.kind == "blank":
             pdf.ln(2.5)
-            continue
-        if not named:
-            # The first line is the candidate's name.
+        elif block.kind == "name":
             pdf.set_font(FONT, "B", 16)
-            pdf.multi_cell(0, 8, stripped.lstrip("# "), new_x="LMARGIN", new_y="NEXT")
-            named = True
-        elif stripped.startswith("#"):
-            level = len(stripped) - len(stripped.lstrip("#"))
+            pdf.multi_cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+        elif block.kind == "heading":
             pdf.ln(1.5)
-            pdf.set_font(FONT, "B", 12 if level <= 2 else 10.5)
-            heading = stripped.lstrip("# ")
-            pdf.multi_cell(0, 6, heading.upper() if level <= 2 else heading,
+            pdf.set_font(FONT, "B", 12 if block.level <= 2 else 10.5)
+            pdf.multi_cell(0, 6, line.upper() if block.level <= 2 else line,
                            new_x="LMARGIN", new_y="NEXT")
-        elif stripped.startswith(BULLETS):
+        elif block.kind == "bullet":
             pdf.set_font(FONT, "", 10)
             pdf.set_x(pdf.l_margin + 4)
-            pdf.multi_cell(0, 5, "- " + stripped[2:].strip(), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 5, "- " + line, new_x="LMARGIN", new_y="NEXT")
         else:
             pdf.set_font(FONT, "", 10)
-            pdf.multi_cell(0, 5, stripped, new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from lightninghire.api import ObjectIdString, PageQuery, Timestamp
+from lightninghire_plugins.jobsearch.resumes.download import FORMATS
 
 KINDS = ("master", "tailored")
 STATUSES = ("draft", "ready", "archived")
@@ -46,7 +47,9 @@ class AtsReportIn(Schema):
 
     @validates_schema
     def _one(self, data: dict, **kwargs: object) -> None:
-        if not any(data.get(k) for k in ("jobId", "applicationId", "jobDescription")):
+        # A blank description names no job: refused like a missing one.
+        if not any((data.get(k) or "").strip() for k in ("jobId", "applicationId",
+                                                         "jobDescription")):
             raise ValidationError("Give jobId, applicationId or jobDescription.", "jobDescription")
 
 
@@ -67,7 +70,50 @@ class TailorToJobIn(Schema):
 
 
 class ExportQuery(Schema):
-    format = fields.String(load_default="markdown", validate=validate.OneOf(["markdown", "pdf"]))
+    format = fields.String(load_default="markdown", validate=validate.OneOf(FORMATS))
+
+
+class MasterExportQuery(Schema):
+    format = fields.String(load_default="pdf", validate=validate.OneOf(FORMATS))
+
+
+class MasterIn(Schema):
+    """``PUT /api/resume``: the whole master resume (it replaces the one saved)."""
+
+    name = fields.String(required=True, validate=validate.Length(1, 200))
+    content = fields.String(required=True, validate=validate.Length(1, 50_000),
+                            metadata={"description": "plain text or Markdown"})
+
+    @validates_schema
+    def _words(self, data: dict, **kwargs: object) -> None:
+        for key in ("name", "content"):
+            if key in data and not data[key].strip():
+                raise ValidationError("Must not be blank.", key)
+
+
+class MasterFromIn(Schema):
+    """``POST /api/resume/from``: copy one of the caller's resumes into the master."""
+
+    resumeId = ObjectIdString(metadata={"description": "a resume of /api/resumes"})
+    builderResumeId = ObjectIdString(metadata={"description": "a resume of /api/builder-resumes"})
+
+    @validates_schema
+    def _one(self, data: dict, **kwargs: object) -> None:
+        if bool(data.get("resumeId")) == bool(data.get("builderResumeId")):
+            raise ValidationError("Give exactly one of resumeId or builderResumeId.", "resumeId")
+
+
+class MasterOut(Schema):
+    saved = fields.Boolean(metadata={"description": "false until the first PUT or copy"})
+    name = fields.String()
+    content = fields.String()
+    skills = fields.List(fields.String())
+    seniority = fields.String(allow_none=True)
+    yearsOfExperience = fields.Integer(allow_none=True)
+    source = fields.String(allow_none=True, metadata={"description": "paste, resume or builder"})
+    sourceId = fields.String(allow_none=True)
+    createdAt = Timestamp(allow_none=True)
+    updatedAt = Timestamp(allow_none=True)
 
 
 class ResumeEdit(Schema):

@@ -1,4 +1,5 @@
-"""Resumes: CRUD from pasted text or a PDF, skill parsing, tailoring, ATS reports, export."""
+"""Resumes: CRUD from pasted text, a PDF or a DOCX, skill parsing, tailoring, ATS reports and
+PDFs, exports."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from lightninghire_plugins.jobsearch.common import owned, terms
 from lightninghire_plugins.jobsearch.jobs.match import band
 from lightninghire_plugins.jobsearch.jobs.match import offline as match_offline
 from lightninghire_plugins.jobsearch.jobs.service import job_text
-from lightninghire_plugins.jobsearch.resumes.pdf import filename, render
+from lightninghire_plugins.jobsearch.resumes.ats import ats_text
+from lightninghire_plugins.jobsearch.resumes.download import download
 from lightninghire_plugins.jobsearch.resumes.tailor import NAME as TAILOR
 from lightninghire_plugins.jobsearch.skills import NAME as SKILLS
 from lightninghire_plugins.jobsearch.skills import offline as extract_skills
@@ -26,11 +28,14 @@ from lightninghire_plugins.jobsearch.store import APPLICATIONS, JOBS, RESUMES
 log = logging.getLogger(__name__)
 
 
-# Limits on reading an uploaded PDF (plugin settings ``pdf_*`` of ``[plugins.jobsearch]``).
+# Limits on reading an uploaded PDF or DOCX (plugin settings ``pdf_*`` of ``[plugins.jobsearch]``).
 PDF_DEFAULTS = {"pdf_max_pages": 50, "pdf_cpu_seconds": 3, "pdf_max_stream_mb": 4,
                 "pdf_memory_mb": 768}
-PDF_WORKER = Path(__file__).with_name("pdfworker.py")
+UPLOAD_WORKER = Path(__file__).with_name("uploadworker.py")
 _PASTE = "paste the text instead."
+# What a file is, from its first bytes (never its name or Content-Type): a DOCX is a zip.
+PDF_MAGIC, ZIP_MAGIC, OLE_MAGIC = b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
+_WHAT = {"pdf": "PDF", "docx": "Word file"}
 
 
 def pdf_limits(settings: Mapping[str, Any]) -> dict[str, int]:
@@ -40,46 +45,59 @@ def pdf_limits(settings: Mapping[str, Any]) -> dict[str, int]:
             "maxChars": 200_000, "recursion": 400}
 
 
-def pdf_text(data: bytes, limits: Mapping[str, int] | None = None) -> tuple[str, list[str]]:
-    """The text of a PDF, page by page, and a warning for each page without text.
+def sniff(data: bytes) -> str:
+    """``pdf`` or ``docx`` by the file's magic bytes; anything else is a 400."""
+    if data.startswith(PDF_MAGIC):
+        return "pdf"
+    if data.startswith(ZIP_MAGIC):
+        return "docx"
+    if data.startswith(OLE_MAGIC):
+        raise BadRequest("This is an old Word (.doc) file: save it as .docx or PDF, or "
+                         + _PASTE, reason="doc_unsupported")
+    raise BadRequest("Send the PDF or DOCX file itself as the body.", reason="not_a_document")
 
-    An uploaded PDF is untrusted: it is read by ``pdfworker.py`` in a child process limited in
-    CPU seconds, memory, decompressed bytes, pages and nesting; whatever it cannot read within
-    them is a 400 that names the problem (``reason``), never a 500 or a stuck worker.
+
+def document_text(data: bytes, format: str = "pdf",
+                  limits: Mapping[str, int] | None = None) -> tuple[str, list[str]]:
+    """The text of a PDF (page by page) or a DOCX, and a warning for each PDF page without text.
+
+    An uploaded file is untrusted: it is read by ``uploadworker.py`` in a child process limited
+    in CPU seconds, memory, decompressed bytes, pages, parts and nesting; whatever it cannot read
+    within them is a 400 that names the problem (``reason``), never a 500 or a stuck worker.
     """
-    limits = dict(limits or pdf_limits({}))
+    limits = {**(limits or pdf_limits({})), "format": format}
+    what = _WHAT[format]
     wall = 4 * limits["cpuSeconds"] + 5  # CPU is the limit; this only catches a stuck child
     try:
-        done = subprocess.run([sys.executable, "-I", str(PDF_WORKER), json.dumps(limits)],
+        done = subprocess.run([sys.executable, "-I", str(UPLOAD_WORKER), json.dumps(limits)],
                               input=data, capture_output=True, timeout=wall, check=False)
     except subprocess.TimeoutExpired:
         done = None
     if done is None or done.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
-        raise BadRequest(f"This PDF takes too long to read (over {limits['cpuSeconds']} s of "
-                         f"processing): {_PASTE}", reason="pdf_too_slow")
+        raise BadRequest(f"This {what} takes too long to read (over {limits['cpuSeconds']} s "
+                         f"of processing): {_PASTE}", reason=f"{format}_too_slow")
     try:
         result = json.loads(done.stdout)
     except ValueError:
-        log.warning("PDF worker failed (exit %s): %s", done.returncode,
+        log.warning("upload worker failed (exit %s): %s", done.returncode,
                     done.stderr.decode(errors="replace")[-500:])
         result = {"problem": "unreadable"}
     problem = result.get("problem")
     if problem == "decompressed":
-        raise BadRequest(f"This PDF expands to more than {limits['maxStreamMb']} MB when "
-                         f"decompressed (a compression bomb?): {_PASTE}",
-                         reason="pdf_too_large")
+        raise BadRequest(f"This {what} expands to too much data when decompressed (a "
+                         f"compression bomb?): {_PASTE}", reason=f"{format}_too_large")
     if problem == "pages":
         raise BadRequest(f"This PDF has more than {limits['maxPages']} pages: upload the resume "
                          f"alone, or {_PASTE}", reason="pdf_too_many_pages")
     if problem == "structure":
-        raise BadRequest(f"This PDF's structure is nested too deeply or is too large to read "
-                         f"safely: {_PASTE}", reason="pdf_too_complex")
+        raise BadRequest(f"This {what}'s structure is nested too deeply or is too large to read "
+                         f"safely: {_PASTE}", reason=f"{format}_too_complex")
     if problem is not None:
-        raise BadRequest(f"This PDF could not be read: {_PASTE}", reason="pdf_unreadable")
+        raise BadRequest(f"This {what} could not be read: {_PASTE}", reason=f"{format}_unreadable")
     pages = [str(text) for text in result["pages"]]
     warnings = [f"Page {i} has no extractable text (scanned?): paste it instead."
                 for i, text in enumerate(pages, start=1) if not text.strip()]
-    return "\n".join(pages).strip(), warnings
+    return "\n".join(pages).strip(), (warnings if format == "pdf" else [])
 
 
 class ResumeService:
@@ -110,13 +128,15 @@ class ResumeService:
                          user_id=user_id)
         return self.public(doc)
 
-    def create_from_pdf(self, user: Mapping[str, Any], name: str, data: bytes) -> dict[str, Any]:
-        if not data.startswith(b"%PDF"):
-            raise BadRequest("Send the PDF file itself as the body (Content-Type: application/pdf).")
-        text, warnings = pdf_text(data, self.pdf_limits)
+    def create_from_file(self, user: Mapping[str, Any], name: str,
+                         data: bytes) -> dict[str, Any]:
+        """A master resume from an uploaded PDF or DOCX, told apart by its first bytes."""
+        format = sniff(data)
+        text, warnings = document_text(data, format, self.pdf_limits)
         if not text:
-            raise BadRequest("No text could be read from this PDF (scanned?): paste the text.")
-        return self.create(user, {"name": name, "content": text[:50_000]}, source="pdf",
+            raise BadRequest(f"No text could be read from this {_WHAT[format]} (scanned?): "
+                             f"{_PASTE}", reason="no_text")
+        return self.create(user, {"name": name, "content": text[:50_000]}, source=format,
                            warnings=warnings)
 
     def _parse(self, user: Mapping[str, Any] | None, content: str) -> dict[str, Any]:
@@ -229,15 +249,23 @@ class ResumeService:
         return {"score": score, "band": band(score), "present": present, "missing": missing,
                 "niceToHaveMissing": nice_missing, "keyPhrasesMissing": phrases, "tips": tips}
 
-    def markdown(self, user_id: str, id: str) -> tuple[str, str]:
+    def export(self, user_id: str, id: str, format: str) -> tuple[str, str, bytes]:
+        """``(file name, content type, bytes)``: Markdown, an ATS-friendly PDF or a DOCX."""
         doc = owned(self.resumes, user_id, id, "resume")
-        return filename(doc["name"], "md"), doc["content"].rstrip() + "\n"
+        return download(doc["name"], doc["content"], format, self.clock.now())
 
-    def pdf(self, user_id: str, id: str) -> tuple[str, bytes]:
-        """The resume's text as an ATS-friendly PDF: one column, Helvetica, real text."""
+    def ats_pdf(self, user_id: str, id: str, ref: Mapping[str, Any]) -> tuple[str, str, bytes]:
         doc = owned(self.resumes, user_id, id, "resume")
-        return filename(doc["name"], "pdf"), render(doc["content"], title=doc["name"],
-                                                    created=self.clock.now())
+        return self.ats_render(user_id, doc["name"], doc["content"], ref)
+
+    def ats_render(self, user_id: str, name: str, content: str,
+                   ref: Mapping[str, Any]) -> tuple[str, str, bytes]:
+        """The ATS PDF of a resume's text for one job (``ats.ats_text``): its keywords that the
+        resume shows surfaced in Summary and Skills, nothing added that it does not show."""
+        job = self.job_from(user_id, ref)
+        text, _ = ats_text(content, job)
+        label = job["company"] or job["title"] or "job"
+        return download(f"{name} ATS {label}", text, "pdf", self.clock.now())
 
     def summary(self, user_id: str) -> list[dict[str, Any]]:
         return [{"id": str(d["_id"]), "name": d["name"], "kind": d["kind"],

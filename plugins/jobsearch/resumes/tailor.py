@@ -84,7 +84,7 @@ def offline(inputs: Mapping[str, Any]) -> dict[str, Any]:
         edits.append({"type": "summary", "before": "", "after": summary,
                       "reason": "A one-line summary mirrors the posting's keywords, only with "
                                 "skills your resume already proves."})
-    reordered = _reorder(lines, terms(job_text))
+    reordered = reorder_bullets(lines, terms(job_text))
     for before, after in reordered[1]:
         edits.append({"type": "reorder", "before": before, "after": after,
                       "reason": "Moved up: this bullet evidences skills the job asks for."})
@@ -96,8 +96,10 @@ def offline(inputs: Mapping[str, Any]) -> dict[str, Any]:
             "tailoredText": "\n".join(out_lines).strip() or resume_text}
 
 
-def _reorder(lines: list[str], job_terms: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
-    """Within each run of bullets, the ones most relevant to the job first."""
+def reorder_bullets(lines: list[str],
+                    job_terms: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """Within each run of bullets, the ones most relevant to the job first; and the moves made
+    (the first bullet of a run before and after)."""
     out: list[str] = []
     moves: list[tuple[str, str]] = []
     i = 0

@@ -151,7 +151,7 @@ def test_pdf_export_of_text_and_builder_resumes(make_app):
     assert 'filename="Ada-CV.pdf"' in got.headers["content-disposition"]
     text = pdf_text(got.content)
     assert "Ada Lovelace" in text and "Kafka" in text
-    assert_error(caller.get(f"/api/resumes/{resume['id']}/export", params={"format": "docx"}),
+    assert_error(caller.get(f"/api/resumes/{resume['id']}/export", params={"format": "doc"}),
                  400, "VALIDATION")
     assert_error(harness.api_caller().get(f"/api/resumes/{resume['id']}/export",
                                           params={"format": "pdf"}), 404, "NOT_FOUND")

@@ -1,7 +1,8 @@
-"""Read the text of an untrusted PDF under hard limits, in a child process of its own.
+"""Read the text of an untrusted PDF or DOCX under hard limits, in a child process of its own.
 
-Run as ``python -I pdfworker.py '<limits as JSON>'`` with the PDF on stdin; it prints one JSON
-object: ``{"pages": [...]}`` or ``{"problem": ..., "detail": ...}``. It imports nothing of the
+Run as ``python -I uploadworker.py '<limits as JSON>'`` with the file on stdin (``format`` in the
+limits: ``pdf`` or ``docx``); it prints one JSON object: ``{"pages": [...]}`` or
+``{"problem": ..., "detail": ...}``. It imports nothing of the
 project (a fast start, and a crash here cannot reach the server), and limits itself first:
 
 - CPU seconds (``RLIMIT_CPU``: the kernel stops the process) and address space (``RLIMIT_AS``),
@@ -9,10 +10,15 @@ project (a fast start, and a crash here cannot reach the server), and limits its
 - pypdf's own limits: decompressed bytes per stream and per chain of filters, filters per
   stream, page-tree depth and entries, array and dictionary sizes, tokens per content stream;
 - pages (``maxPages``), text (``maxChars``) and nesting (a low recursion limit: a deeply nested
-  array raises ``RecursionError`` quickly instead of exhausting the stack).
+  array raises ``RecursionError`` quickly instead of exhausting the stack);
+- a DOCX (a zip of XML parts): at most ``MAX_DOCX_PARTS`` parts whose declared sizes add up to at
+  most ``maxStreamMb`` x 4 (a zip bomb is refused before anything is inflated; a part that lies
+  about its size still stops at the address-space limit); python-docx's XML parser resolves no
+  entities.
 
-Problems: ``decompressed`` (a stream expands past the limit), ``pages``, ``structure`` (too
-deep, too many objects or tokens, cycles), ``unreadable`` (not a PDF pypdf can read).
+Problems: ``decompressed`` (a stream or the archive expands past the limit), ``pages``,
+``structure`` (too deep, too many objects, parts or tokens, cycles), ``unreadable`` (not a file
+pypdf or python-docx can read).
 """
 
 from __future__ import annotations
@@ -111,11 +117,75 @@ def extract(data: bytes, limits: dict[str, Any]) -> dict[str, Any]:
         return {"problem": "unreadable", "detail": type(exc).__name__}
 
 
+MAX_DOCX_PARTS = 500
+WORD_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _docx_lines(document: Any, max_chars: int) -> list[str]:
+    """The body in reading order, as the Markdown the resumes store: headings as ``##``/``###``,
+    list paragraphs as ``-`` bullets, a table row as its cells joined by `` | ``."""
+    from docx.table import Table
+
+    lines: list[str] = []
+    size = 0
+    for item in document.iter_inner_content():
+        if isinstance(item, Table):
+            rows = [" | ".join(cell.text.strip() for cell in row.cells) for row in item.rows]
+            found = [row for row in rows if row.strip(" |")]
+        else:
+            text = item.text.strip()
+            if not text:
+                found = [""]
+            else:
+                style = (item.style.name if item.style is not None else "") or ""
+                numbered = item._p.find(f"{WORD_NS}pPr/{WORD_NS}numPr") is not None
+                if style == "Title":
+                    found = [text]
+                elif style.startswith("Heading"):
+                    level = style.removeprefix("Heading").strip()
+                    found = ["", ("### " if level not in ("", "1") else "## ") + text]
+                elif numbered or style.startswith("List"):
+                    found = [f"- {text}"]
+                else:
+                    found = [text]
+        lines.extend(found)
+        size += sum(len(line) + 1 for line in found)
+        if size >= max_chars:
+            break
+    return lines
+
+
+def extract_docx(data: bytes, limits: dict[str, Any]) -> dict[str, Any]:
+    import zipfile
+
+    try:
+        parts = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+        return {"problem": "unreadable", "detail": str(exc)[:200]}
+    if len(parts) > MAX_DOCX_PARTS:
+        return {"problem": "structure", "detail": f"{len(parts)} parts"}
+    if sum(part.file_size for part in parts) > 4 * int(limits["maxStreamMb"]) * 1024 * 1024:
+        return {"problem": "decompressed", "detail": "archive"}
+    if "word/document.xml" not in {part.filename for part in parts}:
+        return {"problem": "unreadable", "detail": "no word/document.xml: not a Word document"}
+    try:
+        from docx import Document
+
+        lines = _docx_lines(Document(io.BytesIO(data)), int(limits["maxChars"]))
+    except MemoryError:
+        return {"problem": "decompressed", "detail": "MemoryError"}
+    except RecursionError:
+        return {"problem": "structure", "detail": "RecursionError"}
+    except Exception as exc:  # whatever else a malformed file trips in python-docx or lxml
+        return {"problem": "unreadable", "detail": f"{type(exc).__name__}: {str(exc)[:150]}"}
+    return {"pages": ["\n".join(lines).strip()]}
+
+
 def main() -> int:
     limits = json.loads(sys.argv[1])
     _limit_self(limits)
     data = sys.stdin.buffer.read()
-    result = extract(data, limits)
+    result = (extract_docx if limits.get("format") == "docx" else extract)(data, limits)
     sys.stdout.write(json.dumps(result))
     return 0
 

@@ -188,7 +188,9 @@ class AccountStore:
         for _attempt in range(10):
             account = self.accounts.find_one({"userId": user_id},
                                              {"creditBalance": 1, key: 1}) or {}
-            state = (account.get("reversals") or {}).get(pi) or {}
+            # MongoDB answers a dotted projection nested; the embedded nx-27017 under the
+            # dotted key itself: read either.
+            state = account.get(key) or (account.get("reversals") or {}).get(pi) or {}
             new = {"refunded": max(int(state.get("refunded", 0)), refunded or 0),
                    "disputed": max(int(state.get("disputed", 0)), disputed or 0)}
             wanted = min(credits, new["refunded"] + new["disputed"])
@@ -289,8 +291,10 @@ class AccountStore:
         out once, however many events announce it."""
         key = f"trialMails.{subscription_id}"
         self.ensure(user_id)
-        result = self.accounts.update_one({"userId": user_id, key: {"$ne": trial_end}},
-                                          {"$set": {key: trial_end}})
+        # ($exists spelled out: the embedded nx-27017 matches no missing field with $ne.)
+        result = self.accounts.update_one(
+            {"userId": user_id, "$or": [{key: {"$exists": False}}, {key: {"$ne": trial_end}}]},
+            {"$set": {key: trial_end}})
         return bool(result.modified_count)
 
     def history(self, user_id: str, limit: int, cursor: str | None) -> dict[str, Any]:

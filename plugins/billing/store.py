@@ -252,7 +252,9 @@ class AccountStore:
         lease ran out): ``None`` when another run holds it or it is over."""
         now = self.clock.now()
         query: dict[str, Any] = {"userId": user_id, "replenish.id": attempt_id}
-        if not first:
+        if first:
+            query["replenish.attempts"] = 0  # unless the task already took it over
+        else:
             query["replenish.leaseUntil"] = {"$lte": now}
         updated = self.accounts.find_one_and_update(
             query, {"$set": {"replenish.leaseUntil": now + lease},

@@ -27,9 +27,10 @@ class BillingResource(Resource[BillingService]):
 
     @endpoint(body=BillingPatchSchema, response=BillingStatusSchema, rate_limit="20/10m per user")
     def on_patch(self, req: Any, resp: Any) -> dict[str, Any]:
-        """Opt in or out of credit auto-replenish: ``{autoReplenish: {enabled, threshold,
-        pack}}``. When a credit spend leaves fewer than ``threshold`` credits, the pack is
-        bought off-session with the saved card (in the background)."""
+        """Opt in or out of credit auto-replenish ({autoReplenish: {enabled, threshold, pack}}).
+
+        When a credit spend leaves fewer than ``threshold`` credits, the pack is bought
+        off-session with the saved card, in the background; a refused payment pauses it."""
         return self.service.set_auto_replenish(req.context.principal.user,
                                                req.context.body["autoReplenish"])
 

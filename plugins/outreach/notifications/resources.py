@@ -30,8 +30,9 @@ class NotificationsResource(CollectionResource):
 
     @endpoint(query=ClearQuery, response=ClearedSchema)
     def on_delete(self, req: Any, resp: Any) -> dict[str, Any]:
-        """Clear the inbox: delete the caller's notifications (``read=true``: only the read
-        ones), at most 1,000 per call (``more`` says some remain)."""
+        """Clear the inbox: delete the caller's notifications, at most 1,000 per call.
+
+        ``read=true`` deletes only the read ones; ``more: true`` says some remain."""
         return self.service.clear(req.context.principal.user_id, req.context.query["read"])
 
     @endpoint(body=NotificationPatchSchema, response=NotificationSchema)

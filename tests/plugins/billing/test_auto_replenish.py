@@ -37,7 +37,8 @@ def _buy_starter(harness, webhooks, fake_stripe, stripe_client, card="4242424242
     data = assert_ok(caller.post("/api/billing/checkout", json={"pack": "starter"}))
     checkout = fake_stripe.checkouts[-1]
     assert checkout["payment_intent_data[setup_future_usage]"] == "off_session"
-    save_card(stripe_client, checkout["customer"], card)
+    if card:
+        save_card(stripe_client, checkout["customer"], card)
     assert_ok(webhooks.send("checkout.session.completed",
                             completed_session(checkout, data["sessionId"])))
     return caller, checkout["customer"]
@@ -152,6 +153,17 @@ def test_a_card_that_needs_its_holder_pauses_too(app, fake_stripe, stripe_client
     failure = assert_ok(caller.get("/api/billing"))["autoReplenish"]["lastFailure"]
     assert failure["code"] == "authentication_required"
     assert failure["paymentIntentId"].startswith("pi_")
+
+
+def test_no_saved_card_pauses_without_a_charge(app, fake_stripe, stripe_client):
+    harness, webhooks = app
+    caller, _customer = _buy_starter(harness, webhooks, fake_stripe, stripe_client, card=None)
+    assert_ok(caller.patch("/api/billing", json={"autoReplenish": {**ON, "threshold": 90}}))
+    _spend(harness, caller)
+    harness.services.background.drain()
+    assert fake_stripe.payment_intents == []
+    state = assert_ok(caller.get("/api/billing"))["autoReplenish"]
+    assert state["paused"] is True and state["lastFailure"]["code"] == "no_payment_method"
 
 
 def test_stripe_down_is_retried_by_the_task_with_the_same_idempotency_key(

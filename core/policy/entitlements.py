@@ -33,6 +33,7 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 from lightninghire.background import ProcessThread
 from lightninghire.clock import Clock
 from lightninghire.errors import PaymentRequired
+from lightninghire.http.jsonio import json_default
 from lightninghire.policy.plans import PlanBook
 from lightninghire.registry import Feature
 
@@ -362,7 +363,9 @@ class EntitlementEngine:
             message = f"You have used all {limit} {feature.label.lower()}{period}."
         return PaymentRequired(message, upgrade_hint=self.hint(feature), feature=feature.key,
                                limit=limit, used=len(used),
-                               resetsAt=reset.isoformat().replace("+00:00", "Z") if reset else None)
+                               # The API's one time format (milliseconds, ``Z``), as every
+                               # other timestamp: the error body is not a schema-dumped one.
+                               resetsAt=json_default(reset) if reset else None)
 
     # -- views ---------------------------------------------------------------------------------
 

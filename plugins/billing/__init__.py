@@ -10,6 +10,8 @@ from typing import Any
 from lightninghire.api import AI_ACTION_COMPLETED, hookimpl
 from lightninghire_plugins.billing.config import BillingConfig, BillingSettingsSchema
 from lightninghire_plugins.billing.gateway import StripeGateway
+from lightninghire_plugins.billing.notices import Notices
+from lightninghire_plugins.billing.replenish import Replenisher
 from lightninghire_plugins.billing.resources import (
     BillingResource,
     CheckoutResource,
@@ -24,6 +26,7 @@ from lightninghire_plugins.billing.store import (
     EVENTS,
     INDEXES,
     LEDGER,
+    PRIVATE_FIELDS,
     AccountStore,
     EventStore,
 )
@@ -36,11 +39,15 @@ plugin_settings = BillingSettingsSchema
 plugin_events = {"emits": ("billing.changed",), "listens": {"core": (AI_ACTION_COMPLETED,)}}
 
 
+REPLENISH_TASK = "billing-auto-replenish"
+
+
 @dataclass
 class Billing:
     config: BillingConfig
     service: BillingService
     webhooks: WebhookHandler
+    replenisher: Replenisher
 
 
 def billing_of(services: Any) -> Billing:
@@ -57,17 +64,27 @@ def _build_billing(services: Any) -> Billing:
                              retries=config.max_network_retries)
                if config.secret_key else None)
     service = BillingService(config, accounts, services.clock, gateway)
+
+    def announce(user_id: str, payload: dict[str, Any]) -> None:
+        services.events.emit("billing.changed", payload, user_id=user_id)
+
+    notices = Notices(
+        user_of=lambda uid: services.users.get(uid, ("email", "name", "disabled")),
+        mail=services.mail, announce=announce,
+        billing_url=f"{services.settings.http.public_url.rstrip('/')}/settings/billing")
+    replenisher = Replenisher(config, accounts, services.clock, gateway, notices,
+                              defer=services.background.defer)
+    service.replenisher = replenisher
     webhooks = WebhookHandler(config, service, accounts,
                               EventStore(services.db[EVENTS], services.clock), services.clock,
-                              announce=lambda user_id, payload: services.events.emit(
-                                  "billing.changed", payload, user_id=user_id))
-    return Billing(config, service, webhooks)
+                              announce=announce, replenisher=replenisher, notices=notices)
+    return Billing(config, service, webhooks, replenisher)
 
 
 @hookimpl
 def register_collections(collections: Any) -> None:
     collections.add(ACCOUNTS, indexes=INDEXES[ACCOUNTS], owner_field="userId",
-                    private_fields=("creditRefs",))
+                    private_fields=PRIVATE_FIELDS)
     collections.add(LEDGER, indexes=INDEXES[LEDGER], owner_field="userId")
     # Stripe events are the payment audit trail: kept, and not part of a user's export.
     collections.add(EVENTS, indexes=INDEXES[EVENTS])
@@ -81,6 +98,16 @@ def register_routes(routes: Any, services: Any) -> None:
     routes.add("/api/billing/portal", PortalResource(billing.service))
     routes.add("/api/credits", CreditsResource(billing.service))
     routes.add("/api/stripe/webhook", StripeWebhookResource(billing.webhooks))
+
+
+@hookimpl
+def register_tasks(tasks: Any, services: Any) -> None:
+    def run(context: Any = None) -> dict[str, int]:
+        """Finish credit auto-replenish attempts whose worker did not (a crash, Stripe down, a
+        payment still processing)."""
+        return billing_of(services).replenisher.run_stale(limit=50)
+
+    tasks.add(REPLENISH_TASK, schedule="*/5 * * * *", run=run, lease_seconds=600)
 
 
 @hookimpl

@@ -6,6 +6,7 @@ from typing import Any
 
 from lightninghire.api import Resource, endpoint
 from lightninghire_plugins.billing.schemas import (
+    BillingPatchSchema,
     BillingStatusSchema,
     CheckoutInSchema,
     CheckoutSchema,
@@ -23,6 +24,15 @@ class BillingResource(Resource[BillingService]):
     def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
         """Subscription state, trial, period end, credit balance and the self-hosted flag."""
         return self.service.status(req.context.principal.user)
+
+    @endpoint(body=BillingPatchSchema, response=BillingStatusSchema, rate_limit="20/10m per user")
+    def on_patch(self, req: Any, resp: Any) -> dict[str, Any]:
+        """Opt in or out of credit auto-replenish ({autoReplenish: {enabled, threshold, pack}}).
+
+        When a credit spend leaves fewer than ``threshold`` credits, the pack is bought
+        off-session with the saved card, in the background; a refused payment pauses it."""
+        return self.service.set_auto_replenish(req.context.principal.user,
+                                               req.context.body["autoReplenish"])
 
 
 class CheckoutResource(Resource[BillingService]):

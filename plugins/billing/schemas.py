@@ -29,6 +29,35 @@ class PortalSchema(Schema):
     url = fields.String()
 
 
+class AutoReplenishInSchema(Schema):
+    enabled = fields.Boolean(required=True)
+    threshold = fields.Integer(validate=validate.Range(1, 100_000), metadata={
+        "description": "Buy the pack when a spend leaves fewer credits than this"})
+    pack = fields.String(validate=validate.OneOf(sorted(PACKS)))
+
+
+class BillingPatchSchema(Schema):
+    autoReplenish = fields.Nested(AutoReplenishInSchema, required=True)
+
+
+class ReplenishFailureSchema(Schema):
+    at = Timestamp()
+    code = fields.String(metadata={"description": "card_declined, authentication_required, "
+                                                  "no_payment_method, payments_unavailable, ..."})
+    message = fields.String()
+    paymentIntentId = fields.String(allow_none=True)
+
+
+class AutoReplenishSchema(Schema):
+    enabled = fields.Boolean()
+    threshold = fields.Integer(allow_none=True)
+    pack = fields.String(allow_none=True)
+    paused = fields.Boolean(metadata={"description": "A payment failed; turn it on again"})
+    inFlight = fields.Boolean(metadata={"description": "A top-up is being paid"})
+    lastFailure = fields.Nested(ReplenishFailureSchema, allow_none=True)
+    lastReplenishedAt = Timestamp(allow_none=True)
+
+
 class BillingStatusSchema(Schema):
     tier = fields.String()
     plan = fields.String(allow_none=True)
@@ -40,6 +69,7 @@ class BillingStatusSchema(Schema):
     trialAvailable = fields.Boolean()
     hasBillingAccount = fields.Boolean()
     selfHosted = fields.Boolean()
+    autoReplenish = fields.Nested(AutoReplenishSchema)
 
 
 class CreditPackSchema(Schema):
@@ -52,11 +82,17 @@ class CreditPackSchema(Schema):
 
 class LedgerEntrySchema(Schema):
     id = fields.String()
-    kind = fields.String()
+    kind = fields.String(metadata={"description": "purchase, ai_action, refund, dispute"})
     amount = fields.Integer()
     balanceAfter = fields.Integer(allow_none=True)
     pack = fields.String(allow_none=True)
     task = fields.String(allow_none=True)
+    via = fields.String(allow_none=True, metadata={
+        "description": "How a purchase was paid: checkout, auto_replenish"})
+    reason = fields.String(allow_none=True, metadata={
+        "description": "What took credits back: charge.refunded, charge.dispute.created"})
+    shortfall = fields.Integer(allow_none=True, metadata={
+        "description": "Credits a refund or dispute could not take back (already spent)"})
     at = Timestamp()
 
 

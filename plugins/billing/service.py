@@ -6,7 +6,13 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from lightninghire.api import AppError, BadRequest, Conflict, ServiceUnavailable
+from lightninghire.api import (
+    AppError,
+    BadRequest,
+    Conflict,
+    ServiceUnavailable,
+    ValidationFailed,
+)
 from lightninghire_plugins.billing.config import PACKS, PLANS, BillingConfig
 from lightninghire_plugins.billing.gateway import StripeGateway
 from lightninghire_plugins.billing.store import AccountStore
@@ -47,6 +53,8 @@ class BillingService:
         self.store = store
         self.clock = clock
         self.gateway = gateway
+        # Set by the plugin once built (``replenish.Replenisher``): told of every credit spend.
+        self.replenisher: Any = None
 
     # -- subscriptions -> tier --------------------------------------------------------------------
 
@@ -137,9 +145,11 @@ class BillingService:
             return sub.get("currentPeriodEnd")
         return None
 
-    def status(self, user: Mapping[str, Any]) -> dict[str, Any]:
+    def status(self, user: Mapping[str, Any],
+               account: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """``GET /api/billing``."""
-        account = self.store.get(str(user["_id"])) or {}
+        if account is None:
+            account = self.store.get(str(user["_id"])) or {}
         sub, granting = self.effective(account)
         sub = sub or {}
         return {
@@ -153,7 +163,47 @@ class BillingService:
             "trialAvailable": not account.get("trialUsed", False) and self.config.trial_days > 0,
             "hasBillingAccount": bool(account.get("customerId")),
             "selfHosted": not self.config.enabled,
+            "autoReplenish": self.auto_replenish_state(account),
         }
+
+    @staticmethod
+    def auto_replenish_state(account: Mapping[str, Any]) -> dict[str, Any]:
+        settings = account.get("autoReplenish") or {}
+        attempt = account.get("replenish") or {}
+        return {"enabled": bool(settings.get("enabled")), "threshold": settings.get("threshold"),
+                "pack": settings.get("pack"), "paused": bool(settings.get("paused")),
+                "inFlight": bool(attempt), "lastFailure": settings.get("lastFailure"),
+                "lastReplenishedAt": settings.get("lastReplenishedAt")}
+
+    def set_auto_replenish(self, user: Mapping[str, Any],
+                           choice: Mapping[str, Any]) -> dict[str, Any]:
+        """``PATCH /api/billing {autoReplenish}``: opt in (threshold, pack) or out. Opting in
+        needs billing on, the pack on sale and a billing account (the card saved at a
+        checkout pays the packs); opting in again lifts a pause."""
+        user_id = str(user["_id"])
+        account = self.store.get(user_id) or {}
+        current = account.get("autoReplenish") or {}
+        if choice["enabled"]:
+            self._gateway()
+            threshold = choice.get("threshold", current.get("threshold"))
+            pack = choice.get("pack", current.get("pack"))
+            if threshold is None or pack is None:
+                raise ValidationFailed({"autoReplenish": [
+                    "Give threshold and pack to turn auto-replenish on."]})
+            self._price(str(pack))
+            if not account.get("customerId"):
+                raise Conflict("There is no billing account yet: buy a credit pack first (its "
+                               "card pays the automatic top-ups).", code="NO_BILLING_ACCOUNT")
+            settings = {"enabled": True, "threshold": int(threshold), "pack": str(pack)}
+        else:
+            settings = {"enabled": False,
+                        **{k: choice[k] for k in ("threshold", "pack") if k in choice}}
+        account = self.store.set_auto_replenish(user_id, settings)
+        if settings["enabled"] and self.replenisher is not None \
+                and self.replenisher.after_enable(user_id, settings["threshold"],
+                                                  settings["pack"]):
+            account = self.store.get(user_id) or account  # shows the top-up in flight
+        return self.status(user, account)
 
     # -- Stripe Checkout and the portal -----------------------------------------------------------
 
@@ -204,7 +254,9 @@ class BillingService:
                 params["payment_method_collection"] = "if_required"
         else:
             params["mode"] = "payment"
-            params["payment_intent_data"] = {"metadata": metadata}
+            # The card is saved on the customer, so opted-in auto-replenish can use it later.
+            params["payment_intent_data"] = {"metadata": metadata,
+                                             "setup_future_usage": "off_session"}
         session = gateway.create_checkout_session(params)
         return {"url": session["url"], "sessionId": session["id"]}
 
@@ -236,11 +288,18 @@ class BillingService:
                 "creditsPerAiAction": self.config.credits_per_ai_action,
                 "packs": packs, **page}
 
-    def add_pack(self, user_id: str, pack: str, ref: str) -> bool:
-        """Credit a paid pack once per Checkout Session."""
+    def add_pack(self, user_id: str, pack: str, ref: str, *,
+                 payment_intent_id: str | None = None, amount_paid: int | None = None) -> bool:
+        """Credit a paid pack once per Checkout Session. The PaymentIntent and the amount paid
+        are kept on the ledger line: a refund or dispute of that payment finds it by them."""
         if pack not in PACKS:
             return False
-        return self.store.credit(user_id, PACKS[pack]["credits"], ref, pack=pack)
+        details: dict[str, Any] = {"pack": pack, "via": "checkout"}
+        if payment_intent_id:
+            details["paymentIntentId"] = payment_intent_id
+        if amount_paid is not None:
+            details["amountPaid"] = amount_paid
+        return self.store.credit(user_id, PACKS[pack]["credits"], ref, **details)
 
     def on_ai_action(self, user_id: str, action: Mapping[str, Any],
                      user_of: Callable[[str], Mapping[str, Any] | None],
@@ -271,4 +330,9 @@ class BillingService:
         call_id = action.get("callId")
         if call_id:
             details["aiCallId"] = str(call_id)
-        return self.store.debit(user_id, self.config.credits_per_ai_action, **details)
+        taken = self.store.debit(user_id, self.config.credits_per_ai_action, **details)
+        if self.replenisher is not None:
+            # Under the threshold: claim a top-up (one conditional update); the charge itself
+            # runs on the background worker, not on this request.
+            self.replenisher.after_spend(user_id, account, taken)
+        return taken

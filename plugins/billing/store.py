@@ -2,7 +2,8 @@
 
 - ``billing_accounts``: one document per user: Stripe customer id, the credit balance and the
   user's subscriptions (a map by Stripe subscription id), so ``entitlement_facts`` is one read.
-- ``billing_credit_ledger``: every credit movement (purchases in, AI actions out).
+- ``billing_credit_ledger``: every credit movement (purchases in, AI actions, refunds and
+  disputes out).
 - ``billing_events``: every Stripe event received, by event id (the idempotency key), kept for
   audit with its raw payload.
 """
@@ -14,6 +15,7 @@ from contextlib import suppress
 from datetime import datetime, timedelta
 from typing import Any
 
+from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
@@ -25,14 +27,20 @@ EVENTS = "billing_events"
 
 INDEXES: dict[str, list[IndexModel]] = {
     ACCOUNTS: [IndexModel([("userId", ASCENDING)], unique=True),
-               IndexModel([("customerId", ASCENDING)], unique=True, sparse=True)],
+               IndexModel([("customerId", ASCENDING)], unique=True, sparse=True),
+               # The auto-replenish task's look for attempts whose worker never finished.
+               IndexModel([("replenish.leaseUntil", ASCENDING)], sparse=True)],
     LEDGER: [IndexModel([("userId", ASCENDING), ("at", DESCENDING)]),
-             IndexModel([("ref", ASCENDING)], unique=True, sparse=True)],
+             IndexModel([("ref", ASCENDING)], unique=True, sparse=True),
+             # A refund or dispute finds the purchase its charge paid for.
+             IndexModel([("paymentIntentId", ASCENDING)], sparse=True)],
     EVENTS: [IndexModel([("type", ASCENDING), ("receivedAt", DESCENDING)]),
              IndexModel([("userId", ASCENDING)])],
 }
 # Read on every metered request: leave the (growing) list of applied purchase refs behind.
-_FACTS_PROJECTION = {"creditRefs": 0}
+_FACTS_PROJECTION = {"creditRefs": 0, "reversals": 0, "trialMails": 0}
+# Fields of the account that are bookkeeping, not the user's data (left out of exports).
+PRIVATE_FIELDS = ("creditRefs", "reversals", "trialMails")
 
 
 class AccountStore:
@@ -101,7 +109,7 @@ class AccountStore:
     # -- credits ----------------------------------------------------------------------------------
 
     def credit(self, user_id: str, amount: int, ref: str, **details: Any) -> bool:
-        """Add purchased credits once per ``ref`` (a Checkout Session id).
+        """Add purchased credits once per ``ref`` (a Checkout Session or a PaymentIntent).
 
         The balance and the applied ref change in one conditional update of one document, so a
         replayed or concurrent delivery adds nothing and a crash cannot half-apply it.
@@ -156,6 +164,141 @@ class AccountStore:
             return taken
         return 0
 
+    def purchase_of(self, payment_intent_id: str) -> dict[str, Any] | None:
+        """The ledger's purchase line paid by this PaymentIntent."""
+        return self.ledger.find_one({"paymentIntentId": payment_intent_id, "kind": "purchase"})
+
+    def reverse(self, purchase: dict[str, Any], *, refunded: int | None = None,
+                disputed: int | None = None, kind: str, ref: str,
+                **details: Any) -> dict[str, Any] | None:
+        """Take back credits of one purchase: ``refunded`` / ``disputed`` are the credits the
+        refunds so far / the dispute cover (cumulative, as Stripe reports amounts), together
+        never more than the purchase. Only the increase over what was already taken back for
+        this purchase is taken, never below a zero balance (credits already spent are not
+        owed); the shortfall is recorded. Returns the ledger line, or ``None`` when nothing
+        more was due (a replay, an older event).
+
+        The purchase's reversal state and the balance change in one conditional update of the
+        account (a version on the state, the balance's value), so racing or replayed events
+        take each credit back once."""
+        user_id, pi = str(purchase["userId"]), str(purchase["paymentIntentId"])
+        credits = int(purchase["amount"])
+        key = f"reversals.{pi}"
+        now = self.clock.now()
+        for _attempt in range(10):
+            account = self.accounts.find_one({"userId": user_id},
+                                             {"creditBalance": 1, key: 1}) or {}
+            # MongoDB answers a dotted projection nested; the embedded nx-27017 under the
+            # dotted key itself: read either.
+            state = account.get(key) or (account.get("reversals") or {}).get(pi) or {}
+            new = {"refunded": max(int(state.get("refunded", 0)), refunded or 0),
+                   "disputed": max(int(state.get("disputed", 0)), disputed or 0)}
+            wanted = min(credits, new["refunded"] + new["disputed"])
+            due = wanted - int(state.get("wanted", 0))
+            if due <= 0:
+                return None
+            balance = int(account.get("creditBalance", 0))
+            taken = max(0, min(due, balance))
+            version = state.get("v")
+            result = self.accounts.update_one(
+                {"userId": user_id, "creditBalance": balance,
+                 f"{key}.v": version if version is not None else {"$exists": False}},
+                {"$set": {key: {**new, "wanted": wanted, "v": (version or 0) + 1},
+                          "updatedAt": now},
+                 "$inc": {"creditBalance": -taken}})
+            if not result.modified_count:
+                continue  # the balance or the state moved under us: look again
+            self._changed(user_id)
+            line = {"userId": user_id, "kind": kind, "amount": -taken,
+                    "balanceAfter": balance - taken, "ref": ref, "at": now,
+                    "paymentIntentId": pi, "pack": purchase.get("pack"), "due": due,
+                    "shortfall": due - taken, **details}
+            with suppress(DuplicateKeyError):
+                self.ledger.insert_one(line)
+            return line
+        raise RuntimeError(f"credits of {pi} could not be taken back: the account kept changing")
+
+    # -- auto-replenish ----------------------------------------------------------------------------
+
+    def set_auto_replenish(self, user_id: str, settings: dict[str, Any]) -> dict[str, Any]:
+        """Store the user's choice; enabling it again lifts a pause."""
+        self.ensure(user_id)
+        now = self.clock.now()
+        fields = {f"autoReplenish.{k}": v for k, v in settings.items()}
+        fields.update({"autoReplenish.paused": False, "autoReplenish.updatedAt": now,
+                       "updatedAt": now})
+        self.accounts.update_one({"userId": user_id}, {"$set": fields})
+        return self.get(user_id) or {}
+
+    def claim_replenish(self, user_id: str, threshold: int, pack: str,
+                        lease: timedelta) -> str | None:
+        """Start an auto-replenish for the user unless one is in flight: one conditional update
+        (enabled, not paused, same threshold, balance under it, no ``replenish``), so racing
+        spends start one. Returns the attempt's id (the Stripe idempotency key's root)."""
+        now = self.clock.now()
+        attempt_id = str(ObjectId())
+        result = self.accounts.update_one(
+            {"userId": user_id, "autoReplenish.enabled": True, "autoReplenish.paused": False,
+             "autoReplenish.threshold": threshold, "autoReplenish.pack": pack,
+             "creditBalance": {"$lt": threshold}, "replenish": None},
+            {"$set": {"replenish": {"id": attempt_id, "pack": pack, "requestedAt": now,
+                                    "attempts": 0, "leaseUntil": now + lease},
+                      "updatedAt": now}})
+        return attempt_id if result.modified_count else None
+
+    def lease_replenish(self, user_id: str, attempt_id: str, lease: timedelta,
+                        *, first: bool) -> dict[str, Any] | None:
+        """Take the attempt for one run (the worker that started it, or the task after its
+        lease ran out): ``None`` when another run holds it or it is over."""
+        now = self.clock.now()
+        query: dict[str, Any] = {"userId": user_id, "replenish.id": attempt_id}
+        if first:
+            query["replenish.attempts"] = 0  # unless the task already took it over
+        else:
+            query["replenish.leaseUntil"] = {"$lte": now}
+        updated = self.accounts.find_one_and_update(
+            query, {"$set": {"replenish.leaseUntil": now + lease},
+                    "$inc": {"replenish.attempts": 1}},
+            projection={"replenish": 1, "customerId": 1, "autoReplenish": 1},
+            return_document=ReturnDocument.AFTER)
+        return updated
+
+    def replenish_charged(self, user_id: str, attempt_id: str, intent_id: str,
+                          wait: timedelta) -> None:
+        """Remember the attempt's PaymentIntent while its payment settles."""
+        self.accounts.update_one({"userId": user_id, "replenish.id": attempt_id},
+                                 {"$set": {"replenish.paymentIntentId": intent_id,
+                                           "replenish.leaseUntil": self.clock.now() + wait}})
+
+    def finish_replenish(self, user_id: str, attempt_id: str, **outcome: Any) -> bool:
+        """End the attempt (once: a second finisher gets False)."""
+        now = self.clock.now()
+        fields = {f"autoReplenish.{k}": v for k, v in outcome.items()}
+        result = self.accounts.update_one(
+            {"userId": user_id, "replenish.id": attempt_id},
+            {"$unset": {"replenish": ""}, "$set": {**fields, "updatedAt": now}})
+        return bool(result.modified_count)
+
+    def stale_replenishes(self, limit: int) -> list[dict[str, Any]]:
+        """Attempts whose run ended without an outcome (a crash, Stripe down, a payment still
+        processing): their lease has run out."""
+        return list(self.accounts.find(
+            {"replenish.leaseUntil": {"$lte": self.clock.now()}},
+            {"userId": 1, "replenish": 1}).sort("replenish.leaseUntil", ASCENDING).limit(limit))
+
+    # -- mails sent once ----------------------------------------------------------------------------
+
+    def mark_trial_mail(self, user_id: str, subscription_id: str, trial_end: int) -> bool:
+        """True once per subscription and trial end (epoch seconds): the trial-ending mail goes
+        out once, however many events announce it."""
+        key = f"trialMails.{subscription_id}"
+        self.ensure(user_id)
+        # ($exists spelled out: the embedded nx-27017 matches no missing field with $ne.)
+        result = self.accounts.update_one(
+            {"userId": user_id, "$or": [{key: {"$exists": False}}, {key: {"$ne": trial_end}}]},
+            {"$set": {key: trial_end}})
+        return bool(result.modified_count)
+
     def history(self, user_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
         return paginate(self.ledger, {"userId": user_id}, limit=limit, cursor=cursor,
                         transform=_ledger_entry)
@@ -164,7 +307,8 @@ class AccountStore:
 def _ledger_entry(doc: dict[str, Any]) -> dict[str, Any]:
     return {"id": str(doc["_id"]), "kind": doc["kind"], "amount": doc["amount"],
             "balanceAfter": doc.get("balanceAfter"), "pack": doc.get("pack"),
-            "task": doc.get("task"), "at": doc["at"]}
+            "task": doc.get("task"), "via": doc.get("via"), "reason": doc.get("reason"),
+            "shortfall": doc.get("shortfall"), "at": doc["at"]}
 
 
 class EventStore:

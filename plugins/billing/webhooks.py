@@ -24,7 +24,7 @@ from typing import Any
 import stripe
 
 from lightninghire.api import BadRequest
-from lightninghire_plugins.billing.config import BillingConfig
+from lightninghire_plugins.billing.config import PACKS, PLANS, BillingConfig
 from lightninghire_plugins.billing.service import BillingDisabled, BillingService, from_epoch
 from lightninghire_plugins.billing.store import AccountStore, EventStore
 
@@ -39,7 +39,9 @@ CHECKOUT_PAID = frozenset({"checkout.session.completed",
                            "checkout.session.async_payment_succeeded"})
 INVOICE_EVENTS = frozenset({"invoice.paid", "invoice.payment_succeeded",
                             "invoice.payment_failed"})
+PAYMENT_INTENT_EVENTS = frozenset({"payment_intent.succeeded", "payment_intent.payment_failed"})
 USER_ID = re.compile(r"^[0-9a-f]{24}$")
+ATTEMPT_ID = USER_ID  # an auto-replenish attempt id is an ObjectId too
 STRIPE_ID = re.compile(r"^[a-z]+_[A-Za-z0-9_]{1,250}$")
 EPOCH_MAX = 2**37  # year 6325: any Stripe time fits, and datetime never overflows
 
@@ -94,6 +96,15 @@ def _text(value: Any, field: str) -> str | None:
     raise Malformed(field, "a short string")
 
 
+def _amount(value: Any, field: str) -> int | None:
+    """An amount in the currency's smallest unit (cents)."""
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**12:
+        return value
+    raise Malformed(field, "an amount")
+
+
 def _epoch(value: Any, field: str) -> int | None:
     if value is None:
         return None
@@ -136,6 +147,10 @@ class WebhookHandler:
     clock: Any
     # Tells the other plugins (``billing.changed``) when a user's subscription changed.
     announce: Callable[[str, dict[str, Any]], Any] | None = None
+    # Auto-replenish payments settle through here too (replenish.Replenisher).
+    replenisher: Any = None
+    # The trial-ending mail (notices.Notices).
+    notices: Any = None
 
     # -- entry point ------------------------------------------------------------------------------
 
@@ -201,10 +216,18 @@ class WebhookHandler:
         at = from_epoch(_epoch(event.get("created"), "created")) or self.clock.now()
         if kind in CHECKOUT_PAID:
             return self._checkout_paid(obj, at)
+        if kind == "customer.subscription.trial_will_end":
+            return self._trial_will_end(obj, at)
         if kind in SUBSCRIPTION_EVENTS:
             return self._subscription(obj, at, refreshed=False)
         if kind in INVOICE_EVENTS:
             return self._invoice(obj, at)
+        if kind in PAYMENT_INTENT_EVENTS:
+            return self._payment_intent(kind, obj)
+        if kind == "charge.refunded":
+            return self._refunded(obj, str(event["id"]))
+        if kind == "charge.dispute.created":
+            return self._disputed(obj, str(event["id"]))
         return {"status": "ignored"}
 
     def _user_for(self, customer_id: str | None, user_id: str | None) -> str | None:
@@ -241,7 +264,10 @@ class WebhookHandler:
             return self._refresh(sub_id, user_id, at)
         if session.get("payment_status") not in ("paid", "no_payment_required"):
             return {"status": "pending", "userId": user_id}  # async methods settle later
-        added = self.service.add_pack(user_id, str(pack), ref=f"checkout:{session_id}")
+        intent_id = _stripe_id(session.get("payment_intent"), f"{where}.payment_intent", "pi")
+        paid = _amount(session.get("amount_total"), f"{where}.amount_total")
+        added = self.service.add_pack(user_id, str(pack), ref=f"checkout:{session_id}",
+                                      payment_intent_id=intent_id, amount_paid=paid)
         return {"userId": user_id, "credited": bool(added), "pack": pack}
 
     def _subscription(self, sub: Mapping[str, Any], at: datetime, *,
@@ -286,6 +312,105 @@ class WebhookHandler:
         customer_id = _stripe_id(invoice.get("customer"), f"{where}.customer", "cus")
         user_id = self._user_for(customer_id, claimed)
         return self._refresh(sub_id, user_id, at)
+
+
+    # -- trial ending ------------------------------------------------------------------------------
+
+    def _trial_will_end(self, sub: Mapping[str, Any], at: datetime) -> dict[str, Any]:
+        """Stripe's notice three days before a trial ends: store the state, and mail the user
+        once per subscription and trial end (a second notice, or a replay, mails nothing)."""
+        outcome = self._subscription(sub, at, refreshed=False)
+        user_id = outcome.get("userId")
+        trial_end = _epoch(sub.get("trial_end"), "data.object.trial_end")
+        mailed = None
+        if user_id and self.notices is not None and sub.get("status") == "trialing" \
+                and self.accounts.mark_trial_mail(user_id, str(sub["id"]), trial_end or 0):
+            state = self.service.subscription_state(sub)
+            label = PLANS[state["plan"]]["label"] if state["plan"] else "Pro"
+            mailed = self.notices.trial_ending(user_id, label, from_epoch(trial_end))
+        return {**outcome, "mailed": mailed}
+
+    # -- auto-replenish payments ---------------------------------------------------------------------
+
+    def _payment_intent(self, kind: str, intent: Mapping[str, Any]) -> dict[str, Any]:
+        """Auto-replenish PaymentIntents (``metadata.replenishId``) settle here as well as on
+        the synchronous answer, whichever comes first. Others (a Checkout's own payment) are
+        credited by ``checkout.session.completed``."""
+        where = "data.object"
+        intent_id = _stripe_id(intent.get("id"), f"{where}.id", "pi", required=True)
+        metadata = _mapping(intent.get("metadata"), f"{where}.metadata")
+        attempt_id = metadata.get("replenishId")
+        if attempt_id is None or self.replenisher is None:
+            return {"status": "ignored"}
+        if not isinstance(attempt_id, str) or not ATTEMPT_ID.match(attempt_id):
+            raise Malformed(f"{where}.metadata.replenishId", "an attempt id")
+        claimed = _user_id(metadata.get("userId"), f"{where}.metadata.userId")
+        customer_id = _stripe_id(intent.get("customer"), f"{where}.customer", "cus")
+        pack = _text(metadata.get("pack"), f"{where}.metadata.pack")
+        amount = _amount(intent.get("amount"), f"{where}.amount") or 0
+        user_id = self._user_for(customer_id, claimed)
+        if user_id is None or pack not in PACKS:
+            return {"status": "unmatched"}
+        if kind == "payment_intent.succeeded":
+            credited = self.replenisher.grant(user_id, pack, intent_id, amount, attempt_id)
+            return {"userId": user_id, "credited": credited, "pack": pack}
+        error = _mapping(intent.get("last_payment_error"), f"{where}.last_payment_error")
+        code = _text(error.get("code"), f"{where}.last_payment_error.code") or "payment_failed"
+        message = (_text(error.get("message"), f"{where}.last_payment_error.message")
+                   or "the payment did not go through.")
+        self.replenisher.fail(user_id, attempt_id, pack, code, message, intent_id)
+        return {"userId": user_id, "failed": code}
+
+    # -- refunds and disputes -----------------------------------------------------------------------
+
+    def _refunded(self, charge: Mapping[str, Any], event_id: str) -> dict[str, Any]:
+        """Take back the credits a refunded charge bought, in proportion to what was refunded
+        (``amount_refunded`` is cumulative: each event takes only what is newly due)."""
+        where = "data.object"
+        _stripe_id(charge.get("id"), f"{where}.id", "ch", required=True)
+        intent_id = _stripe_id(charge.get("payment_intent"), f"{where}.payment_intent", "pi")
+        amount = _amount(charge.get("amount"), f"{where}.amount") or 0
+        refunded = _amount(charge.get("amount_refunded"), f"{where}.amount_refunded") or 0
+        purchase = self.accounts.purchase_of(intent_id) if intent_id else None
+        if purchase is None:
+            return {"status": "ignored"}  # not a credit purchase (a subscription invoice, ...)
+        credits = int(purchase["amount"])
+        due = credits if amount <= 0 or refunded >= amount else credits * refunded // amount
+        line = self.accounts.reverse(purchase, refunded=due, kind="refund",
+                                     ref=f"refund:{event_id}", reason="charge.refunded",
+                                     chargeId=charge.get("id"))
+        return self._reversed(purchase, line)
+
+    def _disputed(self, dispute: Mapping[str, Any], event_id: str) -> dict[str, Any]:
+        """A dispute opened: the disputed share of the purchase's credits is taken back at once
+        (the money is withdrawn from the account until the dispute is decided)."""
+        where = "data.object"
+        dispute_id = _stripe_id(dispute.get("id"), f"{where}.id", required=True)
+        intent_id = _stripe_id(dispute.get("payment_intent"), f"{where}.payment_intent", "pi")
+        charge_id = _stripe_id(dispute.get("charge"), f"{where}.charge", "ch")
+        amount = _amount(dispute.get("amount"), f"{where}.amount")
+        if intent_id is None and charge_id and self.service.gateway is not None:
+            # Older API versions name only the charge: its PaymentIntent is on the charge.
+            charge = self.service.gateway.retrieve_charge(charge_id)
+            intent_id = _stripe_id(charge.get("payment_intent"), "charge.payment_intent", "pi")
+        purchase = self.accounts.purchase_of(intent_id) if intent_id else None
+        if purchase is None:
+            return {"status": "ignored"}
+        credits, paid = int(purchase["amount"]), int(purchase.get("amountPaid") or 0)
+        due = credits if not paid or amount is None or amount >= paid \
+            else credits * amount // paid
+        line = self.accounts.reverse(purchase, disputed=due, kind="dispute",
+                                     ref=f"dispute:{event_id}", reason="charge.dispute.created",
+                                     chargeId=charge_id, disputeId=dispute_id)
+        return self._reversed(purchase, line)
+
+    def _reversed(self, purchase: Mapping[str, Any],
+                  line: Mapping[str, Any] | None) -> dict[str, Any]:
+        outcome: dict[str, Any] = {"userId": str(purchase["userId"]),
+                                   "paymentIntentId": purchase["paymentIntentId"]}
+        if line is None:
+            return {**outcome, "takenBack": 0}
+        return {**outcome, "takenBack": -int(line["amount"]), "shortfall": line["shortfall"]}
 
 
 def _timestamp(header: str) -> int:

@@ -6,6 +6,7 @@ Hook implementations only; each domain lives in its sub-package. See docs/outrea
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
@@ -80,7 +81,8 @@ def _build(services: Any) -> Outreach:
         db[CONTACTS], clock,
         lambda user: services.entitlements.consume(user, CONTACTS_FEATURE))
     templates = TemplateService(db[TEMPLATES], clock)
-    notifications = NotificationService(db[NOTIFICATIONS], clock, users)
+    notifications = NotificationService(db[NOTIFICATIONS], clock, users,
+                                        timedelta(days=settings["notification_days"]))
     # The user's column of the limits table, billing included (looked up at call time).
     quota = DailySends(db[SENDS], clock, daily_limits(settings.get("daily_sends")),
                        lambda user: services.entitlements.facts_for(user).limit_tier)
@@ -148,6 +150,8 @@ def register_collections(collections: Any) -> None:
                     owner_field="userId")
     collections.add(NOTIFICATIONS, indexes=[
         IndexModel([("userId", ASCENDING), ("read", ASCENDING)]),
+        # The purge; reads filter on expiresAt themselves (service.py).
+        IndexModel([("expiresAt", ASCENDING)], expireAfterSeconds=0),
     ], owner_field="userId")
     collections.add(SENDS, indexes=SEND_INDEXES, owner_field="userId")
 
@@ -192,6 +196,12 @@ def register_tasks(tasks: Any, services: Any) -> None:
         return dispatch(outreach_of(services).messages, batch)
 
     tasks.add(TASK, schedule=SCHEDULE, run=run, lease_seconds=300)
+
+
+@hookimpl
+def startup(services: Any) -> None:
+    # Notifications stored before they expired get a lifetime; a no-op afterwards.
+    outreach_of(services).notifications.backfill_expiry()
 
 
 @hookimpl

@@ -13,3 +13,6 @@ class OutreachSettingsSchema(Schema):
         validate=validate.Range(min=1)), load_default=None, allow_none=True)
     batch = fields.Integer(load_default=100, validate=validate.Range(min=1),
                            metadata={"description": "messages per run of the outreach task"})
+    notification_days = fields.Integer(
+        load_default=90, validate=validate.Range(min=1, max=3650),
+        metadata={"description": "days a notification stays in the inbox"})

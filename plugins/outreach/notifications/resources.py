@@ -6,6 +6,8 @@ from typing import Any
 
 from lightninghire.api import CollectionResource, Resource, endpoint
 from lightninghire_plugins.outreach.notifications.schemas import (
+    ClearedSchema,
+    ClearQuery,
     NotificationPageSchema,
     NotificationPatchSchema,
     NotificationQuery,
@@ -25,6 +27,13 @@ class NotificationsResource(CollectionResource):
         query = req.context.query
         return self.service.list(req.context.principal.user_id, query["limit"], query["cursor"],
                                  query["unread"])
+
+    @endpoint(query=ClearQuery, response=ClearedSchema)
+    def on_delete(self, req: Any, resp: Any) -> dict[str, Any]:
+        """Clear the inbox: delete the caller's notifications, at most 1,000 per call.
+
+        ``read=true`` deletes only the read ones; ``more: true`` says some remain."""
+        return self.service.clear(req.context.principal.user_id, req.context.query["read"])
 
     @endpoint(body=NotificationPatchSchema, response=NotificationSchema)
     def on_patch_item(self, req: Any, resp: Any, id: str) -> dict[str, Any]:

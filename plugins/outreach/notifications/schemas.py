@@ -20,6 +20,9 @@ class NotificationSchema(Schema):
     read = fields.Boolean()
     readAt = Timestamp(allow_none=True)
     createdAt = Timestamp()
+    expiresAt = Timestamp(allow_none=True, metadata={
+        "description": "When it leaves the inbox ([plugins.outreach] notification_days after "
+                       "createdAt, 90 by default)"})
 
 
 class NotificationQuery(Schema):
@@ -41,3 +44,14 @@ class UnreadCountSchema(Schema):
 
 class ReadAllSchema(Schema):
     updated = fields.Integer()
+
+
+class ClearQuery(Schema):
+    read = fields.Boolean(load_default=False, metadata={
+        "description": "Only the read ones (unread notifications stay)"})
+
+
+class ClearedSchema(Schema):
+    deleted = fields.Integer()
+    more = fields.Boolean(metadata={
+        "description": "Some remain past this call's bound (1,000): call again"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import types
 from datetime import UTC, datetime
@@ -24,6 +25,24 @@ def test_free_users_get_402_with_hint_and_details_past_the_cap(metered):
     error = assert_error(use(caller, "mock_interviews"), 402, "PAYMENT_REQUIRED")
     assert error["feature"] == "mock_interviews" and error["limit"] == 3 and error["used"] == 3
     assert error["upgradeHint"] and error["resetsAt"].endswith("Z")
+
+
+# The API's one time format (core/http/jsonio.json_default): milliseconds and Z.
+API_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
+
+
+def test_resets_at_speaks_the_api_time_format_not_microseconds(metered, clock):
+    """Issue 21, point 6: a week window's reset (a use's time + 7 days) carried microseconds
+    (``...33.895000Z``) unlike every other timestamp."""
+    clock.set(datetime(2031, 3, 4, 9, 15, 33, 895123, tzinfo=UTC))
+    caller = metered().api_caller()
+    for _ in range(3):
+        assert_ok(use(caller, "mock_interviews"))
+    error = assert_error(use(caller, "mock_interviews"), 402, "PAYMENT_REQUIRED")
+    assert API_TIME.match(error["resetsAt"]), error["resetsAt"]
+    assert error["resetsAt"] == "2031-03-11T09:15:33.895Z"
+    answer = assert_ok(caller.get("/api/entitlements"))
+    assert answer["features"]["mock_interviews"]["remaining"] == 0
 
 
 def test_self_hosted_hints_point_to_a_provider_key_and_stripe_hints_to_upgrading(metered):
@@ -62,7 +81,7 @@ def test_the_day_window_resets_at_utc_midnight(metered, clock):
     for _ in range(10):
         assert_ok(use(caller, "job_searches"))
     error = assert_error(use(caller, "job_searches"), 402, "PAYMENT_REQUIRED")
-    assert error["resetsAt"] == "2031-03-05T00:00:00Z"
+    assert error["resetsAt"] == "2031-03-05T00:00:00.000Z"
     clock.advance(minutes=9)  # 23:59: still the same day
     assert_error(use(caller, "job_searches"), 402, "PAYMENT_REQUIRED")
     clock.advance(minutes=2)  # 00:01 UTC

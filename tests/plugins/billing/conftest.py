@@ -1,7 +1,10 @@
 """Billing test harness: the real Stripe SDK against localstripe (started here, stopped always),
 behind a small local HTTP server that answers what localstripe lacks (Checkout Sessions, the
 billing portal), records what the SDK sent, and forwards everything else to localstripe.
-Webhooks are signed with the SDK's own helper."""
+PaymentIntent creations are forwarded too, recorded with their idempotency key; a test may have
+the server answer the next ones with a 503 before (Stripe never saw it) or after (the answer was
+lost) forwarding them, which localstripe cannot do. Webhooks are signed with the SDK's own
+helper."""
 
 from __future__ import annotations
 
@@ -63,7 +66,19 @@ class FakeStripe:
     localstripe: str
     checkouts: list[dict[str, str]] = field(default_factory=list)
     portals: list[dict[str, str]] = field(default_factory=list)
+    # POST /v1/payment_intents: the form and the Idempotency-Key header of each.
+    payment_intents: list[dict[str, str]] = field(default_factory=list)
+    # Answer the next N PaymentIntent creations with a 503 without forwarding them ...
+    refuse_payment_intents: int = 0
+    # ... or forward them to localstripe and lose the answer (a 503 after the charge).
+    lose_payment_intent_answers: int = 0
     url: str = ""
+
+    def reset(self) -> None:
+        self.checkouts.clear()
+        self.portals.clear()
+        self.payment_intents.clear()
+        self.refuse_payment_intents = self.lose_payment_intent_answers = 0
 
     def forward(self, method: str, path: str, body: bytes | None,
                 headers: dict[str, str]) -> tuple[int, bytes]:
@@ -108,6 +123,16 @@ def _make_handler(fake: FakeStripe) -> type[BaseHTTPRequestHandler]:
             keep = {k: v for k, v in self.headers.items()
                     if k.lower() in ("authorization", "content-type", "idempotency-key",
                                      "stripe-version")}
+            if self.command == "POST" and self.path == "/v1/payment_intents":
+                fake.payment_intents.append(
+                    {**form, "Idempotency-Key": self.headers.get("Idempotency-Key", "")})
+                if fake.refuse_payment_intents:
+                    fake.refuse_payment_intents -= 1
+                    return self._error(503, "Service unavailable (test)")
+                if fake.lose_payment_intent_answers:
+                    fake.lose_payment_intent_answers -= 1
+                    fake.forward(self.command, self.path, body, keep)
+                    return self._error(503, "Service unavailable (test)")
             self._answer(*fake.forward(self.command, self.path, body, keep))
 
         def _checkout(self, form: dict[str, str], auth: str) -> None:
@@ -194,8 +219,7 @@ def billing_settings(fake: FakeStripe, **extra: Any) -> dict[str, Any]:
 @pytest.fixture
 def stripe_app(make_app: Callable[..., Any], fake_stripe: FakeStripe) -> Any:
     """An app with only the billing plugin, wired to the fake Stripe."""
-    fake_stripe.checkouts.clear()
-    fake_stripe.portals.clear()
+    fake_stripe.reset()
     return make_app(plugins=["plans", "billing"], settings=billing_settings(fake_stripe))
 
 
@@ -274,3 +298,23 @@ def completed_session(checkout: dict[str, str], session_id: str, *,
             "customer": checkout["customer"], "client_reference_id":
             checkout["client_reference_id"], "metadata": metadata, "status": "complete",
             "payment_status": payment_status, "subscription": subscription}
+
+
+def save_card(client: stripe.StripeClient, customer_id: str,
+              number: str = "4242424242424242") -> str:
+    """What a Checkout with ``setup_future_usage`` leaves on the customer: a saved card.
+    (4000000000000341 attaches but every charge is declined; 4000002500003155 needs its
+    holder to authenticate.)"""
+    method = client.v1.payment_methods.create(params={"type": "card", "card": {
+        "number": number, "exp_month": 12, "exp_year": 2040, "cvc": "123"}})
+    client.v1.payment_methods.attach(method.id, params={"customer": customer_id})
+    return str(method.id)
+
+
+def paid_intent(client: stripe.StripeClient, customer_id: str, amount: int,
+                card: str) -> dict[str, Any]:
+    """Stripe's side of a paid Checkout for a pack: a confirmed PaymentIntent (so its charge
+    can be refunded for real)."""
+    return client.v1.payment_intents.create(params={
+        "amount": amount, "currency": "usd", "customer": customer_id, "payment_method": card,
+        "confirm": True}).to_dict()

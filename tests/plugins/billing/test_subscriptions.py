@@ -3,9 +3,10 @@ rules for trials, cancellation, past_due and non-payment."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
-from lightninghire.testing import assert_error, assert_ok
+from lightninghire.testing import SmtpTransport, assert_error, assert_ok
 from tests.plugins.billing.conftest import (
     checked_out_and_subscribed,
     completed_session,
@@ -97,6 +98,44 @@ def test_a_trial_is_pro_until_it_ends_without_a_card(stripe_app, fake_stripe, st
     ended = {**trialing, "status": "canceled", "ended_at": trial_end, "canceled_at": trial_end}
     assert_ok(webhooks.send("customer.subscription.deleted", ended))
     assert assert_ok(caller.get("/api/entitlements"))["isPro"] is False
+
+
+def test_the_trial_ending_notice_mails_the_user_once(stripe_app, fake_stripe, stripe_client,
+                                                     webhooks, clock, smtp_server):
+    """``customer.subscription.trial_will_end`` (three days before): one mail through the
+    project's outbox to a real SMTP server, whatever the redeliveries."""
+    server = smtp_server()
+    stripe_app.services.mail.transport = SmtpTransport.from_url(server.url())
+    caller = stripe_app.api_caller(email="grace@example.com", name="Grace")
+    sub = checked_out_and_subscribed(caller, fake_stripe, stripe_client)
+    trial_end = int((clock.now() + timedelta(days=3)).timestamp())
+    trialing = {**sub, "status": "trialing", "trial_end": trial_end,
+                "current_period_end": trial_end}
+    payload = json.dumps(webhooks.event("customer.subscription.trial_will_end", trialing))
+    assert_ok(webhooks.post(payload, webhooks.sign(payload)))
+    [mail] = server.delivered
+    assert mail.rcpt_tos == ["grace@example.com"]
+    assert mail.email["Subject"] == "Your Pro (monthly) trial ends soon"
+    text = mail.body("plain")
+    when = datetime.fromtimestamp(trial_end, UTC).strftime("%B %d, %Y")
+    assert "Hi Grace" in text and f"trial ends on {when}" in text and "nothing is" in text
+    assert mail.email["List-Unsubscribe"] is None  # transactional: about the user's payments
+    # The state is kept as for any subscription event.
+    assert assert_ok(caller.get("/api/billing"))["subscriptionStatus"] == "trialing"
+    stored = stripe_app.db["billing_events"].find_one(
+        {"type": "customer.subscription.trial_will_end"})
+    assert stored["status"] == "processed" and stored["mailed"] == "sent"
+    # A replay, and a second notice for the same trial under another event id: no more mail.
+    assert assert_ok(webhooks.post(payload, webhooks.sign(payload)))["duplicate"] is True
+    assert_ok(webhooks.send("customer.subscription.trial_will_end", trialing))
+    assert len(server.delivered) == 1
+    # A notice for another user's trial mails that user only.
+    other = stripe_app.api_caller(email="alan@example.com", name="Alan")
+    other_sub = checked_out_and_subscribed(other, fake_stripe, stripe_client)
+    assert_ok(webhooks.send("customer.subscription.trial_will_end", {
+        **other_sub, "status": "trialing", "trial_end": trial_end}))
+    assert [m.rcpt_tos for m in server.delivered] == [["grace@example.com"],
+                                                        ["alan@example.com"]]
 
 
 def test_past_due_keeps_pro_for_the_grace_period_then_an_invoice_paid_restores_it(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import types
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -183,3 +184,103 @@ def test_events_without_a_user_or_for_a_deleted_user_are_ignored(inbox):
     inbox.emit("digest.ready", {"count": 1})
     inbox.emit("digest.ready", {"count": 1}, user_id="0" * 24)
     assert inbox.db["outreach_notifications"].count_documents({}) == 0
+
+
+# -- expiry and clearing (issue 21, point 13) ---------------------------------------------------
+
+def _count(caller) -> int:
+    return assert_ok(caller.get("/api/notifications/unread-count"))["count"]
+
+
+def test_notifications_expire_after_90_days_by_the_apps_clock(inbox, clock):
+    ada = inbox.api_caller(name="Ada")
+    emit(ada, "digest.ready", count=1)
+    clock.advance(days=30)
+    emit(ada, "billing.changed", tier="pro")
+    old, new = sorted(items(ada), key=lambda n: n["createdAt"])
+    assert old["expiresAt"] == _plus(old["createdAt"], days=90)
+    clock.advance(days=60, seconds=-1)  # the first one has one second left
+    assert len(items(ada)) == 2 and _count(ada) == 2
+    clock.advance(seconds=1)  # day 90: the first one is gone everywhere, before any purge
+    assert [n["id"] for n in items(ada)] == [new["id"]]
+    assert [n["id"] for n in items(ada, "?unread=true")] == [new["id"]]
+    assert _count(ada) == 1
+    assert_error(ada.patch(f"/api/notifications/{old['id']}", json={"read": True}),
+                 404, "NOT_FOUND")
+    assert_error(ada.delete(f"/api/notifications/{old['id']}"), 404, "NOT_FOUND")
+    assert assert_ok(ada.post("/api/notifications/read-all")) == {"updated": 1}
+    assert _count(ada) == 0
+    clock.advance(days=30)
+    assert items(ada) == []
+    # The database's own purge: a TTL index on expiresAt.
+    ttl = [index for index in inbox.db["outreach_notifications"].index_information().values()
+           if index["key"] == [("expiresAt", 1)]]
+    assert [index.get("expireAfterSeconds") for index in ttl] == [0]
+
+
+def _plus(stamp: str, **delta: float) -> str:
+    moment = datetime.fromisoformat(stamp.replace("Z", "+00:00")) + timedelta(**delta)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def test_the_lifetime_is_configurable(make_app, clock):
+    app = make_app(plugins=["plans", "outreach", "emitter"], extra_plugins={"emitter": EMITTER},
+                   settings={"plugins.outreach.notification_days": 7})
+    ada = app.api_caller(name="Ada")
+    emit(ada, "digest.ready", count=1)
+    [note] = items(ada)
+    assert note["expiresAt"] == _plus(note["createdAt"], days=7)
+    clock.advance(days=7)
+    assert items(ada) == [] and _count(ada) == 0
+
+
+def test_notifications_stored_before_expiry_existed_get_a_lifetime_at_startup(inbox, make_app,
+                                                                                clock):
+    ada = inbox.api_caller(name="Ada")
+    emit(ada, "digest.ready", count=1)
+    stored = inbox.db["outreach_notifications"]
+    stored.update_many({}, {"$unset": {"expiresAt": ""}})  # as the previous release stored it
+    assert items(ada) == []
+    # The next start gives it the configured lifetime from then.
+    again = make_app(plugins=["plans", "outreach", "emitter"],
+                     extra_plugins={"emitter": EMITTER})
+    ada = again.api_caller(inbox.db["users"].find_one({"_id": ada.user["_id"]}))
+    assert len(items(ada)) == 1 and _count(ada) == 1
+    clock.advance(days=90)
+    assert items(ada) == []
+
+
+def test_the_inbox_can_be_cleared_own_notifications_only(inbox):
+    ada, bob = inbox.api_caller(name="Ada"), inbox.api_caller(name="Bob")
+    for n in range(4):
+        emit(ada, "digest.ready", notification={"title": f"A{n}"})
+    emit(bob, "digest.ready", count=1)
+    first = items(ada)[0]
+    assert_ok(ada.patch(f"/api/notifications/{first['id']}", json={"read": True}))
+    assert _count(ada) == 3
+    # read=true: only the read ones; the unread stay, the badge unchanged.
+    assert assert_ok(ada.delete("/api/notifications?read=true")) == {"deleted": 1, "more": False}
+    assert len(items(ada)) == 3 and _count(ada) == 3
+    assert assert_ok(ada.delete("/api/notifications")) == {"deleted": 3, "more": False}
+    assert items(ada) == [] and _count(ada) == 0
+    assert assert_ok(ada.delete("/api/notifications")) == {"deleted": 0, "more": False}
+    # Bob's inbox is untouched.
+    assert len(items(bob)) == 1 and _count(bob) == 1
+    assert_error(ada.delete("/api/notifications?read=maybe"), 400, "VALIDATION")
+    assert_error(ada.delete("/api/notifications?all=1"), 400, "VALIDATION")
+
+
+def test_clearing_is_bounded_per_call(inbox, clock):
+    ada = inbox.api_caller(name="Ada")
+    user_id = str(ada.user["_id"])
+    now = clock.now()
+    # A long-neglected inbox (written as the service writes them; 1,000 events would be slow).
+    inbox.db["outreach_notifications"].insert_many([
+        {"userId": user_id, "type": "digest_ready", "title": f"N{n}", "body": "", "url": None,
+         "read": False, "readAt": None, "source": "digest.ready", "createdAt": now,
+         "expiresAt": now + timedelta(days=90)} for n in range(1003)])
+    assert _count(ada) == 999  # the badge's own bound
+    assert assert_ok(ada.delete("/api/notifications")) == {"deleted": 1000, "more": True}
+    assert _count(ada) == 3
+    assert assert_ok(ada.delete("/api/notifications")) == {"deleted": 3, "more": False}
+    assert _count(ada) == 0

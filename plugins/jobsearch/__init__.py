@@ -36,6 +36,7 @@ from lightninghire_plugins.jobsearch.roles.service import RoleService
 from lightninghire_plugins.jobsearch.store import (
     ACTIVE,
     APPLICATIONS,
+    BOARD_COUNTS,
     BUILDER_RESUMES,
     BUILDER_VERSIONS,
     CANDIDATES,
@@ -165,6 +166,8 @@ def register_collections(collections: Any) -> None:
     collections.add(APPLICATIONS, owner_field="userId", indexes=[
         *by_owner,
         IndexModel([("userId", ASCENDING), ("status", ASCENDING)]),
+        # The board: one column's cards (not archived, one stage), newest first.
+        IndexModel([("userId", ASCENDING), ("archived", ASCENDING), ("status", ASCENDING)]),
         # The list: one user's cards by archived flag, newest first (cursor on _id). MongoDB
         # would take ("_id", -1) as a third key; the embedded server cannot index _id in a
         # compound key, so the sort runs over one user's cards only.
@@ -175,6 +178,8 @@ def register_collections(collections: Any) -> None:
     ])
     # One document per user, whose _id is the user id: reached (and sharded) by _id.
     collections.add(ACTIVE, owner_field="userId", shard_key="_id")
+    # The board's counts per stage, one document per user (_id = user id): applications/counts.py.
+    collections.add(BOARD_COUNTS, owner_field="userId", shard_key="_id")
     # Postings are shared by every user: no owner.
     collections.add(JOBS, indexes=[
         IndexModel([("key", ASCENDING)], unique=True),

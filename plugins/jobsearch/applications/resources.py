@@ -15,6 +15,7 @@ from lightninghire_plugins.jobsearch.applications.schemas import (
     ApplicationPatch,
     ApplicationQuery,
     ApplicationStageIn,
+    BoardQuery,
 )
 from lightninghire_plugins.jobsearch.applications.service import ApplicationService
 
@@ -56,10 +57,11 @@ class NotesResource(Resource[ApplicationService]):
 
 
 class BoardResource(Resource[ApplicationService]):
-    @endpoint(response=ApplicationBoard)
+    @endpoint(query=BoardQuery, response=ApplicationBoard)
     def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
-        """Cards per stage and the active opportunity."""
-        return self.service.board(self.owner(req))
+        """The board: a column per stage with its count and newest cards (``limit`` per
+        column); ``status`` + ``cursor`` page through one column."""
+        return self.service.board(self.owner(req), req.context.query)
 
 
 class BulkResource(Resource[ApplicationService]):

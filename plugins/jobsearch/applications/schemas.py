@@ -108,7 +108,51 @@ class ApplicationOut(ApplicationFields):
     duplicate = fields.Boolean()
 
 
+BOARD_LIMIT_MAX = 50
+
+
+class BoardQuery(Schema):
+    limit = fields.Integer(load_default=10, validate=validate.Range(1, BOARD_LIMIT_MAX),
+                           metadata={"description": "cards per column (newest first)"})
+    status = fields.String(validate=validate.OneOf(STAGES),
+                           metadata={"description": "only this column (to page through it)"})
+    cursor = fields.String(validate=validate.Length(max=64),
+                           metadata={"description": "a column's nextCursor; needs status"})
+
+
+class ApplicationCard(Schema):
+    """A card as the board draws it (no description, timeline or notes: GET the item)."""
+
+    id = fields.String()
+    company = fields.String()
+    role = fields.String()
+    status = fields.String()
+    location = fields.String(allow_none=True)
+    locationType = fields.String(allow_none=True)
+    seniority = fields.String(allow_none=True)
+    employmentType = fields.String(allow_none=True)
+    salary = fields.String(allow_none=True)
+    matchScore = fields.Integer(allow_none=True)
+    tags = fields.List(fields.String())
+    jobUrl = fields.String(allow_none=True)
+    applyBy = Timestamp(allow_none=True)
+    followUpAt = Timestamp(allow_none=True)
+    offerDeadline = Timestamp(allow_none=True)
+    createdAt = Timestamp()
+    lastActivityAt = Timestamp()
+    active = fields.Boolean()
+
+
+class BoardColumn(Schema):
+    status = fields.String()
+    count = fields.Integer(metadata={"description": "cards in this stage, not archived"})
+    cards = fields.List(fields.Nested(ApplicationCard))
+    nextCursor = fields.String(allow_none=True)
+
+
 class ApplicationBoard(Schema):
-    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+    columns = fields.List(fields.Nested(BoardColumn))
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                         metadata={"description": "non-empty stages only"})
     total = fields.Integer()
     activeOpportunityId = fields.String(allow_none=True)

@@ -36,6 +36,10 @@ ALLOWED = {
     ("core/embedded.py", "socket"): "a free loopback port for nx-27017",
     ("core/server.py", "socket"): "binds (never connects) the serve address to check the port is free",
     ("core/testing.py", "socket"): "test harness",
+    # The one fetcher of user-given URLs: public addresses only (or fetch.allow_networks),
+    # checked after resolution and on every redirect, pinned, bounded in size and time.
+    ("core/fetch.py", "socket"): "the checked address of a user-given URL (lightninghire.fetch)",
+    ("core/fetch.py", "http.client"): "the same request, to the pinned address",
     ("plugins/billing/gateway.py", "stripe"): "Stripe API (api_base from configuration)",
     ("plugins/billing/webhooks.py", "stripe"): "signature verification only, no I/O",
 }

@@ -15,6 +15,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 from lightninghire.api import hookimpl
 from lightninghire_plugins.jobsearch import cli, hookspecs, sample, skills
 from lightninghire_plugins.jobsearch.applications import resources as app_res
+from lightninghire_plugins.jobsearch.applications.auto import AutoPipeline
 from lightninghire_plugins.jobsearch.applications.service import ApplicationService
 from lightninghire_plugins.jobsearch.builder import resources as builder_res
 from lightninghire_plugins.jobsearch.builder.service import BuilderService
@@ -100,6 +101,8 @@ def register_routes(routes: Any, services: Any) -> None:
         routes.add_collection("/api/applications", applications)
         routes.add("/api/applications/board", app_res.BoardResource(apps))
         routes.add("/api/applications/bulk", app_res.BulkResource(apps))
+        routes.add("/api/applications/auto", app_res.AutoPipelineResource(
+            services.state(f"{NAME}.auto", lambda s: AutoPipeline(s, apps, resumes))))
         routes.add("/api/applications/active", app_res.ActiveResource(apps))
         routes.add("/api/applications/{id}/stage", app_res.StageResource(apps))
         routes.add("/api/applications/{id}/notes", app_res.NotesResource(apps))
@@ -217,6 +220,8 @@ def register_policy(policy: Any) -> None:
                            upgrade_hint=hint or UPGRADE.format(label.lower()))
 
     feature("applications", "Job applications", 20)
+    # PRODUCT §3.1/§6.4: a posting in -> card, tailored resume, outreach draft; free 1 in all.
+    feature("auto_pipeline", "Auto-pipeline", 1, ai=True)
     feature("job_searches", "Job searches", 10, window="day")
     feature("job_match", "Job match scores", 3)
     feature("resumes", "Resumes", 3, ai=True)

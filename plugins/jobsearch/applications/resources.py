@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from lightninghire.api import CollectionResource, Reply, Resource, endpoint
+from lightninghire_plugins.jobsearch.applications.auto import FEATURE as AUTO_FEATURE
+from lightninghire_plugins.jobsearch.applications.auto import AutoPipeline
 from lightninghire_plugins.jobsearch.applications.schemas import (
     ActiveOpportunityIn,
     ApplicationBoard,
@@ -15,6 +17,8 @@ from lightninghire_plugins.jobsearch.applications.schemas import (
     ApplicationPatch,
     ApplicationQuery,
     ApplicationStageIn,
+    AutoPipelineIn,
+    AutoPipelineOut,
     BoardQuery,
 )
 from lightninghire_plugins.jobsearch.applications.service import ApplicationService
@@ -82,3 +86,17 @@ class ActiveResource(Resource[ApplicationService]):
     def on_put(self, req: Any, resp: Any) -> dict[str, Any]:
         """Make one application the active opportunity (``null`` clears it)."""
         return self.service.set_active(self.owner(req), req.context.body["applicationId"])
+
+
+class AutoPipelineResource(Resource[AutoPipeline]):
+    @endpoint(body=AutoPipelineIn, response=AutoPipelineOut, feature=AUTO_FEATURE)
+    def on_post(self, req: Any, resp: Any) -> Reply:
+        """Auto-pipeline (free: 1): a posting, pasted or fetched from its URL, becomes an
+        application card, a tailored-resume suggestion and an outreach draft in one action.
+
+        The URL is fetched safely (public addresses only, redirects re-checked, size and time
+        limits): a refused URL is a 400 ``URL_REFUSED``, a page that cannot be read a 422
+        ``FETCH_FAILED``; neither spends the unit. The card is stored first: a failed tailoring
+        or draft becomes a note and the card stays."""
+        result = self.service.run(req.context.principal.user, req.context.body)
+        return Reply(result, status=200 if result["application"]["duplicate"] else 201)

@@ -206,7 +206,8 @@ class ApplicationService(ServiceBase):
             doc = owned(self.apps, user_id, id, "application")
             # The revision it was read at: a stage move in between makes this look again, so
             # the board's counter loses the card from the column it really left.
-            if self.apps.delete_one({"_id": doc["_id"], "rev": doc.get("rev", 0)}).deleted_count:
+            rev = doc.get("rev", {"$exists": False})  # a card stored without one
+            if self.apps.delete_one({"_id": doc["_id"], "rev": rev}).deleted_count:
                 break
         else:
             raise Conflict("The application changed while deleting; please retry.")

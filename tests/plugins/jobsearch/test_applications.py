@@ -228,3 +228,25 @@ def test_board_counts_follow_moves_archives_and_deletes(make_app):
     harness.db[BOARD_COUNTS].delete_one({"_id": user_id})
     assert counts() == {"applied": 2}
     assert harness.db[BOARD_COUNTS].find_one({"_id": user_id})["applied"] == 2
+
+
+def test_the_board_costs_the_same_few_reads_however_many_cards(make_app, db_commands):
+    harness = make_app(plugins=PLUGINS)
+    caller = harness.api_caller(tier="pro")
+    for n in range(30):
+        card = assert_ok(caller.post("/api/applications", json={"company": f"C{n}", "role": "R"}),
+                         201)
+        if n % 3 == 0:
+            caller.post(f"/api/applications/{card['id']}/stage", json={"status": "applied"})
+    assert_ok(caller.get("/api/applications/board"))  # builds the counter once
+    with db_commands.capture(harness.services.db.name) as sent:
+        board = assert_ok(caller.get("/api/applications/board", params={"limit": 5}))
+    assert board["counts"] == {"saved": 20, "applied": 10}
+    reads = [(c.name, c.collection) for c in sent if c.collection and
+             c.collection.startswith("jobsearch_")]
+    # The counter, the active pointer, and one bounded query per non-empty column.
+    assert sorted(reads) == sorted([("find", "jobsearch_board_counts"),
+                                    ("find", "jobsearch_active_opportunity"),
+                                    ("find", "jobsearch_applications"),
+                                    ("find", "jobsearch_applications")])
+    assert not [c for c in sent if c.name in ("count", "aggregate")]

@@ -131,3 +131,71 @@ def test_read_html_gives_title_meta_json_ld_and_visible_text():
     assert page.title == "Senior SRE | Acme" and page.meta["og:site_name"] == "Acme Corp"
     assert page.headings == ["Senior SRE"] and page.json_ld == [{"@type": "Thing", "name": "x"}]
     assert page.text.splitlines() == ["Senior SRE", "Keep it & running.", "- Linux", "- Go"]
+
+
+def test_https_goes_to_the_checked_address_with_the_url_host_as_tls_server_name(tmp_path):
+    import datetime
+    import ssl
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "postings.example")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName("postings.example")]),
+                           critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    seen: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append(self.headers["Host"])
+            body = b"<title>Secure</title>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert_file, key_file)
+    server.socket = tls.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
+    thread.start()
+    port = server.server_address[1]
+    try:
+        fetcher = UrlFetcher(FetchLimits(allow_networks=LOOPBACK),
+                             resolver=lambda host, port: ["127.0.0.1"])
+        fetcher.tls = ssl.create_default_context(cafile=str(cert_file))
+        page = fetcher.fetch(f"https://postings.example:{port}/p")
+        assert "Secure" in page.text and seen == [f"postings.example:{port}"]
+        # The certificate is checked against the URL's host: another name fails.
+        other = UrlFetcher(FetchLimits(allow_networks=LOOPBACK),
+                           resolver=lambda host, port: ["127.0.0.1"])
+        other.tls = fetcher.tls
+        with pytest.raises(FetchFailed) as failed:
+            other.fetch(f"https://elsewhere.example:{port}/p")
+        assert failed.value.reason == "connection"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)

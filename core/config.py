@@ -385,7 +385,7 @@ def _coerce_env(dotted: str, value: str) -> Any:
             return []
     # Lists arrive as comma-separated text; marshmallow coerces scalar strings itself.
     if dotted in {"plugins.enabled", "http.trusted_proxies", "auth.allowed_origins",
-                  "http.cors_origins"}:
+                  "http.cors_origins", "fetch.allow_networks"}:
         return [item.strip() for item in value.split(",") if item.strip()]
     return value
 

@@ -29,6 +29,9 @@ What is here, by use:
   ``AiUnavailable``, and the ``AI_ACTION_COMPLETED`` event the client emits.
 - **Events**: ``Event`` (what ``handle_event`` receives), ``UndeclaredEvent``.
 - **Mail**: ``Message`` for ``services.mail.send``/``queue``.
+- **Fetching a user's URL**: ``services.fetcher`` (``UrlFetcher``) under ``FetchLimits``
+  answers a ``FetchedPage`` or raises ``UrlRefused`` / ``FetchFailed``; ``read_html`` reads a
+  page into an ``HtmlPage`` (title, meta, JSON-LD, visible text).
 - **Text tools** with no domain in them: tokens, a stemmer, BM25, key phrases (``lightninghire.text``).
 - **Commands**: ``database_for(services)`` gives a CLI command a usable database.
 """
@@ -64,6 +67,7 @@ from lightninghire.errors import (
     ValidationFailed,
 )
 from lightninghire.events import Event, UndeclaredEvent
+from lightninghire.fetch import FetchedPage, FetchFailed, FetchLimits, UrlFetcher, UrlRefused
 from lightninghire.fields import ObjectIdString, Timestamp
 from lightninghire.hookspecs import hookimpl, hookspec
 from lightninghire.http.collection import CollectionResource, Resource
@@ -98,6 +102,7 @@ from lightninghire.text import (
     terms,
     words,
 )
+from lightninghire.webpage import HtmlPage, read_html
 
 __all__ = [
     "AI_ACTION_COMPLETED",
@@ -118,7 +123,11 @@ __all__ = [
     "Conflict",
     "CsvRows",
     "Event",
+    "FetchFailed",
+    "FetchLimits",
+    "FetchedPage",
     "Forbidden",
+    "HtmlPage",
     "Message",
     "NotFound",
     "ObjectIdString",
@@ -141,6 +150,8 @@ __all__ = [
     "UndeclaredEvent",
     "UnsupportedMediaType",
     "UpstreamUnavailable",
+    "UrlFetcher",
+    "UrlRefused",
     "UserDirectory",
     "ValidationFailed",
     "as_object_id",
@@ -161,6 +172,7 @@ __all__ = [
     "paginate",
     "parse_json",
     "read_csv",
+    "read_html",
     "sentences",
     "shorten",
     "stem",

@@ -20,6 +20,7 @@ from lightninghire.config import Settings, load_settings, redact_url
 from lightninghire.db import Database
 from lightninghire.errors import StartupError
 from lightninghire.events import EventBus
+from lightninghire.fetch import FetchLimits, UrlFetcher
 from lightninghire.http import errors as http_errors
 from lightninghire.http.auth import CronSecretAuthenticator
 from lightninghire.http.jsonio import json_handler
@@ -139,6 +140,7 @@ def build_services(
     services.authenticators["cron"] = CronSecretAuthenticator(settings.auth.cron_secret)
     services.users = UserDirectory(db[USERS])
     services.ai = ai_client_for(services)
+    services.fetcher = UrlFetcher(FetchLimits.from_settings(settings.fetch))
     # Order matters: what resources are built with (policy, tasks, the engines) comes first,
     # routes last.
     for hook, argname, registry in (

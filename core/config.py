@@ -199,6 +199,17 @@ class PolicySection(_Section):
     usage_flush_seconds = fields.Float(load_default=1.0, validate=validate.Range(0, 60))
 
 
+class FetchSection(_Section):
+    """``services.fetcher``: URLs users give (lightninghire.fetch). Non-public addresses are
+    refused unless listed here (a CIDR per entry, e.g. "10.20.0.0/16" for an intranet)."""
+
+    allow_networks = fields.List(fields.String(validate=_cidr), load_default=list)
+    timeout_seconds = fields.Float(load_default=10.0, validate=validate.Range(min=0.05, max=120))
+    max_bytes = fields.Integer(load_default=2 * 1024 * 1024,
+                               validate=validate.Range(1024, 64 * 1024 * 1024))
+    max_redirects = fields.Integer(load_default=3, validate=validate.Range(0, 10))
+
+
 class LogSection(_Section):
     level = fields.String(
         load_default="INFO", validate=validate.OneOf(["DEBUG", "INFO", "WARNING", "ERROR"])
@@ -214,6 +225,7 @@ CORE_SECTIONS: dict[str, type[Schema]] = {
     "mail": MailSection,
     "log": LogSection,
     "policy": PolicySection,
+    "fetch": FetchSection,
 }
 
 
@@ -373,7 +385,7 @@ def _coerce_env(dotted: str, value: str) -> Any:
             return []
     # Lists arrive as comma-separated text; marshmallow coerces scalar strings itself.
     if dotted in {"plugins.enabled", "http.trusted_proxies", "auth.allowed_origins",
-                  "http.cors_origins"}:
+                  "http.cors_origins", "fetch.allow_networks"}:
         return [item.strip() for item in value.split(",") if item.strip()]
     return value
 

@@ -14,6 +14,7 @@ from lightninghire.clock import Clock
 from lightninghire.config import Settings
 from lightninghire.db import Database
 from lightninghire.events import EventBus
+from lightninghire.fetch import UrlFetcher
 from lightninghire.invalidation import UserInvalidation
 from lightninghire.mail import Mailer
 from lightninghire.policy.engine import PolicyEngine
@@ -73,6 +74,8 @@ class Services:
     invalidation: UserInvalidation | None = None
     # Work the answer does not need: ``background.defer(fn, *args)`` runs it after the request.
     background: Background = field(default_factory=lambda: Background(threaded=False))
+    # Fetches URLs users give, refusing non-public addresses (``[fetch]``; set by build_services).
+    fetcher: UrlFetcher = field(default_factory=UrlFetcher)
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("lightninghire"))
 
     def close(self) -> None:

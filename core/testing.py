@@ -15,6 +15,8 @@ Fixtures:
 - ``harness``: ``make_app()`` with the default plugins; ``client`` is its test client.
 - ``smtp_server(start=True, **options)``: a real SMTP server (aiosmtpd) on 127.0.0.1 that
   records what it accepts (``.delivered``); ``.url()`` is its ``SMTP_URL``.
+- ``page_server``: a ``PageServer``, real HTTP on 127.0.0.1 answering scripted ``Page``s by
+  path, for code that fetches URLs (``lightninghire.fetch``).
 - ``db_commands``: a ``CommandRecorder`` (pymongo command listener) that captures the database
   commands requests send, for tests that pin a route's round trips.
 
@@ -462,3 +464,72 @@ def smtp_server() -> Iterator[Callable[..., SmtpServer]]:
     yield factory
     for server in made:
         server.stop()
+
+
+@dataclass
+class Page:
+    """One scripted answer of a ``PageServer``: ``stall`` holds the answer until the server
+    stops (a page that never arrives)."""
+
+    body: bytes = b""
+    status: int = 200
+    headers: Mapping[str, str] | None = None
+    stall: bool = False
+
+
+class PageServer:
+    """A real HTTP server on 127.0.0.1 answering scripted pages by path (``pages[path] =
+    Page(...)``; unknown paths are 404). ``hits`` lists the paths asked for, ``hosts`` the Host
+    headers sent."""
+
+    def __init__(self) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.pages: dict[str, Page] = {}
+        self.hits: list[str] = []
+        self.hosts: list[str] = []
+        self.stopping = threading.Event()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                server.hits.append(self.path)
+                server.hosts.append(self.headers.get("Host", ""))
+                page = server.pages.get(self.path, Page(b"missing", 404))
+                if page.stall:
+                    server.stopping.wait()
+                    return
+                self.send_response(page.status)
+                headers = {"Content-Type": "text/html; charset=utf-8",
+                           "Content-Length": str(len(page.body)), **(page.headers or {})}
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                with contextlib.suppress(OSError):  # the client may hang up first
+                    self.wfile.write(page.body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.02,), daemon=True)
+        self.thread.start()
+
+    def url(self, path: str = "/") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(5)
+
+
+@pytest.fixture
+def page_server() -> Iterator[PageServer]:
+    """A ``PageServer`` (real HTTP on 127.0.0.1) for code that fetches URLs; stopped after."""
+    server = PageServer()
+    yield server
+    server.stop()

@@ -15,6 +15,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 from lightninghire.api import hookimpl
 from lightninghire_plugins.jobsearch import cli, hookspecs, sample, skills
 from lightninghire_plugins.jobsearch.applications import resources as app_res
+from lightninghire_plugins.jobsearch.applications.auto import AutoPipeline
 from lightninghire_plugins.jobsearch.applications.service import ApplicationService
 from lightninghire_plugins.jobsearch.builder import resources as builder_res
 from lightninghire_plugins.jobsearch.builder.service import BuilderService
@@ -37,6 +38,7 @@ from lightninghire_plugins.jobsearch.roles.service import RoleService
 from lightninghire_plugins.jobsearch.store import (
     ACTIVE,
     APPLICATIONS,
+    BOARD_COUNTS,
     BUILDER_RESUMES,
     BUILDER_VERSIONS,
     CANDIDATES,
@@ -105,6 +107,8 @@ def register_routes(routes: Any, services: Any) -> None:
         routes.add_collection("/api/applications", applications)
         routes.add("/api/applications/board", app_res.BoardResource(apps))
         routes.add("/api/applications/bulk", app_res.BulkResource(apps))
+        routes.add("/api/applications/auto", app_res.AutoPipelineResource(
+            services.state(f"{NAME}.auto", lambda s: AutoPipeline(s, apps, resumes))))
         routes.add("/api/applications/active", app_res.ActiveResource(apps))
         routes.add("/api/applications/{id}/stage", app_res.StageResource(apps))
         routes.add("/api/applications/{id}/notes", app_res.NotesResource(apps))
@@ -180,6 +184,8 @@ def register_collections(collections: Any) -> None:
     collections.add(APPLICATIONS, owner_field="userId", indexes=[
         *by_owner,
         IndexModel([("userId", ASCENDING), ("status", ASCENDING)]),
+        # The board: one column's cards (not archived, one stage), newest first.
+        IndexModel([("userId", ASCENDING), ("archived", ASCENDING), ("status", ASCENDING)]),
         # The list: one user's cards by archived flag, newest first (cursor on _id). MongoDB
         # would take ("_id", -1) as a third key; the embedded server cannot index _id in a
         # compound key, so the sort runs over one user's cards only.
@@ -190,6 +196,8 @@ def register_collections(collections: Any) -> None:
     ])
     # One document per user, whose _id is the user id: reached (and sharded) by _id.
     collections.add(ACTIVE, owner_field="userId", shard_key="_id")
+    # The board's counts per stage, one document per user (_id = user id): applications/counts.py.
+    collections.add(BOARD_COUNTS, owner_field="userId", shard_key="_id")
     # Postings are shared by every user: no owner.
     collections.add(JOBS, indexes=[
         IndexModel([("key", ASCENDING)], unique=True),
@@ -229,6 +237,8 @@ def register_policy(policy: Any) -> None:
                            upgrade_hint=hint or UPGRADE.format(label.lower()))
 
     feature("applications", "Job applications", 20)
+    # PRODUCT §3.1/§6.4: a posting in -> card, tailored resume, outreach draft; free 1 in all.
+    feature("auto_pipeline", "Auto-pipeline", 1, ai=True)
     feature("job_searches", "Job searches", 10, window="day")
     feature("job_match", "Job match scores", 3)
     feature("resumes", "Resumes", 3, ai=True)

@@ -9,6 +9,7 @@ from lightninghire.api import Conflict
 
 APPLICATIONS = "jobsearch_applications"
 ACTIVE = "jobsearch_active_opportunity"
+BOARD_COUNTS = "jobsearch_board_counts"
 JOBS = "jobsearch_jobs"
 SAVED_SEARCHES = "jobsearch_saved_searches"
 RECOMMENDATIONS = "jobsearch_recommendations"

@@ -59,6 +59,9 @@ def test_list_values_from_the_environment():
                                       "LIGHTNINGHIRE_HTTP__TRUSTED_PROXIES": "10.0.0.0/8"})
     assert settings.enabled_plugins == ["hello", "billing"]
     assert settings.http.trusted_proxies == ["10.0.0.0/8"]
+    fetch = load_settings(environ={"LIGHTNINGHIRE_FETCH__ALLOW_NETWORKS": "10.20.0.0/16, ::1/128"})
+    assert fetch.fetch.allow_networks == ["10.20.0.0/16", "::1/128"]
+    assert load_settings(environ={}).fetch.allow_networks == []  # nothing private by default
 
 
 @pytest.mark.parametrize(("text", "env", "message"), [
@@ -66,6 +69,7 @@ def test_list_values_from_the_environment():
     ("[server]\nprot = 1\n", {}, r"server\.prot: Unknown field"),
     ("[sever]\nport = 1\n", {}, r"unknown section\(s\) \['sever'\]"),
     ("[http]\ntrusted_proxies = ['not-an-ip']\n", {}, r"http\.trusted_proxies"),
+    ("[fetch]\nallow_networks = ['intranet']\n", {}, r"fetch\.allow_networks"),
     ("[server\n", {}, r"not valid TOML"),
     ("", {"LIGHTNINGHIRE_SERVER__WORKERS": "0"}, r"server\.workers"),
     ("", {"CRON_SECRET": "short"}, r"auth\.cron_secret: must be at least 16"),

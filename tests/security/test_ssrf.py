@@ -1,4 +1,5 @@
-"""OWASP API7:2023, server side request forgery: no user-supplied URL is ever fetched.
+"""OWASP API7:2023, server side request forgery: no user-supplied URL is fetched except by the
+core's fetcher (tests/core/test_fetch.py), which refuses non-public addresses.
 
 Two proofs: the code's outbound network clients are an allow-list (AI SDKs, Stripe, SMTP, all
 pointed at configured addresses, never at request data), and every URL field a user can send is
@@ -36,6 +37,10 @@ ALLOWED = {
     ("core/embedded.py", "socket"): "a free loopback port for nx-27017",
     ("core/server.py", "socket"): "binds (never connects) the serve address to check the port is free",
     ("core/testing.py", "socket"): "test harness",
+    # The one fetcher of user-given URLs: public addresses only (or fetch.allow_networks),
+    # checked after resolution and on every redirect, pinned, bounded in size and time.
+    ("core/fetch.py", "socket"): "the checked address of a user-given URL (lightninghire.fetch)",
+    ("core/fetch.py", "http.client"): "the same request, to the pinned address",
     ("plugins/billing/gateway.py", "stripe"): "Stripe API (api_base from configuration)",
     ("plugins/billing/webhooks.py", "stripe"): "signature verification only, no I/O",
 }
@@ -123,6 +128,9 @@ def test_urls_in_bodies_are_stored_but_never_fetched(shared, listener):
     runner = shared.services.task_runner
     for name in ("jobs-sync", "job-recommendations", "outreach-dispatch", "mail-outbox"):
         runner.run(name, trigger="cli")
+    # The one route that fetches a URL refuses the loopback listener (no allow-list here).
+    refused = seeker.post("/api/applications/auto", json={"url": url})
+    assert refused.status_code == 400 and refused.json["error"]["code"] == "URL_REFUSED"
     assert listener.hits == 0
     # The control: a connection to the listener is counted.
     socket.create_connection(("127.0.0.1", listener.port), timeout=5).close()

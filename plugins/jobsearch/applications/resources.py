@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from lightninghire.api import CollectionResource, Reply, Resource, endpoint
+from lightninghire_plugins.jobsearch.applications.auto import FEATURE as AUTO_FEATURE
+from lightninghire_plugins.jobsearch.applications.auto import AutoPipeline
 from lightninghire_plugins.jobsearch.applications.schemas import (
     ActiveOpportunityIn,
     ApplicationBoard,
@@ -15,6 +17,9 @@ from lightninghire_plugins.jobsearch.applications.schemas import (
     ApplicationPatch,
     ApplicationQuery,
     ApplicationStageIn,
+    AutoPipelineIn,
+    AutoPipelineOut,
+    BoardQuery,
 )
 from lightninghire_plugins.jobsearch.applications.service import ApplicationService
 
@@ -56,10 +61,13 @@ class NotesResource(Resource[ApplicationService]):
 
 
 class BoardResource(Resource[ApplicationService]):
-    @endpoint(response=ApplicationBoard)
+    @endpoint(query=BoardQuery, response=ApplicationBoard,
+              summary="The board: a column per stage with its count and newest cards.",
+              description="Each column holds its `count` and its newest `limit` cards (default "
+                          "10, at most 50) with `nextCursor`; `status` + `cursor` page through "
+                          "one column. Archived cards are off the board.")
     def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
-        """Cards per stage and the active opportunity."""
-        return self.service.board(self.owner(req))
+        return self.service.board(self.owner(req), req.context.query)
 
 
 class BulkResource(Resource[ApplicationService]):
@@ -80,3 +88,23 @@ class ActiveResource(Resource[ApplicationService]):
     def on_put(self, req: Any, resp: Any) -> dict[str, Any]:
         """Make one application the active opportunity (``null`` clears it)."""
         return self.service.set_active(self.owner(req), req.context.body["applicationId"])
+
+
+AUTO_DESCRIPTION = (
+    "A posting, pasted (`text`) or fetched from its `url`, becomes an application card, a "
+    "tailored-resume suggestion (your newest master resume, or `resumeId`) and an outreach "
+    "draft, in one action: 201, or 200 with `duplicate: true` when the URL's card exists. The "
+    "URL is fetched safely: http(s) only, public addresses only (unless the deployment's "
+    "`fetch.allow_networks` lists them), every redirect checked, size and time limits. A "
+    "refused URL is a 400 `URL_REFUSED`, a page that cannot be read a 422 `FETCH_FAILED`; "
+    "neither, nor a 400 for empty input, spends the unit. The card is stored first: a failed "
+    "tailoring or draft becomes a `notes` entry and the card stays.")
+
+
+class AutoPipelineResource(Resource[AutoPipeline]):
+    @endpoint(body=AutoPipelineIn, response=AutoPipelineOut, feature=AUTO_FEATURE, status=201,
+              summary="Auto-pipeline (free: 1): a posting in, the card, a tailored resume and "
+                      "an outreach draft out.", description=AUTO_DESCRIPTION)
+    def on_post(self, req: Any, resp: Any) -> Reply:
+        result = self.service.run(req.context.principal.user, req.context.body)
+        return Reply(result, status=200 if result["application"]["duplicate"] else 201)

@@ -9,7 +9,16 @@ from typing import Any
 from bson import ObjectId
 from pymongo.errors import PyMongoError
 
-from lightninghire.api import NotFound, object_id_or_404, paginate
+from lightninghire.api import (
+    BadRequest,
+    Conflict,
+    NotFound,
+    as_object_id,
+    object_id_or_404,
+    paginate,
+)
+from lightninghire_plugins.jobsearch.applications.counts import BoardCounts, column_of
+from lightninghire_plugins.jobsearch.applications.schemas import STAGES
 from lightninghire_plugins.jobsearch.common import owned
 from lightninghire_plugins.jobsearch.meter import ServiceBase
 from lightninghire_plugins.jobsearch.store import ACTIVE, APPLICATIONS, revise
@@ -17,6 +26,10 @@ from lightninghire_plugins.jobsearch.store import ACTIVE, APPLICATIONS, revise
 FEATURE = "applications"
 TIMELINE_MAX = 200
 NOTES_MAX = 200
+# What a board card shows: enough to draw it and act on it, not the description or timeline.
+CARD_FIELDS = ("company", "role", "status", "location", "locationType", "seniority",
+               "employmentType", "salary", "matchScore", "tags", "jobUrl", "applyBy",
+               "followUpAt", "offerDeadline", "createdAt", "lastActivityAt")
 
 
 class ApplicationService(ServiceBase):
@@ -24,6 +37,7 @@ class ApplicationService(ServiceBase):
         super().__init__(services)
         self.apps = services.db[APPLICATIONS]
         self.active = services.db[ACTIVE]
+        self.counts = BoardCounts(services.db)
 
     # -- create, read, list --------------------------------------------------------------------
 
@@ -48,6 +62,7 @@ class ApplicationService(ServiceBase):
         except PyMongoError:
             consumption.refund()  # persist failed: the user keeps the unit
             raise
+        self.counts.shift(user_id, None, column_of(doc))
         self.events.emit("applications.created",
                          {"applicationId": str(doc["_id"]), "company": doc["company"],
                           "role": doc["role"], "status": doc["status"]}, user_id=user_id)
@@ -82,27 +97,77 @@ class ApplicationService(ServiceBase):
         return paginate(self.apps, filter, limit=query["limit"], cursor=query.get("cursor"),
                         transform=lambda d: self.public(d, active))
 
-    def board(self, user_id: str) -> dict[str, Any]:
-        """Cards per stage (archived cards are off the board)."""
-        counts: dict[str, int] = {}
-        for doc in self.apps.find({"userId": user_id, "archived": False}, {"status": 1}):
-            counts[doc["status"]] = counts.get(doc["status"], 0) + 1
-        return {"counts": counts, "total": sum(counts.values()),
-                "activeOpportunityId": self._active_id(user_id)}
+    def board(self, user_id: str, query: Mapping[str, Any]) -> dict[str, Any]:
+        """The board: a column per stage (archived cards are off it), each with its count and
+        its newest ``limit`` cards; ``status`` (+ ``cursor``) pages through one column.
+
+        Counts come from the user's counter document; each column's cards are one indexed
+        query (userId, archived, status) bounded by ``limit``: the cost does not grow with
+        the user's history."""
+        limit, cursor, only = query["limit"], query.get("cursor"), query.get("status")
+        if cursor and not only:
+            raise BadRequest("A cursor pages through one column: give its status too.")
+        after = as_object_id(cursor) if cursor else None
+        if cursor and after is None:
+            raise BadRequest("Not a valid cursor.")
+        counts = self.counts.read(user_id)
+        active = self._active_id(user_id)
+        projection = dict.fromkeys(CARD_FIELDS, 1)
+        columns = []
+        for stage in (only,) if only else STAGES:
+            cards: list[dict[str, Any]] = []
+            if counts[stage] or after is not None:
+                filter: dict[str, Any] = {"userId": user_id, "archived": False, "status": stage}
+                if after is not None:
+                    filter["_id"] = {"$lt": after}
+                cards = list(self.apps.find(filter, projection).sort("_id", -1).limit(limit + 1))
+            more = len(cards) > limit
+            cards = cards[:limit]
+            columns.append({"status": stage, "count": counts[stage],
+                            "cards": [self.public(c, active) for c in cards],
+                            "nextCursor": str(cards[-1]["_id"]) if more else None})
+        return {"columns": columns, "counts": {k: v for k, v in counts.items() if v},
+                "total": sum(counts.values()), "activeOpportunityId": active}
 
     # -- change --------------------------------------------------------------------------------
 
     def update(self, user_id: str, id: str, body: Mapping[str, Any]) -> dict[str, Any]:
         body = dict(body)
         status = body.pop("status", None)
+        archived = body.pop("archived", None)
         now = self.clock.now()
         previous = owned(self.apps, user_id, id, "application")
         if body:
             self.apps.update_one({"_id": previous["_id"]},
                                  {"$set": {**body, "updatedAt": now, "lastActivityAt": now}})
+        if archived is not None:
+            self.set_archived(user_id, id, archived)
         if status is not None and status != previous["status"]:
             return self.move(user_id, id, status, None)
         return self.get(user_id, id)
+
+    def _revise(self, user_id: str, id: str,
+                change: Any) -> dict[str, Any]:
+        """``revise`` one of the user's cards and move it between board columns when its
+        stage or archived flag changed (counted once: the revision check admits one writer)."""
+        before: dict[str, Any] = {}
+
+        def recorded(doc: dict[str, Any]) -> dict[str, Any]:
+            before.clear()
+            before.update(doc)
+            return change(doc)
+
+        doc = revise(self.apps, {"_id": object_id_or_404(id, "application"), "userId": user_id},
+                     recorded)
+        if not doc:
+            raise NotFound("No such application.")
+        self.counts.shift(user_id, column_of(before), column_of(doc))
+        return doc
+
+    def set_archived(self, user_id: str, id: str, archived: bool) -> dict[str, Any]:
+        """Archive (off the board, still searchable) or bring a card back."""
+        now = self.clock.now()
+        return self._revise(user_id, id, lambda doc: {"archived": archived, "updatedAt": now})
 
     def move(self, user_id: str, id: str, status: str, note: str | None) -> dict[str, Any]:
         """Change the stage; every change is appended to the timeline and announced."""
@@ -116,9 +181,7 @@ class ApplicationService(ServiceBase):
             return {"status": status, "timeline": [*doc.get("timeline", []), entry][-TIMELINE_MAX:],
                     "updatedAt": now, "lastActivityAt": now}
 
-        doc = revise(self.apps, {"_id": object_id_or_404(id, "application"), "userId": user_id}, change)
-        if not doc:
-            raise NotFound("No such application.")
+        doc = self._revise(user_id, id, change)
         if before["status"] != status:
             self.events.emit("applications.stage_changed",
                              {"applicationId": id, "from": before["status"], "to": status,
@@ -139,8 +202,16 @@ class ApplicationService(ServiceBase):
         return self.public(doc, self._active_id(user_id))
 
     def delete(self, user_id: str, id: str) -> None:
-        doc = owned(self.apps, user_id, id, "application")
-        self.apps.delete_one({"_id": doc["_id"]})
+        for _ in range(5):
+            doc = owned(self.apps, user_id, id, "application")
+            # The revision it was read at: a stage move in between makes this look again, so
+            # the board's counter loses the card from the column it really left.
+            rev = doc.get("rev", {"$exists": False})  # a card stored without one
+            if self.apps.delete_one({"_id": doc["_id"], "rev": rev}).deleted_count:
+                break
+        else:
+            raise Conflict("The application changed while deleting; please retry.")
+        self.counts.shift(user_id, column_of(doc), None)
         # The active pointer must not outlive its application.
         if self.active.delete_one({"_id": user_id, "applicationId": id}).deleted_count:
             self.events.emit("applications.active_changed", {"applicationId": None},
@@ -155,12 +226,12 @@ class ApplicationService(ServiceBase):
             for id in mine:
                 self.move(user_id, id, body["status"], None)
         now = self.clock.now()
-        sets: dict[str, Any] = {}
         if "archived" in body:
-            sets["archived"] = body["archived"]
-        if sets:
-            self.apps.update_many({"userId": user_id, "_id": {"$in": [ObjectId(i) for i in mine]}},
-                                  {"$set": {**sets, "updatedAt": now}})
+            # One card at a time, under its revision: the board's counter follows each.
+            for doc in self.apps.find({"userId": user_id,
+                                       "_id": {"$in": [ObjectId(i) for i in mine]},
+                                       "archived": not body["archived"]}, {"_id": 1}):
+                self.set_archived(user_id, str(doc["_id"]), body["archived"])
         tag = body.get("addTag")
         if tag:
             # Read-modify-write per card: nx-27017's $addToSet does not create a missing array.
@@ -210,7 +281,7 @@ class ApplicationService(ServiceBase):
         return {
             "applications": [{"id": str(d["_id"]), "company": d["company"], "role": d["role"],
                               "status": d["status"]} for d in docs],
-            "pipelineCounts": self.board(user_id)["counts"],
+            "pipelineCounts": {k: v for k, v in self.counts.read(user_id).items() if v},
             "activeOpportunity": {k: active[k] for k in brief} if active else None,
         }
 

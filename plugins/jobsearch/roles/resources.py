@@ -14,13 +14,14 @@ class RolesResource(CollectionResource):
     delete_echoes_id = True
     endpoints = {
         "on_post": endpoint(permission=WRITE, summary="Open a requisition (recruiter free: 3 "
-                                                      "active or on hold at once)."),
+                                                      "active at once; on hold is paused)."),
         "on_get": endpoint(permission=READ, summary="Your requisitions, newest first."),
         "on_get_item": endpoint(permission=READ, summary="One requisition with its candidate "
                                                          "counts per stage."),
         "on_patch_item": endpoint(permission=WRITE, summary="Edit a requisition or change its "
-                                                            "status; a new description marks "
-                                                            "fit scores stale."),
+                                                            "status (back to active counts "
+                                                            "toward the cap); a new description "
+                                                            "marks fit scores stale."),
         "on_delete_item": endpoint(permission=WRITE, summary="Delete a requisition; its "
                                                              "candidates stay in your pool."),
     }

@@ -1,5 +1,6 @@
-"""Recruiter requisitions ("roles"): CRUD and statuses; only active and on-hold roles count
-toward the open-roles cap (a live count, so filling or archiving a role frees a slot)."""
+"""Recruiter requisitions ("roles"): CRUD and statuses; only active roles count toward the
+open-roles cap (a live count, so filling, archiving or pausing a role — ``on_hold`` — frees a
+slot, and reactivating one takes a slot again)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from lightninghire_plugins.jobsearch.common import owned
 from lightninghire_plugins.jobsearch.meter import ServiceBase
 from lightninghire_plugins.jobsearch.store import CANDIDATES, ROLES
 
-OPEN = ("active", "on_hold")
+# The statuses that hold a slot of the open-roles cap. ``on_hold`` is a paused role: the cap's
+# message tells the user to "fill, archive or pause one", so pausing must free the slot.
+OPEN = ("active",)
 FEATURE = "requisitions"
 
 
@@ -32,8 +35,8 @@ class RoleService(ServiceBase):
         used = self.roles.count_documents(query, limit=limit)
         if used >= limit:
             raise self.meter.refuse(FEATURE, limit, used,
-                                    f"You have {used} open roles (active or on hold), the most "
-                                    f"your plan allows. Fill, archive or pause one first."
+                                    f"You have {used} active roles, the most your plan allows. "
+                                    f"Fill, archive or pause (on hold) one first."
                                     if limit else "Open roles are not included in your plan.")
 
     def create(self, user: Mapping[str, Any], body: Mapping[str, Any]) -> dict[str, Any]:

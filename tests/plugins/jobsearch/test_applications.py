@@ -140,3 +140,113 @@ def test_user_context_summarises_the_pipeline(make_app):
     assert context["activeOpportunity"]["id"] == card["id"]
     assert context["pipelineCounts"] == {"saved": 1}
     assert user_context(harness.create_user(), harness.services) is None
+
+
+def test_the_board_shows_each_column_with_its_count_and_newest_cards(make_app):
+    harness = make_app(plugins=PLUGINS)
+    caller = harness.api_caller(tier="pro")
+    ids = []
+    for n in range(5):
+        ids.append(assert_ok(caller.post("/api/applications", json={
+            "company": f"Co{n}", "role": "SRE", "location": "Remote", "tags": ["t"],
+            "description": "A long description the board leaves out."}), 201)["id"])
+    for id in ids[:3]:
+        assert_ok(caller.post(f"/api/applications/{id}/stage", json={"status": "applied"}))
+    assert_ok(caller.put("/api/applications/active", json={"applicationId": ids[0]}))
+    # Another user's cards are not on this board.
+    harness.api_caller().post("/api/applications", json={"company": "Other", "role": "X"})
+
+    board = assert_ok(caller.get("/api/applications/board", params={"limit": 2}))
+    assert [c["status"] for c in board["columns"]] == [
+        "saved", "applied", "screening", "interviewing", "offer", "accepted", "rejected",
+        "withdrawn"]
+    columns = {c["status"]: c for c in board["columns"]}
+    assert columns["saved"]["count"] == 2 and columns["applied"]["count"] == 3
+    assert columns["screening"] == {"status": "screening", "count": 0, "cards": [],
+                                    "nextCursor": None}
+    applied = columns["applied"]
+    assert [c["company"] for c in applied["cards"]] == ["Co2", "Co1"]  # newest first, 2 per column
+    card = applied["cards"][0]
+    assert card["role"] == "SRE" and card["location"] == "Remote" and card["tags"] == ["t"]
+    assert card["status"] == "applied" and card["active"] is False
+    assert "description" not in card and "timeline" not in card
+    assert board["counts"] == {"saved": 2, "applied": 3} and board["total"] == 5
+    assert board["activeOpportunityId"] == ids[0]
+
+    # The rest of one column: its status and cursor.
+    rest = assert_ok(caller.get("/api/applications/board", params={
+        "status": "applied", "limit": 2, "cursor": applied["nextCursor"]}))
+    [column] = rest["columns"]
+    assert [c["company"] for c in column["cards"]] == ["Co0"] and column["nextCursor"] is None
+    assert column["cards"][0]["active"] is True
+    assert_error(caller.get("/api/applications/board", params={"cursor": applied["nextCursor"]}),
+                 400, "BAD_REQUEST")
+    assert_error(caller.get("/api/applications/board", params={"status": "applied",
+                                                               "cursor": "nope"}), 400,
+                 "BAD_REQUEST")
+    assert_error(caller.get("/api/applications/board", params={"limit": 51}), 400, "VALIDATION")
+    assert_error(caller.get("/api/applications/board", params={"status": "lost"}), 400,
+                 "VALIDATION")
+
+
+def test_board_counts_follow_moves_archives_and_deletes(make_app):
+    harness = make_app(plugins=PLUGINS)
+    caller = harness.api_caller(tier="pro")
+
+    def counts():
+        return assert_ok(caller.get("/api/applications/board"))["counts"]
+
+    ids = [assert_ok(caller.post("/api/applications", json={"company": f"C{n}", "role": "R"}),
+                     201)["id"] for n in range(4)]
+    assert counts() == {"saved": 4}
+    assert_ok(caller.patch(f"/api/applications/{ids[0]}", json={"status": "offer"}))
+    assert_ok(caller.post(f"/api/applications/{ids[1]}/stage", json={"status": "rejected"}))
+    assert_ok(caller.post(f"/api/applications/{ids[1]}/stage", json={"status": "rejected"}))
+    assert counts() == {"saved": 2, "offer": 1, "rejected": 1}
+    # Archived cards leave the board (and come back), by PATCH and in bulk.
+    assert_ok(caller.patch(f"/api/applications/{ids[0]}", json={"archived": True}))
+    assert_ok(caller.patch(f"/api/applications/{ids[0]}", json={"archived": True}))
+    assert counts() == {"saved": 2, "rejected": 1}
+    # A move of an archived card changes no column.
+    assert_ok(caller.post(f"/api/applications/{ids[0]}/stage", json={"status": "accepted"}))
+    assert counts() == {"saved": 2, "rejected": 1}
+    assert_ok(caller.post("/api/applications/bulk", json={"ids": ids[2:], "archived": True}))
+    assert counts() == {"rejected": 1}
+    assert_ok(caller.post("/api/applications/bulk",
+                          json={"ids": [ids[0], ids[2]], "archived": False, "status": "applied"}))
+    assert counts() == {"applied": 2, "rejected": 1}
+    assert_ok(caller.delete(f"/api/applications/{ids[1]}"))
+    assert_ok(caller.delete(f"/api/applications/{ids[3]}"))  # archived: no column to leave
+    assert counts() == {"applied": 2}
+    # The counts are one counter document per user; a user whose cards predate it (no
+    # document) gets it built from their cards on the first board view.
+    from lightninghire_plugins.jobsearch.store import BOARD_COUNTS
+
+    user_id = str(caller.user["_id"])
+    stored = harness.db[BOARD_COUNTS].find_one({"_id": user_id})
+    assert stored["applied"] == 2 and stored["saved"] == 0
+    harness.db[BOARD_COUNTS].delete_one({"_id": user_id})
+    assert counts() == {"applied": 2}
+    assert harness.db[BOARD_COUNTS].find_one({"_id": user_id})["applied"] == 2
+
+
+def test_the_board_costs_the_same_few_reads_however_many_cards(make_app, db_commands):
+    harness = make_app(plugins=PLUGINS)
+    caller = harness.api_caller(tier="pro")
+    for n in range(30):
+        card = assert_ok(caller.post("/api/applications", json={"company": f"C{n}", "role": "R"}),
+                         201)
+        if n % 3 == 0:
+            caller.post(f"/api/applications/{card['id']}/stage", json={"status": "applied"})
+    assert_ok(caller.get("/api/applications/board"))  # builds the counter once
+    with db_commands.capture(harness.services.db.name) as sent:
+        board = assert_ok(caller.get("/api/applications/board", params={"limit": 5}))
+    assert board["counts"] == {"saved": 20, "applied": 10}
+    reads = [(c.name, c.collection) for c in sent if c.collection and
+             c.collection.startswith("jobsearch_")]
+    # The counter, the active pointer, and one bounded query per non-empty column.
+    assert sorted(reads) == sorted([("find", "jobsearch_board_counts"),
+                                    ("find", "jobsearch_active_opportunity"),
+                                    ("find", "jobsearch_applications"),
+                                    ("find", "jobsearch_applications")])
+    assert not [c for c in sent if c.name in ("count", "aggregate")]

@@ -29,14 +29,18 @@ def test_seekers_get_403_on_recruiter_routes(make_app):
     assert_error(seeker.post("/api/candidates", json={"name": "x"}), 403, "FORBIDDEN")
 
 
-def test_only_active_and_on_hold_roles_count_toward_the_cap_of_3(make_app):
+def test_only_active_roles_count_toward_the_cap_of_3(make_app):
     harness = make_app(plugins=PLUGINS)
     caller = recruiter(harness)
-    roles = [new_role(caller, status=s) for s in ("active", "on_hold", "active")]
-    assert_ok(caller.post("/api/roles", json={"title": "Draft", "status": "draft"}), 201)
+    roles = [new_role(caller, status=s) for s in ("active", "active", "active")]
+    for status in ("draft", "on_hold", "filled", "archived"):
+        assert_ok(caller.post("/api/roles", json={"title": status, "status": status}), 201)
     refused = assert_error(caller.post("/api/roles", json={"title": "x", "status": "active"}),
                            402, "PAYMENT_REQUIRED")
     assert refused["feature"] == "requisitions" and refused["limit"] == 3
+    assert refused["used"] == 3
+    assert refused["message"] == ("You have 3 active roles, the most your plan allows. "
+                                  "Fill, archive or pause (on hold) one first.")
     assert_ok(caller.patch(f"/api/roles/{roles[0]['id']}", json={"status": "filled"}))
     fourth = new_role(caller)
     assert_error(caller.patch(f"/api/roles/{roles[0]['id']}", json={"status": "active"}), 402,
@@ -46,6 +50,29 @@ def test_only_active_and_on_hold_roles_count_toward_the_cap_of_3(make_app):
     for _ in range(4):
         new_role(pro)
     assert_error(recruiter(harness).get(f"/api/roles/{fourth['id']}"), 404, "NOT_FOUND")
+
+
+def test_pausing_a_role_frees_its_slot_and_reactivating_takes_it_again(make_app):
+    harness = make_app(plugins=PLUGINS)
+    caller = recruiter(harness)
+    roles = [new_role(caller) for _ in range(3)]
+    # What the refusal suggests works: pause one (on hold), and a new role fits.
+    paused = assert_ok(caller.patch(f"/api/roles/{roles[1]['id']}", json={"status": "on_hold"}))
+    assert paused["status"] == "on_hold"
+    fourth = new_role(caller)
+    # The other way: a paused role cannot come back while the 3 slots are taken...
+    refused = assert_error(caller.patch(f"/api/roles/{roles[1]['id']}",
+                                        json={"status": "active"}), 402, "PAYMENT_REQUIRED")
+    assert refused["used"] == 3
+    assert assert_ok(caller.get(f"/api/roles/{roles[1]['id']}"))["status"] == "on_hold"
+    # ... an edit that leaves the status alone is no reactivation ...
+    assert_ok(caller.patch(f"/api/roles/{roles[1]['id']}", json={"department": "platform"}))
+    # ... and once a slot is free (another role paused), it comes back.
+    assert_ok(caller.patch(f"/api/roles/{fourth['id']}", json={"status": "on_hold"}))
+    back = assert_ok(caller.patch(f"/api/roles/{roles[1]['id']}", json={"status": "active"}))
+    assert back["status"] == "active"
+    # An active role staying active (re-sent status) is not counted twice against itself.
+    assert_ok(caller.patch(f"/api/roles/{roles[0]['id']}", json={"status": "active"}))
 
 
 def test_candidate_stages_history_scorecards_and_ownership(make_app, clock):

@@ -10,6 +10,9 @@ from typing import Any
 from lightninghire.api import hookimpl
 from lightninghire_plugins.interview import star
 from lightninghire_plugins.interview.common import ApplicationRefs
+from lightninghire_plugins.interview.groups import resources as group_routes
+from lightninghire_plugins.interview.groups.service import COLLECTIONS as GROUP_COLLECTIONS
+from lightninghire_plugins.interview.groups.service import GROUP_SHARES, GroupService
 from lightninghire_plugins.interview.interviews import resources as interview_routes
 from lightninghire_plugins.interview.interviews.service import COLLECTIONS as INTERVIEW_COLLECTIONS
 from lightninghire_plugins.interview.interviews.service import InterviewService
@@ -36,11 +39,14 @@ NAME = "interview"
 # Its caps name the tiers the plans plugin declares.
 plugin_requires = ("plans",)
 COLLECTIONS = {**MOCK_COLLECTIONS, **QUESTION_COLLECTIONS, **STORY_COLLECTIONS,
-               **SESSION_COLLECTIONS, **INTERVIEW_COLLECTIONS, **MENTOR_COLLECTIONS}
+               **SESSION_COLLECTIONS, **INTERVIEW_COLLECTIONS, **MENTOR_COLLECTIONS,
+               **GROUP_COLLECTIONS}
 # Fields left out of account exports: the calendar feed's token hash is a credential.
-PRIVATE_FIELDS = {"interview_calendar_tokens": ("tokenHash",)}
-# Calendar clients poll the feed by its token: that lookup is what a cluster shards by.
-SHARD_KEYS = {"interview_calendar_tokens": "tokenHash"}
+PRIVATE_FIELDS = {"interview_calendar_tokens": ("tokenHash",), GROUP_SHARES: ("tokenHash",)}
+# Calendar clients poll the feed by its token, readers of a shared group theirs: that lookup
+# is what a cluster shards by.
+SHARD_KEYS = {"interview_calendar_tokens": "tokenHash", GROUP_SHARES: "tokenHash",
+              "interview_question_group_counts": "_id"}
 plugin_events = {"emits": (
     "interview.reminder_due", "interview.mock_completed", "interview.session_started",
     "stories.created", "mentorship.booked", "mentorship.cancelled")}
@@ -64,6 +70,7 @@ def _build(services: Any) -> dict[str, Any]:
         "interviews": InterviewService(db, clock, events,
                                        services.settings.http.public_url, applications),
         "mentorship": MentorshipService(db, clock, events),
+        "groups": GroupService(db, clock, questions, mocks, services.settings.http.public_url),
     }
     return found
 
@@ -80,9 +87,15 @@ def register_routes(routes: Any, services: Any) -> None:
     with routes.group(tags="questions"):
         questions = question_routes.QuestionsResource(d["questions"])
         routes.add_collection("/api/questions", questions)
-        groups = question_routes.QuestionGroupsResource(d["questions"])
+        groups = group_routes.QuestionGroupsResource(d["groups"], d["questions"])
         routes.add("/api/question-groups", groups)
-        routes.add("/api/question-groups/{slug}", groups, suffix="item")
+        routes.add("/api/question-groups/mine", group_routes.OwnGroupsResource(d["groups"]))
+        routes.add("/api/question-groups/shared/{token}",
+                   group_routes.SharedGroupResource(d["groups"]))
+        routes.add("/api/question-groups/{id}", groups, suffix="item")
+        routes.add("/api/question-groups/{id}/share", group_routes.GroupShareResource(d["groups"]))
+        routes.add("/api/question-groups/{id}/practice",
+                   group_routes.GroupPracticeResource(d["groups"]))
 
     with routes.group(tags="stories"):
         stories = story_routes.StoriesResource(d["stories"])

@@ -45,16 +45,33 @@ class MockService:
 
     # -- create ---------------------------------------------------------------------------------
 
-    def create(self, user: Mapping[str, Any], body: Mapping[str, Any]) -> dict[str, Any]:
+    def create(self, user: Mapping[str, Any], body: Mapping[str, Any],
+               questions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        """A new mock: its questions generated for the company, role and type, or the given
+        ``questions`` (``{id, text, category, focusArea, guidance}``, a question group's)."""
         user_id = str(user["_id"])
         self.applications.check(user_id, [body["applicationId"]])  # before any AI call
+        if questions is None:
+            questions = self._generate(user, body)
+        doc = {"userId": user_id, "company": body["company"], "role": body["role"],
+               "interviewType": body["interviewType"], "seniority": body["seniority"],
+               "focusAreas": body["focusAreas"], "applicationId": body["applicationId"],
+               "groupId": body.get("groupId"),
+               "status": IN_PROGRESS, "questions": questions, "overallScore": None,
+               "debrief": None, "createdAt": self.clock.now(), "completedAt": None}
+        doc["_id"] = self.db[MOCKS].insert_one(doc).inserted_id
+        return self.public(doc, [])
+
+    def _generate(self, user: Mapping[str, Any], body: Mapping[str, Any]
+                  ) -> list[dict[str, Any]]:
+        user_id = str(user["_id"])
         inputs = {"company": body["company"], "role": body["role"],
                   "interviewType": body["interviewType"], "seniority": body["seniority"],
                   "focusAreas": body["focusAreas"], "count": body["questionCount"],
                   "jobDescription": body["jobDescription"],
                   "avoid": self.questions.recent_texts(user_id)}
         generated = self.ai.run(ai.GENERATE, inputs, user=user).data["questions"]
-        questions = []
+        questions: list[dict[str, Any]] = []
         for item in generated[: body["questionCount"]]:
             question_id = item.get("bankId")
             if question_id is None or question_id in {q["id"] for q in questions}:
@@ -67,13 +84,7 @@ class MockService:
             questions.append({"id": question_id, "text": item["text"],
                               "category": item["category"], "focusArea": item.get("focusArea"),
                               "guidance": item.get("guidance") or ""})
-        doc = {"userId": user_id, "company": body["company"], "role": body["role"],
-               "interviewType": body["interviewType"], "seniority": body["seniority"],
-               "focusAreas": body["focusAreas"], "applicationId": body["applicationId"],
-               "status": IN_PROGRESS, "questions": questions, "overallScore": None,
-               "debrief": None, "createdAt": self.clock.now(), "completedAt": None}
-        doc["_id"] = self.db[MOCKS].insert_one(doc).inserted_id
-        return self.public(doc, [])
+        return questions
 
     # -- read -----------------------------------------------------------------------------------
 
@@ -209,8 +220,8 @@ class MockService:
         return {"id": str(doc["_id"]), "company": doc["company"], "role": doc["role"],
                 "interviewType": doc["interviewType"], "seniority": doc.get("seniority"),
                 "focusAreas": doc.get("focusAreas", []),
-                "applicationId": doc.get("applicationId"), "status": doc["status"],
-                "questions": questions,
+                "applicationId": doc.get("applicationId"), "groupId": doc.get("groupId"),
+                "status": doc["status"], "questions": questions,
                 "currentQuestionId": None if doc["status"] == COMPLETED else next(
                     (q["id"] for q in questions if not q["answered"]), None),
                 "overallScore": doc.get("overallScore"), "debrief": doc.get("debrief"),

@@ -202,6 +202,34 @@ class QuestionService:
         return {"items": page, "nextCursor": str(offset + limit) if more else None,
                 "total": len(items)}
 
+    def progress(self, user_id: str, items: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """``items`` (``{id, text, category}``, as a user's question group keeps them) as
+        questions with the user's progress: three indexed reads whatever the bank's size."""
+        ids = [i["id"] for i in items]
+        own_ids = [ObjectId(i) for i in ids if i not in bank.by_id() and ObjectId.is_valid(i)]
+        own = {str(d["_id"]): d for d in self.db[USER_QUESTIONS].find(
+            {"_id": {"$in": own_ids}, "userId": user_id})} if own_ids else {}
+        history: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        recent = list(self.db[PRACTICE].find({"userId": user_id, "questionId": {"$in": ids}})
+                      .sort("at", DESCENDING).limit(PRACTICE_WINDOW))
+        for doc in reversed(recent):
+            history[doc["questionId"]].append(doc)
+        marks = {m["questionId"]: m for m in self.db[MARKS].find(
+            {"userId": user_id, "questionId": {"$in": ids}})}
+        out = []
+        for item in items:
+            found = bank.by_id().get(item["id"])
+            if found is not None:
+                question = found.public()
+            elif item["id"] in own:
+                question = self._own(own[item["id"]])
+            else:  # an own question deleted since: the group's copy of its text
+                question = self._own({"_id": item["id"], "text": item["text"],
+                                      "category": item["category"], "source": "group"})
+            out.append(self._with_progress(question, history.get(item["id"], []),
+                                           marks.get(item["id"])))
+        return out
+
     def groups(self) -> list[dict[str, Any]]:
         return bank.groups()
 

@@ -12,6 +12,7 @@ from pymongo.errors import DuplicateKeyError
 
 from lightninghire.api import AiUnavailable, Conflict, NotFound, OwnedDocuments, given, paginate
 from lightninghire_plugins.interview import scoring
+from lightninghire_plugins.interview.analytics.stats import PracticeStats
 from lightninghire_plugins.interview.common import ApplicationRefs
 from lightninghire_plugins.interview.mock import ai
 from lightninghire_plugins.interview.questions.service import QuestionService
@@ -21,7 +22,8 @@ log = logging.getLogger(__name__)
 MOCKS = "interview_mocks"
 ANSWERS = "interview_mock_answers"
 COLLECTIONS = {
-    MOCKS: [IndexModel([("userId", ASCENDING), ("createdAt", DESCENDING)]),
+    MOCKS: [IndexModel([("userId", ASCENDING)]),  # the list and the CSV export, by owner
+            IndexModel([("userId", ASCENDING), ("createdAt", DESCENDING)]),
             IndexModel([("userId", ASCENDING), ("status", ASCENDING)])],
     ANSWERS: [IndexModel([("mockId", ASCENDING), ("questionId", ASCENDING),
                           ("attempt", ASCENDING)], unique=True),
@@ -42,6 +44,7 @@ class MockService:
 
     def __post_init__(self) -> None:
         self.owned = OwnedDocuments(self.db[MOCKS], what="mock interview")
+        self.stats = PracticeStats(self.db)
 
     # -- create ---------------------------------------------------------------------------------
 
@@ -60,6 +63,7 @@ class MockService:
                "status": IN_PROGRESS, "questions": questions, "overallScore": None,
                "debrief": None, "createdAt": self.clock.now(), "completedAt": None}
         doc["_id"] = self.db[MOCKS].insert_one(doc).inserted_id
+        self.stats.mock_started(user_id)
         return self.public(doc, [])
 
     def _generate(self, user: Mapping[str, Any], body: Mapping[str, Any]
@@ -199,11 +203,17 @@ class MockService:
             text = ai.debrief_offline(inputs)
         now = self.clock.now()
         debrief = {**facts, **text}
+        by_category: dict[str, list[float]] = {}
+        for answer in latest:
+            by_category.setdefault(answer["category"], []).append(answer["overall"])
+        category_scores = {c: round(sum(v) / len(v), 1) for c, v in by_category.items()}
         changed = self.db[MOCKS].update_one(
             {"_id": doc["_id"], "userId": user_id, "status": IN_PROGRESS},
             {"$set": {"status": COMPLETED, "overallScore": facts["overallScore"],
-                      "debrief": debrief, "completedAt": now}})
-        if changed.modified_count:  # a concurrent completion already told the others
+                      "categoryScores": category_scores, "debrief": debrief,
+                      "completedAt": now}})
+        if changed.modified_count:  # a concurrent completion already counted and told
+            self.stats.mock_completed(user_id, facts["overallScore"])
             self.events.emit("interview.mock_completed",
                              {"mockId": str(doc["_id"]), "overallScore": facts["overallScore"],
                               "interviewType": doc["interviewType"],

@@ -13,6 +13,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
 from lightninghire.api import NotFound, ValidationFailed
+from lightninghire_plugins.interview.analytics.stats import PracticeStats
 from lightninghire_plugins.interview.questions import bank
 
 USER_QUESTIONS = "interview_user_questions"
@@ -40,6 +41,7 @@ class QuestionService:
     def __init__(self, db: Any, clock: Any) -> None:
         self.db = db
         self.clock = clock
+        self.stats = PracticeStats(db)
 
     # -- the user's own questions ---------------------------------------------------------------
 
@@ -79,10 +81,13 @@ class QuestionService:
 
     def record_practice(self, user_id: str, question_id: str, text: str, category: str,
                         score: float, source: str, ref: str) -> None:
+        now = self.clock.now()
+        first_time = self.db[PRACTICE].find_one({"userId": user_id, "questionId": question_id},
+                                                {"_id": 1}) is None
         self.db[PRACTICE].insert_one({"userId": user_id, "questionId": question_id,
                                       "questionText": text, "category": category,
-                                      "score": score, "source": source, "ref": ref,
-                                      "at": self.clock.now()})
+                                      "score": score, "source": source, "ref": ref, "at": now})
+        self.stats.answer_scored(user_id, category, score, now, first_time)
 
     def mark(self, user_id: str, question_id: str, changes: Mapping[str, Any]) -> dict[str, Any]:
         self._question(user_id, question_id)  # 404 for an unknown or another user's question

@@ -10,6 +10,7 @@ from bson import ObjectId
 from pymongo.errors import PyMongoError
 
 from lightninghire.api import NotFound, object_id_or_404, paginate
+from lightninghire_plugins.jobsearch.analytics.stats import PipelineStats, stages_reached
 from lightninghire_plugins.jobsearch.common import owned
 from lightninghire_plugins.jobsearch.meter import ServiceBase
 from lightninghire_plugins.jobsearch.store import ACTIVE, APPLICATIONS, revise
@@ -24,6 +25,7 @@ class ApplicationService(ServiceBase):
         super().__init__(services)
         self.apps = services.db[APPLICATIONS]
         self.active = services.db[ACTIVE]
+        self.stats = PipelineStats(services.db)
 
     # -- create, read, list --------------------------------------------------------------------
 
@@ -37,8 +39,12 @@ class ApplicationService(ServiceBase):
             return {**self.public(existing, self._active_id(user_id)), "duplicate": True}
         consumption = self.meter.consume(user, FEATURE)
         now = self.clock.now()
+        status = body.get("status", "saved")
+        funnel = stages_reached(status)
         doc = {**{k: v for k, v in body.items() if v is not None}, "userId": user_id,
-               "status": body.get("status", "saved"), "archived": False, "jobId": job_id,
+               "status": status, "archived": False, "jobId": job_id,
+               # What the analytics count: the stages this card reached, and when it was applied.
+               "funnel": funnel, "appliedAt": now if "applied" in funnel else None,
                "tags": body.get("tags", []),
                "timeline": [{"type": "created", "at": now, "from": None,
                              "to": body.get("status", "saved"), "note": None}],
@@ -48,6 +54,7 @@ class ApplicationService(ServiceBase):
         except PyMongoError:
             consumption.refund()  # persist failed: the user keeps the unit
             raise
+        self.stats.count(user_id, funnel, doc["appliedAt"], 1)
         self.events.emit("applications.created",
                          {"applicationId": str(doc["_id"]), "company": doc["company"],
                           "role": doc["role"], "status": doc["status"]}, user_id=user_id)
@@ -107,18 +114,27 @@ class ApplicationService(ServiceBase):
     def move(self, user_id: str, id: str, status: str, note: str | None) -> dict[str, Any]:
         """Change the stage; every change is appended to the timeline and announced."""
         now = self.clock.now()
-        before: dict[str, str] = {}
+        before: dict[str, Any] = {}
 
         def change(doc: dict[str, Any]) -> dict[str, Any]:
             before["status"] = doc["status"]
             entry = {"type": "stage", "at": now, "from": doc["status"], "to": status,
                      "note": note}
-            return {"status": status, "timeline": [*doc.get("timeline", []), entry][-TIMELINE_MAX:],
-                    "updatedAt": now, "lastActivityAt": now}
+            had = doc.get("funnel") or []
+            before["gained"] = [s for s in stages_reached(status) if s not in had]
+            changes = {"status": status,
+                       "timeline": [*doc.get("timeline", []), entry][-TIMELINE_MAX:],
+                       "funnel": [*had, *before["gained"]],
+                       "updatedAt": now, "lastActivityAt": now}
+            if "applied" in before["gained"]:
+                changes["appliedAt"] = now
+            return changes
 
         doc = revise(self.apps, {"_id": object_id_or_404(id, "application"), "userId": user_id}, change)
         if not doc:
             raise NotFound("No such application.")
+        self.stats.count(user_id, before["gained"],
+                         now if "applied" in before["gained"] else None, 1)
         if before["status"] != status:
             self.events.emit("applications.stage_changed",
                              {"applicationId": id, "from": before["status"], "to": status,
@@ -140,7 +156,9 @@ class ApplicationService(ServiceBase):
 
     def delete(self, user_id: str, id: str) -> None:
         doc = owned(self.apps, user_id, id, "application")
-        self.apps.delete_one({"_id": doc["_id"]})
+        if self.apps.delete_one({"_id": doc["_id"], "userId": user_id}).deleted_count:
+            # Its own counts go with it (the funnel describes the applications there are).
+            self.stats.count(user_id, doc.get("funnel") or [], doc.get("appliedAt"), -1)
         # The active pointer must not outlive its application.
         if self.active.delete_one({"_id": user_id, "applicationId": id}).deleted_count:
             self.events.emit("applications.active_changed", {"applicationId": None},

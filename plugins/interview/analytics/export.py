@@ -11,7 +11,7 @@ from marshmallow import fields, validate
 from lightninghire.api import PageQuery, paginate, write_csv
 from lightninghire_plugins.interview.common import CATEGORIES
 
-EXPORT_MAX_ROWS = 1000  # per request; the next page is named by the X-Next-Cursor header
+EXPORT_MAX_ROWS = 500  # per request; the next page is named by the X-Next-Cursor header
 DIMENSIONS = ("completeness", "relevance", "structure", "specificity")
 HEADER = ["mockId", "createdAt", "completedAt", "company", "role", "interviewType", "status",
           "questions", "answered", "overallScore", *DIMENSIONS, *CATEGORIES]

@@ -151,7 +151,9 @@ def test_pipeline_csv_export_is_paginated_and_formula_safe(make_app):
     names = [r[0] for r in read_csv(first.text, max_rows=5).rows] + \
         [r[0] for r in read_csv(rest.text, max_rows=5).rows]
     assert sorted(names) == sorted(rows)
-    assert_error(caller.get("/api/analytics/pipeline.csv", params={"limit": "1001"}), 400,
+    assert_error(caller.get("/api/analytics/pipeline.csv", params={"limit": "501"}), 400,
+                 "VALIDATION")
+    assert_error(caller.get("/api/analytics/pipeline.csv", params={"cursor": "nope"}), 400,
                  "VALIDATION")
     assert_error(harness.client.simulate_get("/api/analytics/pipeline.csv"), 401,
                  "UNAUTHENTICATED")

@@ -15,7 +15,7 @@ CSV = "text/csv; charset=utf-8"
 
 
 class MockScoresExportResource(Resource[MockScoresExport]):
-    @endpoint(query=MockScoresExportQuery, raw=True,
+    @endpoint(query=MockScoresExportQuery, raw=True, media_type="text/csv",
               description=f"One row per mock interview: mockId, createdAt, completedAt, "
                           f"company, role, interviewType, status, questions, answered, "
                           f"overallScore, the four dimension averages (completeness, relevance, "

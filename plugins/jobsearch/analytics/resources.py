@@ -15,7 +15,7 @@ CSV = "text/csv; charset=utf-8"
 
 
 class PipelineExportResource(Resource[PipelineExport]):
-    @endpoint(query=PipelineExportQuery, raw=True,
+    @endpoint(query=PipelineExportQuery, raw=True, media_type="text/csv",
               description=f"Columns: company, role, status, archived, location, locationType, "
                           f"salary, jobUrl, tags, matchScore, createdAt, appliedAt, "
                           f"lastActivityAt, stageHistory (`<at> <from> -> <to>; ...`), notes "

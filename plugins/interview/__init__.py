@@ -193,7 +193,7 @@ def cron_analytics_sections(user_id: str, weeks: int, detail: bool,
     reminders of the weekly digest); docs/interview.md."""
     d = domains(services)
     return {"practice": d["practice"].section(user_id, services.clock.now(), weeks, detail),
-            "interviews": {"upcoming": d["interviews"].upcoming(user_id)}}
+            "interviews": {"upcoming": d["interviews"].upcoming(user_id, as_text=False)}}
 
 
 @hookimpl

@@ -58,34 +58,37 @@ class GroupService(OwnedDocuments):
 
     def _resolve(self, user_id: str, items: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
         """Body items (``{questionId}`` or ``{text, category}``) as stored ``{id, text,
-        category}``; an unknown or another user's question id is a 404."""
+        category}``. Every id is checked before anything is written: an unknown or another
+        user's question id is a 404; then the custom texts join the user's bank."""
         wanted = [i["questionId"] for i in items
                   if i.get("questionId") and i["questionId"] not in bank.by_id()]
         own_ids = [ObjectId(i) for i in wanted if ObjectId.is_valid(i)]
         own = {str(d["_id"]): d for d in self.db[USER_QUESTIONS].find(
             {"_id": {"$in": own_ids}, "userId": user_id}, {"text": 1, "category": 1})} \
             if own_ids else {}
+        missing = [i for i in wanted if i not in own]
+        if missing:
+            raise NotFound(f"No such question: {missing[0]}.")
+        ids = [i.get("questionId") for i in items if i.get("questionId")]
+        if len(set(ids)) != len(ids):
+            raise ValidationFailed({"questions": ["A question appears twice in the group."]})
         resolved: list[dict[str, Any]] = []
         for item in items:
             question_id = item.get("questionId")
-            if question_id:
-                found = bank.by_id().get(question_id)
-                if found is not None:
-                    resolved.append({"id": found.id, "text": found.text,
-                                     "category": found.category})
-                elif question_id in own:
-                    doc = own[question_id]
-                    resolved.append({"id": question_id, "text": doc["text"],
-                                     "category": doc["category"]})
-                else:
-                    raise NotFound(f"No such question: {question_id}.")
+            found = bank.by_id().get(question_id) if question_id else None
+            if found is not None:
+                resolved.append({"id": found.id, "text": found.text, "category": found.category})
+            elif question_id:
+                doc = own[question_id]
+                resolved.append({"id": question_id, "text": doc["text"],
+                                 "category": doc["category"]})
             else:
                 new_id = self.questions.ensure_user_question(user_id, item["text"],
                                                              item["category"], "group")
                 resolved.append({"id": new_id, "text": item["text"],
                                  "category": item["category"]})
         ids = [q["id"] for q in resolved]
-        if len(set(ids)) != len(ids):
+        if len(set(ids)) != len(ids):  # a custom text that is already one of the ids
             raise ValidationFailed({"questions": ["A question appears twice in the group."]})
         return resolved
 
@@ -109,15 +112,15 @@ class GroupService(OwnedDocuments):
     # -- the collection protocol ----------------------------------------------------------------
 
     def create(self, user_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
-        questions = self._resolve(user_id, body["questions"])
         self._take_slot(user_id)
-        now = self.clock.now()
-        doc = {"userId": user_id, "name": body["name"], "description": body["description"],
-               "questions": questions, "shared": False, "createdAt": now, "updatedAt": now}
         try:
+            questions = self._resolve(user_id, body["questions"])
+            now = self.clock.now()
+            doc = {"userId": user_id, "name": body["name"], "description": body["description"],
+                   "questions": questions, "shared": False, "createdAt": now, "updatedAt": now}
             doc["_id"] = self.collection.insert_one(doc).inserted_id
-        except Exception:
-            self._free_slot(user_id)
+        except BaseException:
+            self._free_slot(user_id)  # whatever failed, the group does not exist: no slot
             raise
         return self.view(user_id, doc)
 

@@ -66,6 +66,10 @@ def test_bodies_are_validated_and_bounded(make_app):
         assert_error(caller.post(GROUPS, json=body), 400, "VALIDATION")
     assert_error(caller.post(GROUPS, json={"name": "x", "questions": [{"questionId": "0" * 24}]}),
                  404, "NOT_FOUND")
+    # Refused before anything is written: the custom text beside the bad id is not stored.
+    assert_error(caller.post(GROUPS, json={"name": "x", "questions": [
+        CUSTOM, {"questionId": "0" * 24}]}), 404, "NOT_FOUND")
+    assert assert_ok(caller.get("/api/questions", params={"source": "mine"}))["items"] == []
     assert assert_ok(caller.get(f"{GROUPS}/mine"))["items"] == []
 
 
@@ -180,6 +184,9 @@ def test_a_user_has_at_most_fifty_groups(make_app):
     caller = make_app(plugins=["plans", "interview"]).api_caller()
     first = _bank(caller, 1)[0]
     body = {"name": "g", "questions": [{"questionId": first["id"]}]}
+    # A refused create gives its slot back.
+    assert_error(caller.post(GROUPS, json={"name": "g", "questions": [{"questionId": "0" * 24}]}),
+                 404, "NOT_FOUND")
     created = [assert_ok(caller.post(GROUPS, json=body), 201) for _ in range(50)]
     assert_error(caller.post(GROUPS, json=body), 400, "VALIDATION")
     assert_ok(caller.delete(f"{GROUPS}/{created[0]['id']}"))

@@ -30,7 +30,7 @@ COLLECTIONS = {
     GROUPS: [IndexModel([("userId", ASCENDING), ("createdAt", DESCENDING)]),
              IndexModel([("userId", ASCENDING)])],
     # One document per user (_id = the user's id): how many groups they have, for the cap.
-    GROUP_COUNTS: [],
+    GROUP_COUNTS: [IndexModel([("userId", ASCENDING)])],
     GROUP_SHARES: [IndexModel([("tokenHash", ASCENDING)], unique=True),
                    IndexModel([("groupId", ASCENDING)], unique=True),
                    IndexModel([("userId", ASCENDING)])],

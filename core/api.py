@@ -23,6 +23,7 @@ What is here, by use:
 - **Data**: ``OwnedDocuments`` (a user's documents: other users' are 404), ``object_id_or_404``,
   ``as_object_id``,
   ``paginate`` / ``PageQuery`` / ``page_schema`` / ``given`` (cursor pagination), ``read_csv``,
+  ``write_csv`` / ``safe_cell`` (exports safe from spreadsheet formula injection),
   the marshmallow fields ``Timestamp`` and ``ObjectIdString``.
 - **Failing**: the ``AppError`` family; each answers in the JSON envelope with its status.
 - **AI**: ``AiTask`` (prompt, output schema, offline answer), ``AiOutput``, ``AiResult``,
@@ -47,8 +48,8 @@ from lightninghire.ai import (
     AiTaskRegistry,
     AiUnavailable,
 )
-from lightninghire.clock import Clock
-from lightninghire.csvio import CsvRows, read_csv
+from lightninghire.clock import Clock, recent_weeks, week_key
+from lightninghire.csvio import CsvRows, read_csv, safe_cell, write_csv
 from lightninghire.documents import OwnedDocuments, as_object_id, object_id_or_404
 from lightninghire.embedded import database_for
 from lightninghire.errors import (
@@ -173,10 +174,14 @@ __all__ = [
     "parse_json",
     "read_csv",
     "read_html",
+    "recent_weeks",
+    "safe_cell",
     "sentences",
     "shorten",
     "stem",
     "surface_forms",
     "terms",
+    "week_key",
     "words",
+    "write_csv",
 ]

@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+
+
+def week_key(when: datetime | date) -> str:
+    """The ISO week of a UTC time or a day, as ``2026-W49`` (weeks start on Monday)."""
+    year, week, _ = when.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def recent_weeks(now: datetime, count: int) -> list[tuple[str, date]]:
+    """The last ``count`` ISO weeks, the current one included, oldest first: ``(key, monday)``."""
+    monday = (now.astimezone(UTC) if now.tzinfo else now).date()
+    monday -= timedelta(days=monday.weekday())
+    starts = [monday - timedelta(weeks=n) for n in range(count - 1, -1, -1)]
+    return [(week_key(start), start) for start in starts]
 
 
 class Clock:

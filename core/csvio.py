@@ -1,4 +1,5 @@
-"""Reading CSV that users upload, with one set of rules for every import.
+"""Reading CSV that users upload, with one set of rules for every import; writing CSV exports
+that a spreadsheet opens safely (``write_csv``).
 
 ``read_csv(text, max_rows=...)`` gives the header and the non-blank data rows. Whatever the
 ``csv`` module refuses is a 400 ``VALIDATION`` on the ``csv`` field with a message a person can
@@ -11,9 +12,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from lightninghire.errors import ValidationFailed
+from lightninghire.http.jsonio import json_default
 
 # The csv module's own default limit (csv.field_size_limit()), stated here so the rule and its
 # message do not depend on a process-wide setting another library could change.
@@ -59,3 +63,35 @@ def read_csv(text: str, *, max_rows: int) -> CsvRows:
     if not header or not any(h.strip() for h in header):
         raise _refused("The CSV has no header row.")
     return CsvRows(header, rows, truncated=False)
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection, OWASP):
+# such a cell is written with a leading apostrophe, which spreadsheets show as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def safe_cell(value: object) -> str:
+    """One value as a CSV cell a spreadsheet will not execute: ``None`` is empty, numbers are
+    written as numbers (a negative number stays a number), times as the API writes them, text
+    that a spreadsheet would read as a formula gets a leading ``'``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value) if isinstance(value, float) else str(value)
+    if isinstance(value, date | datetime):
+        return json_default(value)  # the API's one time format
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def write_csv(header: list[str], rows: Iterable[Iterable[object]]) -> str:
+    """CSV text (RFC 4180, CRLF line ends) of ``header`` and ``rows``, every cell through
+    ``safe_cell``."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([safe_cell(h) for h in header])
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row])
+    return out.getvalue()

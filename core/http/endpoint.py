@@ -78,6 +78,8 @@ class EndpointOptions:
     tags: tuple[str, ...] = ()
     # The responder writes ``resp`` itself (HTML, files): no envelope, no response schema.
     raw: bool = False
+    # What a raw responder answers on success (``text/csv``), for the OpenAPI document.
+    media_type: str | None = None
     # The body is not JSON-parsed: ``req.context.raw_body`` holds its bytes (bounded like any
     # body) for signature checks or form posts; the answer is still the envelope.
     raw_body: bool = False

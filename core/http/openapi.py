@@ -114,6 +114,9 @@ def build_openapi(operations: list[Operation], schemas: SchemaRegistry, *, title
                 "properties": {"ok": {"const": True}, "data": data_schema},
             }}},
         }
+        if options.raw and options.media_type:
+            success = {"description": "Success.",
+                       "content": {options.media_type: {"schema": {"type": "string"}}}}
         responses: dict[str, Any] = {str(options.status): success}
         for status, text in _ERRORS_BY_STAGE.items():
             if _applies(status, op):

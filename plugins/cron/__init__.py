@@ -1,6 +1,7 @@
 """Hook implementations of the cron plugin: the HTTP cron route for every registered task, the
-engagement tasks (lifecycle, abandoned sign-up, streak nudges, win-back, job digest) and
-client telemetry. See docs/cron.md."""
+engagement tasks (lifecycle, abandoned sign-up, streak nudges, win-back, job digest, milestone
+nudges, weekly digest), the seeker analytics (streaks and milestones with the sections other
+plugins answer) and client telemetry. See docs/cron.md."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from lightninghire.api import hookimpl
 from lightninghire_plugins.cron import config, hookspecs
 from lightninghire_plugins.cron import tasks as cron_tasks
+from lightninghire_plugins.cron.engagement import analytics
 from lightninghire_plugins.cron.engagement.service import Engagement
 from lightninghire_plugins.cron.engagement.store import COLLECTIONS, OWNED
 from lightninghire_plugins.cron.resources import CronTaskResource
@@ -45,7 +47,7 @@ plugin_requires = ("plans",)
 @hookimpl
 def register_preferences(preferences: Any) -> None:
     # The engagement mails it sends (engagement/service.py: the `preference` of each task).
-    for key in ("lifecycle", "digest", "streaks"):
+    for key in ("lifecycle", "digest", "streaks", "milestones", "weekly"):
         preferences.add("emails", key, default=True)
     preferences.add("notifications", "streaks", default=True)
 
@@ -56,6 +58,10 @@ def register_routes(routes: Any, services: Any) -> None:
     events = telemetry.TelemetryService(services.db, services.clock,
                                         settings.telemetry_retention_days)
     routes.add("/api/cron/{task}", CronTaskResource(services))
+    with routes.group(tags="analytics"):
+        routes.add("/api/analytics", analytics.AnalyticsResource(_engagement(services)))
+        routes.add("/api/analytics/summary",
+                   analytics.AnalyticsSummaryResource(_engagement(services)))
     with routes.group(tags="telemetry"):
         routes.add("/api/telemetry", TelemetryResource(events, services.authenticators))
         routes.add("/api/telemetry/stats", TelemetryStatsResource(events))
@@ -69,6 +75,11 @@ def register_collections(collections: Any) -> None:
 
 
 @hookimpl
+def register_policy(policy: Any) -> None:
+    policy.add_feature(**analytics.FEATURE_DECLARATION)
+
+
+@hookimpl
 def register_tasks(tasks: Any, services: Any) -> None:
     cron_tasks.register(tasks, _engagement(services))
 
@@ -78,7 +89,7 @@ def handle_event_deferred(event: Any, services: Any) -> None:
     # Activity bookkeeping (last active, milestones, streak days) and the welcome mail: nothing
     # the emitter's answer needs, so it runs after the answer and costs the request nothing.
     engagement = _engagement(services)
-    engagement.record_event(event.name, event.user_id, event.at)
+    engagement.record_event(event.name, event.user_id, event.at, event.payload)
     if event.name == "user.signed_up" and event.user_id:
         engagement.welcome(event.user_id)
 

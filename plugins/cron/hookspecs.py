@@ -29,3 +29,19 @@ def collect_digest(user: dict[str, Any], since: datetime,
     Other keys are ignored; texts are trimmed; the mail shows at most 20 items. Read only this
     user's documents and answer from indexed reads: the task calls this for every user.
     """
+
+
+@hookspec
+def cron_analytics_sections(user_id: str, weeks: int, detail: bool,
+                            services: Services) -> dict[str, Any] | None:
+    """Return this plugin's sections of one user's analytics: ``{"pipeline": {...}}``.
+
+    Called by the cron plugin's ``GET /api/analytics`` (``detail`` true: the full view),
+    ``GET /api/analytics/summary`` (``detail`` false: the limited view every plan sees) and by
+    its ``weekly-digest`` task (``detail`` true, ``weeks`` 2). ``weeks`` (1-52) is how many ISO
+    weeks, the current one included, a per-week series covers. Return ``None`` or a dict of
+    section name -> JSON-ready dict; two plugins answering one section name: the first enabled
+    wins (the other is logged). Answer from counters kept on write (documents read by ``_id``
+    or another index): the cost must not grow with the user's history, and the digest calls
+    this for every user.
+    """

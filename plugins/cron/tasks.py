@@ -14,6 +14,8 @@ SCHEDULES: dict[str, tuple[str, str]] = {
     "streak-nudges": ("0 17 * * *", "streak_nudges"),
     "win-back": ("0 15 * * *", "win_back"),
     "job-digest": ("0 13 * * *", "job_digest"),
+    "milestone-nudges": ("45 * * * *", "milestone_nudges"),
+    "weekly-digest": ("0 14 * * 1", "weekly_digest"),
 }
 
 

@@ -9,7 +9,14 @@ from typing import Any
 
 from lightninghire.api import hookimpl
 from lightninghire_plugins.interview import star
+from lightninghire_plugins.interview.analytics.export import MockScoresExport
+from lightninghire_plugins.interview.analytics.resources import MockScoresExportResource
+from lightninghire_plugins.interview.analytics.stats import COLLECTIONS as ANALYTICS_COLLECTIONS
+from lightninghire_plugins.interview.analytics.stats import PracticeStats
 from lightninghire_plugins.interview.common import ApplicationRefs
+from lightninghire_plugins.interview.groups import resources as group_routes
+from lightninghire_plugins.interview.groups.service import COLLECTIONS as GROUP_COLLECTIONS
+from lightninghire_plugins.interview.groups.service import GROUP_SHARES, GroupService
 from lightninghire_plugins.interview.interviews import resources as interview_routes
 from lightninghire_plugins.interview.interviews.service import COLLECTIONS as INTERVIEW_COLLECTIONS
 from lightninghire_plugins.interview.interviews.service import InterviewService
@@ -19,7 +26,7 @@ from lightninghire_plugins.interview.mentorship.service import MentorshipService
 from lightninghire_plugins.interview.mock import ai as mock_ai
 from lightninghire_plugins.interview.mock import resources as mock_routes
 from lightninghire_plugins.interview.mock.service import COLLECTIONS as MOCK_COLLECTIONS
-from lightninghire_plugins.interview.mock.service import MockService
+from lightninghire_plugins.interview.mock.service import MOCKS, MockService
 from lightninghire_plugins.interview.questions import resources as question_routes
 from lightninghire_plugins.interview.questions.service import COLLECTIONS as QUESTION_COLLECTIONS
 from lightninghire_plugins.interview.questions.service import QuestionService
@@ -36,11 +43,15 @@ NAME = "interview"
 # Its caps name the tiers the plans plugin declares.
 plugin_requires = ("plans",)
 COLLECTIONS = {**MOCK_COLLECTIONS, **QUESTION_COLLECTIONS, **STORY_COLLECTIONS,
-               **SESSION_COLLECTIONS, **INTERVIEW_COLLECTIONS, **MENTOR_COLLECTIONS}
+               **SESSION_COLLECTIONS, **INTERVIEW_COLLECTIONS, **MENTOR_COLLECTIONS,
+               **GROUP_COLLECTIONS, **ANALYTICS_COLLECTIONS}
 # Fields left out of account exports: the calendar feed's token hash is a credential.
-PRIVATE_FIELDS = {"interview_calendar_tokens": ("tokenHash",)}
-# Calendar clients poll the feed by its token: that lookup is what a cluster shards by.
-SHARD_KEYS = {"interview_calendar_tokens": "tokenHash"}
+PRIVATE_FIELDS = {"interview_calendar_tokens": ("tokenHash",), GROUP_SHARES: ("tokenHash",)}
+# Calendar clients poll the feed by its token, readers of a shared group theirs: that lookup
+# is what a cluster shards by.
+SHARD_KEYS = {"interview_calendar_tokens": "tokenHash", GROUP_SHARES: "tokenHash",
+              "interview_question_group_counts": "_id", "interview_practice_stats": "_id",
+              "interview_practice_weeks": "_id"}
 plugin_events = {"emits": (
     "interview.reminder_due", "interview.mock_completed", "interview.session_started",
     "stories.created", "mentorship.booked", "mentorship.cancelled")}
@@ -64,6 +75,8 @@ def _build(services: Any) -> dict[str, Any]:
         "interviews": InterviewService(db, clock, events,
                                        services.settings.http.public_url, applications),
         "mentorship": MentorshipService(db, clock, events),
+        "groups": GroupService(db, clock, questions, mocks, services.settings.http.public_url),
+        "practice": PracticeStats(db),
     }
     return found
 
@@ -80,9 +93,19 @@ def register_routes(routes: Any, services: Any) -> None:
     with routes.group(tags="questions"):
         questions = question_routes.QuestionsResource(d["questions"])
         routes.add_collection("/api/questions", questions)
-        groups = question_routes.QuestionGroupsResource(d["questions"])
+        groups = group_routes.QuestionGroupsResource(d["groups"], d["questions"])
         routes.add("/api/question-groups", groups)
-        routes.add("/api/question-groups/{slug}", groups, suffix="item")
+        routes.add("/api/question-groups/mine", group_routes.OwnGroupsResource(d["groups"]))
+        routes.add("/api/question-groups/shared/{token}",
+                   group_routes.SharedGroupResource(d["groups"]))
+        routes.add("/api/question-groups/{id}", groups, suffix="item")
+        routes.add("/api/question-groups/{id}/share", group_routes.GroupShareResource(d["groups"]))
+        routes.add("/api/question-groups/{id}/practice",
+                   group_routes.GroupPracticeResource(d["groups"]))
+
+    with routes.group(tags="analytics"):
+        routes.add("/api/analytics/mock-scores.csv",
+                   MockScoresExportResource(MockScoresExport(services.db[MOCKS])))
 
     with routes.group(tags="stories"):
         stories = story_routes.StoriesResource(d["stories"])
@@ -161,6 +184,16 @@ def register_policy(policy: Any) -> None:
     # Mentors manage their profile and slots; admins grant the role (docs/auth.md).
     policy.add_role("mentor")
     policy.add_lines(["p, mentor, mentorship, manage"])
+
+
+@hookimpl(optionalhook=True)  # declared by the cron plugin: without it, never called
+def cron_analytics_sections(user_id: str, weeks: int, detail: bool,
+                            services: Any) -> dict[str, Any] | None:
+    """The practice section of the seeker analytics, and the upcoming interviews (the
+    reminders of the weekly digest); docs/interview.md."""
+    d = domains(services)
+    return {"practice": d["practice"].section(user_id, services.clock.now(), weeks, detail),
+            "interviews": {"upcoming": d["interviews"].upcoming(user_id, as_text=False)}}
 
 
 @hookimpl

@@ -14,6 +14,9 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from lightninghire.api import hookimpl
 from lightninghire_plugins.jobsearch import cli, hookspecs, sample, skills
+from lightninghire_plugins.jobsearch.analytics.export import PipelineExport
+from lightninghire_plugins.jobsearch.analytics.resources import PipelineExportResource
+from lightninghire_plugins.jobsearch.analytics.stats import STATS, WEEKS, PipelineStats
 from lightninghire_plugins.jobsearch.applications import resources as app_res
 from lightninghire_plugins.jobsearch.applications.auto import AutoPipeline
 from lightninghire_plugins.jobsearch.applications.service import ApplicationService
@@ -113,6 +116,10 @@ def register_routes(routes: Any, services: Any) -> None:
         routes.add("/api/applications/{id}/stage", app_res.StageResource(apps))
         routes.add("/api/applications/{id}/notes", app_res.NotesResource(apps))
 
+    with routes.group(tags="analytics"):
+        routes.add("/api/analytics/pipeline.csv",
+                   PipelineExportResource(PipelineExport(services.db)))
+
     with routes.group(tags="jobs"):
         listing = job_res.JobsResource(jobs)
         routes.add_collection("/api/jobs", listing)
@@ -197,7 +204,11 @@ def register_collections(collections: Any) -> None:
     # One document per user, whose _id is the user id: reached (and sharded) by _id.
     collections.add(ACTIVE, owner_field="userId", shard_key="_id")
     # The board's counts per stage, one document per user (_id = user id): applications/counts.py.
-    collections.add(BOARD_COUNTS, owner_field="userId", shard_key="_id")
+    collections.add(BOARD_COUNTS, owner_field="userId", shard_key="_id",
+                    indexes=by_owner)
+    # The analytics counters: one document per user, one per user and week, both by _id.
+    collections.add(STATS, owner_field="userId", shard_key="_id", indexes=by_owner)
+    collections.add(WEEKS, owner_field="userId", shard_key="_id", indexes=by_owner)
     # Postings are shared by every user: no owner.
     collections.add(JOBS, indexes=[
         IndexModel([("key", ASCENDING)], unique=True),
@@ -337,6 +348,14 @@ def collect_digest(user: dict[str, Any], since: datetime,
             seen.add((item["title"], item.get("company")))
             items.append(item)
     return items[:20] or None
+
+
+@hookimpl(optionalhook=True)  # declared by the cron plugin: without it, never called
+def cron_analytics_sections(user_id: str, weeks: int, detail: bool,
+                            services: Any) -> dict[str, Any] | None:
+    """The pipeline section of the seeker analytics (docs/jobsearch.md)."""
+    stats = services.state(f"{NAME}.pipeline_stats", lambda s: PipelineStats(s.db))
+    return {"pipeline": stats.section(user_id, services.clock.now(), weeks, detail)}
 
 
 @hookimpl

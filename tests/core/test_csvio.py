@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from lightninghire.csvio import FIELD_LIMIT, read_csv
+from lightninghire.csvio import FIELD_LIMIT, read_csv, safe_cell, write_csv
 from lightninghire.errors import ValidationFailed
 
 
@@ -33,3 +33,15 @@ def test_a_field_over_the_limit_is_named_whatever_the_process_wide_csv_limit():
             "Row 2 has a field longer than 131,072 characters")
     finally:
         csv.field_size_limit(previous)
+
+
+def test_written_csv_never_starts_a_cell_with_a_formula_and_reads_back():
+    rows = [["=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)", "\tTab", "plain", None, 7,
+             -3, 2.5, True, "a,b\n\"c\""]]
+    text = write_csv(["name", "=header"], rows)
+    back = read_csv(text, max_rows=10)
+    assert back.header == ["name", "'=header"]
+    assert back.rows[0] == ["'=HYPERLINK(\"http://x\")", "'+1", "'-2+3", "'@SUM(A1)", "'\tTab",
+                            "plain", "", "7", "-3", "2.5", "true", "a,b\n\"c\""]
+    assert text.endswith("\r\n")
+    assert safe_cell("-") == "'-" and safe_cell(-1) == "-1"

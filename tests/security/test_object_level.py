@@ -95,6 +95,9 @@ OWNED: dict[str, Owned] = {
         "company": "Stripe", "role": "Staff Engineer", "interviewType": "behavioral"}))),
     "/api/notifications/{id}": Owned(_notification),
     "/api/outreach/{id}": Owned(_outreach),
+    "/api/question-groups/{id}": Owned(lambda h, a: _id(a.post("/api/question-groups", json={
+        "name": "Onsite loop", "questions": [{"text": "Why this company, and why now?",
+                                              "category": "culture_fit"}]}))),
     "/api/questions/{id}": Owned(lambda h, a: _id(a.post("/api/questions", json={
         "text": "Tell me about a time you disagreed with your manager.",
         "category": "behavioral"}))),
@@ -133,7 +136,7 @@ NOT_OWNED: dict[str, str] = {
     "/api/jobs/{id}": "shared job listings",
     "/api/jobs/{id}/save": "shared job listing; saving acts on the caller's own pipeline",
     "/api/mentors/{id}": "mentor directory, visible to every member",
-    "/api/question-groups/{slug}": "shared question bank",
+    "/api/question-groups/shared/{token}": "capability URL: an unguessable token, read-only",
     "/api/settings/provider-keys/{provider}": "a provider name; acts on the caller's own keys",
 }
 
@@ -159,6 +162,8 @@ BODIES: dict[tuple[str, str], Any] = {
     ("PATCH", "/api/notifications/{id}"): {"read": True},
     ("PATCH", "/api/outreach/{id}"): {"subject": "Hi"},
     ("POST", "/api/outreach/{id}/send"): {},
+    ("PATCH", "/api/question-groups/{id}"): {"name": "Mine now"},
+    ("POST", "/api/question-groups/{id}/practice"): {},
     ("PATCH", "/api/questions/{id}"): {"starred": True},
     ("PATCH", "/api/resumes/{id}"): {"name": "Mine now"},
     ("POST", "/api/resumes/{id}/ats-report"): {"jobDescription": JOB},

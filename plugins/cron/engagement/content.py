@@ -115,3 +115,65 @@ def digest(items: Sequence[Mapping[str, Any]]) -> Mail:
         f"Your job digest: {count} new {'match' if count == 1 else 'matches'}",
         "\n\n".join(paragraphs),
         "/jobs", "See all jobs")
+
+
+# PRODUCT §6.9: first mock, 10 applications, 7-day streak, first offer "and more". Key -> (the
+# analytics' label, the nudge's subject, its text, where its button leads).
+MILESTONES: dict[str, tuple[str, str, str, str]] = {
+    "first-application": (
+        "First application", "Your pipeline has its first application",
+        "Every job you track gets company intel, a cover letter and mock interviews aimed at "
+        "its description. Add the others you are working on.", "/pipeline"),
+    "ten-applications": (
+        "10 applications", "10 applications in your pipeline",
+        "Ten applications tracked. Your analytics now show where they stall: the funnel from "
+        "applied to offer, with a conversion rate at each step.", "/analytics"),
+    "first-interview": (
+        "First interview stage", "You reached the interview stage",
+        "An application moved to interviewing. A mock interview for that company and role, "
+        "and a look at your STAR stories, are the best use of the days before.",
+        "/mock-interview"),
+    "first-offer": (
+        "First offer", "Your first offer",
+        "Congratulations on the offer. Before you answer, the negotiation coach drafts a "
+        "counter from the offer details and your minimum.", "/tools/negotiate"),
+    "first-mock": (
+        "First mock interview", "You finished your first mock interview",
+        "Your scores per answer are saved with each question. Practise the weakest ones again: "
+        "the trend shows on your analytics page.", "/analytics"),
+    "ten-mocks": (
+        "10 mock interviews", "10 mock interviews done",
+        "Ten mock interviews. Your analytics show your score trend by category and the "
+        "categories to work on next.", "/analytics"),
+    "first-story": (
+        "First STAR story", "Your first STAR story",
+        "Five to eight stories cover most behavioral questions. Tag each with the themes it "
+        "answers so live sessions can suggest it.", "/stories"),
+    "streak-7": (
+        "7-day streak", "A 7-day practice streak",
+        "Seven days in a row of practice. Short, regular sessions are what moves interview "
+        "scores.", "/dashboard"),
+    "streak-30": (
+        "30-day streak", "A 30-day practice streak",
+        "Thirty days in a row. Your analytics show how far your scores have come.",
+        "/analytics"),
+}
+
+
+def milestone(key: str) -> Mail:
+    _label, subject, text, path = MILESTONES[key]
+    return Mail(subject, text, path, "Open LightningHire")
+
+
+def weekly(week: str, figures: Sequence[str], upcoming: Sequence[Mapping[str, Any]]) -> Mail:
+    """Monday's summary of the past week, with the interviews coming up (the reminders)."""
+    paragraphs = [f"Your week {week}:", "\n".join(f"- {line}" for line in figures)]
+    if upcoming:
+        lines = []
+        for item in upcoming:
+            when = str(item.get("startsAt") or "")[:16].replace("T", " ")
+            where = f" ({item['company']})" if item.get("company") else ""
+            lines.append(f"- {when} UTC: {item.get('title') or 'Interview'}{where}")
+        paragraphs.append("Coming up:\n" + "\n".join(lines))
+    return Mail("Your weekly LightningHire summary", "\n\n".join(paragraphs), "/analytics",
+                "See your analytics")

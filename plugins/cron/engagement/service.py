@@ -13,13 +13,16 @@ from urllib.parse import urlsplit
 
 from bson import ObjectId
 
+from lightninghire.api import week_key
 from lightninghire_plugins.cron.config import CronSettings
 from lightninghire_plugins.cron.engagement import content
 from lightninghire_plugins.cron.engagement.store import (
     ActivityStore,
+    MilestoneStore,
     Progress,
     SendLedger,
     day_of,
+    streaks,
 )
 
 log = logging.getLogger("lightninghire.plugins.cron")
@@ -87,6 +90,34 @@ ABANDONED = SeriesStep("abandoned-signup", timedelta(hours=24), timedelta(days=6
 # Win-back: inactive 14 days, then 30; nobody idle for longer than 60 days is mailed.
 WIN_BACK = ((timedelta(days=30), "win-back-30"), (timedelta(days=14), "win-back-14"))
 WIN_BACK_HORIZON = timedelta(days=60)
+MILESTONE_NUDGE_WINDOW = timedelta(days=7)  # a milestone older than this is not mailed late
+ANALYTICS_HOOK = "cron_analytics_sections"
+# Pipeline stages that mean an interview, and an offer (jobsearch's stage names).
+INTERVIEW_STAGES = ("interviewing", "offer", "accepted")
+OFFER_STAGES = ("offer", "accepted")
+
+
+def milestones_of(kind: str, member: Mapping[str, Any], payload: Mapping[str, Any]) -> list[str]:
+    """The milestones (content.MILESTONES) this activity reaches. Counts are exact per event
+    (``$inc`` answers each event its own count), so a threshold is met by one event only."""
+    count = int((member.get("counts") or {}).get(kind, 0))
+    found = []
+    if kind == "application":
+        found += ["first-application"] * (count == 1) + ["ten-applications"] * (count == 10)
+    elif kind == "mock":
+        found += ["first-mock"] * (count == 1) + ["ten-mocks"] * (count == 10)
+    elif kind == "story" and count == 1:
+        found.append("first-story")
+    stage = payload.get("to") if kind == "pipeline" else payload.get("status") \
+        if kind == "application" else None
+    if stage in INTERVIEW_STAGES:
+        found.append("first-interview")
+    if stage in OFFER_STAGES:
+        found.append("first-offer")
+    # Only an activity that counts for the streak carries streakCurrent (record_event).
+    streak = int(member.get("streakCurrent", 0))
+    found += [f"streak-{n}" for n in (7, 30) if streak == n]
+    return found
 
 
 @dataclass
@@ -141,6 +172,7 @@ class Engagement:
         self.ledger = SendLedger(services.db)
         self.activity = ActivityStore(services.db)
         self.progress = Progress(services.db)
+        self.milestones = MilestoneStore(services.db)
 
     @property
     def users(self) -> Any:
@@ -167,12 +199,17 @@ class Engagement:
                             mail_list="lifecycle", build=lambda: step.build(user, member),
                             deliver_now=None)
 
-    def record_event(self, name: str, user_id: str | None, at: datetime) -> bool:
+    def record_event(self, name: str, user_id: str | None, at: datetime,
+                     payload: Mapping[str, Any] | None = None) -> bool:
         known = ACTIVITY_EVENTS.get(name)
         if known is None or not user_id:
             return False
         kind, streak = known
-        self.activity.record(user_id, kind, at, streak=streak)
+        member = self.activity.record(user_id, kind, at, streak=streak)
+        if not streak:
+            member = {k: v for k, v in member.items() if k != "streakCurrent"}
+        for key in milestones_of(kind, member, payload or {}):
+            self.milestones.reach(user_id, key, at)
         return True
 
     # -- sending ---------------------------------------------------------------------------
@@ -398,6 +435,138 @@ class Engagement:
             self.progress.set(cursor_key, last, now, now + timedelta(days=2))
         return counts.as_dict()
 
+    # -- milestones and the weekly digest -----------------------------------------------------
+
+    def milestone_nudges(self, context: Any = None) -> dict[str, Any]:
+        """Mail each milestone reached in the last 7 days, once (PRODUCT §6.9)."""
+        batch = Batch(self.settings.batch_size, context)
+        counts = Counts()
+        now = self.now
+        pending = self.milestones.pending(batch.left)
+        users = self.users.many(sorted({d["userId"] for d in pending}), USER_FIELDS)
+        for doc in pending:
+            if not batch.open:
+                break
+            user = users.get(doc["userId"])
+            reached = doc.get("reachedAt")
+            if user is None or user.get("disabled") or not user.get("email") or \
+                    not isinstance(reached, datetime) or now - _aware(reached) > \
+                    MILESTONE_NUDGE_WINDOW or doc["key"] not in content.MILESTONES:
+                self.milestones.nudged(doc, "expired", now)
+                continue
+            outcome = self.deliver(user, f"milestone:{doc['key']}", "milestone-nudges",
+                                   preference="milestones", mail_list="milestones",
+                                   build=lambda k=doc["key"]: content.milestone(k))
+            # None: the ledger already holds this step (a run that stopped before this mark).
+            self.milestones.nudged(doc, outcome or "duplicate", now)
+            if outcome is not None:
+                counts.add(outcome)
+                batch.spend()
+        return counts.as_dict()
+
+    def analytics_sources(self) -> int:
+        caller = getattr(self.services.plugins.hook, ANALYTICS_HOOK, None)
+        return len(caller.get_hookimpls()) if caller is not None else 0
+
+    def sections(self, user_id: str, weeks: int, detail: bool) -> dict[str, Any]:
+        """Every plugin's analytics sections (``cron_analytics_sections``); the first enabled
+        plugin to answer a section name keeps it."""
+        found: dict[str, Any] = {}
+        for plugin, answer in self.services.plugins.call_each(
+                ANALYTICS_HOOK, on_error=_log_analytics_failure, user_id=user_id, weeks=weeks,
+                detail=detail, services=self.services):
+            for name, section in (answer or {}).items():
+                if name in found:
+                    log.warning("plugin %s: analytics section %r already answered", plugin, name)
+                    continue
+                found[name] = section
+        return found
+
+    def analytics(self, user_id: str, weeks: int, detail: bool) -> dict[str, Any]:
+        """The seeker analytics: the plugins' sections, the streak and the milestones."""
+        now = self.now
+        reached = self.milestones.of(user_id)
+        return {
+            "view": "full" if detail else "summary", "weeks": weeks if detail else None,
+            "sections": self.sections(user_id, weeks, detail),
+            "streaks": streaks(self.activity.member(user_id), now),
+            "milestones": [{"key": key, "label": label, "reached": key in reached,
+                            "reachedAt": reached.get(key)}
+                           for key, (label, *_rest) in content.MILESTONES.items()],
+        }
+
+    def weekly_digest(self, context: Any = None) -> dict[str, Any]:
+        """Monday's summary of the past week for seekers: pipeline, practice, streak, and the
+        interviews coming up."""
+        counts = Counts()
+        if not self.analytics_sources():
+            counts.extra["sources"] = 0
+            return counts.as_dict()
+        batch = Batch(self.settings.batch_size, context)
+        now = self.now
+        week = week_key(now - timedelta(days=7))  # the week that ended
+        step, cursor_key = f"weekly:{week}", f"weekly-digest:{week}"
+        after = self.progress.get(cursor_key)
+        query: dict[str, Any] = {"userType": "jobseeker"}
+        if after is not None:
+            query["_id"] = {"$gt": after}
+        last = None
+        for user in list(self.users.find(query, fields=USER_FIELDS, limit=batch.left)):
+            if not batch.open:
+                break
+            last = user["_id"]
+            batch.spend()
+            if user.get("disabled") or not user.get("email"):
+                continue
+            user_id = str(user["_id"])
+            if self.ledger.handled(step, [user_id]):
+                continue
+            if not wants(user, "weekly"):
+                counts.add("skipped")
+                continue
+            figures, upcoming = self._week_figures(user_id, now)
+            if not figures and not upcoming:
+                counts.processed += 1  # a quiet week: no mail
+                continue
+            outcome = self.deliver(user, step, "weekly-digest", preference="weekly",
+                                   mail_list="weekly",
+                                   build=lambda f=figures, u=upcoming: content.weekly(week, f, u),
+                                   expires_at=now + DATED_STEP_KEEP)
+            if outcome is not None:
+                counts.add(outcome)
+        if last is not None:
+            self.progress.set(cursor_key, last, now, now + timedelta(days=8))
+        return counts.as_dict()
+
+    def _week_figures(self, user_id: str, now: datetime) -> tuple[list[str], list[Any]]:
+        """The past week's lines of the digest (only what happened), and what is coming up."""
+        sections = self.sections(user_id, 2, True)
+        lines: list[str] = []
+        pipeline = sections.get("pipeline") or {}
+        weekly = pipeline.get("applicationsPerWeek") or []
+        if weekly and weekly[0].get("count"):
+            funnel = {f["stage"]: f["count"] for f in pipeline.get("funnel", [])}
+            lines.append(f"{weekly[0]['count']} application(s) sent; in all "
+                         f"{funnel.get('applied', 0)} applied, "
+                         f"{funnel.get('interviewing', 0)} interviewing, "
+                         f"{funnel.get('offer', 0)} offer(s)")
+        practice = sections.get("practice") or {}
+        trend = practice.get("scoreTrend") or []
+        if trend and trend[0].get("answers"):
+            lines.append(f"{trend[0]['answers']} answer(s) practised, average score "
+                         f"{trend[0]['average']}/10")
+            weakest = practice.get("weakestCategories") or []
+            if weakest:
+                lines.append(f"Weakest category so far: {weakest[0]['category']} "
+                             f"({weakest[0]['average']}/10)")
+        streak = streaks(self.activity.member(user_id), now)
+        if streak["current"] >= 2:
+            lines.append(f"Practice streak: {streak['current']} days (longest "
+                         f"{streak['longest']})")
+        upcoming = [i for i in (sections.get("interviews") or {}).get("upcoming", [])
+                    if isinstance(i, Mapping)][:5]
+        return lines, upcoming
+
 
 def _last_active(user: Mapping[str, Any], member: Mapping[str, Any]) -> datetime:
     times = [t for t in (user.get("createdAt"), user.get("lastLoginAt"),
@@ -419,6 +588,11 @@ def _chunks(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
             chunk = []
     if chunk:
         yield chunk
+
+
+def _log_analytics_failure(plugin: str, exc: Exception) -> None:
+    # One plugin's failure leaves the other sections in the answer.
+    log.error("plugin %s: cron_analytics_sections failed", plugin, exc_info=exc)
 
 
 def _log_digest_failure(plugin: str, exc: Exception) -> None:

@@ -10,12 +10,14 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING, IndexModel
+from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 SENDS = "cron_sends"        # one document per (user, step): the idempotency ledger
 ACTIVITY = "cron_activity"  # one document per (user, UTC day) with activity that counts for streaks
-MEMBERS = "cron_members"    # one document per user: last activity and first time of each milestone
+MEMBERS = "cron_members"    # one document per user: last activity, first time of each kind of
+                            # activity, counts per kind, the practice streak
+MILESTONES = "cron_milestones"  # one document per (user, milestone): reached when, nudged or not
 PROGRESS = "cron_progress"  # resumable cursors of tasks that walk every user (the job digest)
 
 COLLECTIONS: dict[str, tuple[IndexModel, ...]] = {
@@ -31,9 +33,14 @@ COLLECTIONS: dict[str, tuple[IndexModel, ...]] = {
         IndexModel([("day", ASCENDING)]),
     ),
     MEMBERS: (IndexModel([("userId", ASCENDING)], unique=True),),
+    MILESTONES: (
+        IndexModel([("userId", ASCENDING), ("key", ASCENDING)], unique=True),
+        IndexModel([("userId", ASCENDING)]),
+        IndexModel([("nudge", ASCENDING)]),  # the milestone-nudges task's queue
+    ),
     PROGRESS: (IndexModel([("expiresAt", ASCENDING)], expireAfterSeconds=0),),
 }
-OWNED = (SENDS, ACTIVITY, MEMBERS)
+OWNED = (SENDS, ACTIVITY, MEMBERS, MILESTONES)
 
 # Outcomes recorded on a send: claimed (written before the mail goes out), then the mail
 # service's status (sent, queued, suppressed, dead), or skipped / failed with a reason.
@@ -103,17 +110,45 @@ class ActivityStore:
     def __init__(self, db: Any) -> None:
         self.db = db
 
-    def record(self, user_id: str, kind: str, at: datetime, *, streak: bool) -> None:
+    def record(self, user_id: str, kind: str, at: datetime, *, streak: bool) -> dict[str, Any]:
+        """Note one activity; answers the member document after it (counts, streak)."""
         members = self.db[MEMBERS]
         # Two writes: nx-27017 stores a dotted path given to an upsert that inserts as a flat
-        # key, so the nested milestone is set only once the document exists.
+        # key, so the nested milestone and count are set only once the document exists.
         members.update_one({"userId": user_id}, {"$max": {"lastActiveAt": at}}, upsert=True)
-        members.update_one({"userId": user_id}, {"$min": {f"milestones.{kind}": at}})
+        member = members.find_one_and_update(
+            {"userId": user_id}, {"$min": {f"milestones.{kind}": at},
+                                  "$inc": {f"counts.{kind}": 1}},
+            return_document=ReturnDocument.AFTER) or {}
         if streak:
             self.db[ACTIVITY].update_one({"userId": user_id, "day": day_of(at)},
                                          {"$inc": {"count": 1}, "$addToSet": {"kinds": kind},
                                           "$max": {"lastAt": at}},
                                          upsert=True)
+            member = self._extend_streak(user_id, at) or member
+        return member
+
+    def _extend_streak(self, user_id: str, at: datetime) -> dict[str, Any] | None:
+        """Keep the streak on the member as activity comes (current, longest, last day), so
+        reading it costs one lookup: yesterday active -> one more day; a gap -> it restarts
+        at 1; today already counted (or an older event) -> unchanged."""
+        members = self.db[MEMBERS]
+        today, yesterday = day_of(at), day_of(at - timedelta(days=1))
+        after = ReturnDocument.AFTER
+        member = members.find_one_and_update(
+            {"userId": user_id, "streakLastDay": yesterday},
+            {"$inc": {"streakCurrent": 1}, "$set": {"streakLastDay": today}},
+            return_document=after)
+        if member is None:
+            member = members.find_one_and_update(
+                {"userId": user_id, "$or": [{"streakLastDay": None},
+                                            {"streakLastDay": {"$lt": yesterday}}]},
+                {"$set": {"streakCurrent": 1, "streakLastDay": today}}, return_document=after)
+        if member is not None and member.get("streakCurrent", 0) > member.get("streakLongest", 0):
+            members.update_one({"userId": user_id},
+                               {"$max": {"streakLongest": member["streakCurrent"]}})
+            member["streakLongest"] = member["streakCurrent"]
+        return member
 
     def member(self, user_id: str) -> dict[str, Any]:
         return self.db[MEMBERS].find_one({"userId": user_id}) or {}
@@ -143,6 +178,45 @@ class ActivityStore:
             count += 1
             cursor -= timedelta(days=1)
         return count
+
+
+def streaks(member: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The practice streak as of ``now``: still current while its last day is today or
+    yesterday (today is not over)."""
+    last = member.get("streakLastDay")
+    alive = last in (day_of(now), day_of(now - timedelta(days=1)))
+    return {"current": int(member.get("streakCurrent", 0)) if alive else 0,
+            "longest": int(member.get("streakLongest", 0)), "lastActiveDay": last}
+
+
+class MilestoneStore:
+    """Milestones reached, once each per user (the unique index), queued for their nudge."""
+
+    def __init__(self, db: Any) -> None:
+        self.db = db
+
+    @property
+    def collection(self) -> Any:
+        return self.db[MILESTONES]
+
+    def reach(self, user_id: str, key: str, at: datetime) -> bool:
+        try:
+            self.collection.insert_one({"userId": user_id, "key": key, "reachedAt": at,
+                                        "nudge": "pending"})
+        except DuplicateKeyError:
+            return False
+        return True
+
+    def of(self, user_id: str) -> dict[str, datetime]:
+        """The user's milestones: key -> when reached (a handful of documents at most)."""
+        return {d["key"]: d["reachedAt"] for d in self.collection.find({"userId": user_id})}
+
+    def pending(self, limit: int) -> list[dict[str, Any]]:
+        return list(self.collection.find({"nudge": "pending"}).limit(limit))
+
+    def nudged(self, doc: dict[str, Any], outcome: str, now: datetime) -> None:
+        self.collection.update_one({"_id": doc["_id"]},
+                                   {"$set": {"nudge": outcome, "nudgedAt": now}})
 
 
 class Progress:

@@ -137,10 +137,13 @@ class InterviewService:
         return {"items": [self.public(d) for d in page],
                 "nextCursor": _cursor_of(last) if more and last is not None else None}
 
-    def upcoming(self, user_id: str, limit: int = 5) -> list[dict[str, Any]]:
+    def upcoming(self, user_id: str, limit: int = 5, as_text: bool = True
+                 ) -> list[dict[str, Any]]:
+        """The next ``limit`` interviews; ``as_text=False`` keeps ``startsAt`` a datetime (the
+        API's encoder writes it in the one time format)."""
         docs = self.db[EVENTS].find({"userId": user_id, "startsAt": {"$gte": self.clock.now()}})
         return [{"title": d["title"], "company": d["company"], "type": d.get("type"),
-                 "startsAt": d["startsAt"].isoformat()}
+                 "startsAt": d["startsAt"].isoformat() if as_text else d["startsAt"]}
                 for d in docs.sort("startsAt", ASCENDING).limit(limit)]
 
     # -- calendar -------------------------------------------------------------------------------

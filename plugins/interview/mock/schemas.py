@@ -81,6 +81,7 @@ class MockOut(MockHeadOut):
     seniority = fields.String(allow_none=True)
     focusAreas = fields.List(fields.String())
     applicationId = fields.String(allow_none=True)
+    groupId = fields.String(allow_none=True)
     questions = fields.List(fields.Nested(MockQuestionOut))
     currentQuestionId = fields.String(allow_none=True)
     debrief = fields.Nested(DebriefOut, allow_none=True)

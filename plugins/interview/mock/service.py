@@ -12,6 +12,7 @@ from pymongo.errors import DuplicateKeyError
 
 from lightninghire.api import AiUnavailable, Conflict, NotFound, OwnedDocuments, given, paginate
 from lightninghire_plugins.interview import scoring
+from lightninghire_plugins.interview.analytics.stats import PracticeStats
 from lightninghire_plugins.interview.common import ApplicationRefs
 from lightninghire_plugins.interview.mock import ai
 from lightninghire_plugins.interview.questions.service import QuestionService
@@ -21,7 +22,8 @@ log = logging.getLogger(__name__)
 MOCKS = "interview_mocks"
 ANSWERS = "interview_mock_answers"
 COLLECTIONS = {
-    MOCKS: [IndexModel([("userId", ASCENDING), ("createdAt", DESCENDING)]),
+    MOCKS: [IndexModel([("userId", ASCENDING)]),  # the list and the CSV export, by owner
+            IndexModel([("userId", ASCENDING), ("createdAt", DESCENDING)]),
             IndexModel([("userId", ASCENDING), ("status", ASCENDING)])],
     ANSWERS: [IndexModel([("mockId", ASCENDING), ("questionId", ASCENDING),
                           ("attempt", ASCENDING)], unique=True),
@@ -42,19 +44,38 @@ class MockService:
 
     def __post_init__(self) -> None:
         self.owned = OwnedDocuments(self.db[MOCKS], what="mock interview")
+        self.stats = PracticeStats(self.db)
 
     # -- create ---------------------------------------------------------------------------------
 
-    def create(self, user: Mapping[str, Any], body: Mapping[str, Any]) -> dict[str, Any]:
+    def create(self, user: Mapping[str, Any], body: Mapping[str, Any],
+               questions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        """A new mock: its questions generated for the company, role and type, or the given
+        ``questions`` (``{id, text, category, focusArea, guidance}``, a question group's)."""
         user_id = str(user["_id"])
         self.applications.check(user_id, [body["applicationId"]])  # before any AI call
+        if questions is None:
+            questions = self._generate(user, body)
+        doc = {"userId": user_id, "company": body["company"], "role": body["role"],
+               "interviewType": body["interviewType"], "seniority": body["seniority"],
+               "focusAreas": body["focusAreas"], "applicationId": body["applicationId"],
+               "groupId": body.get("groupId"),
+               "status": IN_PROGRESS, "questions": questions, "overallScore": None,
+               "debrief": None, "createdAt": self.clock.now(), "completedAt": None}
+        doc["_id"] = self.db[MOCKS].insert_one(doc).inserted_id
+        self.stats.mock_started(user_id)
+        return self.public(doc, [])
+
+    def _generate(self, user: Mapping[str, Any], body: Mapping[str, Any]
+                  ) -> list[dict[str, Any]]:
+        user_id = str(user["_id"])
         inputs = {"company": body["company"], "role": body["role"],
                   "interviewType": body["interviewType"], "seniority": body["seniority"],
                   "focusAreas": body["focusAreas"], "count": body["questionCount"],
                   "jobDescription": body["jobDescription"],
                   "avoid": self.questions.recent_texts(user_id)}
         generated = self.ai.run(ai.GENERATE, inputs, user=user).data["questions"]
-        questions = []
+        questions: list[dict[str, Any]] = []
         for item in generated[: body["questionCount"]]:
             question_id = item.get("bankId")
             if question_id is None or question_id in {q["id"] for q in questions}:
@@ -67,13 +88,7 @@ class MockService:
             questions.append({"id": question_id, "text": item["text"],
                               "category": item["category"], "focusArea": item.get("focusArea"),
                               "guidance": item.get("guidance") or ""})
-        doc = {"userId": user_id, "company": body["company"], "role": body["role"],
-               "interviewType": body["interviewType"], "seniority": body["seniority"],
-               "focusAreas": body["focusAreas"], "applicationId": body["applicationId"],
-               "status": IN_PROGRESS, "questions": questions, "overallScore": None,
-               "debrief": None, "createdAt": self.clock.now(), "completedAt": None}
-        doc["_id"] = self.db[MOCKS].insert_one(doc).inserted_id
-        return self.public(doc, [])
+        return questions
 
     # -- read -----------------------------------------------------------------------------------
 
@@ -188,11 +203,17 @@ class MockService:
             text = ai.debrief_offline(inputs)
         now = self.clock.now()
         debrief = {**facts, **text}
+        by_category: dict[str, list[float]] = {}
+        for answer in latest:
+            by_category.setdefault(answer["category"], []).append(answer["overall"])
+        category_scores = {c: round(sum(v) / len(v), 1) for c, v in by_category.items()}
         changed = self.db[MOCKS].update_one(
             {"_id": doc["_id"], "userId": user_id, "status": IN_PROGRESS},
             {"$set": {"status": COMPLETED, "overallScore": facts["overallScore"],
-                      "debrief": debrief, "completedAt": now}})
-        if changed.modified_count:  # a concurrent completion already told the others
+                      "categoryScores": category_scores, "debrief": debrief,
+                      "completedAt": now}})
+        if changed.modified_count:  # a concurrent completion already counted and told
+            self.stats.mock_completed(user_id, facts["overallScore"])
             self.events.emit("interview.mock_completed",
                              {"mockId": str(doc["_id"]), "overallScore": facts["overallScore"],
                               "interviewType": doc["interviewType"],
@@ -209,8 +230,8 @@ class MockService:
         return {"id": str(doc["_id"]), "company": doc["company"], "role": doc["role"],
                 "interviewType": doc["interviewType"], "seniority": doc.get("seniority"),
                 "focusAreas": doc.get("focusAreas", []),
-                "applicationId": doc.get("applicationId"), "status": doc["status"],
-                "questions": questions,
+                "applicationId": doc.get("applicationId"), "groupId": doc.get("groupId"),
+                "status": doc["status"], "questions": questions,
                 "currentQuestionId": None if doc["status"] == COMPLETED else next(
                     (q["id"] for q in questions if not q["answered"]), None),
                 "overallScore": doc.get("overallScore"), "debrief": doc.get("debrief"),

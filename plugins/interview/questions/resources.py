@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from lightninghire.api import CollectionResource, Resource, endpoint
+from lightninghire.api import CollectionResource, endpoint
 from lightninghire_plugins.interview.questions.schemas import (
-    GroupListOut,
-    GroupOut,
     MarkIn,
     QuestionIn,
     QuestionOut,
     QuestionPageOut,
     QuestionQuery,
 )
-from lightninghire_plugins.interview.questions.service import QuestionService
 
 
 class QuestionsResource(CollectionResource):
@@ -35,14 +32,3 @@ class QuestionsResource(CollectionResource):
         """Bookmark a question, set its practice status or a note."""
         return self.service.mark(self.owner(req), id, req.context.body)
 
-
-class QuestionGroupsResource(Resource[QuestionService]):
-    @endpoint(response=GroupListOut)
-    def on_get(self, req: Any, resp: Any) -> dict[str, Any]:
-        """Curated question sets by role and company type."""
-        return {"items": self.service.groups()}
-
-    @endpoint(response=GroupOut)
-    def on_get_item(self, req: Any, resp: Any, slug: str) -> dict[str, Any]:
-        """One curated set with its questions and your progress on them."""
-        return self.service.group(req.context.principal.user_id, slug)

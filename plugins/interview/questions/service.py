@@ -13,6 +13,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
 from lightninghire.api import NotFound, ValidationFailed
+from lightninghire_plugins.interview.analytics.stats import PracticeStats
 from lightninghire_plugins.interview.questions import bank
 
 USER_QUESTIONS = "interview_user_questions"
@@ -40,6 +41,7 @@ class QuestionService:
     def __init__(self, db: Any, clock: Any) -> None:
         self.db = db
         self.clock = clock
+        self.stats = PracticeStats(db)
 
     # -- the user's own questions ---------------------------------------------------------------
 
@@ -79,10 +81,13 @@ class QuestionService:
 
     def record_practice(self, user_id: str, question_id: str, text: str, category: str,
                         score: float, source: str, ref: str) -> None:
+        now = self.clock.now()
+        first_time = self.db[PRACTICE].find_one({"userId": user_id, "questionId": question_id},
+                                                {"_id": 1}) is None
         self.db[PRACTICE].insert_one({"userId": user_id, "questionId": question_id,
                                       "questionText": text, "category": category,
-                                      "score": score, "source": source, "ref": ref,
-                                      "at": self.clock.now()})
+                                      "score": score, "source": source, "ref": ref, "at": now})
+        self.stats.answer_scored(user_id, category, score, now, first_time)
 
     def mark(self, user_id: str, question_id: str, changes: Mapping[str, Any]) -> dict[str, Any]:
         self._question(user_id, question_id)  # 404 for an unknown or another user's question
@@ -201,6 +206,34 @@ class QuestionService:
         more = offset + limit < len(items)
         return {"items": page, "nextCursor": str(offset + limit) if more else None,
                 "total": len(items)}
+
+    def progress(self, user_id: str, items: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """``items`` (``{id, text, category}``, as a user's question group keeps them) as
+        questions with the user's progress: three indexed reads whatever the bank's size."""
+        ids = [i["id"] for i in items]
+        own_ids = [ObjectId(i) for i in ids if i not in bank.by_id() and ObjectId.is_valid(i)]
+        own = {str(d["_id"]): d for d in self.db[USER_QUESTIONS].find(
+            {"_id": {"$in": own_ids}, "userId": user_id})} if own_ids else {}
+        history: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        recent = list(self.db[PRACTICE].find({"userId": user_id, "questionId": {"$in": ids}})
+                      .sort("at", DESCENDING).limit(PRACTICE_WINDOW))
+        for doc in reversed(recent):
+            history[doc["questionId"]].append(doc)
+        marks = {m["questionId"]: m for m in self.db[MARKS].find(
+            {"userId": user_id, "questionId": {"$in": ids}})}
+        out = []
+        for item in items:
+            found = bank.by_id().get(item["id"])
+            if found is not None:
+                question = found.public()
+            elif item["id"] in own:
+                question = self._own(own[item["id"]])
+            else:  # an own question deleted since: the group's copy of its text
+                question = self._own({"_id": item["id"], "text": item["text"],
+                                      "category": item["category"], "source": "group"})
+            out.append(self._with_progress(question, history.get(item["id"], []),
+                                           marks.get(item["id"])))
+        return out
 
     def groups(self) -> list[dict[str, Any]]:
         return bank.groups()

@@ -12,6 +12,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
 from lightninghire.api import AiUnavailable, Conflict, OwnedDocuments, ValidationFailed, given, paginate
+from lightninghire_plugins.interview.analytics.stats import PracticeStats
 from lightninghire_plugins.interview.common import ApplicationRefs
 from lightninghire_plugins.interview.sessions import ai, analysis
 
@@ -40,6 +41,7 @@ class SessionService:
 
     def __post_init__(self) -> None:
         self.owned = OwnedDocuments(self.db[SESSIONS], what="session")
+        self.stats = PracticeStats(self.db)
 
     def create(self, user_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
         self.applications.check(user_id, [body["applicationId"]])
@@ -52,6 +54,7 @@ class SessionService:
                "segmentCount": 0, "selfRating": None, "notes": "", "debrief": None,
                "metrics": None, "startedAt": self.clock.now(), "endedAt": None}
         doc["_id"] = self.db[SESSIONS].insert_one(doc).inserted_id
+        self.stats.session_started(user_id)
         self.events.emit("interview.session_started",
                          {"sessionId": str(doc["_id"]),
                           "applicationId": body["applicationId"]}, user_id=user_id)

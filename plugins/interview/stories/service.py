@@ -10,6 +10,7 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from lightninghire.api import OwnedDocuments, content_words, paginate, stem, words
+from lightninghire_plugins.interview.analytics.stats import PracticeStats
 from lightninghire_plugins.interview.common import (
     STORY_THEMES,
     ApplicationRefs,
@@ -34,6 +35,7 @@ class StoryService:
     def __post_init__(self) -> None:
         self.collection = self.db[STORIES]
         self.owned = OwnedDocuments(self.collection, what="story")
+        self.stats = PracticeStats(self.db)
 
     def create(self, user_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
         self.applications.check(user_id, body["applicationIds"])
@@ -43,6 +45,7 @@ class StoryService:
                "applicationIds": clean_list(body["applicationIds"]),
                "createdAt": now, "updatedAt": now}
         doc["_id"] = self.collection.insert_one(doc).inserted_id
+        self.stats.story(user_id, 1)
         self.events.emit("stories.created", {"storyId": str(doc["_id"])}, user_id=user_id)
         return self.public(doc)
 
@@ -62,7 +65,8 @@ class StoryService:
 
     def delete(self, user_id: str, story_id: str) -> None:
         doc = self.owned.find(user_id, story_id)
-        self.collection.delete_one({"_id": doc["_id"], "userId": user_id})
+        if self.collection.delete_one({"_id": doc["_id"], "userId": user_id}).deleted_count:
+            self.stats.story(user_id, -1)
 
     def list(self, user_id: str, query: Mapping[str, Any]) -> dict[str, Any]:
         filter_: dict[str, Any] = {"userId": user_id}

@@ -102,6 +102,7 @@ class ApplicationOut(ApplicationFields):
     archived = fields.Boolean()
     active = fields.Boolean()
     matchScore = fields.Integer(allow_none=True)
+    appliedAt = Timestamp(allow_none=True)
     jobId = fields.String(allow_none=True)
     timeline = fields.List(fields.Nested(TimelineEntry))
     notes = fields.List(fields.Nested(ApplicationNote))

@@ -17,6 +17,7 @@ from lightninghire.api import (
     object_id_or_404,
     paginate,
 )
+from lightninghire_plugins.jobsearch.analytics.stats import PipelineStats, stages_reached
 from lightninghire_plugins.jobsearch.applications.counts import BoardCounts, column_of
 from lightninghire_plugins.jobsearch.applications.schemas import STAGES
 from lightninghire_plugins.jobsearch.common import owned
@@ -38,6 +39,7 @@ class ApplicationService(ServiceBase):
         self.apps = services.db[APPLICATIONS]
         self.active = services.db[ACTIVE]
         self.counts = BoardCounts(services.db)
+        self.stats = PipelineStats(services.db)
 
     # -- create, read, list --------------------------------------------------------------------
 
@@ -51,8 +53,12 @@ class ApplicationService(ServiceBase):
             return {**self.public(existing, self._active_id(user_id)), "duplicate": True}
         consumption = self.meter.consume(user, FEATURE)
         now = self.clock.now()
+        status = body.get("status", "saved")
+        funnel = stages_reached(status)
         doc = {**{k: v for k, v in body.items() if v is not None}, "userId": user_id,
-               "status": body.get("status", "saved"), "archived": False, "jobId": job_id,
+               "status": status, "archived": False, "jobId": job_id,
+               # What the analytics count: the stages this card reached, and when it was applied.
+               "funnel": funnel, "appliedAt": now if "applied" in funnel else None,
                "tags": body.get("tags", []),
                "timeline": [{"type": "created", "at": now, "from": None,
                              "to": body.get("status", "saved"), "note": None}],
@@ -63,6 +69,7 @@ class ApplicationService(ServiceBase):
             consumption.refund()  # persist failed: the user keeps the unit
             raise
         self.counts.shift(user_id, None, column_of(doc))
+        self.stats.count(user_id, funnel, doc["appliedAt"], 1)
         self.events.emit("applications.created",
                          {"applicationId": str(doc["_id"]), "company": doc["company"],
                           "role": doc["role"], "status": doc["status"]}, user_id=user_id)
@@ -172,16 +179,25 @@ class ApplicationService(ServiceBase):
     def move(self, user_id: str, id: str, status: str, note: str | None) -> dict[str, Any]:
         """Change the stage; every change is appended to the timeline and announced."""
         now = self.clock.now()
-        before: dict[str, str] = {}
+        before: dict[str, Any] = {}
 
         def change(doc: dict[str, Any]) -> dict[str, Any]:
             before["status"] = doc["status"]
             entry = {"type": "stage", "at": now, "from": doc["status"], "to": status,
                      "note": note}
-            return {"status": status, "timeline": [*doc.get("timeline", []), entry][-TIMELINE_MAX:],
-                    "updatedAt": now, "lastActivityAt": now}
+            had = doc.get("funnel") or []
+            before["gained"] = [s for s in stages_reached(status) if s not in had]
+            changes = {"status": status,
+                       "timeline": [*doc.get("timeline", []), entry][-TIMELINE_MAX:],
+                       "funnel": [*had, *before["gained"]],
+                       "updatedAt": now, "lastActivityAt": now}
+            if "applied" in before["gained"]:
+                changes["appliedAt"] = now
+            return changes
 
         doc = self._revise(user_id, id, change)
+        self.stats.count(user_id, before["gained"],
+                         now if "applied" in before["gained"] else None, 1)
         if before["status"] != status:
             self.events.emit("applications.stage_changed",
                              {"applicationId": id, "from": before["status"], "to": status,
@@ -212,6 +228,8 @@ class ApplicationService(ServiceBase):
         else:
             raise Conflict("The application changed while deleting; please retry.")
         self.counts.shift(user_id, column_of(doc), None)
+        # Its own counts go with it (the funnel describes the applications there are).
+        self.stats.count(user_id, doc.get("funnel") or [], doc.get("appliedAt"), -1)
         # The active pointer must not outlive its application.
         if self.active.delete_one({"_id": user_id, "applicationId": id}).deleted_count:
             self.events.emit("applications.active_changed", {"applicationId": None},

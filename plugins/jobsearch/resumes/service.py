@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from lightninghire.api import BadRequest, NotFound, given, key_phrases, object_id_or_404, paginate
+from lightninghire_plugins.jobsearch.analytics.stats import PipelineStats
 from lightninghire_plugins.jobsearch.common import owned, terms
 from lightninghire_plugins.jobsearch.jobs.match import band
 from lightninghire_plugins.jobsearch.jobs.match import offline as match_offline
@@ -109,6 +110,7 @@ class ResumeService:
         self.events = services.events
         self.ai = services.ai
         self.pdf_limits = pdf_limits(services.plugin_settings("jobsearch"))
+        self.pipeline_stats = PipelineStats(services.db)
 
     def create(self, user: Mapping[str, Any], body: Mapping[str, Any], source: str = "paste",
                warnings: list[str] | None = None) -> dict[str, Any]:
@@ -219,6 +221,7 @@ class ResumeService:
                "edits": result["edits"], "gaps": result["gaps"], "matchScore": score,
                "createdAt": now, "updatedAt": now}
         doc["_id"] = self.resumes.insert_one(doc).inserted_id
+        self.pipeline_stats.match(user_id, score)  # the analytics' average tailored match
         self.events.emit("resumes.created", {"resumeId": str(doc["_id"]), "kind": "tailored"},
                          user_id=user_id)
         return self.public(doc)

@@ -61,7 +61,8 @@ def test_openapi_documents_the_routes(make_app):
     paths = document["paths"]
     for path in ("/api/mock-interview", "/api/mock-interview/{id}/answers", "/api/stories/build",
                  "/api/sessions/{id}/transcript", "/api/interviews/calendar/{token}",
-                 "/api/mentorship/bookings", "/api/question-groups/{slug}"):
+                 "/api/mentorship/bookings", "/api/question-groups/{id}",
+                 "/api/question-groups/shared/{token}", "/api/question-groups/{id}/practice"):
         assert path in paths, path
 
 

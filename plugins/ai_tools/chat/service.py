@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lightninghire.api import NotFound, object_id_or_404, paginate, shorten
+from lightninghire_plugins.ai_tools.chat import intents
 from lightninghire_plugins.ai_tools.chat.embeddings import Embedder
 from lightninghire_plugins.ai_tools.chat.retrieval import (
     DEFAULT_MIN_SIMILARITY,
@@ -64,12 +65,17 @@ class ChatService:
         similarities = (self.embedder.similarities(user, message,
                                                    [embedding_text(i) for i in items])
                         if self.embedder is not None else None)
-        passages = retrieve(items, message, self.top_k, similarities, self.min_similarity)
+        intent = intents.detect(message)
+        first = (intents.answering_records(intent, items, message, now)
+                 if intent is not None else [])
+        passages = retrieve(items, message, self.top_k, similarities, self.min_similarity,
+                            first)
         counts = Counter(item.kind for item in items)
         result = self.ai.run(NAME, {
             "question": message, "passages": [p.prompt_view() for p in passages],
             "history": [{"role": m["role"], "content": m["content"]} for m in history],
             "counts": dict(sorted(counts.items())),
+            "intent": intent.name if intent is not None else None, "now": now.isoformat(),
         }, user=user)
         asked = set(terms(message))
         by_ref = {p.ref: p for p in passages}

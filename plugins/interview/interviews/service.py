@@ -139,8 +139,10 @@ class InterviewService:
 
     def upcoming(self, user_id: str, limit: int = 5) -> list[dict[str, Any]]:
         docs = self.db[EVENTS].find({"userId": user_id, "startsAt": {"$gte": self.clock.now()}})
-        return [{"title": d["title"], "company": d["company"], "type": d.get("type"),
-                 "startsAt": d["startsAt"].isoformat()}
+        return [{"id": str(d["_id"]), "title": d["title"], "company": d["company"],
+                 "role": d.get("role") or "", "type": d.get("type"),
+                 "startsAt": d["startsAt"].isoformat(), "timeZone": d.get("timeZone", "UTC"),
+                 "durationMinutes": d.get("durationMinutes"), "location": d.get("location")}
                 for d in docs.sort("startsAt", ASCENDING).limit(limit)]
 
     # -- calendar -------------------------------------------------------------------------------

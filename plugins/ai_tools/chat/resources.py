@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
-from lightninghire.api import CollectionResource, Resource, Timestamp, endpoint, page_schema
+from lightninghire.api import (
+    AiStream,
+    AiUnavailable,
+    CollectionResource,
+    Resource,
+    Timestamp,
+    endpoint,
+    page_schema,
+)
 from lightninghire_plugins.ai_tools.chat.schemas import (
     ChatAskSchema,
     ChatConversationDetailSchema,
@@ -13,7 +22,7 @@ from lightninghire_plugins.ai_tools.chat.schemas import (
     ChatConversationSchema,
     ChatReplySchema,
 )
-from lightninghire_plugins.ai_tools.chat.service import ChatService
+from lightninghire_plugins.ai_tools.chat.service import Asked, ChatService
 
 CHAT_DESCRIPTION = ("Retrieval is BM25 over the documents the enabled plugins share for the "
                     "caller (`user_context`), fused with embedding similarity when the caller's "
@@ -21,7 +30,6 @@ CHAT_DESCRIPTION = ("Retrieval is BM25 over the documents the enabled plugins sh
                     "`S2`, ... Another "
                     "user's data is never searched. An unknown `conversationId` answers 404 "
                     "and spends nothing.")
-CHUNK_WORDS = 8
 
 
 class ChatResource(Resource[ChatService]):
@@ -38,27 +46,60 @@ class ChatResource(Resource[ChatService]):
         return self._ask(req)
 
     @endpoint(body=ChatAskSchema, feature="ai_chat", raw=True,
-              description="The same as `POST /api/chat`, answered as `text/event-stream`: "
-                          "`conversation` ({conversationId}), `citations` (list), `delta` "
-                          "({text}) several times, then `done` (the stored message). Errors "
-                          "before the stream starts use the JSON envelope.")
+              description="The same as `POST /api/chat`, streamed as `text/event-stream` while "
+                          "the answer is written (the provider's tokens; offline, each piece "
+                          "as it is composed): `conversation` ({conversationId}), `citations` "
+                          "(the sources given to the answer), `delta` ({text}) for each piece, "
+                          "then `done` (the stored message, with the sources it cited). Errors "
+                          "before the stream starts (validation, an unknown conversation, the "
+                          "cap, the provider failing before its first token) use the JSON "
+                          "envelope; a failure after it is an `error` event ({message, code, "
+                          "reason}). A stream that does not reach `done` (a provider failure, "
+                          "the client leaving) gives its unit back and spends no credits, like "
+                          "a failed `POST /api/chat`.")
     def on_post_stream(self, req: Any, resp: Any) -> None:
-        """Ask a question about your own data, streamed as server-sent events."""
-        reply = self._ask(req)
-        message = reply["message"]
-        words = message["content"].split(" ")
-        events = [("conversation", {"conversationId": reply["conversationId"]}),
-                  ("citations", message["citations"])]
-        events += [("delta", {"text": " ".join(words[i:i + CHUNK_WORDS])
-                              + (" " if i + CHUNK_WORDS < len(words) else "")})
-                   for i in range(0, len(words), CHUNK_WORDS)]
-        events.append(("done", {**message, "createdAt": Timestamp()._serialize(
-            message["createdAt"], None, None)}))
+        """Ask a question about your own data, streamed token by token as server-sent events."""
+        body = req.context.body
+        asked, stream = self.service.stream(req.context.principal.user, body["message"],
+                                            body["conversationId"])
+        # The first piece is awaited here: a provider down from the start is a JSON 502 (and
+        # the pipeline gives the unit back), not a 200 stream with nothing in it.
+        first = next(stream, "")
         resp.content_type = "text/event-stream; charset=utf-8"
         resp.set_header("Cache-Control", "no-cache")
         resp.set_header("X-Accel-Buffering", "no")  # let nginx pass events through unbuffered
-        resp.text = "".join(f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
-                            for name, data in events)
+        resp.stream = self._events(asked, stream, first, req.context.consumption)
+
+    def _events(self, asked: Asked, stream: AiStream, first: str,
+                consumption: Any) -> Iterator[bytes]:
+        finished = False
+        try:
+            yield _event("conversation", {"conversationId": asked.conversation_id})
+            yield _event("citations", asked.sources())
+            if first:
+                yield _event("delta", {"text": first})
+            for piece in stream:
+                yield _event("delta", {"text": piece})
+            assert stream.result is not None
+            reply = self.service.reply(asked, stream.result.data, stream.result.provider)
+            finished = True  # the answer is stored and its action counted: an outcome
+            message = reply["message"]
+            yield _event("done", {**message, "createdAt": Timestamp()._serialize(
+                message["createdAt"], None, None)})
+        except AiUnavailable as failure:
+            yield _event("error", failure.to_error_body())
+        finally:
+            if not finished:
+                # No outcome (the provider failed mid-stream, or the client left and the
+                # server closed this generator): the provider's response is ended and the
+                # unit given back, the rule of a failed request.
+                stream.close()
+                if consumption is not None:
+                    consumption.refund()
+
+
+def _event(name: str, data: Any) -> bytes:
+    return f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
 
 
 class ConversationsResource(CollectionResource):

@@ -92,6 +92,7 @@ TASK = AiTask(
                 "them: a direct first sentence from the records of the kind asked about, then "
                 "the supporting records.",
     prompt=prompt, input_schema=ChatIn, output_schema=ChatOut, offline=answers.offline,
+    text_answer=answers.answer_from_text, offline_stream=answers.compose,
     max_tokens=800, temperature=0.3,
     examples=({"question": "When is my next interview?", "intent": "interviews",
                "now": "2026-12-04T09:00:00+00:00",

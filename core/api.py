@@ -72,6 +72,13 @@ from lightninghire.http.endpoint import Reply, endpoint
 from lightninghire.http.pipeline import load, parse_json
 from lightninghire.mail import Message
 from lightninghire.pagination import PageQuery, given, page_schema, paginate
+from lightninghire.phrasing import (
+    as_sentence,
+    fragment,
+    is_clause,
+    second_person,
+    squash,
+)
 from lightninghire.registry import (
     CollectionRegistry,
     CommandRegistry,
@@ -146,15 +153,18 @@ __all__ = [
     "UserDirectory",
     "ValidationFailed",
     "as_object_id",
+    "as_sentence",
     "bm25_relative",
     "bm25_scores",
     "content_words",
     "current_plugin",
     "database_for",
     "endpoint",
+    "fragment",
     "given",
     "hookimpl",
     "hookspec",
+    "is_clause",
     "key_phrases",
     "keyword_counts",
     "load",
@@ -163,8 +173,10 @@ __all__ = [
     "paginate",
     "parse_json",
     "read_csv",
+    "second_person",
     "sentences",
     "shorten",
+    "squash",
     "stem",
     "surface_forms",
     "terms",

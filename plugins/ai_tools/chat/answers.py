@@ -362,6 +362,8 @@ def compose(inputs: Mapping[str, Any]) -> Iterator[str]:
         lead = _direct(intent, own, question, now)
     if _HOW_MANY.search(question):
         for kind, count in inputs["counts"].items():
+            if intent is not None and intent.owns(kind) and lead:
+                continue  # the direct answer already counts them
             if set(terms(kind)) & asked or set(stems_of(kind)) & set(stems_of(question)):
                 lead.append(f"You have {count} {kind} in your data.")
     written = False

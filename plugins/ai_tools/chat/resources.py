@@ -68,34 +68,58 @@ class ChatResource(Resource[ChatService]):
         resp.content_type = "text/event-stream; charset=utf-8"
         resp.set_header("Cache-Control", "no-cache")
         resp.set_header("X-Accel-Buffering", "no")  # let nginx pass events through unbuffered
-        resp.stream = self._events(asked, stream, first, req.context.consumption)
+        resp.stream = ChatEvents(self.service, asked, stream, first, req.context.consumption)
 
-    def _events(self, asked: Asked, stream: AiStream, first: str,
-                consumption: Any) -> Iterator[bytes]:
-        finished = False
+
+class ChatEvents:
+    """The body of ``/api/chat/stream``: each event as it comes. A stream that does not reach
+    ``done`` — the provider failed mid-stream, or the server closed the body because the client
+    left, even before the first event was written — ends the provider's response and gives the
+    unit back: the rule of a request without an outcome."""
+
+    def __init__(self, service: ChatService, asked: Asked, stream: AiStream, first: str,
+                 consumption: Any) -> None:
+        self.service = service
+        self.asked = asked
+        self.stream = stream
+        self.first = first
+        self.consumption = consumption
+        self.finished = False
+        self._events = self._write()
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self._events
+
+    def close(self) -> None:
+        """What a WSGI server calls when it stops, done or not."""
+        self._events.close()
+        self._cut()
+
+    def _cut(self) -> None:
+        if not self.finished:
+            self.stream.close()
+            if self.consumption is not None:
+                self.consumption.refund()  # idempotent: a second call gives nothing back
+
+    def _write(self) -> Iterator[bytes]:
         try:
-            yield _event("conversation", {"conversationId": asked.conversation_id})
-            yield _event("citations", asked.sources())
-            if first:
-                yield _event("delta", {"text": first})
-            for piece in stream:
+            yield _event("conversation", {"conversationId": self.asked.conversation_id})
+            yield _event("citations", self.asked.sources())
+            if self.first:
+                yield _event("delta", {"text": self.first})
+            for piece in self.stream:
                 yield _event("delta", {"text": piece})
-            assert stream.result is not None
-            reply = self.service.reply(asked, stream.result.data, stream.result.provider)
-            finished = True  # the answer is stored and its action counted: an outcome
+            assert self.stream.result is not None
+            reply = self.service.reply(self.asked, self.stream.result.data,
+                                       self.stream.result.provider)
+            self.finished = True  # the answer is stored and its action counted: an outcome
             message = reply["message"]
             yield _event("done", {**message, "createdAt": Timestamp()._serialize(
                 message["createdAt"], None, None)})
         except AiUnavailable as failure:
             yield _event("error", failure.to_error_body())
         finally:
-            if not finished:
-                # No outcome (the provider failed mid-stream, or the client left and the
-                # server closed this generator): the provider's response is ended and the
-                # unit given back, the rule of a failed request.
-                stream.close()
-                if consumption is not None:
-                    consumption.refund()
+            self._cut()
 
 
 def _event(name: str, data: Any) -> bytes:

@@ -109,6 +109,16 @@ def test_a_client_leaving_mid_stream_gets_the_unit_back_and_no_answer_is_stored(
     assert_error(caller.post("/api/chat", json=QUESTION), 402, "PAYMENT_REQUIRED")
 
 
+def test_a_body_closed_before_its_first_event_still_gives_the_unit_back(seeded):
+    harness, caller, _ = seeded
+    _start, body = open_stream(harness, caller, QUESTION)
+    body.close()  # the client was gone before anything was written
+    settle(harness.app)
+    assert chat_usage(caller) == 0
+    call = harness.db[AI_CALLS].find_one({"task": "ai_tools.chat_answer"})
+    assert (call["status"], call["reason"]) == ("failed", "cancelled")
+
+
 @pytest.fixture
 def llm():
     with FakeProviderServer() as server:
@@ -182,3 +192,15 @@ def test_a_provider_down_before_the_first_token_is_a_json_502(make_app, clock, l
     error = assert_error(caller.post("/api/chat/stream", json=QUESTION), 502, "AI_UNAVAILABLE")
     assert error["reason"] == "key_rejected"
     assert chat_usage(caller) == 0
+
+
+def test_post_chat_gives_a_model_the_answering_records_first_too(make_app, clock, llm):
+    _harness, caller, made = with_model(make_app, clock, llm, "anthropic")
+    llm.reply({"answer": "Work on relevance first [S1].", "citations": ["S1"], "followUps": []})
+    reply = assert_ok(caller.post("/api/chat", json={
+        "message": "What did my mock interview say I should work on?"}))["message"]
+    assert reply["provider"] == "anthropic"
+    assert [c["id"] for c in reply["citations"]] == [made["mock"]["id"]]
+    prompt = llm.received[-1].text
+    assert "[S1] (mockInterviews)" in prompt and "focusNext" in prompt
+    assert "about the user's mock interview feedback" in prompt

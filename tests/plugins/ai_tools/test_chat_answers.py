@@ -182,3 +182,21 @@ def test_the_answer_orders_interviews_by_date_even_when_given_out_of_order():
         "on Mon 7 Dec at 09:00 UTC (10:00 Europe/Paris time) [S1].\n")
     assert "Past" not in answer["answer"].split("\n")[0]
     assert "- Past (upcomingInterviews) [S2]" in answer["answer"]  # no empty ": " slot
+
+
+def test_the_direct_answers_read_clean(seeded, make_app):
+    import re
+
+    from tests.plugins.grammar import assert_clean
+
+    _harness, caller, _ = seeded
+    empty = make_app(plugins=PLUGINS).api_caller(tier="pro")
+    questions = ["When is my next interview?", "What did my mock interview say I should work on?",
+                 "Where do my applications stand?", "What's the status of my Acme application?",
+                 "What offers do I have and what salary?", "Who should I follow up with?",
+                 "Which stories do I have for leadership?", "Do I have a story about conflict?",
+                 "What skills are on my CV?"]
+    for who in (caller, empty):
+        for question in questions:
+            lead = ask(who, question)["content"].split("\n")[0]
+            assert_clean(re.sub(r" \[S\d+\]", "", lead), question)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -38,7 +38,7 @@ from lightninghire.ai.providers import (
     RetryBudget,
     TextProvider,
 )
-from lightninghire.ai.tasks import AiTask, AiTaskRegistry
+from lightninghire.ai.tasks import AiTask, AiTaskRegistry, fit_output
 from lightninghire.clock import Clock
 from lightninghire.errors import UpstreamUnavailable
 
@@ -55,6 +55,9 @@ OnAction = Callable[[Mapping[str, Any], AiTask, "AiResult"], None]
 # meters credits listens for it in ``handle_event``).
 AI_ACTION_COMPLETED = "ai.action_completed"
 
+# What a streamed run asks for instead of the JSON shape: the text goes to the user as it comes.
+PLAIN_TEXT = ("Reply with the answer itself as plain text (no JSON, no code fence); it is shown "
+              "to the user as you write it.")
 MIN_ATTEMPT_SECONDS = 1.0  # no attempt starts with less budget left than this (or the timeout)
 FAMILY_NAMES = {"openai": "OpenAI", "anthropic": "Anthropic"}
 
@@ -90,6 +93,34 @@ class AiResult:
     @property
     def byok(self) -> bool:
         return self.provider.startswith("byok-")
+
+
+class AiStream:
+    """One streamed run (``AiClient.stream``): iterate it for the answer's text pieces as they
+    come; ``result`` (an ``AiResult``) is set once the last piece is out. A failure raises
+    ``AiUnavailable`` from the iteration. Closing it early (``close()``: the listener went away)
+    ends the provider's response, records the run as failed with reason ``cancelled`` and
+    announces nothing."""
+
+    def __init__(self, task: AiTask, choice: Choice,
+                 pieces: Generator[str, None, AiResult]) -> None:
+        self.task = task.name
+        self.provider = choice.provider
+        self._pieces = pieces
+        self.result: AiResult | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        try:
+            return next(self._pieces)
+        except StopIteration as done:
+            self.result = done.value
+            raise
+
+    def close(self) -> None:
+        self._pieces.close()
 
 
 @dataclass(frozen=True)
@@ -212,6 +243,101 @@ class AiClient:
         if announce and user is not None and task.counts_as_ai_action and self.on_action is not None:
             self._announce(user, task, result)
         return result
+
+    def stream(self, task_name: str, inputs: Mapping[str, Any], *,
+               user: Mapping[str, Any] | None = None, announce: bool = True) -> AiStream:
+        """Run a task that streams (``AiTask.streams``) for ``user``: the same choice of
+        provider, metering and announcement as ``run``, but the answer comes as text pieces
+        (the model's deltas; offline, the task's ``offline_stream``), and the output is built
+        from the whole text by ``task.text_answer`` and validated at the end (no repair: the
+        text was already given out). Inputs are validated here (``ValidationFailed``); nothing
+        is asked before the first piece is wanted."""
+        task = self.tasks.get(task_name)
+        if not task.streams:
+            raise LookupError(f"AI task {task_name!r} does not stream")
+        values = task.load_inputs(inputs)
+        choice = self.choose(user)
+        return AiStream(task, choice, self._stream(task, values, choice, user, announce))
+
+    def _stream(self, task: AiTask, values: Mapping[str, Any], choice: Choice,
+                user: Mapping[str, Any] | None,
+                announce: bool) -> Generator[str, None, AiResult]:
+        record = self.meter.start(task.name, choice.provider, choice.model, user)
+        started = self._monotonic()
+        pieces: list[str] = []
+        try:
+            if choice.family == "offline":
+                assert task.offline_stream is not None
+                for piece in task.offline_stream(values):
+                    if piece:
+                        pieces.append(piece)
+                        yield piece
+            else:
+                yield from self._remote_stream(task, values, choice, record, pieces)
+            data = self._from_text(task, values, "".join(pieces))
+        except AiUnavailable as exc:
+            record.fail(exc.reason)
+            self._finish(record, started)
+            log.warning("AI task %s via %s (%s) failed while streaming: %s", task.name,
+                        choice.provider, choice.model, exc.reason)
+            raise
+        except GeneratorExit:
+            # The listener left: no outcome, so the run failed, and nothing is announced.
+            record.fail("cancelled")
+            self._finish(record, started)
+            raise
+        except Exception:
+            record.fail("error")
+            self._finish(record, started)
+            raise
+        call_id = self._finish(record, started)
+        result = AiResult(data, task.name, choice.provider, choice.model, record.status,
+                          record.input_tokens, record.output_tokens, record.latency_ms, call_id)
+        if announce and user is not None and task.counts_as_ai_action and self.on_action is not None:
+            self._announce(user, task, result)
+        return result
+
+    def _remote_stream(self, task: AiTask, values: Mapping[str, Any], choice: Choice,
+                       record: CallRecord, pieces: list[str]) -> Generator[str, None, None]:
+        system, user_text = task.prompt(values)
+        system = f"{system.strip()}\n\n{PLAIN_TEXT}"
+        record.prompt = {"system": system, "user": user_text}
+        budget = RetryBudget(self._monotonic() + self.config.total_timeout_seconds,
+                             timeout=self.config.timeout_seconds,
+                             max_retries=self.config.max_retries, min_attempt=self._min_attempt,
+                             monotonic=self._monotonic)
+        deltas = self.providers[choice.family].stream(
+            api_key=choice.key, model=choice.model, system=system,
+            messages=[{"role": "user", "content": user_text}], max_tokens=task.max_tokens,
+            temperature=task.temperature, budget=budget)
+        try:
+            while True:
+                try:
+                    piece = next(deltas)
+                except StopIteration as done:
+                    completion: Completion = done.value
+                    break
+                pieces.append(piece)
+                yield piece
+        except ProviderFailure as failure:
+            _record_attempts(record, "stream", budget.attempts)
+            raise AiUnavailable(_message_for(failure, choice), reason=failure.kind) from None
+        except GeneratorExit:
+            deltas.close()  # ends the provider's HTTP response
+            _record_attempts(record, "stream", budget.attempts)
+            raise
+        _record_attempts(record, "stream", budget.attempts, completion)
+        record.replies.append(completion.text)
+
+    def _from_text(self, task: AiTask, values: Mapping[str, Any], text: str) -> dict[str, Any]:
+        assert task.text_answer is not None
+        try:
+            return task.load_output(fit_output(task.output_schema, task.text_answer(values, text)))
+        except ValidationError as exc:
+            log.error("AI task %s: the streamed answer fails its schema: %s", task.name,
+                      problems_text(exc.normalized_messages()))
+            raise AiUnavailable("The AI service gave an answer that could not be used. "
+                                "Please try again.", reason="invalid_output") from None
 
     def embed(self, texts: Sequence[str], *, user: Mapping[str, Any] | None, model: str,
               timeout: float | None = None) -> list[list[float]] | None:

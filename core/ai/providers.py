@@ -18,7 +18,7 @@ import functools
 import inspect
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -221,6 +221,14 @@ class TextProvider(Protocol):
                  budget: RetryBudget) -> Completion:
         """One answer, the SDK retrying within ``budget``; raises ``ProviderFailure``."""
 
+    def stream(self, *, api_key: str, model: str, system: str,
+               messages: Sequence[Mapping[str, str]], max_tokens: int, temperature: float,
+               budget: RetryBudget) -> Generator[str, None, Completion]:
+        """One answer in plain text, yielded piece by piece as the provider sends it; returns
+        the ``Completion`` (whole text, tokens). The SDK retries the request within ``budget``
+        until the first byte; a failure after that raises ``ProviderFailure`` (nothing is
+        retried once text was given out). Closing the generator ends the HTTP response."""
+
 
 def failure_for_status(status: int, headers: Mapping[str, str] | None) -> ProviderFailure:
     """Classify an HTTP error status the way both providers document them."""
@@ -295,6 +303,27 @@ def sdk_call(call: Callable[[], T], sdk: Any, base_error: type[Exception], *,
     raise failure
 
 
+def stream_piece(pieces: Iterator[T], sdk: Any, base_error: type[Exception],
+                 httpx: Any) -> T | None:
+    """The next item of an SDK's stream, ``None`` at its end; a failure while reading (the
+    connection dropped, a read timed out, an error event in the stream) is a
+    ``ProviderFailure`` like any other, never the provider's text."""
+    try:
+        return next(pieces, None)
+    except sdk.APIStatusError as exc:
+        # An error event inside a 200 stream carries the stream's status: the provider failed.
+        status = exc.status_code if exc.status_code >= 400 else None
+        failure = (failure_for_status(exc.status_code, _headers_of(exc)) if status
+                   else ProviderFailure("server_error"))
+    except (sdk.APITimeoutError, httpx.TimeoutException):
+        failure = ProviderFailure("timeout")
+    except (sdk.APIConnectionError, httpx.HTTPError):
+        failure = ProviderFailure("connection")
+    except base_error:
+        failure = ProviderFailure("server_error")
+    raise failure
+
+
 class OpenAIProvider:
     """Chat Completions in JSON mode; any OpenAI-compatible server through ``base_url``
     (Ollama ``http://127.0.0.1:11434/v1``, a gateway)."""
@@ -333,6 +362,47 @@ class OpenAIProvider:
             output_tokens=(usage.completion_tokens or 0) if usage else 0,
         )
 
+
+    def stream(self, *, api_key: str, model: str, system: str,
+               messages: Sequence[Mapping[str, str]], max_tokens: int, temperature: float,
+               budget: RetryBudget) -> Generator[str, None, Completion]:
+        """Chat Completions with ``stream=True`` (plain text; the usage comes in the last
+        chunk, ``stream_options.include_usage``)."""
+        import openai
+
+        class BudgetSpent(openai.OpenAIError):
+            pass
+
+        transport = BudgetTransport(budget, BudgetSpent)
+        client = openai.OpenAI(api_key=api_key, base_url=self.base_url,
+                               http_client=openai.DefaultHttpxClient(transport=transport),
+                               **budget.sdk_options())
+        parts: list[str] = []
+        answered_by, usage, finished = model, None, False
+        with client:
+            response = sdk_call(lambda: client.chat.completions.create(
+                model=model,
+                messages=[{"role": "system", "content": system}, *messages],  # type: ignore[list-item]
+                max_tokens=max_tokens, temperature=temperature, stream=True,
+                stream_options={"include_usage": True},
+            ), openai, openai.OpenAIError, budget=budget, spent=BudgetSpent)
+            with response:
+                chunks = iter(response)
+                while (chunk := stream_piece(chunks, openai, openai.OpenAIError,
+                                             transport._httpx)) is not None:
+                    answered_by = chunk.model or answered_by
+                    usage = chunk.usage or usage
+                    for choice in chunk.choices:
+                        finished = finished or choice.finish_reason is not None
+                        text = choice.delta.content if choice.delta else None
+                        if text:
+                            parts.append(text)
+                            yield text
+        if not finished:  # the stream ended without its last chunk: the connection was cut
+            raise ProviderFailure("connection")
+        return Completion(text="".join(parts), model=answered_by,
+                          input_tokens=(usage.prompt_tokens or 0) if usage else 0,
+                          output_tokens=(usage.completion_tokens or 0) if usage else 0)
 
     def embed(self, *, api_key: str, model: str, inputs: Sequence[str],
               timeout: float) -> tuple[list[list[float]], int]:
@@ -393,6 +463,46 @@ class AnthropicProvider:
             input_tokens=(usage.input_tokens or 0) if usage else 0,
             output_tokens=(usage.output_tokens or 0) if usage else 0,
         )
+
+    def stream(self, *, api_key: str, model: str, system: str,
+               messages: Sequence[Mapping[str, str]], max_tokens: int, temperature: float,
+               budget: RetryBudget) -> Generator[str, None, Completion]:
+        """``messages.stream``: the text deltas, then the final message's usage."""
+        import anthropic
+
+        class BudgetSpent(anthropic.AnthropicError):
+            pass
+
+        transport = BudgetTransport(budget, BudgetSpent)
+        client = anthropic.Anthropic(api_key=api_key, base_url=self.base_url,
+                                     http_client=anthropic.DefaultHttpxClient(transport=transport),
+                                     **budget.sdk_options())
+        options: dict[str, Any] = {"model": model, "max_tokens": max_tokens, "system": system,
+                                   "messages": list(messages)}
+        if _accepts(type(client.messages).stream, "temperature"):
+            options["temperature"] = temperature
+        with client:
+            manager = client.messages.stream(**options)
+            stream = sdk_call(manager.__enter__, anthropic, anthropic.AnthropicError,
+                              budget=budget, spent=BudgetSpent)
+            try:
+                texts = iter(stream.text_stream)
+                while (text := stream_piece(texts, anthropic, anthropic.AnthropicError,
+                                            transport._httpx)) is not None:
+                    if text:
+                        yield text
+                message = stream_piece((stream.get_final_message() for _ in (1,)), anthropic,
+                                       anthropic.AnthropicError, transport._httpx)
+            finally:
+                manager.__exit__(None, None, None)
+        if message is None or message.stop_reason is None:  # no message_stop: cut short
+            raise ProviderFailure("connection")
+        text = "".join(getattr(block, "text", "") for block in message.content
+                       if getattr(block, "type", None) == "text")
+        usage = message.usage
+        return Completion(text=text, model=message.model or model,
+                          input_tokens=(usage.input_tokens or 0) if usage else 0,
+                          output_tokens=(usage.output_tokens or 0) if usage else 0)
 
 
 class OfflineProvider:

@@ -22,6 +22,8 @@ TASK_NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 
 PromptBuilder = Callable[[Mapping[str, Any]], tuple[str, str]]
 OfflineAnswer = Callable[[Mapping[str, Any]], dict[str, Any]]
+TextAnswer = Callable[[Mapping[str, Any], str], dict[str, Any]]
+OfflineStream = Callable[[Mapping[str, Any]], Iterable[str]]
 
 
 class AiOutput(Schema):
@@ -46,6 +48,11 @@ class AiTask:
     - ``offline(inputs) -> dict``: the no-network answer; must be useful, not a placeholder.
     - ``input_schema``: validates (and fills defaults of) the inputs before anything runs.
     - ``examples``: sample inputs; tests and docs run the offline answer on them.
+    - ``text_answer(inputs, text) -> dict`` and ``offline_stream(inputs) -> Iterable[str]``
+      (both or neither): a task that can stream (``AiClient.stream``). The model then answers
+      in plain text, sent on piece by piece, and ``text_answer`` turns the finished text into
+      the output (validated by ``output_schema``); offline, ``offline_stream`` yields the text
+      in pieces as it is composed.
     """
 
     name: str
@@ -58,6 +65,13 @@ class AiTask:
     temperature: float = 0.2
     counts_as_ai_action: bool = True
     examples: tuple[Mapping[str, Any], ...] = field(default=(), repr=False)
+    text_answer: TextAnswer | None = None
+    offline_stream: OfflineStream | None = None
+
+    @property
+    def streams(self) -> bool:
+        """Whether the task can be streamed (``AiClient.stream``)."""
+        return self.text_answer is not None
 
     def load_inputs(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
         """Validated inputs; ``ValidationFailed`` (400) names the offending fields."""
@@ -89,6 +103,12 @@ class AiTask:
             raise StartupError(f"{where}: the name must look like 'plugin.task' (lowercase)")
         for attribute in ("prompt", "offline"):
             if not callable(getattr(self, attribute)):
+                raise StartupError(f"{where}: {attribute} must be callable")
+        if (self.text_answer is None) != (self.offline_stream is None):
+            raise StartupError(f"{where}: text_answer and offline_stream go together")
+        for attribute in ("text_answer", "offline_stream"):
+            value = getattr(self, attribute)
+            if value is not None and not callable(value):
                 raise StartupError(f"{where}: {attribute} must be callable")
         for attribute in ("output_schema", "input_schema"):
             value = getattr(self, attribute)

@@ -16,6 +16,7 @@ from marshmallow import Schema, fields, validate
 from lightninghire.api import (
     AiOutput,
     AiTask,
+    as_sentence,
     content_words,
     key_phrases,
     keyword_counts,
@@ -56,7 +57,7 @@ def prompt(inputs: Mapping[str, Any]) -> tuple[str, str]:
 
 def offline(inputs: Mapping[str, Any]) -> dict[str, Any]:
     text = inputs["text"]
-    found = _distinct(sentences(text))
+    found = _distinct(_sentences(text))
     if not found:
         return {"summary": shorten(text, 400), "keyPoints": [], "keywords": []}
     # Counted over distinct sentences: a line pasted twice is not twice as important.
@@ -65,7 +66,7 @@ def offline(inputs: Mapping[str, Any]) -> dict[str, Any]:
     ranked = sorted(range(len(found)), key=lambda i: (-scores[i], i))
     in_summary = sorted(ranked[: 1 if len(found) < 6 else 2])
     points = sorted(ranked[len(in_summary): len(in_summary) + inputs["maxPoints"]])
-    summary = " ".join(found[i] for i in in_summary)
+    summary = " ".join(as_sentence(found[i]) for i in in_summary)
     return {
         "summary": shorten(summary, 500),
         "keyPoints": [_as_point(found[i]) for i in points],
@@ -103,10 +104,17 @@ def _distinct(found: list[str]) -> list[str]:
     return kept
 
 
+def _sentences(text: str) -> list[str]:
+    """The sentences of ``text``, each line on its own (a bullet list has no full stops) and
+    split where a sentence ends before a lower-case start ("in tableau. you'll partner")."""
+    return [part for line in text.splitlines() for found in sentences(line)
+            for part in re.split(r"(?<=[.!?])\s+(?=[a-z])", found) if part.strip(" -*:")]
+
+
 def _as_point(sentence: str) -> str:
-    point = _CONNECTOR.sub("", sentence).strip()
-    point = point[:1].upper() + point[1:]
-    return shorten(point, 240)
+    """A sentence of the text as a key point: no leading connector or bullet, a capital, and a
+    full stop (a line of a bullet list has none)."""
+    return shorten(as_sentence(_CONNECTOR.sub("", sentence).strip()), 240)
 
 
 TASK = AiTask(

@@ -4,6 +4,10 @@ It speaks just enough of ``POST /v1/chat/completions`` and ``POST /v1/messages``
 clients to parse its answers, plays a scripted queue of replies (JSON content, 429 with
 Retry-After, 500, a delay longer than the client's timeout, raw text) and records every request
 it received (path, headers, JSON body) so tests can check which key was sent and what was asked.
+A request with ``"stream": true`` is answered in each API's server-sent-events format (OpenAI's
+``chat.completion.chunk`` lines ending in ``[DONE]``; Anthropic's ``message_start`` ...
+``message_stop`` events), one delta per scripted piece, optionally cut after some pieces by an
+error event or a dropped connection.
 The tests of the server itself are at the bottom; the AI client's tests build on it.
 """
 
@@ -32,6 +36,15 @@ class Scripted:
     delay: float = 0.0
     input_tokens: int = 11
     output_tokens: int = 7
+    pieces: list[str] | None = None  # the deltas of a streamed answer (default: the words)
+    cut_after: int | None = None  # stream only this many pieces, then fail (``cut_with``)
+    cut_with: str = "error"  # "error": the API's error event; "drop": hang up mid-stream
+
+    def deltas(self) -> list[str]:
+        if self.pieces is not None:
+            return list(self.pieces)
+        words = self.content.split(" ")
+        return [word + (" " if i < len(words) - 1 else "") for i, word in enumerate(words)]
 
 
 @dataclass
@@ -137,6 +150,9 @@ class FakeProviderServer:
                 if scripted.delay and server._stopping.wait(scripted.delay):
                     self.close_connection = True  # the server is closing: hang up, answer nothing
                     return
+                if body.get("stream") and scripted.status == 200 and self.path in STREAMERS:
+                    self._stream(STREAMERS[self.path](scripted, body), scripted)
+                    return
                 if self.path == "/v1/chat/completions":
                     payload = _openai_payload(scripted, body)
                 elif self.path == "/v1/messages":
@@ -156,7 +172,96 @@ class FakeProviderServer:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (timeout test): nothing to tell it
 
+            def _stream(self, events: list[str], scripted: Scripted) -> None:
+                """The events, flushed one by one; without a length, the end of the body is
+                the end of the connection."""
+                self.close_connection = True
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/event-stream")
+                    self.send_header("Connection", "close")
+                    for name, value in scripted.headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    for event in events:
+                        self.wfile.write(event.encode())
+                        self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client went away mid-stream
+
         return Handler
+
+
+def _sse(data: Any, event: str | None = None) -> str:
+    text = data if isinstance(data, str) else json.dumps(data)
+    return (f"event: {event}\n" if event else "") + f"data: {text}\n\n"
+
+
+def _cut(scripted: Scripted, deltas: list[str]) -> tuple[list[str], bool]:
+    if scripted.cut_after is None:
+        return deltas, False
+    return deltas[:scripted.cut_after], True
+
+
+def _openai_stream(scripted: Scripted, body: dict[str, Any]) -> list[str]:
+    model = body.get("model", "fake-model")
+
+    def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
+        return _sse({"id": "chatcmpl-fake", "object": "chat.completion.chunk",
+                     "created": 1_700_000_000, "model": model,
+                     "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+                     **extra})
+
+    deltas, cut = _cut(scripted, scripted.deltas())
+    events = [chunk({"role": "assistant", "content": ""})]
+    events += [chunk({"content": piece}) for piece in deltas]
+    if cut:
+        if scripted.cut_with == "error":
+            events.append(_sse({"error": {"message": "overloaded; body-marker-7f3a",
+                                          "type": "server_error", "code": None}}))
+        return events
+    events.append(chunk({}, "stop"))
+    if (body.get("stream_options") or {}).get("include_usage"):
+        events.append(_sse({"id": "chatcmpl-fake", "object": "chat.completion.chunk",
+                            "created": 1_700_000_000, "model": model, "choices": [],
+                            "usage": {"prompt_tokens": scripted.input_tokens,
+                                      "completion_tokens": scripted.output_tokens,
+                                      "total_tokens": scripted.input_tokens
+                                      + scripted.output_tokens}}))
+    return [*events, _sse("[DONE]")]
+
+
+def _anthropic_stream(scripted: Scripted, body: dict[str, Any]) -> list[str]:
+    deltas, cut = _cut(scripted, scripted.deltas())
+    events = [
+        _sse({"type": "message_start", "message": {
+            "id": "msg_fake", "type": "message", "role": "assistant",
+            "model": body.get("model", "fake-model"), "content": [], "stop_reason": None,
+            "stop_sequence": None,
+            "usage": {"input_tokens": scripted.input_tokens, "output_tokens": 1}}},
+            "message_start"),
+        _sse({"type": "content_block_start", "index": 0,
+              "content_block": {"type": "text", "text": ""}}, "content_block_start"),
+        _sse({"type": "ping"}, "ping"),
+    ]
+    events += [_sse({"type": "content_block_delta", "index": 0,
+                     "delta": {"type": "text_delta", "text": piece}}, "content_block_delta")
+               for piece in deltas]
+    if cut:
+        if scripted.cut_with == "error":
+            events.append(_sse({"type": "error", "error": {
+                "type": "overloaded_error", "message": "Overloaded; body-marker-7f3a"}},
+                "error"))
+        return events
+    return [*events,
+            _sse({"type": "content_block_stop", "index": 0}, "content_block_stop"),
+            _sse({"type": "message_delta", "delta": {"stop_reason": "end_turn",
+                                                     "stop_sequence": None},
+                  "usage": {"output_tokens": scripted.output_tokens}}, "message_delta"),
+            _sse({"type": "message_stop"}, "message_stop")]
+
+
+STREAMERS = {"/v1/chat/completions": _openai_stream, "/v1/messages": _anthropic_stream}
 
 
 def _error_body(scripted: Scripted, provider: str) -> dict[str, Any]:

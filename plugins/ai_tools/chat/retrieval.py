@@ -30,7 +30,7 @@ class Passage:
 
     def prompt_view(self) -> dict[str, Any]:
         return {"ref": self.ref, "kind": self.item.kind, "title": self.item.title,
-                "text": shorten(self.item.text, MAX_PASSAGE_CHARS)}
+                "text": shorten(self.item.text, MAX_PASSAGE_CHARS), "record": self.item.data}
 
     def citation(self, question_terms: set[str]) -> dict[str, Any]:
         return {"ref": self.ref, "plugin": self.item.plugin, "kind": self.item.kind,
@@ -66,8 +66,12 @@ def bm25_scores(items: list[Item], query: list[str]) -> dict[int, float]:
 
 def retrieve(items: list[Item], question: str, k: int = 5,
              similarities: Sequence[float] | None = None,
-             min_similarity: float = DEFAULT_MIN_SIMILARITY) -> list[Passage]:
+             min_similarity: float = DEFAULT_MIN_SIMILARITY,
+             first: Sequence[int] = ()) -> list[Passage]:
     """The ``k`` items most relevant to ``question``, best first.
+
+    ``first``: indexes of the items that answer the question by its intent (the next future
+    interview, ...), in their order; they lead, and the ranking below fills the places left.
 
     Without ``similarities`` (one per item, in order): BM25 alone, items scoring above 0. With
     them: the BM25 ranking and the ranking of items whose similarity reaches ``min_similarity``
@@ -76,10 +80,13 @@ def retrieve(items: list[Item], question: str, k: int = 5,
     Ties go to the closer meaning, then the higher BM25 score.
     """
     items = items[:MAX_ITEMS]
+    lead = [i for i in dict.fromkeys(first) if 0 <= i < len(items)][:k]
     lexical = bm25_scores(items, terms(question))
     if similarities is None:
-        ranked = sorted(lexical, key=lambda i: (-lexical[i], i))[:k]
-        return [Passage(f"S{n}", items[i], lexical[i]) for n, i in enumerate(ranked, start=1)]
+        ranked = sorted(lexical, key=lambda i: (-lexical[i], i))
+        chosen = (lead + [i for i in ranked if i not in lead])[:k]
+        return [Passage(f"S{n}", items[i], lexical.get(i, 0.0))
+                for n, i in enumerate(chosen, start=1)]
     dense = {i: float(s) for i, s in enumerate(similarities[:len(items)]) if s >= min_similarity}
     fused: dict[int, float] = {}
     for ranking in (sorted(lexical, key=lambda i: (-lexical[i], i)),
@@ -87,6 +94,7 @@ def retrieve(items: list[Item], question: str, k: int = 5,
         for rank, i in enumerate(ranking, start=1):
             fused[i] = fused.get(i, 0.0) + 1 / (RRF_K + rank)
     ranked = sorted(fused, key=lambda i: (-fused[i], -dense.get(i, -1.0), -lexical.get(i, 0.0),
-                                          i))[:k]
+                                          i))
+    chosen = (lead + [i for i in ranked if i not in lead])[:k]
     return [Passage(f"S{n}", items[i], lexical.get(i, 0.0), float(similarities[i]))
-            for n, i in enumerate(ranked, start=1)]
+            for n, i in enumerate(chosen, start=1)]

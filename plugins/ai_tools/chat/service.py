@@ -7,11 +7,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from lightninghire.api import NotFound, object_id_or_404, paginate, shorten
+from lightninghire.api import AiStream, NotFound, object_id_or_404, paginate, shorten
+from lightninghire_plugins.ai_tools.chat import intents
 from lightninghire_plugins.ai_tools.chat.embeddings import Embedder
 from lightninghire_plugins.ai_tools.chat.retrieval import (
     DEFAULT_MIN_SIMILARITY,
     MAX_ITEMS,
+    Passage,
     embedding_text,
     retrieve,
     terms,
@@ -27,6 +29,21 @@ MAX_MESSAGES_SHOWN = 200
 
 class UnknownConversation(NotFound):
     pass
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A question kept in its conversation, with what the answer is made from."""
+
+    user_id: str
+    conversation_id: str
+    inputs: dict[str, Any]  # the chat task's inputs
+    passages: list[Passage]
+    terms: set[str]  # the question's terms, for the citations' snippets
+
+    def sources(self) -> list[dict[str, Any]]:
+        """Every passage given to the answer, as a citation."""
+        return [p.citation(self.terms) for p in self.passages]
 
 
 @dataclass(eq=False)
@@ -45,6 +62,21 @@ class ChatService:
 
     def ask(self, user: Mapping[str, Any], message: str,
             conversation_id: str | None) -> dict[str, Any]:
+        asked = self.prepare(user, message, conversation_id)
+        result = self.ai.run(NAME, asked.inputs, user=user)
+        return self.reply(asked, result.data, result.provider)
+
+    def stream(self, user: Mapping[str, Any], message: str,
+               conversation_id: str | None) -> tuple[Asked, AiStream]:
+        """The question kept and its sources found, and the answer as a stream of text pieces
+        (nothing is asked of the provider before the first piece is wanted)."""
+        asked = self.prepare(user, message, conversation_id)
+        return asked, self.ai.stream(NAME, asked.inputs, user=user)
+
+    def prepare(self, user: Mapping[str, Any], message: str,
+                conversation_id: str | None) -> Asked:
+        """Keep the question in its conversation and gather what answers it: the records of
+        the kind it asks about first, then the best matches."""
         user_id = str(user["_id"])
         now = self.clock.now()
         if conversation_id:
@@ -64,21 +96,30 @@ class ChatService:
         similarities = (self.embedder.similarities(user, message,
                                                    [embedding_text(i) for i in items])
                         if self.embedder is not None else None)
-        passages = retrieve(items, message, self.top_k, similarities, self.min_similarity)
+        intent = intents.detect(message)
+        first = (intents.answering_records(intent, items, message, now)
+                 if intent is not None else [])
+        passages = retrieve(items, message, self.top_k, similarities, self.min_similarity,
+                            first)
         counts = Counter(item.kind for item in items)
-        result = self.ai.run(NAME, {
+        inputs = {
             "question": message, "passages": [p.prompt_view() for p in passages],
             "history": [{"role": m["role"], "content": m["content"]} for m in history],
             "counts": dict(sorted(counts.items())),
-        }, user=user)
-        asked = set(terms(message))
-        by_ref = {p.ref: p for p in passages}
-        cited = [by_ref[ref].citation(asked) for ref in dict.fromkeys(result.data["citations"])
+            "intent": intent.name if intent is not None else None, "now": now.isoformat(),
+        }
+        return Asked(user_id, conv_id, inputs, passages, set(terms(message)))
+
+    def reply(self, asked: Asked, data: Mapping[str, Any],
+              provider: str | None) -> dict[str, Any]:
+        """Store the answer with the sources it cited (only those it was given)."""
+        by_ref = {p.ref: p for p in asked.passages}
+        cited = [by_ref[ref].citation(asked.terms) for ref in dict.fromkeys(data["citations"])
                  if ref in by_ref]
-        reply = self._append(user_id, conv_id, {
-            "role": "assistant", "content": result.data["answer"], "citations": cited,
-            "followUps": result.data["followUps"], "provider": result.provider})
-        return {"conversationId": conv_id, "message": reply}
+        reply = self._append(asked.user_id, asked.conversation_id, {
+            "role": "assistant", "content": data["answer"], "citations": cited,
+            "followUps": data["followUps"], "provider": provider})
+        return {"conversationId": asked.conversation_id, "message": reply}
 
     def _append(self, user_id: str, conv_id: str, fields: dict[str, Any]) -> dict[str, Any]:
         now = self.clock.now()

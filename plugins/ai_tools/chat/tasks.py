@@ -1,24 +1,27 @@
 """``ai_tools.chat_answer``: answer a question from numbered passages of the user's data.
 
-Offline, the answer quotes the line of each retrieved passage that best matches the question,
-with its reference, counts items for "how many" questions, and says plainly when nothing in the
-user's data matches. Citations are always checked against the passages given (a model cannot
-cite what it was not shown).
+The passages come ordered: the records of the kind the question is about first (``intent``:
+the next future interview by date, the latest completed mock, ...), then the best keyword or
+embedding matches. Offline, the answer opens with a sentence that answers the question from
+those records ("Your next interview is with Acme for Backend Engineer on Tue 8 Dec at 14:00
+UTC [S1].", "You have no upcoming interviews scheduled."), then lists the supporting records
+(``answers.compose``). Citations are always checked against the passages given (a model cannot
+cite what it was not shown). The task streams: as plain text, cited inline, turned into the
+output by ``answers.answer_from_text``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from lightninghire.api import AiOutput, AiTask, shorten
-from lightninghire_plugins.ai_tools.chat.retrieval import best_line, terms
+from lightninghire_plugins.ai_tools.chat import answers
+from lightninghire_plugins.ai_tools.chat.intents import INTENTS
 
 NAME = "ai_tools.chat_answer"
-_HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b|\bcount\b", re.IGNORECASE)
 
 
 class PassageIn(Schema):
@@ -29,6 +32,9 @@ class PassageIn(Schema):
     kind = fields.String(required=True, validate=validate.Length(1, 80))
     title = fields.String(required=True, validate=validate.Length(1, 300))
     text = fields.String(required=True, validate=validate.Length(0, 4000))
+    record = fields.Raw(load_default=None, allow_none=True,
+                        metadata={"description": "the record's fields, as its plugin shared "
+                                                 "them (dates as ISO text)"})
 
 
 class TurnIn(Schema):
@@ -43,6 +49,10 @@ class ChatIn(Schema):
     history = fields.List(fields.Nested(TurnIn), load_default=list,
                           validate=validate.Length(max=10))
     counts = fields.Dict(keys=fields.String(), values=fields.Integer(), load_default=dict)
+    intent = fields.String(load_default=None, allow_none=True,
+                           validate=validate.OneOf(list(INTENTS)))
+    now = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40),
+                        metadata={"description": "the app clock, ISO 8601"})
 
 
 class ChatOut(AiOutput):
@@ -57,60 +67,58 @@ class ChatOut(AiOutput):
 def prompt(inputs: Mapping[str, Any]) -> tuple[str, str]:
     system = ("You are LightningHire's assistant. Answer questions about the user's own job "
               "search using only the numbered sources from their data; cite each fact inline "
-              "as [S1]. If the sources do not hold the answer, say so plainly and suggest "
-              "what data would help. Be brief and concrete.")
+              "as [S1]. Open with one sentence that answers the question directly (a date, a "
+              "name, a number), then add the supporting details. Sources are ordered most "
+              "relevant first. If the sources do not hold the answer, say so plainly and "
+              "suggest what data would help. Be brief and concrete.")
     sources = "\n\n".join(f"[{p['ref']}] ({p['kind']}) {p['title']}\n{p['text']}"
                           for p in inputs["passages"]) or "(no matching sources)"
     history = "\n".join(f"{t['role']}: {shorten(t['content'], 600)}" for t in inputs["history"])
     counts = ", ".join(f"{kind}: {n}" for kind, n in inputs["counts"].items())
-    user = (f"Sources:\n{sources}\n\nItems in the user's data by kind: {counts or 'none'}\n\n"
+    intent = INTENTS.get(inputs.get("intent") or "")
+    about = (f"The question is about the user's {intent.label}; the sources of that kind come "
+             f"first, in the order that answers it.\n" if intent else "")
+    now = f"Now (UTC): {inputs['now']}\n" if inputs.get("now") else ""
+    user = (f"Sources:\n{sources}\n\nItems in the user's data by kind: {counts or 'none'}\n"
+            f"{now}{about}\n"
             + (f"Conversation so far:\n{history}\n\n" if history else "")
             + f"Question: {inputs['question']}")
     return system, user
 
 
-def offline(inputs: Mapping[str, Any]) -> dict[str, Any]:
-    question = inputs["question"]
-    asked = set(terms(question))
-    passages = inputs["passages"][:4]
-    lines: list[str] = []
-    cited: list[str] = []
-    if _HOW_MANY.search(question):
-        for kind, count in inputs["counts"].items():
-            if set(terms(kind)) & asked:
-                lines.append(f"You have {count} {kind} in your data.")
-    if passages:
-        lines.append("Here is what I found in your data:" if not lines else "Most relevant:")
-        for p in passages:
-            lines.append(f"- {p['title']} ({p['kind']}): {best_line(p['text'], asked)} "
-                         f"[{p['ref']}]")
-            cited.append(p["ref"])
-    elif not lines:
-        kinds = ", ".join(inputs["counts"]) if inputs["counts"] else ""
-        lines.append(f"I found nothing in your data about \u201c{shorten(question, 120)}\u201d."
-                     + (f" I can search your {kinds}." if kinds else
-                        " None of your enabled features has shared any data yet: add "
-                        "applications, stories or a resume first."))
-    follow = []
-    for p in passages[:2]:
-        if any(k in p["kind"].lower() for k in ("application", "job", "opportunit")):
-            follow.append(f"How well does my resume fit {shorten(p['title'], 120)}?")
-    if not follow and passages:
-        follow.append(f"Tell me more about {shorten(passages[0]['title'], 150)}.")
-    return {"answer": "\n".join(lines)[:4000], "citations": cited, "followUps": follow[:3]}
-
-
 TASK = AiTask(
     name=NAME,
     description="Answers a question about the user's own data from retrieved passages, citing "
-                "them.",
-    prompt=prompt, input_schema=ChatIn, output_schema=ChatOut, offline=offline,
+                "them: a direct first sentence from the records of the kind asked about, then "
+                "the supporting records.",
+    prompt=prompt, input_schema=ChatIn, output_schema=ChatOut, offline=answers.offline,
+    text_answer=answers.answer_from_text, offline_stream=answers.compose,
     max_tokens=800, temperature=0.3,
-    examples=({"question": "What stage is my Acme application at?",
+    examples=({"question": "When is my next interview?", "intent": "interviews",
+               "now": "2026-12-04T09:00:00+00:00",
+               "passages": [{"ref": "S1", "kind": "upcomingInterviews",
+                             "title": "Acme technical interview at Acme",
+                             "text": "title: Acme technical interview\ncompany: Acme\n"
+                                     "role: Backend Engineer\ntype: technical\n"
+                                     "startsAt: 2026-12-08T14:00:00+00:00",
+                             "record": {"title": "Acme technical interview", "company": "Acme",
+                                        "role": "Backend Engineer", "type": "technical",
+                                        "startsAt": "2026-12-08T14:00:00+00:00",
+                                        "timeZone": "UTC"}},
+                            {"ref": "S2", "kind": "applications",
+                             "title": "Backend Engineer at Acme",
+                             "text": "company: Acme\nrole: Backend Engineer\n"
+                                     "status: interviewing",
+                             "record": {"company": "Acme", "role": "Backend Engineer",
+                                        "status": "interviewing"}}],
+               "history": [], "counts": {"applications": 4, "upcomingInterviews": 1}},
+              {"question": "What stage is my Acme application at?", "intent": "applications",
                "passages": [{"ref": "S1", "kind": "applications",
                              "title": "Backend Engineer at Acme",
                              "text": "company: Acme\nrole: Backend Engineer\nstage: interviewing\n"
-                                     "nextStep: onsite on Friday"}],
+                                     "nextStep: onsite on Friday",
+                             "record": {"company": "Acme", "role": "Backend Engineer",
+                                        "status": "interviewing"}}],
                "history": [], "counts": {"applications": 4, "stories": 2}},
               {"question": "Any notes about Globex?", "passages": [], "history": [],
                "counts": {"applications": 4}}),

@@ -14,7 +14,17 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from lightninghire.api import AiOutput, AiTask, sentences, shorten
+from lightninghire.api import (
+    AiOutput,
+    AiTask,
+    as_sentence,
+    fragment,
+    is_clause,
+    second_person,
+    sentences,
+    shorten,
+)
+from lightninghire_plugins.ai_tools.phrasing import action_phrase
 
 NAME = "ai_tools.cover_letter"
 TONES = ("warm", "formal", "direct")
@@ -73,31 +83,65 @@ def _lower_first(text: str) -> str:
     return text[0].lower() + text[1:] if text and not text[:2].isupper() else text
 
 
+# Past-tense openings a resume line uses for what its author did ("Rebuilt", "Led"): such a
+# line reads well after "I"; any other line ("Revenue grew 40%") is quoted as a result.
+_DID = re.compile(r"^(?:\w+ed|led|built|cut|ran|grew|won|drove|made|wrote|took|set|brought|"
+                  r"sold|taught|found|kept|began|became|oversaw|shipped|spent|saved|raised|"
+                  r"rebuilt|rewrote|redesigned|launched|owned|hired|trained|grew|halved|"
+                  r"doubled|tripled|taught|mentored|built)\b", re.IGNORECASE)
+
+
+def why_line(inputs: Mapping[str, Any]) -> str:
+    """Why this job: the company intel the user gave, else the first line of the posting that
+    names the work (as a verb phrase: "the chance to design ..."; an activity: "Building ...
+    is ..."), else the role. A line that only lists requirements is not the work."""
+    role, company = inputs["role"].strip(), inputs["company"].strip()
+    intel = fragment(inputs["companyIntel"] or "")
+    if intel:
+        intel = second_person(shorten(intel, 220)).rstrip("\u2026 ")
+        if is_clause(intel):
+            return f"What draws me to {company} is simple: {intel}."
+        return f"What draws me to {company} is {intel}."
+    lines = [*sentences(inputs["jobSummary"] or ""), *inputs["jobKeyPoints"]]
+    for line in lines:
+        phrase = action_phrase(line)
+        if phrase is not None and phrase.kind == "action":
+            return f"The chance to {phrase.text} is exactly the kind of work I want to do next."
+        if phrase is not None and phrase.kind == "activity":
+            return as_sentence(f"{phrase.text} is exactly the kind of work I want to do next")
+    return f"The {role} role matches the work I do best and want to keep growing in."
+
+
+def win_sentence(win: str) -> str:
+    """A resume line as a sentence of the letter, in the first person when it says what the
+    author did."""
+    win = fragment(win)
+    if _FIRST_PERSON.match(win) or win.lower().startswith("i "):
+        return as_sentence(win)
+    if _DID.match(win):
+        return as_sentence(f"I {_lower_first(win)}")
+    if re.match(r"(?i)responsible for\b", win):
+        return as_sentence(f"I was {_lower_first(win)}")
+    return as_sentence(f"Among my results, {_lower_first(win)}")
+
+
 def offline(inputs: Mapping[str, Any]) -> dict[str, Any]:
-    role, company = inputs["role"], inputs["company"]
+    role, company = inputs["role"].strip(), inputs["company"].strip()
+    recipient = (inputs["recipientName"] or "").strip()
+    candidate = (inputs["candidateName"] or "").strip()
     greeting = {"formal": "Dear Hiring Manager,", "direct": "Hello,", "warm": "Hello,"}[
         inputs["tone"]]
-    if inputs["recipientName"]:
-        greeting = (f"Dear {inputs['recipientName']}," if inputs["tone"] == "formal"
-                    else f"Hi {inputs['recipientName'].split()[0]},")
-    if inputs["companyIntel"]:
-        intel = _lower_first(shorten(inputs["companyIntel"], 220).rstrip("."))
-        why = f"What draws me to {company} is {intel}."
-    elif inputs["jobKeyPoints"]:
-        why = (f"The chance to {_task(inputs['jobKeyPoints'][0])} is exactly the kind of work "
-               f"I want to do next.")
-    else:
-        why = f"The {role} role matches the work I do best and want to keep growing in."
-    opening = f"I'm applying for the {role} role at {company}. {why}"
-    skills = inputs["matchedSkills"][:3]
+    if recipient:
+        greeting = (f"Dear {recipient}," if inputs["tone"] == "formal"
+                    else f"Hi {recipient.split()[0]},")
+    opening = f"I'm applying for the {role} role at {company}. {why_line(inputs)}"
+    skills = [skill.strip() for skill in inputs["matchedSkills"] if skill.strip()][:3]
     wins = achievements(inputs["resumeText"])
     body = []
     if skills:
         body.append(f"You're looking for {_join(skills)}, and that is what my recent work is "
                     f"built on.")
-    for win in wins:
-        phrase = win if _FIRST_PERSON.match(win) else f"I {_lower_first(win)}"
-        body.append(f"{phrase}.")
+    body += [win_sentence(win) for win in wins]
     if not body:
         body.append(f"My background, summarized in my resume, lines up with what the {role} "
                     f"role needs.")
@@ -107,18 +151,22 @@ def offline(inputs: Mapping[str, Any]) -> dict[str, Any]:
                          f"{company}. Thank you for your consideration.",
                "warm": f"I'd love to talk about how I can help the team at {company}. Thank "
                        f"you for reading, and I hope to speak soon."}[inputs["tone"]]
-    sign = "Best regards," + (f"\n{inputs['candidateName']}" if inputs["candidateName"] else "")
+    sign = "Best regards," + (f"\n{candidate}" if candidate else "")
     letter = "\n\n".join([greeting, opening, " ".join(body), closing, sign])
-    subject = f"Application: {role}" + (f" \u2013 {inputs['candidateName']}"
-                                        if inputs["candidateName"] else "")
+    subject = f"Application: {role}" + (f" \u2013 {candidate}" if candidate else "")
     return {"subject": subject, "letter": letter[:5000], "highlights": wins}
 
 
-def _task(point: str) -> str:
-    point = point.rstrip(".")
-    point = re.sub(r"^(?:you will|you'll|we need you to|the role will)\s+", "", point,
-                   flags=re.IGNORECASE)
-    return _lower_first(point)
+def job_highlight(points: list[str]) -> str | None:
+    """What the work is, for "I'm especially excited about ...": the first key point that
+    names it, as "the chance to <verb phrase>" or a gerund phrase; ``None`` when none does."""
+    for point in points:
+        phrase = action_phrase(point)
+        if phrase is not None and phrase.kind == "action":
+            return f"the chance to {phrase.text}"
+        if phrase is not None and phrase.kind == "activity":
+            return phrase.text
+    return None
 
 
 def _join(items: list[str]) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from lightninghire.api import AiOutput, AiTask
+from lightninghire.api import AiOutput, AiTask, shorten, squash
 
 NAME = "ai_tools.negotiation_lessons"
 OUTCOMES = ("pending", "accepted", "improved", "no_change", "declined", "rescinded")
@@ -85,7 +85,8 @@ def offline(inputs: Mapping[str, Any]) -> dict[str, Any]:
         lessons.append("You declined: settle your walk-away number before the next call.")
     if inputs["rating"] <= 2:
         lessons.append(f"You rated the draft {inputs['rating']}/5"
-                       + (f": \u201c{inputs['notes'][:150]}\u201d" if inputs["notes"] else "")
+                       + (f": \u201c{shorten(squash(inputs['notes']), 150)}\u201d"
+                          if squash(inputs["notes"] or "") else "")
                        + ". Start the next draft from your own edits.")
     if not lessons:
         lessons.append("The draft worked as written: keep the same structure.")

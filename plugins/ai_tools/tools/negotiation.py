@@ -16,7 +16,7 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from lightninghire.api import AiOutput, AiTask
+from lightninghire.api import AiOutput, AiTask, fragment, is_clause, shorten
 from lightninghire_plugins.ai_tools.tools.money import money, round_to
 
 NAME = "ai_tools.negotiation_coach"
@@ -205,7 +205,8 @@ def offline(inputs: Mapping[str, Any]) -> dict[str, Any]:
         points.append(f"I have a competing offer at {money(best_other['totalComp'], cur)} total "
                       f"from {best_other['company']}; I would rather join you.")
     for lesson in inputs["priorLessons"][:2]:
-        points.append(f"From your last negotiation: {lesson}")
+        if fragment(lesson):
+            points.append(f"From your last negotiation: {fragment(lesson)}.")
     return {
         "marketAnalysis": {**market, "factors": factors},
         "strategy": {"approach": approach, "reasoning": reasoning, "targetCounter": counter,
@@ -277,10 +278,14 @@ def _levers(inputs: Mapping[str, Any], base: float) -> list[str]:
 def _email(inputs: Mapping[str, Any], market: Mapping[str, Any], counter: int, leverage: bool,
            best_other: Mapping[str, Any] | None, levers: list[str], name: str,
            cur: str) -> dict[str, str]:
-    greeting = f"Hi {inputs['recipientName'].split()[0]}," if inputs["recipientName"] else "Hello,"
-    role = inputs["role"]
-    excited = (f"I'm especially excited about {inputs['jobHighlight'].rstrip('.')}"
-               if inputs["jobHighlight"] else
+    recipient = (inputs["recipientName"] or "").strip()
+    greeting = f"Hi {recipient.split()[0]}," if recipient else "Hello,"
+    role = inputs["role"].strip()
+    highlight = fragment(inputs["jobHighlight"] or "")
+    # A highlight with its own subject ("you are rebuilding ...") cannot follow "about".
+    excited = (f"I'm especially excited about the work itself: {highlight}"
+               if highlight and is_clause(highlight) else
+               f"I'm especially excited about {highlight}" if highlight else
                "I'm excited about the work ahead and the team I'd be joining")
     location = inputs["location"] or ""
     where = (" (remote)" if location.lower().startswith("remote") else
@@ -352,8 +357,8 @@ def _non_monetary(inputs: Mapping[str, Any]) -> list[str]:
         found.append(f"{inputs['ptoDays']} days of PTO")
     if inputs["benefitsNotes"]:
         found.append(inputs["benefitsNotes"][:200])
-    if inputs["jobHighlight"]:
-        found.append(f"The work itself: {inputs['jobHighlight'][:150]}")
+    if fragment(inputs["jobHighlight"] or ""):
+        found.append(f"The work itself: {shorten(fragment(inputs['jobHighlight']), 150)}")
     return found or ["Team, growth and flexibility: list what would make you say yes at "
                      "a lower number."]
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from lightninghire.api import AiOutput, AiTask
+from lightninghire.api import AiOutput, AiTask, fragment, shorten
 from lightninghire_plugins.ai_tools.tools.money import money
 
 NAME = "ai_tools.offer_narrative"
@@ -216,7 +216,7 @@ def offline(inputs: Mapping[str, Any]) -> dict[str, Any]:
     questions = ["How is the equity valued, and what are the vesting and refresh policies?",
                  "What does a typical first-year review and raise look like?"]
     if inputs.get("priorities"):
-        considerations.append(f"You said what matters: {inputs['priorities'][:200]}")
+        considerations.append(f"You said what matters: {shorten(fragment(inputs['priorities']), 200)}.")
     return {"headline": headline, "narrative": " ".join(text)[:3000],
             "considerations": considerations[:6], "questionsToAsk": questions}
 

@@ -13,6 +13,7 @@ from lightninghire.api import (
     ValidationFailed,
     object_id_or_404,
     paginate,
+    sentences,
 )
 from lightninghire_plugins.ai_tools import summarize
 from lightninghire_plugins.ai_tools.analyze.service import JOB_KINDS, RESUME_KINDS
@@ -90,8 +91,8 @@ class ToolsService:
             if job_text:
                 summary = self.ai.run(summarize.NAME, {"text": job_text, "maxPoints": 2},
                                       user=user, announce=False).data
-                points = summary["keyPoints"] or [summary["summary"]]
-                highlight = f"the chance to {cover_letter._task(points[0])}"
+                highlight = cover_letter.job_highlight(
+                    [*summary["keyPoints"], *sentences(summary["summary"])])
             inputs = {k: v for k, v in fields.items()
                       if k not in ("applicationId", "jobDescription")}
             inputs.setdefault("walkAway", profile.get("minSalary"))

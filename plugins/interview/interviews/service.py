@@ -142,8 +142,11 @@ class InterviewService:
         """The next ``limit`` interviews; ``as_text=False`` keeps ``startsAt`` a datetime (the
         API's encoder writes it in the one time format)."""
         docs = self.db[EVENTS].find({"userId": user_id, "startsAt": {"$gte": self.clock.now()}})
-        return [{"title": d["title"], "company": d["company"], "type": d.get("type"),
-                 "startsAt": d["startsAt"].isoformat() if as_text else d["startsAt"]}
+        return [{"id": str(d["_id"]), "title": d["title"], "company": d["company"],
+                 "role": d.get("role") or "", "type": d.get("type"),
+                 "startsAt": d["startsAt"].isoformat() if as_text else d["startsAt"],
+                 "timeZone": d.get("timeZone", "UTC"),
+                 "durationMinutes": d.get("durationMinutes"), "location": d.get("location")}
                 for d in docs.sort("startsAt", ASCENDING).limit(limit)]
 
     # -- calendar -------------------------------------------------------------------------------

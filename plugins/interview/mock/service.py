@@ -266,9 +266,22 @@ class MockService:
     # -- other plugins --------------------------------------------------------------------------
 
     def recent(self, user_id: str, limit: int = 5) -> list[dict[str, Any]]:
-        return [{"company": d["company"], "role": d["role"], "interviewType": d["interviewType"],
-                 "status": d["status"], "overallScore": d.get("overallScore"),
-                 "at": d["createdAt"].isoformat()}
-                for d in self.db[MOCKS].find({"userId": user_id}).sort("_id", DESCENDING)
-                .limit(limit)]
+        """The latest mocks, each completed one with what its debrief found (the dimension
+        averages, the commonest flags, what to practise next): what a question about "my mock
+        feedback" is answered from."""
+        out = []
+        for d in self.db[MOCKS].find({"userId": user_id}).sort("_id", DESCENDING).limit(limit):
+            mock = {"id": str(d["_id"]), "company": d["company"], "role": d["role"],
+                    "interviewType": d["interviewType"], "status": d["status"],
+                    "overallScore": d.get("overallScore"), "at": d["createdAt"].isoformat()}
+            debrief = d.get("debrief") or {}
+            if d["status"] == COMPLETED and debrief:
+                mock.update({
+                    "completedAt": d["completedAt"].isoformat() if d.get("completedAt") else None,
+                    "dimensionAverages": debrief.get("dimensionAverages") or {},
+                    "commonFlags": [f["flag"] for f in debrief.get("commonFlags") or []],
+                    "focusNext": list(debrief.get("focusNext") or [])[:4],
+                    "answered": debrief.get("answered"), "total": debrief.get("total")})
+            out.append(mock)
+        return out
 

@@ -292,13 +292,17 @@ class ApplicationService(ServiceBase):
     def summary(self, user_id: str, limit: int = 20) -> dict[str, Any]:
         """Small pipeline digest for ``user_context``."""
         docs = list(self.apps.find({"userId": user_id, "archived": False},
-                                   {"company": 1, "role": 1, "status": 1, "lastActivityAt": 1})
+                                   {"company": 1, "role": 1, "status": 1, "lastActivityAt": 1,
+                                    "salary": 1, "offerDeadline": 1})
                     .sort("lastActivityAt", -1).limit(limit))
         active = self.get_active(user_id)
         brief = ("id", "company", "role", "status")
         return {
+            # An offer's terms ride along when set: what "what offers do I have?" is about.
             "applications": [{"id": str(d["_id"]), "company": d["company"], "role": d["role"],
-                              "status": d["status"]} for d in docs],
+                              "status": d["status"],
+                              **{k: d[k] for k in ("salary", "offerDeadline") if d.get(k)}}
+                             for d in docs],
             "pipelineCounts": {k: v for k, v in self.counts.read(user_id).items() if v},
             "activeOpportunity": {k: active[k] for k in brief} if active else None,
         }

@@ -8,7 +8,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from lightninghire.api import AiOutput, AiTask
+from lightninghire.api import AiOutput, AiTask, as_sentence, fragment, is_clause, shorten
 from lightninghire_plugins.outreach.common import (
     CHANNELS,
     CONTACT_TYPES,
@@ -126,11 +126,7 @@ def _a(words: str) -> str:
 
 def _phrase(context: str) -> str:
     """The user's detail as part of a sentence: no final period, no capital on a plain word."""
-    text = context.strip().rstrip(".!")
-    first = text.split(" ", 1)[0]
-    if len(first) > 1 and first[0].isupper() and first[1:].islower() and first != "I":
-        text = text[0].lower() + text[1:]
-    return text
+    return fragment(context)
 
 
 def _why(contact: dict[str, Any], sender: dict[str, Any]) -> str:
@@ -163,7 +159,7 @@ def _opening(contact: dict[str, Any], sender: dict[str, Any], context: str,
         if purpose != "referral_ask" and purpose not in CONTEXT_IN_ASK:  # those asks say why
             opener += " " + _why(contact, sender)
     if context and purpose not in CONTEXT_IN_ASK:
-        opener += f" {context.rstrip('.')}."
+        opener += f" {as_sentence(context)}"
     return opener
 
 
@@ -171,6 +167,20 @@ def _ask(purpose: str, contact: dict[str, Any], sender: dict[str, Any], context:
     company, target = contact["company"], sender["targetRole"] or "a role"
     team = f"the team{_at(company)}" if company else "your team"
     detail = _phrase(context)
+    # A detail with its own subject ("you helped me prepare") is said as a sentence of its
+    # own; a phrase ("the system design tips") fits the slot after "for", "on" or "about".
+    clause = as_sentence(detail) if detail and is_clause(detail) else ""
+    if clause:
+        return {
+            "follow_up": f"I wanted to follow up on my earlier note. {clause} Would a quick "
+                         f"15-minute chat in the next week or two work for you?",
+            "thank_you": f"Thank you! {clause} Your perspective"
+                         f"{' on ' + company if company else ''} was genuinely helpful, and I'd "
+                         f"be glad to return the favor any time.",
+            "congrats": f"Congratulations! {clause}"
+                        + (f" {company} is lucky to have you." if company else "")
+                        + " Let's catch up when things settle.",
+        }.get(purpose) or _ask(purpose, contact, sender, "")
     return {
         "connection_request": f"I'd love to connect and follow your work{_at(company)}.",
         "informational_interview": f"Would you be open to a 20-minute call in the next couple "
@@ -249,10 +259,9 @@ def offline(inputs: dict[str, Any]) -> dict[str, str]:
         short_ask = {"informational_interview": "Would you be open to a short chat sometime?",
                      "referral_ask": "I'd love to connect and ask about a possible referral.",
                      }.get(purpose, re.split(r"(?<=[.!?]) ", ask)[0])
-        if purpose in CONTEXT_IN_ASK:
-            line = ""  # the ask already carries the detail
-        else:
-            line = context.rstrip(".") + "." if context else _why(contact, sender)
+        # The ask of those purposes already carries the detail.
+        line = ("" if purpose in CONTEXT_IN_ASK
+                else as_sentence(context) if context else _why(contact, sender))
         text = f"Hi {first}! {line} {short_ask}" + (f" - {me}" if me else "")
         return {"subject": "", "body": fit_linkedin_connection(text)}
     if channel == "linkedin_dm":
@@ -269,9 +278,9 @@ def offline(inputs: dict[str, Any]) -> dict[str, str]:
     points = [f"Ask how the team{_at(company)} works day to day.",
               f"Ask what makes someone great as {role_words}."]
     if contact["notes"]:
-        points.append(f"Remember: {contact['notes'][:200].rstrip('.')}.")
-    if context:
-        points.insert(0, f"Bring up: {context.rstrip('.')}.")
+        points.append(f"Remember: {shorten(fragment(contact['notes']), 200)}.")
+    if fragment(context):
+        points.insert(0, f"Bring up: {fragment(context)}.")
     if channel == "phone":
         intro = (f"Thank {first} for the time and confirm you have about 20 minutes."
                  if purpose != "thank_you" else f"Thank {first} again for their help.")

@@ -137,7 +137,11 @@ def test_a_disabled_plugin_disappears_and_a_broken_one_is_skipped(make_app):
     assert assert_ok(ada_again.get("/api/context"))["plugins"] == ["ai_tools"]
     reply = assert_ok(ada_again.post("/api/chat", json={"message": "Where am I with Acme?"}))
     assert reply["message"]["citations"] == []
-    assert "found nothing" in reply["message"]["content"]
+    assert reply["message"]["content"] == "You have no applications tracked yet."
+    unknown = assert_ok(ada_again.post("/api/chat", json={"message": "Any notes on Globex?"}))
+    assert unknown["message"]["content"] == (
+        "I found nothing in your data about \u201cAny notes on Globex?\u201d. I can search "
+        "your profile.")
 
     broken = make_app(plugins=["plans", "ai_tools", "ctx"],
                       extra_plugins={"ctx": context_plugin({}, fail=True)})

@@ -49,7 +49,7 @@ def test_settings_have_defaults_and_merge_groups(make_app):
         "interviewReminders": True, "bookingChanges": True, "digestReady": True,
         "billing": True, "streaks": True, "outreachFollowUps": True}
     assert settings["emails"] == {"lifecycle": True, "digest": True, "streaks": True,
-                                  "product": True}
+                                  "milestones": True, "weekly": True, "product": True}
     updated = assert_ok(caller.patch("/api/settings", json={
         "timezone": "Europe/Paris", "theme": "dark", "notifications": {"digestReady": False}}))
     assert updated["timezone"] == "Europe/Paris" and updated["theme"] == "dark"

@@ -25,6 +25,8 @@ from typing import Any
 ANSWER_SCORERS = ("mock_answer",)
 RESUME_SCORERS = ("job_match", "analyze", "fit_score")
 SCORERS = ANSWER_SCORERS + RESUME_SCORERS
+# Run by name, as the mock-interview service does: the task's module may move, its name stays.
+SCORE_ANSWER = "interview.score_answer"
 # Only used when an evaluation carries a grade but no number (the middle of each band).
 GRADE_POINTS = {"A": 95.0, "B": 82.0, "C": 67.0, "D": 52.0, "F": 30.0}
 
@@ -46,14 +48,12 @@ def _ok(result: Any, *statuses: int) -> Any:
 
 
 def mock_answer(harness: Any, groups: Iterable[Any]) -> dict[str, Scored]:
-    from lightninghire_plugins.interview.mock import ai
-
     user = harness.create_user(tier="pro")
     out = {}
     for group in groups:
         question = group.prompt
         for item in group.items:
-            data = harness.services.ai.run(ai.SCORE, {
+            data = harness.services.ai.run(SCORE_ANSWER, {
                 "question": question["question"], "answer": item.text,
                 "category": question["category"],
                 "interviewType": question.get("interview_type")}, user=user).data

@@ -29,6 +29,10 @@ _I = re.IGNORECASE
 # -- the vocabulary ---------------------------------------------------------------------------
 
 
+def _word_set(block: str) -> frozenset[str]:
+    return frozenset(block.split())
+
+
 def _stems(text: str) -> tuple[str, ...]:
     return tuple(stem(w) for w in words(text))
 
@@ -106,6 +110,10 @@ question questions answer answers point points end day matter situation context 
 change changes discuss discussed discussion talk talked approach framework method methods
 structure structured analyse analyze analysis review reviewed check checked test tested
 option options decision decide decided time times first then next finally second third
+innovative innovation industry leader leading amazing awesome exciting excited excellent
+culture environment environments fast-paced thrive thrives dynamic opportunity opportunities
+add adding value values professionally professional motivated highly truly deeply mission
+meaningful growth grow growing skills skill world-class cutting-edge passionate passion
 """))
 
 # What answers say when they describe the rubric instead of meeting it.
@@ -127,6 +135,19 @@ _HEDGE = re.compile(
 _FILLER = re.compile(
     r"\b(?:um+|uh+|erm|basically|literally|you know|i mean|like,|just|actually|"
     r"stuff like that|things like that|and stuff|and so on|etc)\b", _I)
+
+# What interviewers hear as red flags whatever the question: blaming others, refusing the
+# premise, no interest in the job beyond pay.
+_RED_FLAG = re.compile(
+    r"\b(?:not my fault|(?:was|is) (?:their|his|her|the \w+(?: \w+)?'s) fault|"
+    r"(?:i )?blamed? (?:them|him|her|the (?:other|\w+ team))|"
+    r"i (?:don't|do not|never|rarely) (?:really )?(?:fail|make mistakes|have (?:any )?weakness\w*)|"
+    r"any (?:company|job|role|employer) (?:would do|is fine)|(?:only|mostly|just) (?:for |about )?"
+    r"the (?:money|salary|pay|paycheck)|as long as the pay|i don't (?:really )?care|"
+    r"nothing (?:really )?(?:went wrong|to learn)|i didn't (?:do anything wrong|need to change)|"
+    r"i(?:'m| am) (?:just )?(?:a|too much of a) perfectionist|i care too much|"
+    r"i (?:tend to )?work too hard|i (?:don't|do not) really do \w+)",
+    _I)
 
 # Labelled sections: "Situation:", "Result:", "Scale:", "API:", "Step 2:", at a line start or
 # after a sentence end; one to three words before a colon.
@@ -181,22 +202,22 @@ _SENTENCE_STARTERS = frozenset({"I", "I'm", "I'd", "I've", "I'll", "A", "An", "T
 
 # Past-tense verbs with which a candidate takes credit for an action; regular -ed verbs are
 # found by their ending, these irregular ones by name.
-_IRREGULAR_ACTIONS = frozenset("""
+_IRREGULAR_ACTIONS = _word_set("""
 built rebuilt wrote rewrote ran led made set took brought found chose spoke drove gave sent
 kept taught met sat split cut put began caught dug fought held laid left paid rode sold shut
 sought spent stood struck swept threw told went won wound broke shipped bought flew grew
 hid hung lit overrode oversaw undertook upheld withdrew forbade drew froze knew spun stuck
-""".split())
+""")
 # -ed words that are states, feelings or thoughts, not actions one takes credit for.
-_NOT_ACTIONS = frozenset("""
+_NOT_ACTIONS = _word_set("""
 was were had felt thought knew believed wanted needed hoped guessed seemed used supposed
 realized realised noticed learned learnt liked loved hated worried feared assumed expected
 wished happened appeared tended got did said saw heard became kept remained stayed failed
 missed forgot lost struggled panicked guess mean think feel know believe would could should
 might will can just really also then still even always never usually basically actually
 probably maybe am is are be been have has do does
-""".split())
-_PLAIN_VERBS = frozenset("""
+""")
+_PLAIN_VERBS = _word_set("""
 check look measure profile add use run compare split cache shard store query index ask
 clarify estimate compute talk schedule write test deploy roll monitor set create build
 reproduce bisect trace inspect read review start begin define identify gather list map
@@ -206,19 +227,19 @@ prioritize prioritise send explain propose recommend size count multiply divide 
 analyze analyse simulate benchmark instrument alert page isolate narrow rule confirm
 verify involve tell share sit offer follow agree align plan draft sketch limit throttle
 retry store encrypt salt sign rotate
-""".split())
+""")
 
 # Words after "I would" that are not a step ("I would kind of", "I would just try").
-_VAGUE_VERBS = frozenset("""
+_VAGUE_VERBS = _word_set("""
 kind sort try like need want have be go get make say see think figure probably definitely
 approach handle deal consider communicate ensure
-""".split())
+""")
 
 # Present-tense steps in explanations, beyond the plain verbs above.
-_STEP_VERBS = frozenset("""
+_STEP_VERBS = _word_set("""
 move insert evict remove return keep update combine store hash look iterate traverse push pop
 append delete merge swap compare lock release retry route forward cache replicate
-""".split())
+""")
 
 _I_VERB = re.compile(r"\b(?:I|i)\s+(?:\w+ly\s+|then\s+|also\s+|first\s+|finally\s+|"
                      r"personally\s+|immediately\s+|eventually\s+|ultimately\s+)?([a-z]+)\b")
@@ -230,6 +251,7 @@ _OUTCOME = re.compile(
     r"reduced|saved|brought)|led to|in the end|ended up|ultimately|the outcome|by the end|"
     r"this (?:led|meant|cut|reduced|saved|increased|improved)|afterwards|since then|"
     r"since(?=\W*$)|(?:have|has) (?:had|seen) no|never again|no longer|went live|"
+    r"no (?:repeat|recurrence|repeats)|(?:has|have)n't (?:happened|recurred) (?:again|since)|"
     r"(?:we|i|it|they|the team) (?:delivered|shipped|launched|hit|met|won|closed|finished|"
     r"signed|renewed|recovered|passed|beat)|on time|ahead of schedule|(?:was|were|got) "
     r"(?:adopted|approved|promoted|signed|renewed|accepted)|"
@@ -314,6 +336,9 @@ class Reading:
     coverage: float = 1.0
     early_hit: bool = False
     terms: list[str] = field(default_factory=list)  # concept terms used (technical vocabulary)
+    subject: list[str] = field(default_factory=list)  # what the question asks to design/explain
+    subject_coverage: float = 1.0
+    red_flags: list[str] = field(default_factory=list)
 
     # -- totals --
 
@@ -335,8 +360,10 @@ class Reading:
     def outcomes(self) -> list[Sentence]:
         half = len(self.sentences) // 2
         return [s for i, s in enumerate(self.sentences)
-                if s.part == "result" or (s.outcome and s.part not in ("situation", "task")
-                                          and (i >= half or s.metrics))]
+                if s.part == "result" or (s.part not in ("situation", "task") and (
+                    (s.outcome and (i >= half or s.metrics))
+                    # a measurement late in a story, not an action: how things turned out
+                    or (i >= half and i > 0 and s.metrics and not s.actions)))]
 
     def measured_outcomes(self) -> list[Sentence]:
         return [s for s in self.outcomes() if s.metrics]
@@ -370,12 +397,12 @@ def _names(sentence: str, label_words: set[str]) -> list[str]:
         token = token.rstrip(")") if token.count(")") > token.count("(") else token
         if not token or token in label_words:
             continue
-        if _ACRONYM.fullmatch(token) and token != "I" and not token.isdigit():
-            found.append(token)
-        elif _TECHY.fullmatch(token) and not token.isdigit():
-            found.append(token)
-        elif index and token[:1].isupper() and token not in _SENTENCE_STARTERS \
-                and not token.startswith("I'") and not tokens[index - 1].endswith(":"):
+        acronym = bool(_ACRONYM.fullmatch(token)) and token not in _SENTENCE_STARTERS
+        techy = bool(_TECHY.fullmatch(token)) and not token.isdigit()
+        # A capitalized word after the first names a place, product, tool, team or person.
+        capitalized = index > 0 and token[:1].isupper() and token not in _SENTENCE_STARTERS \
+            and not token.startswith("I'") and not tokens[index - 1].endswith(":")
+        if acronym or techy or capitalized:
             found.append(token)
     return found
 
@@ -444,6 +471,7 @@ def read(question: str, answer: str, *, hypothetical_ok: bool = False) -> Readin
         fillers=[m.group(0).lower().rstrip(",") for m in _FILLER.finditer(answer)],
         repetition=repetition, density=len(concrete) / max(1, len(tokens)))
     _relevance(reading, question, answer)
+    reading.red_flags = [m.group(0) for m in _RED_FLAG.finditer(answer)]
     return reading
 
 
@@ -517,6 +545,8 @@ def _relevance(reading: Reading, question: str, answer: str) -> None:
     early_set = set(_stems(" ".join(first)))
     asked: list[tuple[str, float, frozenset[str]]] = []
     seen: set[str] = set()
+    subject = _subject(question)
+    reading.subject = sorted(subject)
     for token in q_stems:
         if token in seen or token in PROMPT_WORDS or token in STOPWORDS or len(token) < 2 \
                 or token[0].isdigit():
@@ -528,7 +558,9 @@ def _relevance(reading: Reading, question: str, answer: str) -> None:
             # the question names the person, not the topic.
             names = names - table.topics
         topical = bool(names & table.topics)
-        weight = 2.0 if topical else 1.0 if names else 0.5 if token in GENERIC else 1.0
+        weight = 0.5 if token in GENERIC or token in _COMMON else 2.0 if topical else 1.0
+        if token in subject:
+            weight = 3.0
         asked.append((token, weight, names))
     # Multi-word concept terms in the question ("went wrong", "time pressure").
     joined = " " + " ".join(q_stems) + " "
@@ -560,7 +592,33 @@ def _relevance(reading: Reading, question: str, answer: str) -> None:
         if covered and (token in early_set or names & early_concepts):
             reading.early_hit = True
     reading.coverage = hit / total if total else 1.0
+    if subject:
+        reading.subject_coverage = sum(
+            1 for token, _, names in asked if token in subject and (
+                token in answer_set or names & answer_concepts)) / len(subject)
     reading.topics_asked, reading.topic_hit = topics_asked, topic_hit or not topics_asked
+
+
+# The thing a question asks to design, build, explain or debug is its subject: "Design a URL
+# shortening service that …" is about a URL shortening service, whatever else it mentions.
+_SUBJECT = re.compile(
+    r"\b(?:design|build|implement|explain|debug|architect|estimate|model|write|describe how)\s+"
+    r"(?:(?:a|an|the|your|our|how)\s+)?((?:[\w/+#.-]+\s+){0,3}?[\w/+#.-]+)"
+    r"(?=\s+(?:that|which|for|to|with|in|and|of|from|so|where|who|when|if|,|\.|\?)|\s*[,.?]|$)",
+    _I)
+_COMMON = frozenset(_stems(
+    "new much many more less higher lower big small large good bad better worse best worst "
+    "another other same different busy high low long short fast slow each every some any all "
+    "suddenly since yesterday today week month year day time become becomes"))
+
+
+def _subject(question: str) -> set[str]:
+    match = _SUBJECT.search(question)
+    if not match:
+        return set()
+    return {stem(w) for w in words(match.group(1))
+            if w not in STOPWORDS and len(w) > 1 and stem(w) not in GENERIC
+            and stem(w) not in _COMMON and stem(w) not in PROMPT_WORDS}
 
 
 def _terms_used(table: Concepts, stems: tuple[str, ...]) -> list[str]:

@@ -161,7 +161,9 @@ def score(inputs: Mapping[str, Any]) -> dict[str, Any]:
     scores = {name: marks[name][0] for name in DIMENSIONS}
     overall = sum(WEIGHTS[name] * scores[name] for name in DIMENSIONS)
     if scores["relevance"] <= 4:
-        overall = min(overall, scores["relevance"] + 1.5)
+        overall = min(overall, scores["relevance"] + 1.0)
+    if reading.red_flags:
+        overall = min(overall, 2.5)  # blaming, evasion, no interest: graded 1-2 by experts
     overall = one_decimal(max(1.0, min(10.0, overall)))
     improved = (_improved_star(reading) if category in STAR_CATEGORIES
                 else _improved_explained(reading, coverage))
@@ -326,10 +328,9 @@ def _part_cover(reading: rd.Reading, part: Part, category: str) -> float:
     if part.label == "concrete steps":
         steps = len(reading.actions()) + len(reading.planned())
         return min(1.0, steps / 3) * (0.4 if reading.hedged_share() > 0.5 else 1.0)
-    if part.label == "a concrete example":
-        if reading.metrics() or len(reading.names()) >= 2 or any(
-                s.numbers for s in sentences):
-            return 1.0
+    if part.label == "a concrete example" and (
+            reading.metrics() or len(reading.names()) >= 2 or any(s.numbers for s in sentences)):
+        return 1.0
     if part.cue is None:
         best = sorted((_shown(s, 2.5) for s in sentences), reverse=True)[:2]
         return sum(best) / 2 if best else 0.0
@@ -348,6 +349,9 @@ def _relevance(reading: rd.Reading) -> tuple[int, str]:
     value = 2 + 8 * reading.coverage ** 0.8 + (0.5 if reading.early_hit else -0.5)
     if not reading.topic_hit:
         value = min(value, 3.0)
+    if reading.subject and reading.subject_coverage < 0.5:
+        # "Design a URL shortener" answered with cloud architecture in general.
+        value = min(value, 2.0 + 3 * reading.subject_coverage)
     if reading.count < 20:
         value = min(value, 4.0)
     value = _clamp(value)
@@ -405,12 +409,17 @@ def _structure(reading: rd.Reading, category: str,
         signals.append("reasons given")
     if reading.answer.count("\n\n") >= 1:
         organisation += 0.5
+    average = reading.count / max(1, len(reading.sentences))
+    if not signals and 8 <= average <= 28 and reading.evidence_units() >= 3 \
+            and reading.repetition <= 0.1 and reading.hedges < 2:
+        # Plain prose that moves from point to point in readable sentences is organised too.
+        organisation += 3.0
+        signals.append("readable sentences that move from point to point")
     value = 3 + min(6.0, organisation)
     # Order needs something to order: a well-signposted empty answer is not well structured.
     thin = value > 4 + 1.5 * reading.evidence_units()
     value = min(value, 4 + 1.5 * reading.evidence_units())
     problems: list[str] = []
-    average = reading.count / max(1, len(reading.sentences))
     if average > 35:
         value -= 1.5
         problems.append(f"sentences average {average:.0f} words")
@@ -565,6 +574,8 @@ def _quality_flags(reading: rd.Reading, category: str,
         flags.append("rambling")
     if reading.filler_rate() > 3:
         flags.append("filler words")
+    if reading.red_flags:
+        flags.append("red flag")
     return flags
 
 

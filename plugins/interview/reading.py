@@ -190,8 +190,8 @@ _UNIT = (r"(?:%|percent\b|pp\b|x\b|\u00d7|ms\b|milliseconds?\b|s\b|sec(?:ond)?s?
          r"million\b|billion\b|thousand\b)")
 _METRIC = re.compile(
     rf"[$\u20ac\u00a3]\s?\d[\d,.]*\s*[kmb]?\b|\b\d[\d,.]*\s*{_UNIT}|"
-    rf"\bp(?:50|90|95|99)\b|\b\d+\s*(?:/|out of)\s*\d+\b|"
-    rf"\bfrom\s+\$?\d[\w.,%]*\s+(?:\w+\s+){{0,3}}to\s+\$?\d[\w.,%]*|"
+    rf"\b\d+\s*(?:/|out of)\s*\d+\b|"
+    rf"\bfrom\s+\$?\d[\w.,%]*\s+(?:\w+\s+){{0,3}}to\s+\$?\d[\w.,%]*(?:\s*{_UNIT})?|"
     rf"\b(?:\d[\d,.]*|{_NUMBER_WORD})\s+(?:[a-z]+\s+)?[a-z]{{3,}}s\b|"
     rf"\b{_NUMBER_WORD}\s+{_UNIT}|\b(?:doubled|tripled|halved|quadrupled)\b", _I)
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
@@ -407,12 +407,15 @@ def _names(sentence: str, label_words: set[str]) -> list[str]:
     return found
 
 
+_THAT = re.compile(r"\s+that\b")
+
+
 def _action_verbs(pattern: re.Pattern[str], text: str) -> list[str]:
     verbs = []
     for match in pattern.finditer(text):
         verb = match.group(1).lower()
-        if verb in _NOT_ACTIONS:
-            continue
+        if verb in _NOT_ACTIONS or _THAT.match(text, match.end()):
+            continue  # "I found that …" reports a thought, not an action
         if verb in _IRREGULAR_ACTIONS or (verb.endswith("ed") and len(verb) > 4):
             verbs.append(verb)
     return verbs
@@ -483,7 +486,8 @@ def _chained(text: str, after: int) -> list[str]:
     """Past-tense verbs that continue a first-person action in the same sentence ("I rolled it
     back, wrote the postmortem and added a canary step")."""
     return [m.group(1) for m in _CHAINED.finditer(text, after)
-            if m.group(1) not in _NOT_ACTIONS and (m.group(1) in _IRREGULAR_ACTIONS or (
+            if m.group(1) not in _NOT_ACTIONS and not _THAT.match(text, m.end())
+            and (m.group(1) in _IRREGULAR_ACTIONS or (
                 m.group(1).endswith("ed") and len(m.group(1)) > 4))]
 
 

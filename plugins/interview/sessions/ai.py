@@ -174,10 +174,11 @@ def debrief_offline(inputs: Mapping[str, Any]) -> dict[str, Any]:
                  for e, r in sorted(readings, key=lambda item: -item[1]["overall"])
                  if r["overall"] >= 7][:2]
     concerns = []
-    for flag in ("lacked specific metric", "no clear result", "too short"):
+    for flag in ("off topic", "generic answer", "hedging", "rambling", "lacked specific metric",
+                 "no clear personal actions", "no clear result", "too short"):
         hits = sum(1 for _, r in readings if flag in r["flags"])
         if hits:
-            concerns.append(f"{hits} answer(s): {flag}.")
+            concerns.append(f"{hits} {'answer' if hits == 1 else 'answers'}: {flag}.")
     if metrics.get("fillersPer100Words", 0) > 3:
         concerns.append(f"{metrics['fillerCount']} filler words "
                         f"({', '.join(list(metrics.get('fillers', {}))[:3])}).")
@@ -193,11 +194,7 @@ def debrief_offline(inputs: Mapping[str, Any]) -> dict[str, Any]:
                                 f"and practise it in a mock.", "due": today + timedelta(days=3)})
     steps.append({"action": "Write down the questions you were asked while you remember them.",
                   "due": today})
-    style = ("Measured and concise." if metrics.get("paceLabel") == "steady" and
-             metrics.get("averageAnswerWords", 0) < 250 else
-             "Fast: slow down and pause before key points." if metrics.get("paceLabel") == "fast"
-             else "Long answers: aim for 60-90 seconds each." if metrics.get(
-                 "averageAnswerWords", 0) >= 250 else "Not enough timed speech to judge.")
+    style = communication_style(metrics)
     compared = None
     if inputs["mockAverage"] is not None and average is not None:
         compared = (f"Live answers averaged {average}/10 against {inputs['mockAverage']}/10 in "
@@ -208,6 +205,26 @@ def debrief_offline(inputs: Mapping[str, Any]) -> dict[str, Any]:
     return {"summary": summary, "strengths": strengths, "concerns": concerns,
             "nextSteps": steps, "insights": insights, "communicationStyle": style,
             "adviceForNextRound": advice, "comparedWithMocks": compared}
+
+
+def communication_style(metrics: Mapping[str, Any]) -> str:
+    """One line on pace and length that agrees with the summary: a pace is named whenever the
+    metrics have one, and "not enough timed speech" is said only when they do not."""
+    pace, per_minute = metrics.get("paceLabel"), metrics.get("wordsPerMinute")
+    long_answers = metrics.get("averageAnswerWords", 0) >= 250
+    if pace is None:
+        line = "Not enough timed speech to judge your pace."
+        return line + (" Your answers ran long: aim for 60-90 seconds each." if long_answers
+                       else "")
+    line = {"fast": f"Fast ({per_minute} words a minute): slow down and pause before key points.",
+            "slow": f"Slow ({per_minute} words a minute): shorter sentences and a lead-in you "
+                    f"have practised will help you start each answer.",
+            "steady": f"Steady pace ({per_minute} words a minute)."}.get(pace, "")
+    if long_answers:
+        line += " Your answers ran long: aim for 60-90 seconds each."
+    elif pace == "steady":
+        line += " Measured and concise."
+    return line
 
 
 TASKS = (

@@ -134,7 +134,7 @@ def offline(inputs: Mapping[str, Any]) -> dict[str, Any]:
     # chained in one sentence, lower-case transcripts, labelled "Result:" lines.
     reading = rd.read(inputs["question"], answer)
     marks = {
-        "situation": _situation(parts),
+        "situation": _situation(parts, reading),
         "task": _task(parts),
         "action": _action(answer, reading),
         "result": _result(parts, reading),
@@ -154,9 +154,11 @@ def _quote(text: str, limit: int = 90) -> str:
     return f"\u201c{shorten(text, limit)}\u201d"
 
 
-def _situation(parts: list[str]) -> _Mark:
+def _situation(parts: list[str], reading: rd.Reading) -> _Mark:
     early = parts[: max(1, len(parts) // 3 + 1)]
-    setting = [s for s in parts if _SETTING.search(s)]
+    labelled = {s.text for s in reading.sentences if s.part == "situation"}
+    # A "Situation:" line is a setting however it is worded.
+    setting = [s for s in parts if _SETTING.search(s) or any(t in s for t in labelled)]
     problem = [s for s in parts if _PROBLEM.search(s)]
     # A year, a number or a name (a capitalized word after the first) makes a setting concrete.
     specific = bool(setting and re.search(r"\d|\b(?!I\b)[A-Z][a-z]+\b", " ".join(

@@ -21,7 +21,7 @@ CLASHED = (
     "from one retry loop, then I proposed a two-week fix with a rewrite planned for Q3. We "
     "argued it out in a one-on-one and he agreed to the trial. The fix cut billing incidents "
     "from 12 a month to 2, all three renewals closed, and we started the rewrite in Q3 with "
-    "real data. I learned to bring numbers, not opinions, to a disagreement.")
+    "real data. I learned to bring numbers, not opinions, when I push back.")
 CONFLICT_VAGUE = (
     "I usually get along with everyone, but sometimes there are disagreements. When that "
     "happens I try to communicate openly and find a compromise, because at the end of the day "

@@ -436,20 +436,57 @@ def _split_labelled(answer: str) -> list[tuple[str | None, str]]:
     """The answer cut at its section labels: (label or None, text after it)."""
     pieces: list[tuple[str | None, str]] = []
     last, label = 0, None
+
+    def add(label: str | None, chunk: str) -> None:
+        # A label heads its paragraph, or its list: after a blank line, or after the last item
+        # of a list under it, the text stands on its own.
+        first, *rest = re.split(r"\n\s*\n", chunk)
+        lines, in_list = first.split("\n"), False
+        for index, line in enumerate(lines):
+            if _LINE_START.match(line):
+                in_list = True
+            elif in_list and line.strip():
+                first, rest = "\n".join(lines[:index]), ["\n".join(lines[index:]), *rest]
+                break
+        for text, owner in ((first, label), *((r, None) for r in rest)):
+            if text.strip():
+                pieces.append((owner, text))
+
     for match in _LABEL.finditer(answer):
-        before = answer[last:match.start()]
-        if before.strip():
-            pieces.append((label, before))
+        add(label, answer[last:match.start()])
         label, last = match.group(1).strip(), match.end()
-    tail = answer[last:]
-    if tail.strip():
-        pieces.append((label, tail))
+    add(label, answer[last:])
     return pieces
+
+
+_LINE_START = re.compile(r"^\s*(?:[-*\u2022\u25aa\u2023]|\d{1,2}[.)])\s+")
+_LINE_LABEL = re.compile(r"^\s*(?:[A-Z][A-Za-z/&-]*(?: [A-Za-z/&-]+){0,2}|[A-Z]{2,6})\s*:\s")
+
+
+def unwrap(text: str) -> str:
+    """Join lines that were wrapped mid-sentence (pasted or typed with hard line breaks), so
+    "we fix the ORM\nloading first" stays one sentence; bullets, numbered steps, labelled lines
+    and blank-line paragraphs keep their breaks."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        previous = out[-1] if out else ""
+        marker = _LINE_START.match(line)
+        # "20. I raised …" after "a pool of" is the end of a sentence, not step 20.
+        step = bool(marker) and (not re.match(r"\s*\d", line) or re.match(r"\s*1[.)]", line)
+                                 or bool(_LINE_START.match(previous)))
+        if previous.strip() and line.strip() and not re.search(r"[.!?:;]\s*$", previous) \
+                and not step \
+                and not (_LINE_LABEL.match(line) and _LINE_LABEL.match(previous)):
+            out[-1] = previous.rstrip() + " " + line.strip()
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def read(question: str, answer: str, *, hypothetical_ok: bool = False) -> Reading:
     """Read ``answer`` to ``question``. ``hypothetical_ok``: planned steps ("I would check the
     logs") count as actions, as they should for technical or situational questions."""
+    answer = unwrap(answer)
     question_stems = set(_stems(question))
     labels: list[str] = []
     parsed: list[Sentence] = []

@@ -128,7 +128,7 @@ class _Mark:
 
 
 def offline(inputs: Mapping[str, Any]) -> dict[str, Any]:
-    answer = inputs["answer"]
+    answer = rd.unwrap(inputs["answer"])
     parts = sentences(answer) or [answer]
     # The evidence reading the rubric uses too: irregular verbs ("I wrote", "I ran"), actions
     # chained in one sentence, lower-case transcripts, labelled "Result:" lines.

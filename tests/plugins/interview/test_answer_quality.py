@@ -240,6 +240,20 @@ def test_the_rewrite_of_a_weak_answer_keeps_the_words_without_the_fillers(score)
         assert filler not in improved.split("[")[0].lower().replace("likely", "")
 
 
+def test_hard_wrapped_lines_stay_whole_sentences(score):
+    wrapped = ("At Northwind I rewrote the export as an Airflow DAG but skipped a dry\n"
+               "run. The first night it dropped rows with null region codes, so I rolled it "
+               "back within\n2 hours. What\nI did next:\n"
+               "1. Wrote a test for null fields.\n2. Re-ran the exports by noon.\n"
+               "No customer churned and we have had no repeat in 18 months.")
+    result = score(g.FAILURE, wrapped)
+    improved = result["improvedAnswer"]
+    _assert_clean(improved, "improvedAnswer")
+    assert "skipped a dry run." in improved and "rolled it back within 2 hours." in improved
+    assert "Wrote a test for null fields. Re-ran the exports by noon." in improved
+    assert "no repeat in 18 months" in improved and "no clear result" not in result["flags"]
+
+
 # -- debriefs -------------------------------------------------------------------------------------
 
 

@@ -310,8 +310,10 @@ class Sentence:
 
     @property
     def recited(self) -> bool:
-        """Names what a good answer contains without containing it."""
-        return bool(self.rubric) and self.substance < 1.5 + self.rubric
+        """Names what a good answer contains without containing it: rubric words with no
+        number, name or action and hardly a concrete word beside them."""
+        hard = self.metrics or self.names or self.actions or self.numbers
+        return bool(self.rubric) and not hard and self.concrete <= self.rubric + 1
 
 
 @dataclass

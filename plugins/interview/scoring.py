@@ -73,7 +73,8 @@ CATEGORY_PARTS: dict[str, tuple[Part, ...]] = {
     "technical": (
         Part("an approach", None, 1.5),
         Part("reasoning", _cue(r"because|so that|which means|since|the reason|that way|"
-                               r"in order to|so we|so i|why|this (?:means|gives|keeps|avoids)")),
+                               r"in order to|so (?!far|much|many|on\b)|why|which is why|"
+                               r"this (?:means|gives|keeps|avoids)")),
         Part("a concrete example", _cue(r"for example|for instance|e\.g|such as|say |"
                                         r"imagine|when we|last|once|in practice|\d")),
         Part("edge cases or failure modes", _cue(
@@ -348,7 +349,10 @@ def _relevance(reading: rd.Reading) -> tuple[int, str]:
         return _clamp(value), "You answer what was asked."
     value = 2 + 8 * reading.coverage ** 0.8 + (0.5 if reading.early_hit else -0.5)
     if not reading.topic_hit:
-        value = min(value, 3.0)
+        # None of the question's topics: off topic, unless it clearly answers the rest.
+        answered_rest = reading.coverage >= 0.4 or (reading.subject
+                                                    and reading.subject_coverage >= 0.5)
+        value = min(value, 5.0 if answered_rest else 3.0)
     if reading.subject and reading.subject_coverage < 0.5:
         # "Design a URL shortener" answered with cloud architecture in general.
         value = min(value, 2.0 + 3 * reading.subject_coverage)

@@ -281,7 +281,7 @@ _OWN_TASK = re.compile(
 # -- reading ----------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(eq=False)  # sentences are told apart by identity: an answer may repeat one
 class Sentence:
     text: str
     part: str | None  # the STAR part its label names, if any

@@ -234,7 +234,10 @@ def _score_prompt(inputs: Mapping[str, Any]) -> tuple[str, str]:
               "completeness (every part a strong answer needs: STAR for behavioural questions, "
               "approach, edge cases and trade-offs for technical ones), relevance (answers what "
               "was asked), structure (clear order) and specificity (concrete actions, names, "
-              "numbers). overall is the mean, one decimal. For each dimension give the scale "
+              "numbers). overall weighs substance: 0.3 completeness + 0.2 relevance + 0.15 "
+              "structure + 0.35 specificity, one decimal, and at most relevance + 1 for an "
+              "off-topic answer. Reward evidence (numbers, names, the candidate's own actions, "
+              "outcomes), not rubric words, length or hedging. For each dimension give the scale "
               "and feedback quoting the answer. Flag gaps in a few words (e.g. 'lacked "
               "specific metric'). Rewrite the answer keeping the candidate's own words and "
               "voice, marking missing facts in [brackets] rather than inventing them.")

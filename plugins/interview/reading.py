@@ -252,6 +252,7 @@ _OUTCOME = re.compile(
     r"this (?:led|meant|cut|reduced|saved|increased|improved)|afterwards|since then|"
     r"since(?=\W*$)|(?:have|has) (?:had|seen) no|never again|no longer|went live|"
     r"no (?:repeat|recurrence|repeats)|(?:has|have)n't (?:happened|recurred) (?:again|since)|"
+    r"no (?:\w+ ){0,2}(?:failed|broke|failures|complaints|incidents|errors|outages|escalations)|"
     r"(?:we|i|it|they|the team) (?:delivered|shipped|launched|hit|met|won|closed|finished|"
     r"signed|renewed|recovered|passed|beat)|on time|ahead of schedule|(?:was|were|got) "
     r"(?:adopted|approved|promoted|signed|renewed|accepted)|"

@@ -307,3 +307,49 @@ def test_live_debrief_sees_spoken_actions_and_names_the_pace_it_has(make_app):
     [insight] = debrief["insights"]
     assert "action" not in insight["change"].lower().split("missing:")[-1]
     assert "no clear personal actions" not in " ".join(debrief["concerns"])
+
+
+@pytest.mark.parametrize("pace", [None, "slow", "steady", "fast"])
+def test_live_debrief_sentences_have_no_seams(make_app, pace):
+    services = make_app(plugins=["plans", "interview"]).services
+    exchanges = [{"question": "Tell me about a time you disagreed with your manager.",
+                  "answer": answer, "category": category}
+                 for answer, category in zip(SEAM_ANSWERS, ["behavioral", "technical",
+                                                            "situational"] * 4, strict=False)]
+    metrics = {"paceLabel": pace, "wordsPerMinute": None if pace is None else 140,
+               "averageAnswerWords": 120, "fillerCount": 9, "fillersPer100Words": 5.0,
+               "fillers": {"um": 5, "like": 4}, "longPauses": 2}
+    debrief = services.ai.run("interview.session_debrief", {
+        "company": "Acme", "role": "Engineer", "exchanges": exchanges, "metrics": metrics,
+        "mockAverage": 5.5, "today": "2031-03-01"}).data
+    texts = [debrief["summary"], debrief["communicationStyle"], *debrief["concerns"],
+             *debrief["adviceForNextRound"], *(s["action"] for s in debrief["nextSteps"]),
+             *(i["change"] for i in debrief["insights"])]
+    for text in texts:
+        _assert_clean(text, "session debrief")
+        assert "(s)" not in text and ": 1 answer" not in text
+    style = debrief["communicationStyle"].lower()
+    assert ("not enough timed speech" in style) == (pace is None)
+    if pace:
+        assert style.startswith(pace) and "140 words a minute" in style
+
+
+def test_mock_debrief_sentences_have_no_seams(make_app):
+    services = make_app(plugins=["plans", "interview"]).services
+    for scores, flags in ((
+            {"completeness": 7, "relevance": 8, "structure": 6, "specificity": 4},
+            ["lacked specific metric", "missed: edge cases, trade-offs"]),
+            ({"completeness": 5, "relevance": 5, "structure": 5, "specificity": 5},
+             ["hedging", "rambling"]),
+            ({"completeness": 9, "relevance": 9, "structure": 8, "specificity": 9}, [])):
+        answers = [{"question": "Tell me about a conflict.", "category": "behavioral",
+                    "overall": 6.3, "scores": scores, "flags": flags},
+                   {"question": "Design a cache.", "category": "system_design",
+                    "overall": 4.8, "scores": {k: max(1, v - 1) for k, v in scores.items()},
+                    "flags": flags[:1]}]
+        debrief = services.ai.run(mock_ai.DEBRIEF, {
+            "company": "Acme", "role": "Engineer", "interviewType": "behavioral", "total": 5,
+            "answers": answers}).data
+        for text in (debrief["summary"], *debrief["strengths"], *debrief["focusNext"]):
+            _assert_clean(text, "mock debrief")
+            assert "missed: " not in text and "1 of 1 answers" not in text

@@ -44,6 +44,7 @@ class Concepts:
     single: dict[str, frozenset[str]]
     phrases: dict[tuple[str, ...], frozenset[str]]
     topics: frozenset[str]
+    neighbours: dict[str, frozenset[str]]
 
     def found(self, stems: tuple[str, ...]) -> set[str]:
         """Every concept a run of stems mentions."""
@@ -63,7 +64,7 @@ def concepts() -> Concepts:
     data = tomllib.loads(files(__package__).joinpath("concepts.toml").read_text("utf-8"))
     single: dict[str, set[str]] = {}
     phrases: dict[tuple[str, ...], set[str]] = {}
-    for table in ("topics", "related"):
+    for table in ("topics", "related"):  # [neighbours] lists concept names, not terms
         for name, block in data[table].items():
             for term in block.split(","):
                 key = _stems(term.strip())
@@ -74,7 +75,8 @@ def concepts() -> Concepts:
                 else:
                     phrases.setdefault(key, set()).add(name)
     return Concepts({k: frozenset(v) for k, v in single.items()},
-                    {k: frozenset(v) for k, v in phrases.items()}, frozenset(data["topics"]))
+                    {k: frozenset(v) for k, v in phrases.items()}, frozenset(data["topics"]),
+                    {k: frozenset(v) for k, v in data.get("neighbours", {}).items()})
 
 
 # How questions are asked, not what about.
@@ -121,7 +123,7 @@ _RUBRIC = re.compile(
     r"\b(?:my (?:approach|process|strategy|method|framework) (?:is|was|would be)|"
     r"edge cases?|corner cases?|for (?:example|instance)|trade-?offs?|best practices?|"
     r"(?:i would|i'd|i will|i always) (?:communicate|collaborate|consider|make sure|ensure|"
-    r"think about|look at|keep .{0,20}in the loop|align)|"
+    r"think about|keep .{0,20}in the loop|align)|"
     r"communicat\w+ (?:clearly|openly|effectively|with (?:the )?stakeholders)|"
     r"it (?:really )?depends|various (?:factors|things|aspects)|different (?:aspects|factors)|"
     r"(?:team player|hard worker|detail[- ]oriented|passionate about))\b", _I)
@@ -624,9 +626,12 @@ def _relevance(reading: Reading, question: str, answer: str) -> None:
         covered = token in answer_set or (" " in token and f" {token} " in
                                           " " + " ".join(a_stems) + " ") \
             or bool(names & answer_concepts)
+        # A neighbouring concept (a price objection answered with budgets and ROI) half counts.
+        near = not covered and any(table.neighbours.get(n, frozenset()) & answer_concepts
+                                   for n in names)
         total += weight
-        if covered:
-            hit += weight
+        if covered or near:
+            hit += weight if covered else weight / 2
             reading.covered.append(forms.get(token, token))
         else:
             reading.uncovered.append(forms.get(token, token))

@@ -166,8 +166,8 @@ _SIGNPOST = re.compile(
     r"in short|in summary|to summari[sz]e|overall|as a result|in the end|on (?:get|put|read|"
     r"write|failure|success)|if |when |edge cases?|at first|afterwards|now |today |since then|"
     r"first|second|third|then|next|finally|lastly)\b", _I)
-_REASON = re.compile(r"\b(?:because|so that|therefore|which means|since|the reason|"
-                     r"that way|in order to|so we could|so i could)\b", _I)
+_REASON = re.compile(r"(?:, so\b|\b(?:because|so that|therefore|which means|since|the reason|"
+                     r"that way|in order to|so we could|so i could)\b)", _I)
 
 STAR_LABELS = {
     "situation": {"situation", "context", "background", "setting", "problem", "challenge"},
@@ -458,8 +458,13 @@ def _split_labelled(answer: str) -> list[tuple[str | None, str]]:
                 pieces.append((owner, text))
 
     for match in _LABEL.finditer(answer):
+        name = match.group(1).strip()
+        at_line_start = match.start() == 0 or "\n" in answer[match.start():match.start(1)] \
+            or answer[:match.start()].endswith("\n")
+        if not at_line_start and len(name.split()) > 2 and name.lower() not in _LABEL_PART:
+            continue  # "… Never encrypt them: …" is a clause with a colon, not a section
         add(label, answer[last:match.start()])
-        label, last = match.group(1).strip(), match.end()
+        label, last = name, match.end()
     add(label, answer[last:])
     return pieces
 
@@ -684,13 +689,20 @@ def concept_terms(text: str) -> set[str]:
 
 
 def matches_point(point: str, reading: Reading) -> list[Sentence]:
-    """The sentences of an answer that cover a key point, by stems or shared concepts."""
-    wanted = {s for s in _stems(point) if s not in STOPWORDS and s not in GENERIC}
-    wanted_concepts = concepts().found(_stems(point))
+    """The sentences of an answer that cover a key point: enough of the point's own words (not
+    the question's) by stem, or one of its topical concepts."""
+    asked = set(_stems(reading.question))
+    wanted = {s for s in _stems(point) if s not in STOPWORDS and s not in GENERIC
+              and s not in asked and len(s) > 1}
+    table = concepts()
+    # Concepts the question itself is about say nothing about this particular point.
+    wanted_concepts = (table.found(_stems(point)) & table.topics) - table.found(
+        _stems(reading.question))
+    need = max(1, round(0.4 * len(wanted)))
     found = []
     for sentence in reading.sentences:
         stems_ = _stems(sentence.text)
-        if wanted & set(stems_) or wanted_concepts & concepts().found(stems_):
+        if len(wanted & set(stems_)) >= need or wanted_concepts & table.found(stems_):
             found.append(sentence)
     return found
 

@@ -414,7 +414,8 @@ def _structure(reading: rd.Reading, category: str,
     if reading.answer.count("\n\n") >= 1:
         organisation += 0.5
     average = reading.count / max(1, len(reading.sentences))
-    if not signals and 8 <= average <= 28 and reading.evidence_units() >= 3 \
+    units = reading.evidence_units()
+    if organisation < 2.5 and 8 <= average <= 28 and units >= max(2, 0.6 * len(reading.sentences)) \
             and reading.repetition <= 0.1 and reading.hedges < 2:
         # Plain prose that moves from point to point in readable sentences is organised too.
         organisation += 3.0

@@ -136,6 +136,27 @@ def test_labelled_sections_count_as_structure(score):
     assert "numbered steps" in feedback(numbered, "structure")
 
 
+PASSWORD_POINTS = ["slow hash like bcrypt or argon2", "unique salt",
+                   "never store plaintext or reversible encryption"]
+
+
+def test_key_points_count_when_shown_and_are_named_missing_otherwise(score):
+    question = "How would you store passwords securely?"
+    shown = score(question, "I'd hash them with argon2id, a slow, memory-hard function, with a "
+                            "unique salt per user stored beside the hash, so a leaked table "
+                            "cannot be cracked with rainbow tables. I'd set the cost so one "
+                            "hash takes about 250 ms on our servers. Never encrypt them: "
+                            "encryption can be reversed if the key leaks.",
+                  "technical", keyPoints=PASSWORD_POINTS)
+    vague = score(question, "I would make sure they are stored securely using best practices "
+                            "and consider the edge cases.", "technical",
+                  keyPoints=PASSWORD_POINTS)
+    assert not any(f.startswith("missed:") for f in shown["flags"])
+    assert shown["scores"]["completeness"] >= 7 and shown["overall"] >= vague["overall"] + 4
+    assert vague["flags"][0] == "missed: " + ", ".join(PASSWORD_POINTS)
+    assert feedback(vague, "completeness").startswith("Add slow hash")
+
+
 def test_the_graded_set_is_ranked_like_the_grader(score):
     """Every pair of answers to one question whose grades differ by 3 or more is ordered as the
     grader ordered it (the hand-graded set in graded_answers.py)."""

@@ -45,6 +45,14 @@ class Concepts:
     phrases: dict[tuple[str, ...], frozenset[str]]
     topics: frozenset[str]
     neighbours: dict[str, frozenset[str]]
+    patterns: dict[str, tuple[re.Pattern[str], ...]]
+
+    def found_in(self, text: str) -> set[str]:
+        """Every concept a text mentions, by its words or by the ways of saying it."""
+        hits = self.found(_stems(text))
+        hits |= {name for name, patterns in self.patterns.items()
+                 if any(p.search(text) for p in patterns)}
+        return hits
 
     def found(self, stems: tuple[str, ...]) -> set[str]:
         """Every concept a run of stems mentions."""
@@ -64,7 +72,7 @@ def concepts() -> Concepts:
     data = tomllib.loads(files(__package__).joinpath("concepts.toml").read_text("utf-8"))
     single: dict[str, set[str]] = {}
     phrases: dict[tuple[str, ...], set[str]] = {}
-    for table in ("topics", "related"):  # [neighbours] lists concept names, not terms
+    for table in ("topics", "related"):  # [neighbours] and [patterns] are not term lists
         for name, block in data[table].items():
             for term in block.split(","):
                 key = _stems(term.strip())
@@ -76,7 +84,9 @@ def concepts() -> Concepts:
                     phrases.setdefault(key, set()).add(name)
     return Concepts({k: frozenset(v) for k, v in single.items()},
                     {k: frozenset(v) for k, v in phrases.items()}, frozenset(data["topics"]),
-                    {k: frozenset(v) for k, v in data.get("neighbours", {}).items()})
+                    {k: frozenset(v) for k, v in data.get("neighbours", {}).items()},
+                    {k: tuple(re.compile(p, _I) for p in v)
+                     for k, v in data.get("patterns", {}).items()})
 
 
 # How questions are asked, not what about.
@@ -589,10 +599,10 @@ def _relevance(reading: Reading, question: str, answer: str) -> None:
     table = concepts()
     q_stems = tuple(stem(w) for w in words(question))
     a_stems = tuple(stem(w) for w in words(answer))
-    answer_concepts = table.found(a_stems)
+    answer_concepts = table.found_in(answer)
     answer_set = set(a_stems)
     first = sentences(answer)[:2]
-    early_concepts = table.found(_stems(" ".join(first)))
+    early_concepts = table.found_in(" ".join(first))
     early_set = set(_stems(" ".join(first)))
     asked: list[tuple[str, float, frozenset[str]]] = []
     seen: set[str] = set()
@@ -608,6 +618,8 @@ def _relevance(reading: Reading, question: str, answer: str) -> None:
             # A person or thing ("manager") that shares a stem with a topic word ("managed"):
             # the question names the person, not the topic.
             names = names - table.topics
+        if token in _NO_TOPIC:
+            names = frozenset()  # "work", "time", "help": too common to say what is asked
         topical = bool(names & table.topics)
         weight = 0.5 if token in GENERIC or token in _COMMON else 2.0 if topical else 1.0
         if token in subject:
@@ -664,6 +676,11 @@ _COMMON = frozenset(_stems(
     "new much many more less higher lower big small large good bad better worse best worst "
     "another other same different busy high low long short fast slow each every some any all "
     "suddenly since yesterday today week month year day time become becomes"))
+
+
+_NO_TOPIC = _COMMON | frozenset(_stems(
+    "work working worked time times thing things way ways help helped team teams people need "
+    "make get use go good great job part"))
 
 
 def _subject(question: str) -> set[str]:

@@ -91,6 +91,14 @@ def test_synonyms_of_the_question_make_an_answer_relevant(score):
      "My teammate Priya and I butted heads over code review: she objected to every PR I opened "
      "without tests. I sat down with her, agreed on a checklist we both used, and our review "
      "time fell from 3 days to 1.", "behavioral"),
+    ("Tell me about a time you had to deliver under a tight deadline.",
+     "In March our payments team had 10 days to support a new EU rule or lose $2M a month. I "
+     "split the work into 6 tickets, took the two riskiest myself and shipped on day 8; the "
+     "bank certified us on the first try.", "behavioral"),
+    ("A prospect says your product is too expensive. How do you respond?",
+     "I'd ask what budget they had in mind, then tie our $40k licence to their numbers: 20 reps "
+     "losing 3 hours a week is about $150k a year. If budget is the real limit I'd offer a "
+     "90-day pilot for one team.", "situational"),
     ("How do you handle competing priorities?",
      "Last quarter I triaged 14 requests by revenue impact, deferred 5 with the requesters' "
      "agreement and said no to 2; the 7 we kept all shipped on time.", "situational"),

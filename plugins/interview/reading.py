@@ -253,8 +253,9 @@ move insert evict remove return keep update combine store hash look iterate trav
 append delete merge swap compare lock release retry route forward cache replicate
 """)
 
-_I_VERB = re.compile(r"\b(?:I|i)\s+(?:\w+ly\s+|then\s+|also\s+|first\s+|finally\s+|"
-                     r"personally\s+|immediately\s+|eventually\s+|ultimately\s+)?([a-z]+)\b")
+_I_VERB = re.compile(r"\b(?:I|i)(?:'ve|\s+have|\s+had|\s+then|\s+also)?\s+"
+                     r"(?:\w+ly\s+|then\s+|also\s+|first\s+|finally\s+|personally\s+|"
+                     r"immediately\s+|eventually\s+|ultimately\s+|already\s+)?([a-z]+)\b")
 _WE_VERB = re.compile(r"\b[Ww]e\s+(?:\w+ly\s+|then\s+|also\s+|first\s+|finally\s+)?([a-z]+)\b")
 _PLANNED = re.compile(r"\b(?:I|i|we|We)(?:'d|\s+would|\s+will|'ll|\s+can|\s+could|\s+should)"
                       r"\s+(?:\w+ly\s+|then\s+|also\s+|first\s+|start by\s+)?([a-z]+)\b")

@@ -651,7 +651,7 @@ def _relevance(reading: Reading, question: str, answer: str) -> None:
         if covered or near:
             hit += weight if covered else weight / 2
             reading.covered.append(forms.get(token, token))
-        else:
+        elif weight >= 1:  # the words worth naming back to the candidate
             reading.uncovered.append(forms.get(token, token))
         if names & table.topics:
             topics_asked = True
@@ -659,6 +659,8 @@ def _relevance(reading: Reading, question: str, answer: str) -> None:
         if covered and (token in early_set or names & early_concepts):
             reading.early_hit = True
     reading.coverage = hit / total if total else 1.0
+    weights = {forms.get(t, t): w for t, w, _ in asked}
+    reading.uncovered.sort(key=lambda form: -weights.get(form, 0))
     if subject:
         reading.subject_coverage = sum(
             1 for token, _, names in asked if token in subject and (

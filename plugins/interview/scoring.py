@@ -360,9 +360,10 @@ def _relevance(reading: rd.Reading) -> tuple[int, str]:
         value = min(value, 4.0)
     value = _clamp(value)
     if value <= 3:
-        return value, ("It does not answer what was asked: none of its topic "
-                       f"({listing(_shown_words(reading.uncovered))}) comes up. Name it in your "
-                       "first sentence.")
+        missing = _shown_words(reading.uncovered)
+        return value, ("It does not answer what was asked"
+                       + (f": {listing(missing)} never comes up" if missing else "")
+                       + ". Name the question's topic in your first sentence.")
     if value >= 8:
         return value, "You answer what was asked" + (
             ", from the first sentence." if reading.early_hit else ".")

@@ -362,7 +362,8 @@ def _relevance(reading: rd.Reading) -> tuple[int, str]:
     if value <= 3:
         missing = _shown_words(reading.uncovered)
         return value, ("It does not answer what was asked"
-                       + (f": {listing(missing)} never comes up" if missing else "")
+                       + (f": {listing(missing)} never "
+                          f"{'comes' if len(missing) == 1 else 'come'} up" if missing else "")
                        + ". Name the question's topic in your first sentence.")
     if value >= 8:
         return value, "You answer what was asked" + (

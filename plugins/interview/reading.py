@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
@@ -703,11 +702,6 @@ def _terms_used(table: Concepts, stems: tuple[str, ...]) -> list[str]:
     return sorted(used)
 
 
-def concept_terms(text: str) -> set[str]:
-    """The concepts a text mentions (for tests and key-point matching)."""
-    return concepts().found(_stems(text))
-
-
 def matches_point(point: str, reading: Reading) -> list[Sentence]:
     """The sentences of an answer that cover a key point: enough of the point's own words (not
     the question's) by stem, or one of its topical concepts."""
@@ -727,9 +721,5 @@ def matches_point(point: str, reading: Reading) -> list[Sentence]:
     return found
 
 
-def sentences_matching(pattern: re.Pattern[str], reading: Reading) -> Iterable[Sentence]:
-    return (s for s in reading.sentences if pattern.search(s.text))
-
-
-SETTING, STAKES, OWN_TASK, SEQUENCE, REASON, FILLER, HEDGE = (
-    _SETTING, _STAKES, _OWN_TASK, _SEQUENCE, _REASON, _FILLER, _HEDGE)
+# The patterns the rubric and the STAR reading share.
+SETTING, STAKES, OWN_TASK = _SETTING, _STAKES, _OWN_TASK

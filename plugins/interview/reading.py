@@ -157,7 +157,8 @@ _RED_FLAG = re.compile(
     r"the (?:money|salary|pay|paycheck)|as long as the pay|i don't (?:really )?care|"
     r"nothing (?:really )?(?:went wrong|to learn)|i didn't (?:do anything wrong|need to change)|"
     r"i(?:'m| am) (?:just )?(?:a|too much of a) perfectionist|i care too much|"
-    r"i (?:tend to )?work too hard|i (?:don't|do not) really do \w+)",
+    r"i (?:tend to )?work too hard|i (?:don't|do not) really do \w+|(?:it's|it is) not my "
+    r"(?:job|problem|responsibility))",
     _I)
 
 # Labelled sections: "Situation:", "Result:", "Scale:", "API:", "Step 2:", at a line start or

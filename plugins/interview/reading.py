@@ -354,6 +354,7 @@ class Reading:
     terms: list[str] = field(default_factory=list)  # concept terms used (technical vocabulary)
     subject: list[str] = field(default_factory=list)  # what the question asks to design/explain
     subject_coverage: float = 1.0
+    direct_coverage: float = 1.0  # coverage by the question's words and concepts themselves
     red_flags: list[str] = field(default_factory=list)
 
     # -- totals --
@@ -637,7 +638,7 @@ def _relevance(reading: Reading, question: str, answer: str) -> None:
     if not asked:
         reading.coverage, reading.topic_hit, reading.early_hit = 1.0, True, True
         return
-    total = hit = 0.0
+    total = hit = direct = 0.0
     topics_asked = topic_hit = False
     forms = {stem(w): w for w in reversed(words(question))}
     for token, weight, names in asked:
@@ -650,6 +651,7 @@ def _relevance(reading: Reading, question: str, answer: str) -> None:
         total += weight
         if covered or near:
             hit += weight if covered else weight / 2
+            direct += weight if covered else 0.0
             reading.covered.append(forms.get(token, token))
         elif weight >= 1:  # the words worth naming back to the candidate
             reading.uncovered.append(forms.get(token, token))
@@ -659,6 +661,7 @@ def _relevance(reading: Reading, question: str, answer: str) -> None:
         if covered and (token in early_set or names & early_concepts):
             reading.early_hit = True
     reading.coverage = hit / total if total else 1.0
+    reading.direct_coverage = direct / total if total else 1.0
     weights = {forms.get(t, t): w for t, w, _ in asked}
     reading.uncovered.sort(key=lambda form: -weights.get(form, 0))
     if subject:

@@ -350,7 +350,7 @@ def _relevance(reading: rd.Reading) -> tuple[int, str]:
     value = 2 + 8 * reading.coverage ** 0.8 + (0.5 if reading.early_hit else -0.5)
     if not reading.topic_hit:
         # None of the question's topics: off topic, unless it clearly answers the rest.
-        answered_rest = reading.coverage >= 0.25 or (reading.subject
+        answered_rest = reading.direct_coverage >= 0.25 or (reading.subject
                                                     and reading.subject_coverage >= 0.5)
         value = min(value, 5.0 if answered_rest else 3.0)
     if reading.subject and reading.subject_coverage < 0.5:

@@ -226,6 +226,11 @@ def _star_completeness(reading: rd.Reading) -> tuple[int, str, list[str], dict[s
         note = "Situation, task, action and result are all there"
         note += " and you close with what you learned." if cover["reflection"] >= 0.5 else \
             "; close with what you learned."
+    elif value >= 6.5 and present:
+        # A strong story with one part short: say what is there, then what would round it out.
+        note = (f"{listing(present).capitalize()} {'is' if len(present) == 1 else 'are'} there; "
+                f"to round it out: {STAR_ADVICE[(missing or thin)[0]][0].lower()}"
+                f"{STAR_ADVICE[(missing or thin)[0]][1:]}")
     else:
         said = []
         if present:
@@ -329,8 +334,8 @@ def _part_cover(reading: rd.Reading, part: Part, category: str) -> float:
     if part.label == "concrete steps":
         steps = len(reading.actions()) + len(reading.planned())
         return min(1.0, steps / 3) * (0.4 if reading.hedged_share() > 0.5 else 1.0)
-    if part.label == "a concrete example" and (
-            reading.metrics() or len(reading.names()) >= 2 or any(s.numbers for s in sentences)):
+    if part.label == "a concrete example" and any(
+            not s.hedges and (s.metrics or s.numbers or len(s.names) >= 2) for s in sentences):
         return 1.0
     if part.cue is None:
         best = sorted((_shown(s, 2.5) for s in sentences), reverse=True)[:2]
@@ -394,7 +399,7 @@ def _structure(reading: rd.Reading, category: str,
     distinct_steps = len(set(reading.sequence))
     if distinct_steps >= 2:
         organisation += 3.0 if distinct_steps >= 3 else 2.5
-        signals.append("sequence words (first, then\u2026)")
+        signals.append("sequence words like first and then")
     if category in STAR_CATEGORIES:
         order = _star_order(reading)
         if order >= 3:

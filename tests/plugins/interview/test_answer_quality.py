@@ -61,6 +61,9 @@ def test_hedged_rambling_scores_below_a_structured_shorter_answer(score):
         assert structured["scores"][dimension] > rambling["scores"][dimension]
     assert "hedging" in rambling["flags"]
     assert "\u201cit could be\u201d" in feedback(rambling, "specificity")
+    # A list of guesses is not an example: the feedback does not say it shows one.
+    shows = feedback(rambling, "completeness").split(".")[0]
+    assert "a concrete example" not in shows
 
 
 def test_more_rambling_never_raises_completeness(score):

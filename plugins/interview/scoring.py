@@ -133,10 +133,6 @@ CATEGORY_PARTS: dict[str, tuple[Part, ...]] = {
              0.5),
     ),
 }
-# Kept for callers that list the expected parts by name.
-CATEGORY_POINTS = {name: tuple((p.label, p.label) for p in parts)
-                   for name, parts in CATEGORY_PARTS.items()}
-
 STAR_PARTS = ("situation", "task", "action", "result")
 
 

@@ -144,7 +144,8 @@ _HEDGE = re.compile(
     r"some kind of|i think maybe|who knows|hard to say)\b", _I)
 
 _FILLER = re.compile(
-    r"\b(?:um+|uh+|erm|basically|literally|you know|i mean|like,|just|actually|"
+    r"\b(?:um+|uh+|erm|basically|literally|you know|i mean|like,|actually|"
+    r"just(?!\s+(?:before|after|in time|as|enough|now|then|one|a|an|the|over|under|about|\d))|"
     r"stuff like that|things like that|and stuff|and so on|etc)\b", _I)
 
 # What interviewers hear as red flags whatever the question: blaming others, refusing the

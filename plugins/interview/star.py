@@ -18,6 +18,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from lightninghire.api import AiOutput, AiTask, content_words, sentences, shorten, stem, words
+from lightninghire_plugins.interview import reading as rd
 
 NAME = "interview.score_star"
 DIMENSIONS = ("situation", "task", "action", "result", "clarity")
@@ -127,13 +128,16 @@ class _Mark:
 
 
 def offline(inputs: Mapping[str, Any]) -> dict[str, Any]:
-    answer = inputs["answer"]
+    answer = rd.unwrap(inputs["answer"])
     parts = sentences(answer) or [answer]
+    # The evidence reading the rubric uses too: irregular verbs ("I wrote", "I ran"), actions
+    # chained in one sentence, lower-case transcripts, labelled "Result:" lines.
+    reading = rd.read(inputs["question"], answer)
     marks = {
-        "situation": _situation(parts),
+        "situation": _situation(parts, reading),
         "task": _task(parts),
-        "action": _action(answer),
-        "result": _result(parts),
+        "action": _action(answer, reading),
+        "result": _result(parts, reading),
         "clarity": _clarity(inputs["question"], answer, parts),
     }
     overall = round(sum(mark.score for mark in marks.values()) / len(marks), 1)
@@ -150,9 +154,11 @@ def _quote(text: str, limit: int = 90) -> str:
     return f"\u201c{shorten(text, limit)}\u201d"
 
 
-def _situation(parts: list[str]) -> _Mark:
+def _situation(parts: list[str], reading: rd.Reading) -> _Mark:
     early = parts[: max(1, len(parts) // 3 + 1)]
-    setting = [s for s in parts if _SETTING.search(s)]
+    labelled = {s.text for s in reading.sentences if s.part == "situation"}
+    # A "Situation:" line is a setting however it is worded.
+    setting = [s for s in parts if _SETTING.search(s) or any(t in s for t in labelled)]
     problem = [s for s in parts if _PROBLEM.search(s)]
     # A year, a number or a name (a capitalized word after the first) makes a setting concrete.
     specific = bool(setting and re.search(r"\d|\b(?!I\b)[A-Z][a-z]+\b", " ".join(
@@ -189,13 +195,8 @@ def _task(parts: list[str]) -> _Mark:
     return _Mark(score, found + advice, improvement=advice)
 
 
-def _action(answer: str) -> _Mark:
-    verbs = []
-    for match in _I_VERB.finditer(answer):
-        verb = match.group(1)
-        if verb not in _NOT_ACTIONS and verb not in verbs and (
-                verb.endswith("ed") or len(verb) > 3):
-            verbs.append(verb)
+def _action(answer: str, reading: rd.Reading) -> _Mark:
+    verbs = reading.actions()
     mine, ours = len(_ME.findall(answer)), len(_WE.findall(answer))
     steps = len(_SEQUENCE.findall(answer))
     count = len(verbs)
@@ -218,12 +219,15 @@ def _action(answer: str) -> _Mark:
     return _Mark(score, found + advice, improvement=advice)
 
 
-def _result(parts: list[str]) -> _Mark:
+def _result(parts: list[str], reading: rd.Reading) -> _Mark:
     late = parts[len(parts) // 2:]
     outcome = [s for s in late if _RESULT.search(s) or _OUTCOME_VERB.search(s)]
+    outcome += [s.text for s in reading.outcomes() if s.text not in outcome]
     metrics = [m.group(0).strip() for s in parts for m in _METRIC.finditer(s)
                if s in late or _RESULT.search(s)]
-    learned = [s for s in parts if _LEARNING.search(s)]
+    metrics += [m for s in reading.outcomes() for m in s.metrics
+                if not any(m in known or known in m for known in metrics)]
+    learned = [s for s in parts if _LEARNING.search(s)] + [s.text for s in reading.reflections()]
     score = min(5, 1 + bool(outcome) + bool(metrics) + (len(metrics) >= 2) + bool(learned))
     if outcome and not metrics:
         score = min(score, 3)

@@ -234,7 +234,10 @@ def _score_prompt(inputs: Mapping[str, Any]) -> tuple[str, str]:
               "completeness (every part a strong answer needs: STAR for behavioural questions, "
               "approach, edge cases and trade-offs for technical ones), relevance (answers what "
               "was asked), structure (clear order) and specificity (concrete actions, names, "
-              "numbers). overall is the mean, one decimal. For each dimension give the scale "
+              "numbers). overall weighs substance: 0.3 completeness + 0.2 relevance + 0.15 "
+              "structure + 0.35 specificity, one decimal, and at most relevance + 1 for an "
+              "off-topic answer. Reward evidence (numbers, names, the candidate's own actions, "
+              "outcomes), not rubric words, length or hedging. For each dimension give the scale "
               "and feedback quoting the answer. Flag gaps in a few words (e.g. 'lacked "
               "specific metric'). Rewrite the answer keeping the candidate's own words and "
               "voice, marking missing facts in [brackets] rather than inventing them.")
@@ -284,6 +287,12 @@ _FLAG_ADVICE = {
                  "that convince.",
     "off topic": "Restate the question in your first sentence so the answer stays on it.",
     "filler words": "Pause instead of filling (\u201cbasically\u201d, \u201ckind of\u201d).",
+    "generic answer": "Replace talk about your approach with the approach itself: the actual "
+                      "example, number or step.",
+    "hedging": "Say what you checked or would check first, not everything it could be.",
+    "rambling": "Cut to the few facts that matter: a shorter answer with evidence beats a long "
+                "one without.",
+    "red flag": "Own your part in the story, and show interest in the role itself.",
 }
 _DIMENSION_ADVICE = {
     "completeness": "Cover every part: situation, task, action, result (or approach, edge "
@@ -310,16 +319,24 @@ def debrief_offline(inputs: Mapping[str, Any]) -> dict[str, Any]:
     worst = min(averages, key=lambda k: (averages[k], k))
     top = max(answers, key=lambda a: a["overall"])
     summary = (f"You answered {facts['answered']} of {facts['total']} questions in this "
-               f"{where}, scoring {facts['overallScore']}/10 overall. Your strongest dimension "
-               f"was {best} ({averages[best]}) and the weakest {worst} ({averages[worst]}).")
+               f"{where}, scoring {facts['overallScore']}/10 overall.")
+    if averages[best] == averages[worst]:
+        summary += f" Every dimension averaged {averages[best]}."
+    else:
+        summary += (f" Your strongest dimension was {best} ({averages[best]}) and the weakest "
+                    f"{worst} ({averages[worst]}).")
     if facts["commonFlags"]:
         first = facts["commonFlags"][0]
-        summary += (f" The most frequent gap: {first['flag']} ({first['count']} of "
-                    f"{facts['answered']} answers).")
+        answered = facts["answered"]
+        summary += (f" The most frequent gap: {first['flag'].removeprefix('missed: ')} "
+                    f"({first['count']} of {answered} {'answer' if answered == 1 else 'answers'}).")
     strengths = [f"Best answer ({top['overall']}/10): {scoring.quote(top['question'])}."]
     strengths += [f"{name.capitalize()} averaged {value}/10." for name, value
                   in sorted(averages.items(), key=lambda item: -item[1]) if value >= 7][:2]
-    focus = [_FLAG_ADVICE[f["flag"]] for f in facts["commonFlags"] if f["flag"] in _FLAG_ADVICE]
+    focus = [_FLAG_ADVICE[f["flag"]] if f["flag"] in _FLAG_ADVICE else
+             f"Cover what the question expects: {f['flag'].removeprefix('missed: ')}."
+             for f in facts["commonFlags"]
+             if f["flag"] in _FLAG_ADVICE or f["flag"].startswith("missed: ")]
     if averages[worst] < 8:
         focus.append(_DIMENSION_ADVICE[worst])
     if facts["answered"] < facts["total"]:

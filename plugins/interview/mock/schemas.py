@@ -37,6 +37,15 @@ class ScoresOut(Schema):
     specificity = fields.Integer()
 
 
+class AveragesOut(Schema):
+    """Per-dimension means over the answered questions, one decimal (not truncated)."""
+
+    completeness = fields.Float(allow_none=True)
+    relevance = fields.Float(allow_none=True)
+    structure = fields.Float(allow_none=True)
+    specificity = fields.Float(allow_none=True)
+
+
 class RubricOut(Schema):
     dimension = fields.String()
     score = fields.Integer()
@@ -58,7 +67,7 @@ class DebriefOut(Schema):
     summary = fields.String()
     strengths = fields.List(fields.String())
     focusNext = fields.List(fields.String())
-    dimensionAverages = fields.Nested(ScoresOut)
+    dimensionAverages = fields.Nested(AveragesOut)
     answered = fields.Integer()
     total = fields.Integer()
     commonFlags = fields.List(fields.Dict())

@@ -12,6 +12,7 @@ from lightninghire.api import AiOutput, AiTask, shorten
 from lightninghire_plugins.interview import scoring
 from lightninghire_plugins.interview.common import CATEGORIES
 from lightninghire_plugins.interview.questions.bank import GUIDANCE
+from lightninghire_plugins.interview.wording import tidy
 
 COACH = "interview.coach_live"
 DEBRIEF = "interview.session_debrief"
@@ -163,26 +164,32 @@ def debrief_offline(inputs: Mapping[str, Any]) -> dict[str, Any]:
     where = f" for {inputs['role']} at {inputs['company']}" if inputs["company"] else ""
     average = round(sum(r["overall"] for _, r in readings) / len(readings), 1) \
         if readings else None
-    summary = f"You answered {len(readings)} of {len(inputs['exchanges'])} detected questions" \
-              f"{where}."
+    detected = len(inputs["exchanges"])
+    summary = f"You answered {len(readings)} of {detected} detected " \
+              f"{'question' if detected == 1 else 'questions'}{where}."
     if average is not None:
         summary += f" Your answers averaged {average}/10 on the interview rubric."
     if metrics.get("paceLabel"):
         summary += f" Your pace was {metrics['paceLabel']} ({metrics['wordsPerMinute']} " \
                    f"words a minute)."
-    strengths = [{"point": "A strong answer", "evidence": scoring.quote(e["answer"], 160)}
+    strengths = [{"point": "A strong answer", "evidence": scoring.quote(tidy(e["answer"]), 160)}
                  for e, r in sorted(readings, key=lambda item: -item[1]["overall"])
                  if r["overall"] >= 7][:2]
-    concerns = []
-    for flag in ("lacked specific metric", "no clear result", "too short"):
+    concerns, first_gap = [], None
+    for flag in ("off topic", "generic answer", "hedging", "rambling", "lacked specific metric",
+                 "no clear personal actions", "no clear result", "too short"):
         hits = sum(1 for _, r in readings if flag in r["flags"])
         if hits:
-            concerns.append(f"{hits} answer(s): {flag}.")
+            concerns.append(f"{hits} {'answer' if hits == 1 else 'answers'}: {flag}.")
+            first_gap = first_gap or f"{flag} ({hits} of {len(readings)} " \
+                f"{'answer' if len(readings) == 1 else 'answers'})"
     if metrics.get("fillersPer100Words", 0) > 3:
         concerns.append(f"{metrics['fillerCount']} filler words "
                         f"({', '.join(list(metrics.get('fillers', {}))[:3])}).")
     if metrics.get("longPauses"):
-        concerns.append(f"{metrics['longPauses']} long pause(s) before answering.")
+        pauses = metrics["longPauses"]
+        concerns.append(f"{pauses} long {'pause' if pauses == 1 else 'pauses'} before "
+                        f"answering.")
     steps = [{"action": "Send a thank-you note to each interviewer.",
               "due": today + timedelta(days=1)}]
     weakest = min(insights, key=lambda i: sum(i[k] or 0 for k in ("completeness", "structure",
@@ -193,21 +200,39 @@ def debrief_offline(inputs: Mapping[str, Any]) -> dict[str, Any]:
                                 f"and practise it in a mock.", "due": today + timedelta(days=3)})
     steps.append({"action": "Write down the questions you were asked while you remember them.",
                   "due": today})
-    style = ("Measured and concise." if metrics.get("paceLabel") == "steady" and
-             metrics.get("averageAnswerWords", 0) < 250 else
-             "Fast: slow down and pause before key points." if metrics.get("paceLabel") == "fast"
-             else "Long answers: aim for 60-90 seconds each." if metrics.get(
-                 "averageAnswerWords", 0) >= 250 else "Not enough timed speech to judge.")
+    style = communication_style(metrics)
     compared = None
     if inputs["mockAverage"] is not None and average is not None:
         compared = (f"Live answers averaged {average}/10 against {inputs['mockAverage']}/10 in "
                     f"your mock interviews.")
     advice = ["Prepare two more stories with measured results for the next round."]
-    if concerns:
-        advice.insert(0, f"Work on: {concerns[0]}")
+    if first_gap:
+        advice.insert(0, f"Work on this first: {first_gap}.")
+    elif concerns:
+        advice.insert(0, f"Work on this first: {concerns[0][0].lower()}{concerns[0][1:]}")
     return {"summary": summary, "strengths": strengths, "concerns": concerns,
             "nextSteps": steps, "insights": insights, "communicationStyle": style,
             "adviceForNextRound": advice, "comparedWithMocks": compared}
+
+
+def communication_style(metrics: Mapping[str, Any]) -> str:
+    """One line on pace and length that agrees with the summary: a pace is named whenever the
+    metrics have one, and "not enough timed speech" is said only when they do not."""
+    pace, per_minute = metrics.get("paceLabel"), metrics.get("wordsPerMinute")
+    long_answers = metrics.get("averageAnswerWords", 0) >= 250
+    if pace is None:
+        line = "Not enough timed speech to judge your pace."
+        return line + (" Your answers ran long: aim for 60-90 seconds each." if long_answers
+                       else "")
+    line = {"fast": f"Fast ({per_minute} words a minute): slow down and pause before key points.",
+            "slow": f"Slow ({per_minute} words a minute): shorter sentences and a lead-in you "
+                    f"have practised will help you start each answer.",
+            "steady": f"Steady pace ({per_minute} words a minute)."}.get(pace, "")
+    if long_answers:
+        line += " Your answers ran long: aim for 60-90 seconds each."
+    elif pace == "steady":
+        line += " Measured and concise."
+    return line
 
 
 TASKS = (

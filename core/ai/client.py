@@ -237,6 +237,11 @@ class AiClient:
             record.fail("error")
             self._finish(record, started)
             raise
+        return self._conclude(task, choice, record, started, data, user, announce)
+
+    def _conclude(self, task: AiTask, choice: Choice, record: Any, started: float, data: Any,
+                  user: Mapping[str, Any] | None, announce: bool) -> AiResult:
+        """A run that produced ``data``: recorded, then announced (an AI action of ``user``)."""
         call_id = self._finish(record, started)
         result = AiResult(data, task.name, choice.provider, choice.model, record.status,
                           record.input_tokens, record.output_tokens, record.latency_ms, call_id)
@@ -290,12 +295,7 @@ class AiClient:
             record.fail("error")
             self._finish(record, started)
             raise
-        call_id = self._finish(record, started)
-        result = AiResult(data, task.name, choice.provider, choice.model, record.status,
-                          record.input_tokens, record.output_tokens, record.latency_ms, call_id)
-        if announce and user is not None and task.counts_as_ai_action and self.on_action is not None:
-            self._announce(user, task, result)
-        return result
+        return self._conclude(task, choice, record, started, data, user, announce)
 
     def _remote_stream(self, task: AiTask, values: Mapping[str, Any], choice: Choice,
                        record: CallRecord, pieces: list[str]) -> Generator[str, None, None]:

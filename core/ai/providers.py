@@ -333,9 +333,8 @@ class OpenAIProvider:
     def __init__(self, base_url: str | None = None) -> None:
         self.base_url = base_url
 
-    def complete(self, *, api_key: str, model: str, system: str,
-                 messages: Sequence[Mapping[str, str]], max_tokens: int, temperature: float,
-                 budget: RetryBudget) -> Completion:
+    def _client(self, api_key: str, budget: RetryBudget) -> tuple[Any, BudgetTransport, type]:
+        """The SDK client on a transport that spends ``budget``; its ``BudgetSpent`` error."""
         import openai  # imported on first use: deployments without a key never pay for it
 
         class BudgetSpent(openai.OpenAIError):  # an SDK error the SDK raises without a retry
@@ -345,6 +344,14 @@ class OpenAIProvider:
         client = openai.OpenAI(api_key=api_key, base_url=self.base_url,
                                http_client=openai.DefaultHttpxClient(transport=transport),
                                **budget.sdk_options())
+        return client, transport, BudgetSpent
+
+    def complete(self, *, api_key: str, model: str, system: str,
+                 messages: Sequence[Mapping[str, str]], max_tokens: int, temperature: float,
+                 budget: RetryBudget) -> Completion:
+        import openai
+
+        client, _transport, BudgetSpent = self._client(api_key, budget)
         with client:
             response = sdk_call(lambda: client.chat.completions.create(
                 model=model,
@@ -370,13 +377,7 @@ class OpenAIProvider:
         chunk, ``stream_options.include_usage``)."""
         import openai
 
-        class BudgetSpent(openai.OpenAIError):
-            pass
-
-        transport = BudgetTransport(budget, BudgetSpent)
-        client = openai.OpenAI(api_key=api_key, base_url=self.base_url,
-                               http_client=openai.DefaultHttpxClient(transport=transport),
-                               **budget.sdk_options())
+        client, transport, BudgetSpent = self._client(api_key, budget)
         parts: list[str] = []
         answered_by, usage, finished = model, None, False
         with client:
@@ -435,9 +436,8 @@ class AnthropicProvider:
     def __init__(self, base_url: str | None = None) -> None:
         self.base_url = base_url
 
-    def complete(self, *, api_key: str, model: str, system: str,
-                 messages: Sequence[Mapping[str, str]], max_tokens: int, temperature: float,
-                 budget: RetryBudget) -> Completion:
+    def _client(self, api_key: str, budget: RetryBudget) -> tuple[Any, BudgetTransport, type]:
+        """The SDK client on a transport that spends ``budget``; its ``BudgetSpent`` error."""
         import anthropic
 
         class BudgetSpent(anthropic.AnthropicError):  # an SDK error the SDK does not retry
@@ -447,6 +447,14 @@ class AnthropicProvider:
         client = anthropic.Anthropic(api_key=api_key, base_url=self.base_url,
                                      http_client=anthropic.DefaultHttpxClient(transport=transport),
                                      **budget.sdk_options())
+        return client, transport, BudgetSpent
+
+    def complete(self, *, api_key: str, model: str, system: str,
+                 messages: Sequence[Mapping[str, str]], max_tokens: int, temperature: float,
+                 budget: RetryBudget) -> Completion:
+        import anthropic
+
+        client, _transport, BudgetSpent = self._client(api_key, budget)
         options: dict[str, Any] = {"model": model, "max_tokens": max_tokens, "system": system,
                                    "messages": list(messages)}
         if _accepts(type(client.messages).create, "temperature"):
@@ -470,13 +478,7 @@ class AnthropicProvider:
         """``messages.stream``: the text deltas, then the final message's usage."""
         import anthropic
 
-        class BudgetSpent(anthropic.AnthropicError):
-            pass
-
-        transport = BudgetTransport(budget, BudgetSpent)
-        client = anthropic.Anthropic(api_key=api_key, base_url=self.base_url,
-                                     http_client=anthropic.DefaultHttpxClient(transport=transport),
-                                     **budget.sdk_options())
+        client, transport, BudgetSpent = self._client(api_key, budget)
         options: dict[str, Any] = {"model": model, "max_tokens": max_tokens, "system": system,
                                    "messages": list(messages)}
         if _accepts(type(client.messages).stream, "temperature"):

@@ -1,0 +1,610 @@
+"""Reading a job post or a resume the way a recruiter does, offline.
+
+A job post: which skills and credentials it asks, and how firmly (a "Requirements" / "Must
+have" / "Qualifications" section or the title: required; a "Nice to have" / "Preferred" /
+"Bonus" section or a line saying "a plus": preferred; elsewhere, e.g. responsibilities:
+mentioned), the years it asks ("5+ years", "at least five years") and its level.
+
+A resume: every skill with the strength of its evidence (a bullet of work with a number or an
+outcome beats a plain bullet, which beats a summary sentence, a course, then a skills list or
+headline), the years of work from any common phrasing ("4 yrs", "five years", "registered
+nurse, 4 years", "Jan 2018 - Mar 2022" summed over roles, "2019-present", "since 2018"), its
+level from titles and scope (a "Director of ..." is senior; managing 6 people is a lead; a
+barista is not), and the cities it names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from importlib.resources import files
+
+from lightninghire_plugins.jobsearch.lexicon import BY_NAME, SKILLS, Skill
+
+LEVELS = ("intern", "junior", "mid", "senior", "lead", "principal", "executive")
+
+# Evidence weights of one resume mention, by where it stands.
+OUTCOME_BULLET = 1.0   # a line of work with a number or an achievement
+WORK_LINE = 0.8        # a line of work
+SUMMARY_LINE = 0.6     # a sentence about oneself, outside the work history
+COURSE_LINE = 0.45     # education, training, a certificate course
+LISTED = 0.35          # a skills list or a headline: a claim without evidence
+IMPLIED = 0.85         # an implied skill gets this share of its source's evidence
+HEDGED = 0.3           # "familiar with", "learning", "exposure to"
+NOT_HELD = 0.1         # a credential being pursued ("RN expected 2027", "CPA candidate")
+
+REQUIRED, MENTIONED, PREFERRED = "required", "mentioned", "preferred"
+
+_LABEL = r"[A-Za-z][A-Za-z '&/()-]{1,48}"
+_INLINE_HEADING = re.compile(rf"^\s*(?:#+\s*)?\**({_LABEL}?)\**\s*:\s*(.*)$")
+_HEADING_LINE = re.compile(rf"^\s*(?:#+\s*)?\**({_LABEL})\**\s*:?\s*$")
+_JOB_SECTIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(rf"^(?:{pattern})$", re.IGNORECASE)) for name, pattern in (
+        ("optional", r"(?:nice|good|great)[- ]to[- ]haves?|(?:preferred|desired|desirable|bonus)"
+                     r"(?: qualifications| skills| experience| points)?|pluses|extra credit|"
+                     r"ideally|bonus points if(?: you)?(?: have)?|it.s a plus if you have"),
+        ("required", r"(?:requirements?|required(?: skills| qualifications| experience)?|"
+                     r"must[- ]haves?|must have|(?:minimum|basic|key|essential|required) "
+                     r"(?:qualifications|requirements|skills|experience)|qualifications|"
+                     r"what you(?:.ll| will)? (?:need|bring)|you(?:.ll)? (?:have|bring)|who you are|"
+                     r"what we(?:.re| are) looking for|you should have|about you|"
+                     r"skills (?:and|&) experience|experience|essential(?: skills)?|"
+                     r"licen[cs]es?(?: (?:and|&) certifications?)?|certifications?)"),
+        ("duties", r"responsibilities|what you(?:.ll| will) do|the role|about the role|"
+                   r"day[- ]to[- ]day|duties|your role|in this role|the job|overview|role"),
+        ("other", r"benefits|perks|about us|about the company|who we are|compensation|salary|"
+                  r"pay|why join(?: us)?|our team|the team|equal opportunity.*|location|"
+                  r"schedule|how to apply|about [A-Z].*"),
+    ))
+_RESUME_SECTIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(rf"^(?:{pattern})$", re.IGNORECASE)) for name, pattern in (
+        ("experience", r"(?:work |professional |relevant |employment |clinical |teaching |sales "
+                       r"|career |nursing |selected )?(?:experience|history)|employment|work|"
+                       r"career|achievements|awards|accomplishments|projects|volunteer(?:ing| "
+                       r"experience)?|leadership"),
+        ("skills", r"(?:technical |core |key |professional |relevant )?(?:skills|competencies|"
+                   r"expertise|technologies|tools|tech stack|proficiencies|strengths)"
+                   r"(?: (?:and|&) (?:tools|technologies|interests|certifications))?|languages"),
+        ("education", r"education(?: (?:and|&) (?:training|certifications?))?|training|courses?|"
+                      r"coursework|certifications?|certificates?|licen[cs]es?(?: (?:and|&) "
+                      r"certifications?)?|credentials|academic background|"
+                      r"professional development|qualifications"),
+        ("summary", r"(?:professional )?summary|profile|about(?: me)?|objective|headline|"
+                    r"career (?:summary|objective)"),
+        ("other", r"interests|hobbies|references|contact|personal"),
+    ))
+_NICE_LINE = re.compile(r"nice[- ]to[- ]have|\bbonus\b|\ba plus\b|\bplus\b(?= if| but)|"
+                        r"\bpreferred\b|\bideally\b|\bpluses\b|good to have|\bnot required\b|"
+                        r"\bdesirable\b|\bhelpful\b|\bwelcome\b", re.IGNORECASE)
+_MUST_LINE = re.compile(r"\brequired\b|\bmust\b|\bmandatory\b|\bessential\b|\bminimum\b|"
+                        r"\bat least\b", re.IGNORECASE)
+_HEDGE = re.compile(r"\b(?:familiar(?:ity)? with|exposure to|learning|basic knowledge|"
+                    r"some experience|coursework|interested in|eager to learn|want to learn)\b",
+                    re.IGNORECASE)
+_PURSUING = re.compile(r"\b(?:pursuing|studying for|student|expected(?: in)?|in progress|"
+                       r"working toward|working towards|candidate|preparing for|planned|"
+                       r"enrolled|aspiring|scheduled|not (?:yet )?(?:licensed|certified|held)|"
+                       r"no (?:active )?licen[cs]e|applying for|will sit)\b", re.IGNORECASE)
+_BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25cf\u2023\u2043>]|\d+[.)])\s+")
+_YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
+_NUMBER = re.compile(rf"(?<![\w/.-])(?!{_YEAR}\b)(?:[$\u00a3\u20ac]\s?\d[\d,.]*\s?[kmb]?|"
+                     r"\d[\d,.]*\s?(?:%|percent|x\b|k\b|m\b|\+)?)(?![\w/])", re.IGNORECASE)
+_OUTCOME = re.compile(r"\b(?:increas|reduc|cut|grew|grow|improv|sav|exceed|won|award|rank|"
+                      r"achiev|deliver|launch|promot|recogni[sz]|record|top|best|first|"
+                      r"doubl|tripl|accelerat|shorten|lower|rais|boost|surpass|beat|"
+                      r"president.s club|zero|prevent|resolv|built|led|closed|generated)\w*",
+                      re.IGNORECASE)
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_MONTHS = {m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul",
+                                           "aug", "sep", "oct", "nov", "dec"))}
+_DATE = rf"(?:(?P<{{p}}m>{_MONTH})\s+|(?P<{{p}}n>\d{{{{1,2}}}})/)?(?P<{{p}}y>{_YEAR})"
+_RANGE = re.compile(
+    _DATE.format(p="a") + r"\s*(?:-|\u2013|\u2014|to|until|through)\s*(?:"
+    + _DATE.format(p="b") + r"|(?P<now>present|current(?:ly)?|now|today|ongoing|date))",
+    re.IGNORECASE)
+_SINCE = re.compile(rf"\bsince\s+(?:(?P<am>{_MONTH})\s+)?(?P<ay>{_YEAR})\b", re.IGNORECASE)
+_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+                 "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+                 "eighteen": 18, "nineteen": 19, "twenty": 20, "a couple of": 2,
+                 "a few": 3, "several": 3}
+_NUM = r"(?:\d{1,2}(?:\.\d)?|" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + ")"
+_STATED = re.compile(
+    rf"(?P<pre>over|more than|nearly|almost|about|around|at least|minimum(?: of)?|min\.?)?\s*"
+    rf"(?<![\w.])(?P<low>{_NUM})\s*(?:\+|plus)?\s*(?:(?:-|\u2013|to)\s*(?P<high>{_NUM})\s*\+?\s*)?"
+    r"(?:full[- ]time\s+)?(?:years?|yrs?\.?)(?![-\w])(?P<after>[^.;\n]{0,48})", re.IGNORECASE)
+_DECADE = re.compile(r"\b(?:over |more than |nearly |almost )?(?P<n>a|one|two) decades?\b",
+                     re.IGNORECASE)
+_NOT_EXPERIENCE = re.compile(r"^\s*(?:old|ago|later|from now|warranty|contract term|in a row|"
+                             r"degree|program|course|of (?:age|school|college|university|study)|"
+                             r"\w+ (?:degree|program))\b", re.IGNORECASE)
+_JOB_YEARS_CUE = re.compile(
+    r"^\s*(?:of|in|as|with|building|working|doing|selling|leading|managing|running|"
+    r"professional|relevant|hands[- ]on|progressive|post|full|industry|direct|recent|"
+    r"clinical|nursing|acute|teaching|classroom|accounting|sales|quota|b2b|saas|"
+    r"experience|\w+ experience|\(|,|$)", re.IGNORECASE)
+_SCOPE = re.compile(
+    r"\b(?:managed|manage|managing|led|lead|leading|supervised|supervising|oversaw|overseeing|"
+    r"built and led|hired and (?:managed|led)|grew)\s+(?:a\s+|an?\s+\w+\s+)?(?:team\s+of\s+|"
+    r"staff\s+of\s+|org(?:anization)?\s+of\s+|department\s+of\s+)?(?P<n>\d{1,4})\+?\s+"
+    r"(?:\w+\s+)?(?:people|engineers|nurses|reps|representatives|staff|employees|"
+    r"direct reports|reports|managers|teachers|drivers|associates|account executives|aes|"
+    r"sdrs|bdrs|analysts|accountants|developers|designers|sellers|agents|fte|members|"
+    r"person|headcount)|\b(?P<m>\d{1,4})\+?\s+direct reports", re.IGNORECASE)
+# Level cues in a title, most senior first; hourly-team titles come before "lead"/"manager"
+# so a shift lead or an assistant store manager is not read as a people leader of a profession.
+_TITLE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (level, re.compile(pattern, re.IGNORECASE)) for level, pattern in (
+        ("executive", r"\b(?:chief \w+ officer|cto|ceo|coo|cfo|cmo|cro|cno|vp|svp|evp|"
+                      r"vice president|head of|director|(?:managing )?partner|general manager)\b"),
+        ("principal", r"\b(?:principal|distinguished|fellow)\b(?! teacher)"),
+        ("mid", r"\b(?:shift (?:lead|leader|supervisor|manager)|crew (?:lead|leader)|"
+                r"keyholder|assistant (?:store |shift )?manager|team member|"
+                r"mid[- ]level|intermediate)\b"),
+        ("lead", r"\b(?:staff (?:\w+ )?(?:engineer|scientist|designer|developer|architect)|"
+                 r"lead|manager|supervisor|charge nurse|nurse manager|head nurse|"
+                 r"team lead(?:er)?)\b"),
+        ("senior", r"\b(?:senior|sr\.?)(?!\w)"),
+        ("junior", r"\b(?:junior|jr\.?|entry[- ]level|graduate|new grad|trainee|associate "
+                   r"(?:engineer|developer|analyst))(?!\w)"),
+        ("intern", r"\b(?:intern|internship|apprentice|working student|student|"
+                   r"co-op)\b"),
+    ))
+
+
+@dataclass
+class Found:
+    """One skill or credential in a document."""
+
+    skill: Skill
+    mentions: int = 0
+    first: int = 0
+    evidence: float = 0.0        # resume: the best evidence, 0..1
+    requirement: str = ""        # job: required, mentioned or preferred
+    implied: bool = False        # only implied by another skill (Epic -> EHR)
+    quote: str = ""              # the line of its best evidence
+    group: int | None = None     # job: skills offered as alternatives ("Salesforce or HubSpot")
+
+
+@dataclass
+class Block:
+    """A stretch of a resume about one role: its months and its text."""
+
+    months: int
+    text: str
+    title: str
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass
+class Reading:
+    kind: str
+    found: dict[str, Found] = field(default_factory=dict)
+    years: int | None = None
+    years_phrase: str | None = None
+    seniority: str = "unknown"
+    seniority_evidence: str | None = None
+    blocks: list[Block] = field(default_factory=list)
+    cities: set[str] = field(default_factory=set)
+    remote: bool = False
+    evidence_text: str = ""      # resume: the lines that are not lists nor headlines
+    stuffing: int = 0            # resume: skills listed with no evidence anywhere else
+    title: str = ""
+    has_required_section: bool = False
+
+    def skills(self) -> list[Found]:
+        return [f for f in self.found.values() if not f.implied]
+
+
+@dataclass
+class _Line:
+    text: str
+    section: str
+    position: int
+
+
+def read(text: str, kind: str, today: date | None = None, title: str = "") -> Reading:
+    """What ``text`` (a ``job`` post or a ``resume``) says; ``today`` dates "present"."""
+    today = today or date.today()
+    lines = _lines(text, kind)
+    reading = Reading(kind=kind, title=title or _first_line(text))
+    reading.has_required_section = any(line.section == "required" for line in lines)
+    if kind == "job":
+        _job_skills(reading, lines, title)
+        reading.years, reading.years_phrase = _job_years(lines)
+        reading.seniority, reading.seniority_evidence = _job_level(reading, text)
+    else:
+        _resume_skills(reading, lines)
+        reading.blocks = _blocks(lines, today)
+        reading.years, reading.years_phrase = _resume_years(lines, reading.blocks)
+        reading.seniority, reading.seniority_evidence = _resume_level(reading, lines)
+        reading.evidence_text = "\n".join(line.text for line in lines
+                                          if line.section in ("experience", "summary", "other"))
+    reading.cities = cities(text)
+    reading.remote = bool(re.search(r"\b(?:remote|work from (?:home|anywhere))\b", text,
+                                    re.IGNORECASE))
+    return reading
+
+
+# -- lines and sections ---------------------------------------------------------------------
+
+def _first_line(text: str) -> str:
+    return next((line.strip(" #*\t") for line in text.splitlines() if line.strip()), "")
+
+
+def _section_of(label: str, kind: str) -> str | None:
+    table = _JOB_SECTIONS if kind == "job" else _RESUME_SECTIONS
+    cleaned = " ".join(label.replace("*", " ").split()).strip(" -&")
+    for name, pattern in table:
+        if pattern.match(cleaned):
+            return name
+    return None
+
+
+def _lines(text: str, kind: str) -> list[_Line]:
+    """Every non-empty line with the section it sits in. A resume starts in its ``headline``
+    (name, title, contact, a tagline), a post in its ``intro``."""
+    section = "intro" if kind == "job" else "headline"
+    out: list[_Line] = []
+    position = 0
+    for raw in text.splitlines():
+        line = raw.strip()
+        position += len(raw) + 1
+        if not line:
+            continue
+        if not _BULLET.match(line):
+            whole = _HEADING_LINE.match(line)
+            if whole and len(whole.group(1).split()) <= 7:
+                named = _section_of(whole.group(1), kind)
+                if named:
+                    section = named
+                    continue
+            inline = _INLINE_HEADING.match(line)
+            if inline and len(inline.group(1).split()) <= 6:
+                named = _section_of(inline.group(1), kind)
+                if named:
+                    if kind == "resume" and named == "skills":
+                        out.append(_Line(inline.group(2), "skills", position))
+                        continue  # a one-line "Skills: ..." does not open a section
+                    section = named
+                    line = inline.group(2).strip()
+                    if not line:
+                        continue
+        if kind == "resume" and section == "headline" and out and \
+                len(line.split()) >= 9 and not _is_list(line):
+            section = "summary"  # the first sentence after name and title lines
+        if kind == "resume" and section in ("headline", "summary") and out and (
+                _BULLET.match(line) or _RANGE.search(line) or _SINCE.search(line)):
+            section = "experience"  # roles and bullets without an "Experience" heading
+        out.append(_Line(line, section, position))
+    return out
+
+
+def _is_list(line: str) -> bool:
+    """A line of comma, pipe or bullet separated items, not a sentence."""
+    parts = [p for p in re.split(r"\s*[,|;\u2022\u00b7/]\s*|\s+-\s+", line) if p.strip()]
+    if len(parts) < 3:
+        return False
+    return sum(len(p.split()) for p in parts) / len(parts) <= 3.2
+
+
+# -- job posts ------------------------------------------------------------------------------
+
+def _job_skills(reading: Reading, lines: list[_Line], title: str) -> None:
+    order = {REQUIRED: 0, MENTIONED: 1, PREFERRED: 2}
+    sources = [_Line(title, "title", 0)] if title else []
+    for index, line in enumerate([*sources, *lines]):
+        if line.section == "other":
+            continue
+        alternatives = bool(re.search(r"\bor\b|\w/\w|\bany of\b|\beither\b", line.text,
+                                      re.IGNORECASE))
+        if line.section == "optional" or _NICE_LINE.search(line.text):
+            requirement = PREFERRED
+        elif line.section in ("required", "title") or _MUST_LINE.search(line.text):
+            requirement = REQUIRED
+        else:
+            requirement = MENTIONED
+        for skill in SKILLS:
+            hits = list(skill.pattern.finditer(line.text))
+            if not hits:
+                continue
+            found = reading.found.get(skill.name)
+            if found is None:
+                found = reading.found[skill.name] = Found(skill, first=line.position
+                                                          + hits[0].start(),
+                                                          requirement=requirement)
+            found.mentions += len(hits)
+            if order[requirement] < order[found.requirement]:
+                found.requirement = requirement
+                found.group = None
+            if alternatives and found.group is None and found.requirement == requirement:
+                found.group = index
+    if not reading.has_required_section:
+        # Without a requirements list, what the post talks about is what it asks.
+        for found in reading.found.values():
+            if found.requirement == MENTIONED:
+                found.requirement = REQUIRED
+
+
+def _job_years(lines: list[_Line]) -> tuple[int | None, str | None]:
+    best: tuple[int, str] | None = None
+    for line in lines:
+        if line.section in ("optional", "other") or _NICE_LINE.search(line.text):
+            continue
+        for match in _STATED.finditer(line.text):
+            after = match.group("after")
+            if _NOT_EXPERIENCE.match(after) or not (_JOB_YEARS_CUE.match(after)
+                                                    or match.group("pre")):
+                continue
+            low = _number(match.group("low"))
+            if low is None or low > 30:
+                continue
+            phrase = _phrase(line.text, match)
+            if best is None or low > best[0]:
+                best = (int(low), phrase)
+    return best if best else (None, None)
+
+
+def _job_level(reading: Reading, text: str) -> tuple[str, str | None]:
+    titles = [reading.title]
+    titles += [m.group(1) for m in re.finditer(
+        r"(?:hiring|looking for|seeking|join (?:us|our team) as|role of|position of)\s+"
+        r"(?:an?\s+|our\s+(?:first\s+|next\s+)?)?((?:[A-Z][\w./+#-]*\s*){1,6})", text)]
+    for title in titles:
+        for level, cue in _TITLE_CUES:
+            if (level != "intern" or "student" not in title.lower()) and cue.search(title):
+                return level, f"title: {title.strip()}"
+    if reading.years is not None:
+        return level_for_years(reading.years, cap=None), reading.years_phrase
+    return "unknown", None
+
+
+# -- resumes --------------------------------------------------------------------------------
+
+def _evidence(line: _Line, skill: Skill) -> float:
+    text = line.text
+    if skill.credential:
+        if _PURSUING.search(text):
+            return NOT_HELD
+        # A licence is shown by being listed; where it is listed does not weaken it.
+        return OUTCOME_BULLET if line.section != "headline" or not _is_list(text) else 0.9
+    if _HEDGE.search(text):
+        return HEDGED
+    if line.section not in ("education", "skills") and (_RANGE.search(text) or
+                                                        _SINCE.search(text)):
+        return WORK_LINE  # a role line: "Staff Nurse, ICU - Mass General (2018 - 2022)"
+    listed = (_is_list(text) and not _BULLET.match(text)) or line.section == "skills"
+    if listed or (line.section == "headline" and not _STATED.search(text)):
+        return LISTED
+    if line.section == "education":
+        return COURSE_LINE
+    if line.section in ("summary", "headline"):
+        return SUMMARY_LINE + (0.1 if _STATED.search(text) else 0.0)
+    if _NUMBER.search(_RANGE.sub(" ", text)) or _OUTCOME.search(text):
+        return OUTCOME_BULLET
+    return WORK_LINE
+
+
+def _resume_skills(reading: Reading, lines: list[_Line]) -> None:
+    for line in lines:
+        for skill in SKILLS:
+            hits = list(skill.pattern.finditer(line.text))
+            if not hits:
+                continue
+            weight = _evidence(line, skill)
+            found = reading.found.get(skill.name)
+            if found is None:
+                found = reading.found[skill.name] = Found(skill, first=line.position
+                                                          + hits[0].start())
+            found.mentions += len(hits)
+            found.implied = False
+            if weight > found.evidence:
+                found.evidence, found.quote = weight, line.text
+    for found in list(reading.found.values()):
+        for name in found.skill.implies:
+            implied = reading.found.get(name)
+            weight = round(found.evidence * IMPLIED, 3)
+            if implied is None:
+                reading.found[name] = Found(BY_NAME[name], evidence=weight, implied=True,
+                                            first=found.first, quote=found.quote)
+            elif weight > implied.evidence:
+                implied.evidence, implied.quote = weight, found.quote
+    hard = [f for f in reading.skills() if f.skill.category != "soft" and not f.skill.credential]
+    listed_only = sum(1 for f in hard if f.evidence <= LISTED)
+    shown = sum(1 for f in hard if f.evidence >= WORK_LINE)
+    reading.stuffing = max(0, listed_only - shown) if listed_only >= 5 else 0
+
+
+def _number(word: str | None) -> float | None:
+    if word is None:
+        return None
+    word = word.lower().strip()
+    if word in _WORD_NUMBERS:
+        return _WORD_NUMBERS[word]
+    try:
+        return float(word)
+    except ValueError:
+        return None
+
+
+def _phrase(text: str, match: re.Match[str]) -> str:
+    tail = " ".join(match.group("after").split()[:4])
+    return " ".join(f"{text[match.start('low'):match.start('after')]} {tail}".split()).rstrip(
+        " ,(")
+
+
+def _month_index(month: str | None, number: str | None, default: int) -> int:
+    if month:
+        return _MONTHS.get(month[:3].lower(), default)
+    if number and 1 <= int(number) <= 12:
+        return int(number)
+    return default
+
+
+def _spans(text: str, today: date) -> list[tuple[int, int]]:
+    """(start, end) months since year 0 of every date range in the line."""
+    spans = []
+    for match in _RANGE.finditer(text):
+        start = int(match.group("ay")) * 12 + _month_index(match.group("am"), match.group("an"), 1)
+        if match.group("now"):
+            end = today.year * 12 + today.month
+        else:
+            end = int(match.group("by")) * 12 + _month_index(match.group("bm"), match.group("bn"),
+                                                             1)
+        if 0 <= end - start <= 600:
+            spans.append((start, end))
+    for match in _SINCE.finditer(text):
+        start = int(match.group("ay")) * 12 + _month_index(match.group("am"), None, 1)
+        end = today.year * 12 + today.month
+        if 0 <= end - start <= 600:
+            spans.append((start, end))
+    return spans
+
+
+def _stated_years(text: str) -> float | None:
+    best = None
+    for match in _STATED.finditer(text):
+        if _NOT_EXPERIENCE.match(match.group("after")):
+            continue
+        low = _number(match.group("low"))
+        if low is not None and low <= 50 and (best is None or low > best):
+            best = low
+    for match in _DECADE.finditer(text):
+        value = 20.0 if match.group("n").lower() == "two" else 10.0
+        best = value if best is None else max(best, value)
+    return best
+
+
+def _blocks(lines: list[_Line], today: date) -> list[Block]:
+    """Each role: a line with dates or stated years, and the lines under it."""
+    blocks: list[Block] = []
+    current: list[str] | None = None
+    months = 0
+    title = ""
+    block_spans: list[tuple[int, int]] = []
+    for line in lines:
+        if line.section in ("education", "skills"):
+            if current is not None:
+                blocks.append(Block(months, "\n".join(current), title, block_spans))
+            current = None
+            continue
+        spans = _spans(line.text, today)
+        stated = None if spans else _stated_years(line.text)
+        if spans or (stated is not None and not _BULLET.match(line.text)):
+            if current is not None:
+                blocks.append(Block(months, "\n".join(current), title, block_spans))
+            block_spans = _merge(spans)
+            months = sum(end - start for start, end in block_spans) if spans else \
+                round(12 * (stated or 0))
+            current = [line.text]
+            title = _RANGE.sub("", _SINCE.sub("", line.text)).strip(" ,|()-\u2013\u2014")
+            continue
+        if current is not None:
+            current.append(line.text)
+    if current is not None:
+        blocks.append(Block(months, "\n".join(current), title, block_spans))
+    return blocks
+
+
+def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _resume_years(lines: list[_Line], blocks: list[Block]) -> tuple[int | None, str | None]:
+    stated, phrase = None, None
+    for line in lines:
+        if line.section in ("education", "skills"):
+            continue
+        for match in _STATED.finditer(line.text):
+            if _NOT_EXPERIENCE.match(match.group("after")):
+                continue
+            low = _number(match.group("low"))
+            if low is not None and low <= 50 and (stated is None or low > stated):
+                stated, phrase = low, _phrase(line.text, match)
+        for match in _DECADE.finditer(line.text):
+            value = 20.0 if match.group("n").lower() == "two" else 10.0
+            if stated is None or value > stated:
+                stated, phrase = value, match.group(0)
+    dated = [b for b in blocks if b.spans]
+    # Overlapping roles count once: the spans are merged across roles.
+    total_months = sum(end - start for start, end in _merge(s for b in dated for s in b.spans))
+    ranged = total_months / 12 if dated else None
+    if ranged is not None and (stated is None or ranged > stated):
+        return round(ranged), f"{round(ranged)} years across {len(dated)} dated " \
+                              f"role{'s' if len(dated) > 1 else ''}"
+    if stated is not None:
+        return round(stated), phrase
+    return None, None
+
+
+def level_for_years(years: float, cap: str | None = "senior") -> str:
+    level = "junior" if years < 2 else "mid" if years < 5 else "senior" if years < 10 else "lead"
+    if cap and LEVELS.index(level) > LEVELS.index(cap):
+        return cap
+    return level
+
+
+def _resume_level(reading: Reading, lines: list[_Line]) -> tuple[str, str | None]:
+    """The highest level its titles and scope show; with neither, its years (a plain title
+    with many years is senior, never a lead: leading is shown by a title or by scope)."""
+    titles = [b.title for b in reading.blocks if b.title]
+    titles += [line.text for line in lines[:2] if line.section in ("headline", "summary")
+               and len(line.text.split()) <= 12]
+    titles += [line.text for line in lines if line.section == "experience"
+               and not _BULLET.match(line.text) and len(line.text.split()) <= 10]
+    best: tuple[int, str] | None = None
+    for title in titles:
+        for level, cue in _TITLE_CUES:
+            if cue.search(title):
+                if best is None or LEVELS.index(level) > best[0]:
+                    best = (LEVELS.index(level), f"title: {title.strip()}")
+                break
+    for line in lines:
+        match = _SCOPE.search(line.text)
+        if match and line.section in ("experience", "summary", "headline", "other"):
+            people = int(match.group("n") or match.group("m") or 0)
+            if people >= 3 and (best is None or best[0] < LEVELS.index("lead")):
+                best = (LEVELS.index("lead"), f"scope: {match.group(0).strip()}")
+    if reading.years is not None:
+        by_years = LEVELS.index(level_for_years(reading.years))
+        if best is None or (by_years > best[0] and best[0] >= LEVELS.index("junior")):
+            return LEVELS[by_years], reading.years_phrase
+    if best is not None:
+        return LEVELS[best[0]], best[1]
+    return "unknown", None
+
+
+# -- places ---------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _places() -> tuple[re.Pattern[str], frozenset[str], dict[str, str]]:
+    names = [line.strip() for line in files(__package__).joinpath("places.txt").read_text(
+        encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
+    same = {"NYC": "New York", "New York City": "New York", "Manhattan": "New York",
+            "Brooklyn": "New York", "Bengaluru": "Bangalore", "New Delhi": "Delhi",
+            "Washington DC": "Washington", "Saint Paul": "St. Paul", "S\u00e3o Paulo": "Sao Paulo"}
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+    words = frozenset(w.lower() for n in names for w in re.findall(r"[A-Za-z\u00e3]+", n))
+    return pattern, words, same
+
+
+def cities(text: str) -> set[str]:
+    """The known cities a text names (spelled as cities are: capitalized)."""
+    pattern, _, same = _places()
+    return {same.get(m.group(0), m.group(0)) for m in pattern.finditer(text)}
+
+
+def place_words() -> frozenset[str]:
+    """Lower-case words of city names ("york", "francisco"): never domain vocabulary."""
+    return _places()[1]

@@ -432,7 +432,9 @@ def _number(word: str | None) -> float | None:
 
 
 def _phrase(text: str, match: re.Match[str]) -> str:
-    tail = " ".join(match.group("after").split()[:4])
+    after = match.group("after")
+    cut = after.lower().find("experience")
+    tail = after[:cut + len("experience")] if cut >= 0 else " ".join(after.split()[:3])
     return " ".join(f"{text[match.start('low'):match.start('after')]} {tail}".split()).rstrip(
         " ,(")
 
@@ -539,7 +541,9 @@ def _resume_years(lines: list[_Line], blocks: list[Block]) -> tuple[int | None, 
     # Overlapping roles count once: the spans are merged across roles.
     total_months = sum(end - start for start, end in _merge(s for b in dated for s in b.spans))
     ranged = total_months / 12 if dated else None
-    if ranged is not None and (stated is None or ranged > stated):
+    # The candidate's own total ("7 years of experience") wins: dates "to present" age with
+    # the resume; the dated roles are summed when no total is stated.
+    if ranged is not None and stated is None:
         return round(ranged), f"{round(ranged)} years across {len(dated)} dated " \
                               f"role{'s' if len(dated) > 1 else ''}"
     if stated is not None:

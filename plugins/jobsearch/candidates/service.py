@@ -215,7 +215,8 @@ class CandidateService(ServiceBase):
                                          doc.get("experience"), doc.get("education"),
                                          doc.get("certifications"), doc.get("resumeText")]))
         result = self.ai.run(FIT, {"roleTitle": role["title"], "jobDescription": job,
-                                   "candidateText": person}, user=user).data
+                                   "candidateText": person,
+                                   "asOf": self.clock.now().date().isoformat()}, user=user).data
         cached = {**result, "at": self.clock.now(), "stale": False}
         self.candidates.update_one({"_id": doc["_id"]}, {"$set": {"fitScore": cached}})
         return cached

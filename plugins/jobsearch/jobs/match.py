@@ -99,6 +99,9 @@ class MatchOut(AiOutput):
                                     metadata={"description": "required, but only listed (skills "
                                                              "list, headline), not shown in work"})
     requiredSkills = fields.List(fields.String(), load_default=list)
+    mentionedMissing = fields.List(fields.String(), load_default=list,
+                                   metadata={"description": "named by the post outside its "
+                                                            "requirements, absent from the resume"})
     niceToHaveMatched = fields.List(fields.String(), load_default=list)
     niceToHaveMissing = fields.List(fields.String(), load_default=list)
     missingCredentials = fields.List(fields.String(), load_default=list,
@@ -141,6 +144,8 @@ class Assessment:
     matched: list[str] = field(default_factory=list)
     claimed_only: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    also_shown: list[str] = field(default_factory=list)  # mentioned (not required), shown
+    also_missing: list[str] = field(default_factory=list)  # mentioned, not shown
     nice_matched: list[str] = field(default_factory=list)
     nice_missing: list[str] = field(default_factory=list)
     missing_credentials: list[str] = field(default_factory=list)
@@ -218,6 +223,10 @@ def assess(job_title: str, job_text: str, resume_text: str,
         matched=[n for n in required if shown(n) > LISTED],
         claimed_only=[n for n in required if 0 < shown(n) <= LISTED],
         missing=[n for n in required if shown(n) == 0],
+        also_shown=[f.skill.name for f in asked if f.requirement == MENTIONED
+                    and shown(f.skill.name) > 0],
+        also_missing=[f.skill.name for f in asked if f.requirement == MENTIONED
+                      and shown(f.skill.name) == 0],
         nice_matched=[f.skill.name for f in nice if shown(f.skill.name) > LISTED],
         nice_missing=[f.skill.name for f in nice if shown(f.skill.name) <= LISTED],
         missing_credentials=missing_credentials, ceiling=ceiling,
@@ -343,6 +352,7 @@ def offline(inputs: Mapping[str, Any]) -> dict[str, Any]:
             "reasons": reasons_for(found, targets, job_text),
             "matchedSkills": found.matched, "missingSkills": found.missing,
             "claimedOnlySkills": found.claimed_only, "requiredSkills": found.required,
+            "mentionedMissing": found.also_missing,
             "niceToHaveMatched": found.nice_matched, "niceToHaveMissing": found.nice_missing,
             "missingCredentials": found.missing_credentials,
             "keywordCoverage": round(found.vocabulary, 3), "components": found.components,

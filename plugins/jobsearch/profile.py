@@ -467,20 +467,6 @@ def _spans(text: str, today: date) -> list[tuple[int, int]]:
     return spans
 
 
-def _stated_years(text: str) -> float | None:
-    best = None
-    for match in _STATED.finditer(text):
-        if _NOT_EXPERIENCE.match(match.group("after")):
-            continue
-        low = _number(match.group("low"))
-        if low is not None and low <= 50 and (best is None or low > best):
-            best = low
-    for match in _DECADE.finditer(text):
-        value = 20.0 if match.group("n").lower() == "two" else 10.0
-        best = value if best is None else max(best, value)
-    return best
-
-
 def _blocks(lines: list[_Line], today: date) -> list[Block]:
     """Each role: a line with dates or stated years, and the lines under it."""
     blocks: list[Block] = []
@@ -495,7 +481,8 @@ def _blocks(lines: list[_Line], today: date) -> list[Block]:
             current = None
             continue
         spans = _spans(line.text, today)
-        stated = None if spans else _stated_years(line.text)
+        stated = None if spans else max((v for v, _ in _line_years(
+            line.text, bullet=bool(_BULLET.match(line.text)))), default=None)
         if spans or (stated is not None and not _BULLET.match(line.text)):
             if current is not None:
                 blocks.append(Block(months, "\n".join(current), title, block_spans))
@@ -523,32 +510,57 @@ def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _resume_years(lines: list[_Line], blocks: list[Block]) -> tuple[int | None, str | None]:
-    stated, phrase = None, None
+    """The candidate's own total when the headline or summary states one ("registered nurse,
+    4 years", "7 years of experience": dates "to present" age with the resume); else the most
+    of the dated roles (merged) and the years stated in the work history."""
+    claimed: tuple[float, str] | None = None
+    stated: tuple[float, str] | None = None
     for line in lines:
         if line.section in ("education", "skills"):
             continue
-        for match in _STATED.finditer(line.text):
-            if _NOT_EXPERIENCE.match(match.group("after")):
-                continue
-            low = _number(match.group("low"))
-            if low is not None and low <= 50 and (stated is None or low > stated):
-                stated, phrase = low, _phrase(line.text, match)
-        for match in _DECADE.finditer(line.text):
-            value = 20.0 if match.group("n").lower() == "two" else 10.0
-            if stated is None or value > stated:
-                stated, phrase = value, match.group(0)
+        summary = line.section in ("headline", "summary")
+        for value, phrase in _line_years(line.text, bullet=bool(_BULLET.match(line.text))):
+            if summary and (claimed is None or value > claimed[0]):
+                claimed = (value, phrase)
+            elif not summary and (stated is None or value > stated[0]):
+                stated = (value, phrase)
+    if claimed is not None:
+        return round(claimed[0]), claimed[1]
     dated = [b for b in blocks if b.spans]
     # Overlapping roles count once: the spans are merged across roles.
     total_months = sum(end - start for start, end in _merge(s for b in dated for s in b.spans))
     ranged = total_months / 12 if dated else None
-    # The candidate's own total ("7 years of experience") wins: dates "to present" age with
-    # the resume; the dated roles are summed when no total is stated.
-    if ranged is not None and stated is None:
+    if ranged is not None and (stated is None or ranged >= stated[0]):
         return round(ranged), f"{round(ranged)} years across {len(dated)} dated " \
                               f"role{'s' if len(dated) > 1 else ''}"
     if stated is not None:
-        return round(stated), phrase
+        return round(stated[0]), stated[1]
     return None, None
+
+
+_BULLET_YEARS_CUE = re.compile(r"^\s*(?:of|as|in|at|with|on|building|working|leading|managing|"
+                               r"selling|teaching|nursing|experience|\w+ experience)\b",
+                               re.IGNORECASE)
+_NOT_TENURE = re.compile(r"^\s*(?:running|in a row|straight|consecutive|back[- ]to[- ]back)\b",
+                         re.IGNORECASE)
+
+
+def _line_years(text: str, bullet: bool) -> list[tuple[float, str]]:
+    """Years of experience a line states; in a bullet only with a cue ("5 years at Oracle"),
+    never a streak ("President's Club two years running")."""
+    found = []
+    for match in _STATED.finditer(text):
+        after = match.group("after")
+        if _NOT_EXPERIENCE.match(after) or _NOT_TENURE.match(after):
+            continue
+        if bullet and not _BULLET_YEARS_CUE.match(after):
+            continue
+        low = _number(match.group("low"))
+        if low is not None and low <= 50:
+            found.append((low, _phrase(text, match)))
+    for match in _DECADE.finditer(text):
+        found.append((20.0 if match.group("n").lower() == "two" else 10.0, match.group(0)))
+    return found
 
 
 def level_for_years(years: float, cap: str | None = "senior") -> str:

@@ -267,14 +267,16 @@ def _relevant_years(job: Reading, resume: Reading, job_title: str) -> int | None
     for block in resume.blocks:
         block_words = {stem(w) for w in re.findall(r"[a-z]+", block.text.lower())}
         title = {stem(w) for w in re.findall(r"[a-z]+", block.title.lower())}
+        hits = sum(1 for skill in wanted if skill.pattern.search(block.text))
+        same_title = len(title_words & title) / len(title_words) if title_words else 0.0
         if not wanted and not title_words:
             share = 1.0
-        elif title_words & title:
-            share = 1.0  # the same role
+        elif same_title >= 0.5 and hits >= min(2, len(wanted)):
+            share = 1.0  # the same role, doing the job's work
         else:
-            # Another role counts by how much of the job it shows, at most half.
-            hits = sum(1 for skill in wanted if skill.pattern.search(block.text))
-            share = 0.5 * min(1.0, hits / 3) + (0.2 if title_words & block_words else 0.0)
+            # Another role counts by how much of the job it shows, at most about half.
+            share = min(1.0, 0.5 * min(1.0, hits / 3) + 0.25 * same_title
+                        + (0.1 if title_words & block_words else 0.0))
         if block.spans:
             dated += share * block.months
         else:  # "Account Executive, 3 years": the same years as the dated roles, or a summary

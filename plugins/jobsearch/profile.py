@@ -88,6 +88,8 @@ _PURSUING = re.compile(r"\b(?:pursuing|studying for|student|expected(?: in)?|in 
                        r"working toward|working towards|candidate|preparing for|planned|"
                        r"enrolled|aspiring|scheduled|not (?:yet )?(?:licensed|certified|held)|"
                        r"no (?:active )?licen[cs]e|applying for|will sit)\b", re.IGNORECASE)
+_COURSE = re.compile(r"\b(?:bootcamp|certificate|certification program|course|coursework|"
+                     r"training program|online program|workshop)\b", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25cf\u2023\u2043>]|\d+[.)])\s+")
 _YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
 _NUMBER = re.compile(rf"(?<![\w/.-])(?!{_YEAR}\b)(?:[$\u00a3\u20ac]\s?\d[\d,.]*\s?[kmb]?|"
@@ -377,11 +379,11 @@ def _evidence(line: _Line, skill: Skill) -> float:
     if line.section not in ("education", "skills") and (_RANGE.search(text) or
                                                         _SINCE.search(text)):
         return WORK_LINE  # a role line: "Staff Nurse, ICU - Mass General (2018 - 2022)"
+    if line.section == "education" or _COURSE.search(text):
+        return COURSE_LINE  # learned, not yet used at work
     listed = (_is_list(text) and not _BULLET.match(text)) or line.section == "skills"
     if listed or (line.section == "headline" and not _STATED.search(text)):
         return LISTED
-    if line.section == "education":
-        return COURSE_LINE
     if line.section in ("summary", "headline"):
         return SUMMARY_LINE + (0.1 if _STATED.search(text) else 0.0)
     if _NUMBER.search(_RANGE.sub(" ", text)) or _OUTCOME.search(text):

@@ -34,10 +34,10 @@ from lightninghire_plugins.jobsearch.common import terms
 from lightninghire_plugins.jobsearch.profile import (
     COURSE_LINE,
     LEVELS,
-    LISTED,
     MENTIONED,
     PREFERRED,
     REQUIRED,
+    SUMMARY_LINE,
     WORK_LINE,
     Reading,
     place_words,
@@ -220,15 +220,15 @@ def assess(job_title: str, job_text: str, resume_text: str,
         components={"skills": round(100 * skills), "experience": round(100 * experience),
                     "seniority": round(100 * seniority), "vocabulary": round(100 * vocabulary)},
         required=required,
-        matched=[n for n in required if shown(n) > LISTED],
-        claimed_only=[n for n in required if 0 < shown(n) <= LISTED],
+        matched=[n for n in required if shown(n) >= SUMMARY_LINE],
+        claimed_only=[n for n in required if 0 < shown(n) < SUMMARY_LINE],
         missing=[n for n in required if shown(n) == 0],
         also_shown=[f.skill.name for f in asked if f.requirement == MENTIONED
                     and shown(f.skill.name) > 0],
         also_missing=[f.skill.name for f in asked if f.requirement == MENTIONED
                       and shown(f.skill.name) == 0],
-        nice_matched=[f.skill.name for f in nice if shown(f.skill.name) > LISTED],
-        nice_missing=[f.skill.name for f in nice if shown(f.skill.name) <= LISTED],
+        nice_matched=[f.skill.name for f in nice if shown(f.skill.name) >= SUMMARY_LINE],
+        nice_missing=[f.skill.name for f in nice if shown(f.skill.name) < SUMMARY_LINE],
         missing_credentials=missing_credentials, ceiling=ceiling,
         years_relevant=years_relevant, vocabulary=vocabulary,
         over_qualified=gap is not None and gap >= 2, level_gap=gap)
@@ -315,15 +315,17 @@ def reasons_for(found: Assessment, targets: list[str] | None = None,
                        f"its experience" + (f" ({', '.join(found.matched[:6])})." if found.matched
                                             else "."))
     if found.claimed_only:
-        reasons.append(f"Listed but not shown in any role: {', '.join(found.claimed_only[:5])}; "
-                       f"a bullet with a result would prove them.")
+        them = "them" if len(found.claimed_only) > 1 else "it"
+        reasons.append(f"Listed (or only studied) but not shown in any role: "
+                       f"{', '.join(found.claimed_only[:5])}; a bullet of work with a result "
+                       f"would prove {them}.")
     if found.missing:
         reasons.append(f"Missing from the resume: {', '.join(found.missing[:6])}.")
     if found.nice_matched:
         reasons.append(f"Nice-to-haves you show: {', '.join(found.nice_matched[:5])}.")
     if found.resume.stuffing:
-        reasons.append(f"{found.resume.stuffing} more skills are listed than any role "
-                       f"evidences: lists without evidence count little.")
+        reasons.append(f"{found.resume.stuffing} more skills listed than shown in work: a "
+                       f"list without evidence counts little.")
     asked, relevant = found.job.years, found.years_relevant
     if asked and relevant is not None and relevant < asked:
         reasons.append(f"The job asks {asked}+ years; the resume shows {relevant} in related "

@@ -74,7 +74,7 @@ def test_a_nurse_without_the_licence_is_capped_below_a_licensed_nurse(seeker):
     assert "RN license" in stuffed["missingCredentials"]
     assert any("RN license" in r and "capped" in r for r in stuffed["reasons"])
     # The stuffed list is seen for what it is: claimed, not shown.
-    assert any("listed than any role evidences" in r for r in stuffed["reasons"])
+    assert any("more skills listed than shown in work" in r for r in stuffed["reasons"])
 
 
 def test_a_headline_of_borrowed_keywords_does_not_beat_an_account_executive(seeker):

@@ -36,7 +36,7 @@ IMPLIED = 0.85         # an implied skill gets this share of its source's eviden
 HEDGED = 0.3           # "familiar with", "learning", "exposure to"
 NOT_HELD = 0.1         # a credential being pursued ("RN expected 2027", "CPA candidate")
 
-REQUIRED, MENTIONED, PREFERRED = "required", "mentioned", "preferred"
+REQUIRED, MENTIONED, CONTEXT, PREFERRED = "required", "mentioned", "context", "preferred"
 
 _LABEL = r"[A-Za-z][A-Za-z '&/()-]{1,48}"
 _INLINE_HEADING = re.compile(rf"^\s*(?:#+\s*)?\**({_LABEL}?)\**\s*:\s*(.*)$")
@@ -81,14 +81,18 @@ _NICE_LINE = re.compile(r"nice[- ]to[- ]have|\bbonus\b|\ba plus\b|\bplus\b(?= if
                         r"\bdesirable\b|\bhelpful\b|\bwelcome\b", re.IGNORECASE)
 _MUST_LINE = re.compile(r"\brequired\b|\bmust\b|\bmandatory\b|\bessential\b|\bminimum\b|"
                         r"\bat least\b", re.IGNORECASE)
-_HEDGE = re.compile(r"\b(?:familiar(?:ity)? with|exposure to|learning|basic knowledge|"
-                    r"some experience|coursework|interested in|eager to learn|want to learn)\b",
+_HEDGE = re.compile(r"\b(?:familiar(?:ity)? with|exposure to|(?:currently|now|still) learning|"
+                    r"learning (?:to|about)|basic knowledge|some experience|interested in|"
+                    r"eager to learn|want to learn)\b",
                     re.IGNORECASE)
-_PURSUING = re.compile(r"\b(?:pursuing|studying for|student|expected(?: in)?|in progress|"
+_PURSUING = re.compile(r"\b(?:goal|plan(?:ning)? to|hop(?:e|ing) to|want to|"
+                       r"start(?:ing)? an?|enrol(?:l)?(?:ed|ing)? in|pursuing|studying for|"
+                       r"student|expected(?: in)?|in progress|"
                        r"working toward|working towards|candidate|preparing for|planned|"
                        r"enrolled|aspiring|scheduled|not (?:yet )?(?:licensed|certified|held)|"
                        r"no (?:active )?licen[cs]e|applying for|will sit)\b", re.IGNORECASE)
 _COURSE = re.compile(r"\b(?:bootcamp|certificate|certification program|course|coursework|"
+                     r"capstone|course project|mooc|coursera|udemy|edx|"
                      r"training program|online program|workshop)\b", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25cf\u2023\u2043>]|\d+[.)])\s+")
 _YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
@@ -125,7 +129,7 @@ _NOT_EXPERIENCE = re.compile(r"^\s*(?:old|ago|later|from now|warranty|contract t
                              r"degree|program|course|of (?:age|school|college|university|study)|"
                              r"\w+ (?:degree|program))\b", re.IGNORECASE)
 _JOB_YEARS_CUE = re.compile(
-    r"^\s*(?:of|in|as|with|building|working|doing|selling|leading|managing|running|"
+    r"^\s*(?:of|in|as|with|\w+ing\b|"
     r"professional|relevant|hands[- ]on|progressive|post|full|industry|direct|recent|"
     r"clinical|nursing|acute|teaching|classroom|accounting|sales|quota|b2b|saas|"
     r"experience|\w+ experience|\(|,|$)", re.IGNORECASE)
@@ -207,6 +211,7 @@ class _Line:
     text: str
     section: str
     position: int
+    parent: str = ""             # the last line that was not a bullet: a bullet's role or course
 
 
 def read(text: str, kind: str, today: date | None = None, title: str = "") -> Reading:
@@ -269,9 +274,10 @@ def _lines(text: str, kind: str) -> list[_Line]:
             if inline and len(inline.group(1).split()) <= 6:
                 named = _section_of(inline.group(1), kind)
                 if named:
-                    if kind == "resume" and named == "skills":
-                        out.append(_Line(inline.group(2), "skills", position))
-                        continue  # a one-line "Skills: ..." does not open a section
+                    if kind == "resume" and inline.group(2).strip():
+                        # "Skills: ...", "Education: BSN": that line only, no new section.
+                        out.append(_Line(inline.group(2).strip(), named, position))
+                        continue
                     section = named
                     line = inline.group(2).strip()
                     if not line:
@@ -282,8 +288,19 @@ def _lines(text: str, kind: str) -> list[_Line]:
         if kind == "resume" and section in ("headline", "summary") and out and (
                 _BULLET.match(line) or _RANGE.search(line) or _SINCE.search(line)):
             section = "experience"  # roles and bullets without an "Experience" heading
-        out.append(_Line(line, section, position))
+        parent = out[-1].parent if out and _BULLET.match(line) else line
+        out.append(_Line(line, section, position, parent))
     return out
+
+
+def _is_keyword_list(line: str) -> bool:
+    """A headline of keywords ("ICU | Epic | Telemetry", or five comma-separated items), not
+    a title line ("Registered nurse, 4 years, Boston")."""
+    if _STATED.search(line):
+        return False
+    piped = [p for p in re.split(r"\s*[|\u2022\u00b7]\s*", line) if p.strip()]
+    commas = [p for p in line.split(",") if p.strip()]
+    return (len(piped) >= 3 or len(commas) >= 5) and _is_list(line)
 
 
 def _is_list(line: str) -> bool:
@@ -297,7 +314,7 @@ def _is_list(line: str) -> bool:
 # -- job posts ------------------------------------------------------------------------------
 
 def _job_skills(reading: Reading, lines: list[_Line], title: str) -> None:
-    order = {REQUIRED: 0, MENTIONED: 1, PREFERRED: 2}
+    order = {REQUIRED: 0, MENTIONED: 1, CONTEXT: 2, PREFERRED: 3}
     sources = [_Line(title, "title", 0)] if title else []
     for index, line in enumerate([*sources, *lines]):
         if line.section == "other":
@@ -306,29 +323,34 @@ def _job_skills(reading: Reading, lines: list[_Line], title: str) -> None:
                                       re.IGNORECASE))
         if line.section == "optional" or _NICE_LINE.search(line.text):
             requirement = PREFERRED
-        elif line.section in ("required", "title") or _MUST_LINE.search(line.text):
+        elif line.section == "required" or _MUST_LINE.search(line.text):
             requirement = REQUIRED
+        elif line.section == "intro":
+            requirement = CONTEXT  # the company and team ("automates accounts payable")
         else:
-            requirement = MENTIONED
+            requirement = MENTIONED  # the duties, and the title
         for skill in SKILLS:
             hits = list(skill.pattern.finditer(line.text))
             if not hits:
                 continue
+            wanted = requirement
+            if line.section == "title" and skill.kind == "licence":
+                wanted = REQUIRED  # a "Registered Nurse" post requires the licence
             found = reading.found.get(skill.name)
             if found is None:
                 found = reading.found[skill.name] = Found(skill, first=line.position
                                                           + hits[0].start(),
-                                                          requirement=requirement)
+                                                          requirement=wanted)
             found.mentions += len(hits)
-            if order[requirement] < order[found.requirement]:
-                found.requirement = requirement
+            if order[wanted] < order[found.requirement]:
+                found.requirement = wanted
                 found.group = None
-            if alternatives and found.group is None and found.requirement == requirement:
+            if alternatives and found.group is None and found.requirement == wanted:
                 found.group = index
     if not reading.has_required_section:
         # Without a requirements list, what the post talks about is what it asks.
         for found in reading.found.values():
-            if found.requirement == MENTIONED:
+            if found.requirement in (MENTIONED, CONTEXT):
                 found.requirement = REQUIRED
 
 
@@ -367,20 +389,25 @@ def _job_level(reading: Reading, text: str) -> tuple[str, str | None]:
 
 # -- resumes --------------------------------------------------------------------------------
 
-def _evidence(line: _Line, skill: Skill) -> float:
+def _evidence(line: _Line, skill: Skill, first_position: int = 0) -> float:
     text = line.text
     if skill.credential:
         if _PURSUING.search(text):
             return NOT_HELD
-        # A licence is shown by being listed; where it is listed does not weaken it.
-        return OUTCOME_BULLET if line.section != "headline" or not _is_list(text) else 0.9
+        # A licence is shown by being stated: after the name, under "Licences", in a role or
+        # a sentence. A keyword list (a skills line, a "X | Y | Z" headline) only claims it.
+        if line.section == "skills" or (line.section == "headline" and line.position
+                                        > first_position and _is_keyword_list(text)):
+            return LISTED
+        return OUTCOME_BULLET
     if _HEDGE.search(text):
         return HEDGED
     if line.section not in ("education", "skills") and (_RANGE.search(text) or
                                                         _SINCE.search(text)):
         return WORK_LINE  # a role line: "Staff Nurse, ICU - Mass General (2018 - 2022)"
-    if line.section == "education" or _COURSE.search(text):
-        return COURSE_LINE  # learned, not yet used at work
+    if line.section == "education" or _COURSE.search(text) or (
+            _BULLET.match(text) and _COURSE.search(line.parent)):
+        return COURSE_LINE  # learned (a course, its capstone), not yet used at work
     listed = (_is_list(text) and not _BULLET.match(text)) or line.section == "skills"
     if listed or (line.section == "headline" and not _STATED.search(text)):
         return LISTED
@@ -392,12 +419,13 @@ def _evidence(line: _Line, skill: Skill) -> float:
 
 
 def _resume_skills(reading: Reading, lines: list[_Line]) -> None:
+    first_position = lines[0].position if lines else 0
     for line in lines:
         for skill in SKILLS:
             hits = list(skill.pattern.finditer(line.text))
             if not hits:
                 continue
-            weight = _evidence(line, skill)
+            weight = _evidence(line, skill, first_position)
             found = reading.found.get(skill.name)
             if found is None:
                 found = reading.found[skill.name] = Found(skill, first=line.position

@@ -207,11 +207,14 @@ class CandidateService(ServiceBase):
         if not doc.get("roleId"):
             raise BadRequest("Attach the candidate to a role first: fit is scored per role.")
         role = owned(self.roles, user_id, doc["roleId"], "role")
+        required, nice = role.get("requiredSkills") or [], role.get("niceToHaveSkills") or []
+        # Empty lists add no heading: an empty "Required:" would hide the description's own.
         job = "\n".join(filter(None, [role.get("description"),
-                                      "Required: " + ", ".join(role.get("requiredSkills", [])),
-                                      "Nice to have: " + ", ".join(role.get("niceToHaveSkills", []))]))
+                                      "Required: " + ", ".join(required) if required else None,
+                                      "Nice to have: " + ", ".join(nice) if nice else None]))
+        skills = doc.get("skills") or []
         person = "\n".join(filter(None, [doc["name"], doc.get("title"), doc.get("headline"),
-                                         "Skills: " + ", ".join(doc.get("skills", [])),
+                                         "Skills: " + ", ".join(skills) if skills else None,
                                          doc.get("experience"), doc.get("education"),
                                          doc.get("certifications"), doc.get("resumeText")]))
         result = self.ai.run(FIT, {"roleTitle": role["title"], "jobDescription": job,

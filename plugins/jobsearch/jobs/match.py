@@ -32,6 +32,7 @@ from marshmallow import Schema, fields, validate
 from lightninghire.api import GENERIC, AiOutput, AiTask, stem
 from lightninghire_plugins.jobsearch.common import terms
 from lightninghire_plugins.jobsearch.profile import (
+    CONTEXT,
     COURSE_LINE,
     LEVELS,
     MENTIONED,
@@ -50,7 +51,7 @@ BAND_TEXT = {"strong": "Strong match", "solid": "Solid match with gaps",
              "gaps": "Real keyword gaps", "mismatch": "Material mismatch"}
 WEIGHTS = {"skills": 0.55, "experience": 0.15, "seniority": 0.10, "vocabulary": 0.20}
 LICENCE_CEILING = 35
-_REQUIREMENT_WEIGHT = {REQUIRED: 1.0, MENTIONED: 0.6}
+_REQUIREMENT_WEIGHT = {REQUIRED: 1.0, MENTIONED: 0.6, CONTEXT: 0.3}
 # Words of any post: they say nothing about the job's field.
 _BOILERPLATE = frozenset(stem(w) for w in GENERIC | set(re.findall(r"\w+", """
     requirement requirements required experience experienced year years responsibilities
@@ -223,9 +224,9 @@ def assess(job_title: str, job_text: str, resume_text: str,
         matched=[n for n in required if shown(n) >= SUMMARY_LINE],
         claimed_only=[n for n in required if 0 < shown(n) < SUMMARY_LINE],
         missing=[n for n in required if shown(n) == 0],
-        also_shown=[f.skill.name for f in asked if f.requirement == MENTIONED
+        also_shown=[f.skill.name for f in asked if f.requirement in (MENTIONED, CONTEXT)
                     and shown(f.skill.name) > 0],
-        also_missing=[f.skill.name for f in asked if f.requirement == MENTIONED
+        also_missing=[f.skill.name for f in asked if f.requirement in (MENTIONED, CONTEXT)
                       and shown(f.skill.name) == 0],
         nice_matched=[f.skill.name for f in nice if shown(f.skill.name) >= SUMMARY_LINE],
         nice_missing=[f.skill.name for f in nice if shown(f.skill.name) < SUMMARY_LINE],

@@ -15,6 +15,7 @@ barista is not), and the cities it names.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -173,7 +174,7 @@ class Found:
     requirement: str = ""        # job: required, mentioned or preferred
     implied: bool = False        # only implied by another skill (Epic -> EHR)
     quote: str = ""              # the line of its best evidence
-    group: int | None = None     # job: skills offered as alternatives ("Salesforce or HubSpot")
+    group: int | None = None     # job: alternatives share one ("Salesforce or HubSpot")
 
 
 @dataclass
@@ -313,28 +314,39 @@ def _is_list(line: str) -> bool:
 
 # -- job posts ------------------------------------------------------------------------------
 
+_ASIDE = re.compile(r"\(([^()]*)\)")
+_ALTERNATIVE = re.compile(r"^[^.;:]{0,40}?(?:\bor\b|/|\beither\b|\bany of\b)[^.;:]{0,40}$",
+                          re.IGNORECASE)
+
+
 def _job_skills(reading: Reading, lines: list[_Line], title: str) -> None:
     order = {REQUIRED: 0, MENTIONED: 1, CONTEXT: 2, PREFERRED: 3}
     sources = [_Line(title, "title", 0)] if title else []
-    for index, line in enumerate([*sources, *lines]):
+    group_id = 0
+    for line in [*sources, *lines]:
         if line.section == "other":
             continue
-        alternatives = bool(re.search(r"\bor\b|\w/\w|\bany of\b|\beither\b", line.text,
-                                      re.IGNORECASE))
-        if line.section == "optional" or _NICE_LINE.search(line.text):
+        # "(Epic preferred)": the aside is optional, the rest of the line is not.
+        asides = [m.span() for m in _ASIDE.finditer(line.text) if _NICE_LINE.search(m.group(1))]
+        body = _ASIDE.sub(lambda m: " " if _NICE_LINE.search(m.group(1)) else m.group(0),
+                          line.text)
+        if line.section == "optional" or _NICE_LINE.search(body):
             requirement = PREFERRED
-        elif line.section == "required" or _MUST_LINE.search(line.text):
+        elif line.section == "required" or _MUST_LINE.search(body):
             requirement = REQUIRED
         elif line.section == "intro":
             requirement = CONTEXT  # the company and team ("automates accounts payable")
         else:
             requirement = MENTIONED  # the duties, and the title
+        hits_on_line: list[tuple[int, int, Found]] = []
         for skill in SKILLS:
             hits = list(skill.pattern.finditer(line.text))
             if not hits:
                 continue
             wanted = requirement
-            if line.section == "title" and skill.kind == "licence":
+            if all(any(a <= h.start() < b for a, b in asides) for h in hits):
+                wanted = PREFERRED
+            elif line.section == "title" and skill.kind == "licence":
                 wanted = REQUIRED  # a "Registered Nurse" post requires the licence
             found = reading.found.get(skill.name)
             if found is None:
@@ -345,8 +357,18 @@ def _job_skills(reading: Reading, lines: list[_Line], title: str) -> None:
             if order[wanted] < order[found.requirement]:
                 found.requirement = wanted
                 found.group = None
-            if alternatives and found.group is None and found.requirement == wanted:
-                found.group = index
+            if found.requirement == wanted:
+                hits_on_line.append((hits[0].start(), hits[0].end(), found))
+        # Alternatives: neighbouring skills joined by "or" / "/" ("Tableau or Power BI").
+        hits_on_line.sort(key=lambda h: h[0])
+        for (_, end_a, a), (start_b, _, b) in itertools.pairwise(hits_on_line):
+            if start_b > end_a and _ALTERNATIVE.match(line.text[end_a:start_b]) and \
+                    a.requirement == b.requirement and a is not b:
+                if a.group is None:
+                    group_id += 1
+                    a.group = group_id
+                if b.group is None:
+                    b.group = a.group
     if not reading.has_required_section:
         # Without a requirements list, what the post talks about is what it asks.
         for found in reading.found.values():
@@ -636,8 +658,7 @@ def _resume_level(reading: Reading, lines: list[_Line]) -> tuple[str, str | None
 def _places() -> tuple[re.Pattern[str], frozenset[str], dict[str, str]]:
     names = [line.strip() for line in files(__package__).joinpath("places.txt").read_text(
         encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
-    same = {"NYC": "New York", "New York City": "New York", "Manhattan": "New York",
-            "Brooklyn": "New York", "Bengaluru": "Bangalore", "New Delhi": "Delhi",
+    same = {"NYC": "New York", "New York City": "New York", "Bengaluru": "Bangalore", "New Delhi": "Delhi",
             "Washington DC": "Washington", "Saint Paul": "St. Paul", "S\u00e3o Paulo": "Sao Paulo"}
     alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
     pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")

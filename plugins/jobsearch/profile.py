@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -319,11 +320,33 @@ _ALTERNATIVE = re.compile(r"^[^.;:]{0,40}?(?:\bor\b|/|\beither\b|\bany of\b)[^.;
                           re.IGNORECASE)
 
 
+def _skill_hits(lines: list[_Line]) -> list[list[tuple[Skill, list[re.Match[str]]]]]:
+    """Per line, the skills it names with their matches: each pattern runs once over the
+    joined lines (not once per line), then its matches are handed to their lines."""
+    per_line: list[list[tuple[Skill, list[re.Match[str]]]]] = [[] for _ in lines]
+    starts, offset = [], 0
+    for line in lines:
+        starts.append(offset)
+        offset += len(line.text) + 1
+    joined = "\n".join(line.text for line in lines)
+    for skill in SKILLS:
+        found: dict[int, list[re.Match[str]]] = {}
+        for match in skill.pattern.finditer(joined):
+            index = bisect_right(starts, match.start()) - 1
+            found.setdefault(index, []).append(match)
+        for index, matches in found.items():
+            # Positions relative to the line, as the callers expect.
+            local = [m for m in skill.pattern.finditer(lines[index].text)] if len(matches) else []
+            per_line[index].append((skill, local or matches))
+    return per_line
+
+
 def _job_skills(reading: Reading, lines: list[_Line], title: str) -> None:
     order = {REQUIRED: 0, MENTIONED: 1, CONTEXT: 2, PREFERRED: 3}
     sources = [_Line(title, "title", 0)] if title else []
     group_id = 0
-    for line in [*sources, *lines]:
+    all_lines = [*sources, *lines]
+    for line, named in zip(all_lines, _skill_hits(all_lines), strict=True):
         if line.section == "other":
             continue
         # "(Epic preferred)": the aside is optional, the rest of the line is not.
@@ -339,10 +362,7 @@ def _job_skills(reading: Reading, lines: list[_Line], title: str) -> None:
         else:
             requirement = MENTIONED  # the duties, and the title
         hits_on_line: list[tuple[int, int, Found]] = []
-        for skill in SKILLS:
-            hits = list(skill.pattern.finditer(line.text))
-            if not hits:
-                continue
+        for skill, hits in named:
             wanted = requirement
             if all(any(a <= h.start() < b for a, b in asides) for h in hits):
                 wanted = PREFERRED
@@ -442,11 +462,8 @@ def _evidence(line: _Line, skill: Skill, first_position: int = 0) -> float:
 
 def _resume_skills(reading: Reading, lines: list[_Line]) -> None:
     first_position = lines[0].position if lines else 0
-    for line in lines:
-        for skill in SKILLS:
-            hits = list(skill.pattern.finditer(line.text))
-            if not hits:
-                continue
+    for line, named in zip(lines, _skill_hits(lines), strict=True):
+        for skill, hits in named:
             weight = _evidence(line, skill, first_position)
             found = reading.found.get(skill.name)
             if found is None:

@@ -209,7 +209,10 @@ class CandidateService(ServiceBase):
         role = owned(self.roles, user_id, doc["roleId"], "role")
         required, nice = role.get("requiredSkills") or [], role.get("niceToHaveSkills") or []
         # Empty lists add no heading: an empty "Required:" would hide the description's own.
+        where = " ".join(filter(None, [role.get("location"), f"({role['workMode']})"
+                                       if role.get("workMode") else None]))
         job = "\n".join(filter(None, [role.get("description"),
+                                      f"Location: {where}" if where else None,
                                       "Required: " + ", ".join(required) if required else None,
                                       "Nice to have: " + ", ".join(nice) if nice else None]))
         skills = doc.get("skills") or []

@@ -154,6 +154,7 @@ class Assessment:
     years_relevant: int | None = None
     vocabulary: float = 0.0
     over_qualified: bool = False
+    place: str | None = None          # a reason about the location, when it matters
     level_gap: int | None = None
 
 
@@ -204,9 +205,12 @@ def assess(job_title: str, job_text: str, resume_text: str,
     gap = _level_gap(job.seniority, resume.seniority)
     seniority = 0.75 if gap is None else (1 - 0.3 * -gap if gap < 0 else 1 - 0.04 * max(0, gap - 1))
     seniority = max(0.0, seniority)
+    # Keyword stuffing: skills listed with no evidence, beyond those shown, cost skill credit.
+    skills = max(0.0, skills - min(0.27, 0.036 * resume.stuffing))
     raw = (WEIGHTS["skills"] * skills + WEIGHTS["experience"] * experience
            + WEIGHTS["seniority"] * seniority + WEIGHTS["vocabulary"] * vocabulary)
-    raw -= min(0.15, 0.02 * resume.stuffing)
+    location, place = _location(job, resume, job_text)
+    raw += location
     score = max(0, min(100, round(100 * raw)))
     required = [f.skill.name for f in asked if f.requirement == REQUIRED]
     missing_credentials = [f.skill.name for f in asked if f.skill.credential
@@ -232,7 +236,25 @@ def assess(job_title: str, job_text: str, resume_text: str,
         nice_missing=[f.skill.name for f in nice if shown(f.skill.name) < SUMMARY_LINE],
         missing_credentials=missing_credentials, ceiling=ceiling,
         years_relevant=years_relevant, vocabulary=vocabulary,
-        over_qualified=gap is not None and gap >= 2, level_gap=gap)
+        over_qualified=gap is not None and gap >= 2, level_gap=gap, place=place)
+
+
+_ON_SITE = re.compile(r"\b(?:on[- ]?site|in[- ]office|in[- ]person|hybrid|in the office|"
+                      r"days a week in|relocat\w*)\b", re.IGNORECASE)
+
+
+def _location(job: Reading, resume: Reading, job_text: str) -> tuple[float, str | None]:
+    """A small bonus for living where an on-site or hybrid job is (a note, no cost, for living
+    elsewhere: people relocate); nothing for a remote job or when either side names no city."""
+    if not job.cities or (job.remote and not _ON_SITE.search(job_text)):
+        return 0.0, None
+    shared = sorted(job.cities & resume.cities)
+    if shared:
+        return 0.02, f"Based in {shared[0]}, where the job is."
+    if resume.cities:
+        return 0.0, (f"The job is in {sorted(job.cities)[0]}; the resume places you in "
+                       f"{sorted(resume.cities)[0]}: say whether you will relocate.")
+    return 0.0, None
 
 
 def as_of(value: str | None) -> date | None:
@@ -341,6 +363,8 @@ def reasons_for(found: Assessment, targets: list[str] | None = None,
         reasons.append(f"The job reads {found.job.seniority}, the resume "
                        f"{found.resume.seniority}: you meet the requirements and may read as "
                        f"over-qualified; say why this role interests you.")
+    if found.place:
+        reasons.append(found.place)
     if targets and any(t.lower() in job_text.lower() for t in targets):
         reasons.append("The title is one of your target roles.")
     reasons.append(f"Vocabulary of the posting found in your experience: "

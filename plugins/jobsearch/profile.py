@@ -683,10 +683,29 @@ def _places() -> tuple[re.Pattern[str], frozenset[str], dict[str, str]]:
     return pattern, words, same
 
 
+_STATES = ("AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV "
+           "NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC "
+           "AB BC MB NB NL NS ON PE QC SK")
+_STATE_CODES = "|".join(_STATES.split())
+_CITY_STATE = re.compile(r"\b([A-Z][a-z]+(?:[ -](?:[A-Z][a-z]+|St\.)){0,2}),?\s+"
+                         r"(?:" + _STATE_CODES + r")\b")
+_NOT_CITY = frozenset({"Remote", "Hybrid", "Location", "Based", "Onsite", "On", "Office",
+                       "Experience", "Education", "Skills", "Licence", "License", "Active",
+                       "Current", "State", "Contact"})
+
+
 def cities(text: str) -> set[str]:
-    """The known cities a text names (spelled as cities are: capitalized)."""
+    """The cities a text names: known ones (``places.txt``), and any "City, ST" with a US
+    state or Canadian province code ("Boise, ID", "Missoula MT")."""
     pattern, _, same = _places()
-    return {same.get(m.group(0), m.group(0)) for m in pattern.finditer(text)}
+    found = {same.get(m.group(0), m.group(0)) for m in pattern.finditer(text)}
+    for match in _CITY_STATE.finditer(text):
+        words = match.group(1).split()
+        while words and words[0] in _NOT_CITY:
+            words = words[1:]
+        if words:
+            found.add(same.get(" ".join(words), " ".join(words)))
+    return found
 
 
 def place_words() -> frozenset[str]:

@@ -293,8 +293,8 @@ def _fit_domain(fit: Mapping[str, Any], strengths: list[str],
     elif score < 25:
         gaps.append("Little of the post's field shows in your experience.")
     return {"name": "domain", "score": score,
-            "rationale": f"{round(100 * (fit.get('keywordCoverage') or 0))}% of the post's "
-                         f"distinctive vocabulary appears in your experience."}
+            "rationale": f"Scored {score} on how much of the post's distinctive vocabulary "
+                         f"(place names and hiring boilerplate aside) your experience uses."}
 
 
 def _skills(inputs: Mapping[str, Any], strengths: list[str], gaps: list[str],

@@ -193,7 +193,7 @@ def assess(job_title: str, job_text: str, resume_text: str,
         total += weight
         got += weight * max(shown(f.skill.name) for f in group)
     nice_share = sum(shown(f.skill.name) for f in nice) / len(nice) if nice else 0.0
-    vocabulary = _vocabulary(job_text, job_title, resume)
+    vocabulary = _vocabulary(job_text, job_title, resume, job.cities)
     if total:
         skills = min(1.0, got / total + 0.1 * nice_share)
     elif nice:
@@ -212,7 +212,11 @@ def assess(job_title: str, job_text: str, resume_text: str,
     location, place = _location(job, resume, job_text)
     raw += location
     score = max(0, min(100, round(100 * raw)))
-    required = [f.skill.name for f in asked if f.requirement == REQUIRED]
+    # An alternative met ("Tableau or Power BI" with Power BI) leaves no gap for the others.
+    met_groups = {f.group for f in asked if f.group is not None
+                  and shown(f.skill.name) >= SUMMARY_LINE}
+    required = [f.skill.name for f in asked if f.requirement == REQUIRED
+                and (f.group not in met_groups or shown(f.skill.name) >= SUMMARY_LINE)]
     missing_credentials = [f.skill.name for f in asked if f.skill.credential
                            and f.requirement == REQUIRED and shown(f.skill.name) < 0.5]
     ceiling = None
@@ -307,9 +311,10 @@ def _relevant_years(job: Reading, resume: Reading, job_title: str) -> int | None
     return round(max(dated, undated) / 12)
 
 
-def _vocabulary(job_text: str, job_title: str, resume: Reading) -> float:
+def _vocabulary(job_text: str, job_title: str, resume: Reading,
+                job_cities: set[str] = frozenset()) -> float:
     """The share of the post's 30 most used distinctive words in the resume's evidence."""
-    places = place_words()
+    places = place_words() | {stem(w.lower()) for c in job_cities for w in c.split()}
     counts = Counter(t for t in terms(f"{job_title}\n{job_text}")
                      if len(t) > 2 and t not in _BOILERPLATE and t not in places)
     top = [t for t, _ in counts.most_common(30)]

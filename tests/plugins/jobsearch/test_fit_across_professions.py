@@ -188,3 +188,19 @@ def test_tailoring_never_flags_a_shown_skill_nor_invents_years(make_app):
     assert "years" not in tailored["content"]  # the resume states none: none are invented
     summary = next(e["after"] for e in tailored["edits"] if e["type"] == "summary")
     assert "Java" in summary and "9" not in summary
+
+
+def test_asides_alternatives_and_a_shared_city(seeker):
+    post = ("Registered Nurse - Med-Surg\nBoise, ID (on-site)\n\nRequired\n"
+            "- Active RN license; BLS\n- Experience with an electronic health record (Epic "
+            "preferred)\n- Tableau or Power BI for unit reports\n")
+    text = ("Luis Moreno, RN - Boise, ID\nStaff Nurse, Saint Alphonsus (2019 - 2024)\n"
+            "- Charted care for 5 patients per shift in Cerner; built unit reports in Power BI\nBLS")
+    answer = assert_ok(seeker.post("/api/jobs/match", json={
+        "jobTitle": "Registered Nurse - Med-Surg", "jobDescription": post, "resumeText": text}))
+    # "(Epic preferred)" makes Epic optional, not the EHR the line requires; Cerner is an EHR.
+    assert "EHR" in answer["requiredSkills"] and "Epic" not in answer["requiredSkills"]
+    assert "EHR" in answer["matchedSkills"] and "Epic" in answer["niceToHaveMissing"]
+    # "Tableau or Power BI": one requirement, met by Power BI.
+    assert "Power BI" in answer["matchedSkills"] and "Tableau" not in answer["requiredSkills"]
+    assert "Based in Boise, where the job is." in answer["reasons"]

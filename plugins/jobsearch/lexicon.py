@@ -2,7 +2,8 @@
 ``skills.toml`` (the data: canonical name, category, kind, spellings, implied skills; extend
 it there).
 
-Spellings are regular-expression alternatives matched as whole words, case-insensitively;
+Spellings are regular-expression alternatives matched as whole words (plurals included),
+case-insensitively;
 those under ``exact`` are matched case-sensitively because the word is also plain English
 ("Go", "React", "Swift", "Excel", "R", "Epic"). ``kind`` tells a skill from a credential: a
 ``certification`` (BLS, ACLS, CFA) or a ``licence`` (RN, CPA, CDL), which a posting can make a
@@ -37,7 +38,8 @@ class Skill:
 def _compile(insensitive: str, sensitive: str) -> re.Pattern[str]:
     parts = []
     if insensitive:
-        parts.append(f"(?i:{insensitive})")
+        # Plurals count: "distribution centers", "4 ICUs", "care plans".
+        parts.append(f"(?i:(?:{insensitive})(?:e?s)?)")
     if sensitive:
         parts.append(f"(?:{sensitive})")
     return re.compile(f"{_BEFORE}(?:{'|'.join(parts)}){_AFTER}")

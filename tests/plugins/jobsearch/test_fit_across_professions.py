@@ -1,8 +1,9 @@
 """Fit scoring across professions, over HTTP with the offline provider: job match, the
 recruiter's fit score and resume parsing read evidence the way a hiring expert does.
 
-The graded examples (``data/fit_cases.toml``) were written for these tests: three posts
-(ICU nurse, SaaS account executive, senior accountant), each with resumes graded 1-5 by what a
+The graded examples (``data/fit_cases.toml``) were written for these tests: six posts
+(ICU nurse, SaaS account executive, senior accountant, backend engineer, math teacher,
+warehouse supervisor), each with resumes graded 1-5 by what a
 recruiter would say, including the traps of issue 20 (keyword stuffing, borrowed headline, a
 certificate course, an over-qualified director, a career changer)."""
 

@@ -195,3 +195,19 @@ def test_without_jobsearch_place_names_are_not_domain_vocabulary(make_app):
     text = " ".join(done["strengths"] + done["gaps"] + done["recommendations"])
     assert "York" not in text.replace("New York", "")
     assert "forecasting" in text or "pricing" in text
+
+
+def test_grades_order_graded_resumes_like_an_expert_in_six_fields(make_app):
+    import tomllib
+    from pathlib import Path
+
+    cases = tomllib.loads((Path(__file__).parents[1] / "jobsearch" / "data" /
+                           "fit_cases.toml").read_text())
+    caller = make_app(plugins=["plans", "ai_tools", "jobsearch"]).api_caller(tier="pro")
+    for job in cases["job"]:
+        graded = [(r["grade"], assert_ok(_analyze(caller, job={
+            "description": job["text"], "title": job["title"]}, resume={"text": r["text"]}),
+            201)["overallScore"], r["key"]) for r in job["resume"]]
+        inversions = [(job["key"], a[2], b[2]) for a in graded for b in graded
+                      if a[0] - b[0] >= 2 and a[1] <= b[1]]
+        assert inversions == []

@@ -47,13 +47,19 @@ _JOB_SECTIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(rf"^(?:{pattern})$", re.IGNORECASE)) for name, pattern in (
         ("optional", r"(?:nice|good|great)[- ]to[- ]haves?|(?:preferred|desired|desirable|bonus)"
                      r"(?: qualifications| skills| experience| points)?|pluses|extra credit|"
-                     r"ideally|bonus points if(?: you)?(?: have)?|it.s a plus if you have"),
+                     r"ideally|bonus points if(?: you)?(?: have)?|it.s a plus if you have|"
+                     r"(?:what would make you )?stand out(?: if)?|even better if(?: you)?(?: have)?|"
+                     r"(?:additional|other) (?:preferred )?(?:qualifications|skills)|"
+                     r"not required but (?:helpful|nice)"),
         ("required", r"(?:requirements?|required(?: skills| qualifications| experience)?|"
                      r"must[- ]haves?|must have|(?:minimum|basic|key|essential|required) "
                      r"(?:qualifications|requirements|skills|experience)|qualifications|"
                      r"what you(?:.ll| will)? (?:need|bring)|you(?:.ll)? (?:have|bring)|who you are|"
                      r"what we(?:.re| are) looking for|you should have|about you|"
-                     r"skills (?:and|&) experience|experience|essential(?: skills)?|"
+                     r"skills (?:and|&) (?:experience|qualifications)|experience|"
+                     r"requirements (?:and|&) qualifications|(?:the )?ideal candidate|"
+                     r"your profile|profile|you might be a fit if|you.ll thrive if|"
+                     r"you(?:.re| are)(?: a good fit if)?|what you need|essential(?: skills)?|"
                      r"licen[cs]es?(?: (?:and|&) certifications?)?|certifications?)"),
         ("duties", r"responsibilities|what you(?:.ll| will) do|the role|about the role|"
                    r"day[- ]to[- ]day|duties|your role|in this role|the job|overview|role"),
@@ -65,12 +71,14 @@ _RESUME_SECTIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(rf"^(?:{pattern})$", re.IGNORECASE)) for name, pattern in (
         ("experience", r"(?:work |professional |relevant |employment |clinical |teaching |sales "
                        r"|career |nursing |selected )?(?:experience|history)|employment|work|"
-                       r"career|achievements|awards|accomplishments|projects|volunteer(?:ing| "
-                       r"experience)?|leadership"),
+                       r"career|(?:key |selected |notable |relevant )?(?:achievements|awards|"
+                       r"accomplishments|projects)|volunteer(?:ing| experience| work)?|"
+                       r"leadership(?: experience)?"),
         ("skills", r"(?:technical |core |key |professional |relevant )?(?:skills|competencies|"
                    r"expertise|technologies|tools|tech stack|proficiencies|strengths)"
                    r"(?: (?:and|&) (?:tools|technologies|interests|certifications))?|languages"),
         ("education", r"education(?: (?:and|&) (?:training|certifications?))?|training|courses?|"
+                      r"certifications? (?:and|&) (?:licen[cs]es?|training)|"
                       r"coursework|certifications?|certificates?|licen[cs]es?(?: (?:and|&) "
                       r"certifications?)?|credentials|academic background|"
                       r"professional development|qualifications"),

@@ -338,14 +338,14 @@ def _skill_hits(lines: list[_Line]) -> list[list[tuple[Skill, list[re.Match[str]
         offset += len(line.text) + 1
     joined = "\n".join(line.text for line in lines)
     for skill in SKILLS:
-        found: dict[int, list[re.Match[str]]] = {}
-        for match in skill.pattern.finditer(joined):
-            index = bisect_right(starts, match.start()) - 1
-            found.setdefault(index, []).append(match)
-        for index, matches in found.items():
-            # Positions relative to the line, as the callers expect.
-            local = [m for m in skill.pattern.finditer(lines[index].text)] if len(matches) else []
-            per_line[index].append((skill, local or matches))
+        named = {bisect_right(starts, match.start()) - 1
+                 for match in skill.pattern.finditer(joined)}
+        for index in sorted(named):
+            # Matched again on the line alone: positions relative to it, and a spelling never
+            # spans two lines.
+            local = list(skill.pattern.finditer(lines[index].text))
+            if local:
+                per_line[index].append((skill, local))
     return per_line
 
 
@@ -423,6 +423,14 @@ def _job_years(lines: list[_Line]) -> tuple[int | None, str | None]:
     return best if best else (None, None)
 
 
+def _job_years_high(phrase: str | None) -> float | None:
+    """The top of a range asked ("1-3 years" -> 3): the level a post aims at."""
+    match = _STATED.search(phrase or "")
+    if not match:
+        return None
+    return _number(match.group("high")) or _number(match.group("low"))
+
+
 def _job_level(reading: Reading, text: str) -> tuple[str, str | None]:
     titles = [reading.title]
     titles += [m.group(1) for m in re.finditer(
@@ -433,7 +441,8 @@ def _job_level(reading: Reading, text: str) -> tuple[str, str | None]:
             if (level != "intern" or "student" not in title.lower()) and cue.search(title):
                 return level, f"title: {title.strip()}"
     if reading.years is not None:
-        return level_for_years(reading.years, cap=None), reading.years_phrase
+        aimed = _job_years_high(reading.years_phrase) or reading.years
+        return level_for_years(aimed, cap=None), reading.years_phrase
     return "unknown", None
 
 
@@ -449,6 +458,8 @@ def _evidence(line: _Line, skill: Skill, first_position: int = 0) -> float:
         if line.section == "skills" or (line.section == "headline" and line.position
                                         > first_position and _is_keyword_list(text)):
             return LISTED
+        if skill.kind == "licence" and _COURSE.search(text):
+            return COURSE_LINE  # a course is not a licence ("online teaching certificate course")
         return OUTCOME_BULLET
     if _HEDGE.search(text):
         return HEDGED
@@ -695,7 +706,7 @@ _STATES = ("AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN
            "NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC "
            "AB BC MB NB NL NS ON PE QC SK")
 _STATE_CODES = "|".join(_STATES.split())
-_CITY_STATE = re.compile(r"\b([A-Z][a-z]+(?:[ -](?:[A-Z][a-z]+|St\.)){0,2}),?\s+"
+_CITY_STATE = re.compile(r"(?<![\w.])((?:St\.|Ft\.|[A-Z][a-z]+)(?:[ -][A-Z][a-z]+){0,2}),?\s+"
                          r"(?:" + _STATE_CODES + r")\b")
 _NOT_CITY = frozenset({"Remote", "Hybrid", "Location", "Based", "Onsite", "On", "Office",
                        "Experience", "Education", "Skills", "Licence", "License", "Active",

@@ -14,8 +14,9 @@ recruiter reads a resume against a post:
 - vocabulary (20%): the share of the post's distinctive words found in the resume's work
   history and summary (not its skills list; place names are not vocabulary).
 
-Keyword stuffing (five or more skills listed with no evidence, more than are evidenced) costs up
-to 15 points; a required licence (RN, CPA, CDL...) absent from the resume caps the score at 35.
+Keyword stuffing (five or more skills listed with no evidence, more than are evidenced) costs
+skill credit; a required licence (RN, CPA, CDL...) absent from the resume caps the score at
+20 + a fifth of it (at most 40), which keeps the unlicensed ordered among themselves.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ BANDS = ((90, "strong"), (70, "solid"), (50, "gaps"), (0, "mismatch"))
 BAND_TEXT = {"strong": "Strong match", "solid": "Solid match with gaps",
              "gaps": "Real keyword gaps", "mismatch": "Material mismatch"}
 WEIGHTS = {"skills": 0.55, "experience": 0.15, "seniority": 0.10, "vocabulary": 0.20}
-LICENCE_CEILING = 35
+LICENCE_CEILING = 40
 _REQUIREMENT_WEIGHT = {REQUIRED: 1.0, MENTIONED: 0.6, CONTEXT: 0.3}
 # Words of any post: they say nothing about the job's field.
 _BOILERPLATE = frozenset(stem(w) for w in GENERIC | set(re.findall(r"\w+", """
@@ -222,7 +223,9 @@ def assess(job_title: str, job_text: str, resume_text: str,
     ceiling = None
     if any(f.skill.kind == "licence" and f.requirement == REQUIRED and shown(f.skill.name) < 0.5
            for f in asked):
-        ceiling = LICENCE_CEILING
+        # A hard cap that still orders the unlicensed among themselves: 20 + a fifth of the
+        # score, so never above 40 (LICENCE_CEILING).
+        ceiling = round(20 + score * (LICENCE_CEILING - 20) / 100)
         score = min(score, ceiling)
     return Assessment(
         job=job, resume=resume, score=score,

@@ -142,7 +142,7 @@ def test_required_skills_are_graded_as_required_and_advice_names_only_skills(mak
     # RN license, BLS, ACLS, ICU: under "Requirements"; CCRN, telemetry: nice to have.
     assert skills["rationale"] == "4/4 required skills shown in work, 0/2 nice-to-haves."
     assert nurse["grade"] in ("A", "B") and stuffed["grade"] == "F"
-    assert stuffed["overallScore"] <= 35  # no RN license: a hard mismatch, whatever the list
+    assert stuffed["overallScore"] <= 40  # no RN license: a hard mismatch, whatever the list
     assert any("RN license" in gap for gap in stuffed["gaps"])
     assert any("Listed but not shown" in gap for gap in stuffed["gaps"])
     advice = " ".join(nurse["recommendations"] + stuffed["recommendations"]).lower()

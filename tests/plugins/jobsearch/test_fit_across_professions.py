@@ -71,7 +71,7 @@ def test_a_nurse_without_the_licence_is_capped_below_a_licensed_nurse(seeker):
     licensed = match(seeker, "nurse", resume("nurse", "icu-nurse"))
     stuffed = match(seeker, "nurse", resume("nurse", "stuffer"))
     assert licensed["band"] == "strong" and licensed["missingCredentials"] == []
-    assert stuffed["score"] <= stuffed["ceiling"] == 35
+    assert stuffed["score"] <= stuffed["ceiling"] <= 40
     assert "RN license" in stuffed["missingCredentials"]
     assert any("RN license" in r and "capped" in r for r in stuffed["reasons"])
     # The stuffed list is seen for what it is: claimed, not shown.
@@ -169,7 +169,7 @@ def test_the_recruiter_fit_score_reads_the_same_evidence(make_app):
     nurse = fit("Maria", resume("nurse", "icu-nurse"))
     stuffer = fit("Kayla", resume("nurse", "stuffer"))
     assert nurse["score"] >= 85 and nurse["label"] == "Exceptional"
-    assert stuffer["score"] <= 35 and stuffer["label"] == "Poor"
+    assert stuffer["score"] <= 40 and stuffer["label"] == "Poor"
     assert any("RN license" in g and "hard requirement" in g for g in stuffer["gaps"])
     assert any(s.startswith("Shows ") and "\u201c" in s for s in nurse["strengths"])
 

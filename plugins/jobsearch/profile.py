@@ -522,7 +522,10 @@ def _number(word: str | None) -> float | None:
 def _phrase(text: str, match: re.Match[str]) -> str:
     after = match.group("after")
     cut = after.lower().find("experience")
-    tail = after[:cut + len("experience")] if cut >= 0 else " ".join(after.split()[:3])
+    if cut >= 0:
+        tail = after[:cut + len("experience")]
+    else:  # "4 years at Blue Bottle", but "4 years, Worcester MA" is just "4 years"
+        tail = " ".join(re.split(r"[,;(|\u2014\u2013]| - ", after)[0].split()[:3])
     return " ".join(f"{text[match.start('low'):match.start('after')]} {tail}".split()).rstrip(
         " ,(")
 

@@ -205,9 +205,10 @@ def _fit_skills(fit: Mapping[str, Any], inputs: Mapping[str, Any], strengths: li
     nice_got = fit.get("niceToHaveMatched") or []
     nice_all = nice_got + (fit.get("niceToHaveMissing") or [])
     if credentials:
+        it = "them" if len(credentials) > 1 else "it"
         gaps.append(f"The post requires {', '.join(credentials)}, which your resume does not "
-                    f"show: without it you are unlikely to pass the screen.")
-        recs.append(f"If you hold {', '.join(credentials)}, list it with its number or state "
+                    f"show: without {it} you are unlikely to pass the screen.")
+        recs.append(f"If you hold {', '.join(credentials)}, list {it} with the state or number "
                     f"and dates near the top of your resume.")
     if matched:
         strengths.append(f"You show {len(matched)} of {len(required)} required skills in your "
@@ -459,6 +460,12 @@ def _logistics(job: str, resume: str, strengths: list[str], gaps: list[str],
             notes.append(f"On-site or hybrid in {job_cities[0]}; your resume places you in "
                          f"{inputs['resumeCities'][0]}.")
             recs.append(f"Say in your summary or cover letter whether you will relocate to "
+                        f"{job_cities[0]}.")
+        elif job_cities:
+            score = 70
+            notes.append(f"On-site or hybrid in {job_cities[0]}; your resume does not say where "
+                         f"you are.")
+            recs.append(f"Add your city to your resume's header: the role is in "
                         f"{job_cities[0]}.")
         elif places:
             place = places[0].strip(" ,")

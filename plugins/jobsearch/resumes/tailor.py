@@ -57,6 +57,10 @@ def prompt(inputs: Mapping[str, Any]) -> tuple[str, str]:
     return system, user
 
 
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def _is_bullet(line: str) -> bool:
     return line.lstrip().startswith(BULLET)
 
@@ -80,9 +84,10 @@ def offline(inputs: Mapping[str, Any]) -> dict[str, Any]:
     if used:
         headline = f"{title} | {', '.join((proven or used)[:4])}"
         # Years only as the resume states or dates them, never tied to one skill.
-        lead = f"{resume.years} years of experience" if resume.years else "Experience"
-        summary = (f"{lead}, with hands-on work in {', '.join(proven[:5])} shown below."
-                   if proven else f"{lead}; skills include {', '.join(used[:5])}.")
+        lead = f"{resume.years} years of experience; " if resume.years else ""
+        summary = (f"{lead}hands-on work in {_and(proven[:5])}, shown below." if proven
+                   else f"{lead}skills include {_and(used[:5])}.")
+        summary = summary[0].upper() + summary[1:]
         edits.append({"type": "headline", "before": "", "after": headline,
                       "reason": f"Lead with the title you are applying for and the "
                                 f"{min(4, len(proven or used))} skills the posting asks that "

@@ -324,6 +324,10 @@ def _is_list(line: str) -> bool:
 # -- job posts ------------------------------------------------------------------------------
 
 _ASIDE = re.compile(r"\(([^()]*)\)")
+# An intro line about the work itself ("You will design claims services in Python"), not the
+# company ("Ledgerly automates accounts payable").
+_ABOUT_THE_JOB = re.compile(r"\b(?:you|your|you.ll|you will|the role|this role|the job|"
+                            r"we(?:.re| are) (?:hiring|looking)|hiring an?)\b", re.IGNORECASE)
 _ALTERNATIVE = re.compile(r"^[^.;:]{0,40}?(?:\bor\b|/|\beither\b|\bany of\b)[^.;:]{0,40}$",
                           re.IGNORECASE)
 
@@ -365,7 +369,7 @@ def _job_skills(reading: Reading, lines: list[_Line], title: str) -> None:
             requirement = PREFERRED
         elif line.section == "required" or _MUST_LINE.search(body):
             requirement = REQUIRED
-        elif line.section == "intro":
+        elif line.section == "intro" and not _ABOUT_THE_JOB.search(body):
             requirement = CONTEXT  # the company and team ("automates accounts payable")
         else:
             requirement = MENTIONED  # the duties, and the title

@@ -80,10 +80,14 @@ def prompt(inputs: Mapping[str, Any]) -> tuple[str, str]:
     system = ("You extract structured facts from hiring documents. Report only skills that the "
               "text names or clearly implies; use common canonical names (PostgreSQL, "
               "Kubernetes, React).")
-    user = (f"The text below is {kind}. List its skills (most important first, each with a "
-            f"category among: {', '.join(CATEGORIES)}), which of them are only nice to have, "
-            f"the seniority level, the years of experience and the words that show the "
-            f"seniority.\n<<<TEXT\n{inputs['text']}\nTEXT>>>")
+    user = (f"The text below is {kind}. List its skills and credentials (most important "
+            f"first, each with a category among: {', '.join(CATEGORIES)}; its kind: skill, "
+            f"certification or licence; for a job, whether it is required; for a resume, the "
+            f"strength of its evidence 0-1: 1 shown in work with a result, 0.8 in work, 0.6 in "
+            f"a summary, 0.45 in a course, 0.35 only listed), which of them are only nice to "
+            f"have, the seniority level, the years of experience (today is "
+            f"{inputs.get('asOf') or 'not given'}), the words that show the seniority and the "
+            f"cities named.\n<<<TEXT\n{inputs['text']}\nTEXT>>>")
     return system, user
 
 

@@ -203,3 +203,16 @@ def user_context(user: dict[str, Any], services: Services) -> dict[str, Any] | N
     Return a small JSON-ready dict keyed by what it is (``{"applications": [...]}``). Only ever
     read the given user's own documents.
     """
+
+
+@hookspec(firstresult=True)
+def user_document(user: dict[str, Any], document_id: str,
+                  services: Services) -> dict[str, Any] | None:
+    """Return one of this user's own documents by id, in full, or ``None``.
+
+    Answer ``{"kind": str, "title": str | None, "text": str}`` where ``text`` is the document's
+    whole free text (its stored body, not a summary of its fields);
+    ``None`` when the id is not one of yours or not this user's. Tools that grade a document
+    named by id (``{"id": ...}`` in a request) read it through this hook; ``user_context`` stays
+    a small digest. The first answer wins.
+    """

@@ -12,14 +12,30 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 SKILLS_TASK = "jobsearch.extract_skills"
 
 
-def extract_skills(ai: Any, text: str, kind: str, user: Mapping[str, Any]) -> dict[str, Any]:
+MATCH_TASK = "jobsearch.job_match"
+
+
+def extract_skills(ai: Any, text: str, kind: str, user: Mapping[str, Any],
+                   as_of: str | None = None) -> dict[str, Any]:
     """The skills, seniority and years in ``text`` (``kind``: job or resume), as one step of a
     larger action (``announce=False``). Without the jobsearch plugin: no skills, seniority
     unknown, so the tools still answer from the texts alone."""
     if SKILLS_TASK not in ai.tasks:
         return {"kind": kind, "skills": [], "niceToHave": [], "seniority": "unknown",
                 "yearsOfExperience": None, "evidence": None}
-    return ai.run(SKILLS_TASK, {"text": text, "kind": kind}, user=user, announce=False).data
+    inputs = {"text": text, "kind": kind, **({"asOf": as_of} if as_of else {})}
+    return ai.run(SKILLS_TASK, inputs, user=user, announce=False).data
+
+
+def match_facts(ai: Any, job: Mapping[str, Any], resume_text: str, user: Mapping[str, Any],
+                as_of: str | None = None) -> dict[str, Any] | None:
+    """The jobsearch plugin's fit of a resume to a job (required skills shown, missing,
+    only listed; years; level; a licence ceiling), as one step; ``None`` without it."""
+    if MATCH_TASK not in ai.tasks:
+        return None
+    inputs = {"jobTitle": job.get("title") or "", "jobDescription": job["text"],
+              "resumeText": resume_text, **({"asOf": as_of} if as_of else {})}
+    return ai.run(MATCH_TASK, inputs, user=user, announce=False).data
 
 
 class OneOfRef(Schema):

@@ -31,7 +31,7 @@ from lightninghire_plugins.jobsearch.companies.service import CompanyService
 from lightninghire_plugins.jobsearch.config import JobsearchSettingsSchema
 from lightninghire_plugins.jobsearch.jobs import resources as job_res
 from lightninghire_plugins.jobsearch.jobs.match import JOB_MATCH
-from lightninghire_plugins.jobsearch.jobs.service import JobService
+from lightninghire_plugins.jobsearch.jobs.service import JobService, job_text
 from lightninghire_plugins.jobsearch.resumes import resources as resume_res
 from lightninghire_plugins.jobsearch.resumes.master import MasterResumeService
 from lightninghire_plugins.jobsearch.resumes.service import ResumeService
@@ -356,6 +356,32 @@ def cron_analytics_sections(user_id: str, weeks: int, detail: bool,
     """The pipeline section of the seeker analytics (docs/jobsearch.md)."""
     stats = services.state(f"{NAME}.pipeline_stats", lambda s: PipelineStats(s.db))
     return {"pipeline": stats.section(user_id, services.clock.now(), weeks, detail)}
+
+
+@hookimpl
+def user_document(user: dict[str, Any], document_id: str, services: Any) -> dict[str, Any] | None:
+    """An application (its stored description, else its job's posting), a resume (its content)
+    or a job posting, in full, by id; only the user's own applications and resumes."""
+    if not isinstance(document_id, str) or not OBJECT_ID.match(document_id):
+        return None
+    user_id, oid = str(user["_id"]), ObjectId(document_id)
+    app = services.db[APPLICATIONS].find_one({"_id": oid, "userId": user_id})
+    if app is not None:
+        text = app.get("description") or ""
+        if not text.strip() and app.get("jobId") and OBJECT_ID.match(str(app["jobId"])):
+            job = services.db[JOBS].find_one({"_id": ObjectId(str(app["jobId"]))})
+            text = job_text(job) if job else ""
+        return {"kind": "application", "title": app.get("role"), "company": app.get("company"),
+                "text": text.strip() or None}
+    resume = services.db[RESUMES].find_one({"_id": oid, "userId": user_id})
+    if resume is not None:
+        return {"kind": "resume", "title": resume.get("name"), "company": None,
+                "text": resume.get("content")}
+    job = services.db[JOBS].find_one({"_id": oid})
+    if job is not None:  # postings are shared by everyone
+        return {"kind": "job", "title": job.get("title"), "company": job.get("company"),
+                "text": job_text(job)}
+    return None
 
 
 @hookimpl

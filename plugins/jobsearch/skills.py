@@ -1,49 +1,33 @@
-"""``jobsearch.extract_skills``: the skills, seniority and years of experience in a job post or resume.
+"""``jobsearch.extract_skills``: the skills, credentials, seniority and years of experience in
+a job post or resume.
 
-Offline: skills come from a curated lexicon (``skills.toml``: about 140 skills with their common
-spellings, "k8s" is Kubernetes, "Postgres" is PostgreSQL), ordered by how often they are
-mentioned; a skill met only under "nice to have" / "bonus" / "a plus" is reported as such.
-Seniority is read from the job title first (Senior, Staff, Principal, Head of ...), then from
-the years of experience asked for or claimed; ``evidence`` quotes what decided it.
+Offline: ``profile.read`` finds skills and credentials from the lexicon (``skills.toml``: software,
+data, healthcare, sales, finance, teaching and logistics, with their common spellings: "k8s" is
+Kubernetes, "Registered Nurse" is an RN license). For a post, each skill is required, mentioned
+or nice to have (its section: "Requirements", "Must have", "Qualifications" vs "Nice to have",
+"Preferred", "Bonus", or a line saying "a plus"); for a resume, each carries the strength of its
+evidence (a work bullet with an outcome 1.0 ... a skills list 0.35). Seniority comes from the
+title (and, for a resume, from scope: "managed 6 nurses"), else from the years asked or shown
+(a resume's years from "N years", "4 yrs", "five years" or its dated roles); ``evidence``
+quotes what decided it.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from lightninghire.api import AiOutput, AiTask, sentences
-from lightninghire_plugins.jobsearch.lexicon import CATEGORIES, SKILLS
+from lightninghire.api import AiOutput, AiTask
+from lightninghire_plugins.jobsearch.lexicon import CATEGORIES, KINDS
+from lightninghire_plugins.jobsearch.profile import LEVELS, PREFERRED, read
 
 NAME = "jobsearch.extract_skills"
-LEVELS = ("intern", "junior", "mid", "senior", "lead", "principal", "executive")
 MAX_SKILLS = 30
-
-# Most senior first: a "Senior Engineering Manager" is a lead before a senior.
-_TITLE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (level, re.compile(pattern, re.IGNORECASE)) for level, pattern in (
-        ("executive", r"\b(?:chief \w+ officer|cto|ceo|coo|cfo|vp|vice president|head of|"
-                      r"director)\b"),
-        ("principal", r"\b(?:principal|distinguished|fellow)\b"),
-        ("lead", r"\b(?:staff|lead|manager)\b"),
-        ("senior", r"\b(?:senior|sr\.?)(?!\w)"),
-        ("mid", r"\b(?:mid[- ]level|intermediate)\b"),
-        ("junior", r"\b(?:junior|jr\.?|entry[- ]level|graduate|new grad)(?!\w)"),
-        ("intern", r"\b(?:intern|internship|apprentice|working student)\b"),
-    ))
-_TITLE_INTRO = re.compile(
-    r"(?:hiring|looking for|seeking|searching for|join (?:us|our team) as|role of|"
-    r"position of|title:|role:|position:)\s+(?:an?\s+|our\s+(?:first\s+|next\s+)?)?"
-    r"((?:[A-Z][\w./+#-]*\s*){1,6})")
-_YEARS = re.compile(
-    r"(?P<low>\d{1,2})\s*(?:\+|plus)?\s*(?:(?:-|\u2013|to)\s*(?P<high>\d{1,2})\s*)?(?:\+\s*)?"
-    r"(?:years?|yrs?)\b(?P<after>[^.;\n]{0,40})", re.IGNORECASE)
-_NICE_LINE = re.compile(r"nice[- ]to[- ]have|\bbonus\b|\ba plus\b|\bpreferred\b|\bideally\b|"
-                        r"\bpluses\b|good to have|\bnot required\b", re.IGNORECASE)
-_HEADING = re.compile(r"^\s*[A-Za-z][A-Za-z '&/()-]{2,60}:?\s*$")
+__all__ = ["LEVELS", "NAME", "TASK", "offline"]
 _JOB_CUES = re.compile(r"\b(?:you|your|you'll|we|we're|our|requirements|responsibilities|"
                        r"about the role|apply|salary|benefits|hiring|looking for|candidates?)\b",
                        re.IGNORECASE)
@@ -54,11 +38,23 @@ _RESUME_CUES = re.compile(r"\b(?:i|my|i'm|i've|education|present|b\.?sc|m\.?sc|b
 class ExtractIn(Schema):
     text = fields.String(required=True, validate=validate.Length(1, 50_000))
     kind = fields.String(load_default="auto", validate=validate.OneOf(["auto", "job", "resume"]))
+    asOf = fields.String(load_default=None, allow_none=True,
+                         validate=validate.Regexp(r"^\d{4}-\d{2}-\d{2}$"),
+                         metadata={"description": "today (YYYY-MM-DD), for \"2019-present\""})
 
 
 class SkillOut(AiOutput):
     name = fields.String(required=True, validate=validate.Length(1, 60))
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+    kind = fields.String(load_default="skill", validate=validate.OneOf(KINDS),
+                         metadata={"description": "skill, certification or licence"})
+    required = fields.Boolean(load_default=None, allow_none=True,
+                              metadata={"description": "job: asked under requirements, in the "
+                                                       "title or with \"must\"/\"required\""})
+    evidence = fields.Float(load_default=None, allow_none=True, validate=validate.Range(0, 1),
+                            metadata={"description": "resume: 1 shown in work with an outcome, "
+                                                     "0.8 in work, 0.6 in a summary, 0.45 in a "
+                                                     "course, 0.35 only listed"})
 
 
 class SkillsOut(AiOutput):
@@ -75,6 +71,7 @@ class SkillsOut(AiOutput):
                                                                 "(resume); null when not said"})
     evidence = fields.String(allow_none=True, load_default=None,
                              metadata={"description": "the words that show the seniority"})
+    cities = fields.List(fields.String(), load_default=list)
 
 
 def prompt(inputs: Mapping[str, Any]) -> tuple[str, str]:
@@ -83,109 +80,47 @@ def prompt(inputs: Mapping[str, Any]) -> tuple[str, str]:
     system = ("You extract structured facts from hiring documents. Report only skills that the "
               "text names or clearly implies; use common canonical names (PostgreSQL, "
               "Kubernetes, React).")
-    user = (f"The text below is {kind}. List its skills (most important first, each with a "
-            f"category among: {', '.join(CATEGORIES)}), which of them are only nice to have, "
-            f"the seniority level, the years of experience and the words that show the "
-            f"seniority.\n<<<TEXT\n{inputs['text']}\nTEXT>>>")
+    user = (f"The text below is {kind}. List its skills and credentials (most important "
+            f"first, each with a category among: {', '.join(CATEGORIES)}; its kind: skill, "
+            f"certification or licence; for a job, whether it is required; for a resume, the "
+            f"strength of its evidence 0-1: 1 shown in work with a result, 0.8 in work, 0.6 in "
+            f"a summary, 0.45 in a course, 0.35 only listed), which of them are only nice to "
+            f"have, the seniority level, the years of experience (today is "
+            f"{inputs.get('asOf') or 'not given'}), the words that show the seniority and the "
+            f"cities named.\n<<<TEXT\n{inputs['text']}\nTEXT>>>")
     return system, user
 
 
 def offline(inputs: Mapping[str, Any]) -> dict[str, Any]:
     text = inputs["text"]
     kind = inputs["kind"] if inputs["kind"] != "auto" else _guess_kind(text)
-    required_text, optional_text = _split_optional(text)
-    found: list[tuple[int, int, bool, str, str]] = []  # (-mentions, first, optional, name, cat)
-    for skill in SKILLS:
-        required_hits = list(skill.pattern.finditer(required_text))
-        optional_hits = list(skill.pattern.finditer(optional_text))
-        if not required_hits and not optional_hits:
-            continue
-        first = required_hits[0].start() if required_hits else len(text) + optional_hits[0].start()
-        optional = kind == "job" and not required_hits
-        found.append((-(len(required_hits) + len(optional_hits)), first, optional, skill.name,
-                      skill.category))
+    today = date.fromisoformat(inputs["asOf"]) if inputs.get("asOf") else None
+    reading = read(text, kind, today)
+    found = reading.skills()
     # Required before optional, then the most mentioned, then the first mentioned.
-    found.sort(key=lambda item: (item[2], item[0], item[1]))
+    found.sort(key=lambda f: (f.requirement == PREFERRED, -f.mentions, f.first))
     found = found[:MAX_SKILLS]
-    seniority, years, evidence = _seniority(text, kind)
+    skills = []
+    for f in found:
+        skill = {"name": f.skill.name, "category": f.skill.category, "kind": f.skill.kind}
+        if kind == "job":
+            skill["required"] = f.requirement == "required"
+        else:
+            skill["evidence"] = round(f.evidence, 2)
+        skills.append(skill)
     return {
         "kind": kind,
-        "skills": [{"name": name, "category": category} for *_, name, category in found],
-        "niceToHave": [name for _, _, optional, name, _ in found if optional],
-        "seniority": seniority,
-        "yearsOfExperience": years,
-        "evidence": evidence,
+        "skills": skills,
+        "niceToHave": [f.skill.name for f in found if f.requirement == PREFERRED],
+        "seniority": reading.seniority,
+        "yearsOfExperience": reading.years,
+        "evidence": reading.seniority_evidence,
+        "cities": sorted(reading.cities),
     }
 
 
 def _guess_kind(text: str) -> str:
     return "job" if len(_JOB_CUES.findall(text)) >= len(_RESUME_CUES.findall(text)) else "resume"
-
-
-def _split_optional(text: str) -> tuple[str, str]:
-    """(required part, optional part): lines under a "Nice to have" heading, or lines that say
-    "a plus" / "bonus" / "preferred", are optional."""
-    required, optional = [], []
-    in_optional_section = False
-    for line in text.splitlines():
-        if _HEADING.match(line) and not line.strip().startswith(("-", "*", "\u2022")):
-            in_optional_section = bool(_NICE_LINE.search(line))
-            (optional if in_optional_section else required).append("")
-            continue
-        (optional if in_optional_section or _NICE_LINE.search(line) else required).append(line)
-    return "\n".join(required), "\n".join(optional)
-
-
-def _seniority(text: str, kind: str) -> tuple[str, int | None, str | None]:
-    years, years_phrase = _years(text)
-    for title in _titles(text, kind):
-        for level, cue in _TITLE_CUES:
-            match = cue.search(title)
-            if match:
-                return level, years, f"title: {title.strip()}"
-    if years is not None:
-        return _level_for_years(years), years, years_phrase
-    return "unknown", None, None
-
-
-def _titles(text: str, kind: str) -> list[str]:
-    """Where a job title is likely written: the first line when it is short, then phrases
-    like "hiring a Senior ...", "looking for a Staff ..."."""
-    titles: list[str] = []
-    first = next((line.strip(" #*\t") for line in text.splitlines() if line.strip()), "")
-    if 0 < len(first.split()) <= 10:
-        titles.append(first)
-    titles.extend(match.group(1) for match in _TITLE_INTRO.finditer(text))
-    if kind == "resume":
-        # A resume's titles sit in its experience lines: "Senior Engineer, Acme (2019-2023)".
-        titles.extend(s for s in sentences(text)[:12] if len(s.split()) <= 12)
-    return titles
-
-
-def _years(text: str) -> tuple[int | None, str | None]:
-    """The first "N years" that is about experience, and its words as evidence."""
-    for match in _YEARS.finditer(text):
-        after = match.group("after")
-        context = text[max(0, match.start() - 30):match.start()].lower()
-        said = "experience" in after.lower() or "experience" in context or \
-            after.lower().strip().startswith(("of ", "in ", "building", "working", "as "))
-        low = int(match.group("low"))
-        if said and low <= 50:
-            cut = after.lower().find("experience")
-            tail = after[:cut + len("experience")] if cut >= 0 else " ".join(after.split()[:3])
-            phrase = text[match.start():match.start("after")] + tail
-            return low, " ".join(phrase.split())
-    return None, None
-
-
-def _level_for_years(years: int) -> str:
-    if years < 2:
-        return "junior"
-    if years < 5:
-        return "mid"
-    if years < 10:
-        return "senior"
-    return "lead"
 
 
 EXAMPLE_JOB = """Senior Backend Engineer - Payments

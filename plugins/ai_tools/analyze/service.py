@@ -1,4 +1,9 @@
-"""Deep evaluations: resolve the job and resume, extract skills, grade, store."""
+"""Deep evaluations: resolve the job and resume, extract skills, score the fit, grade, store.
+
+A job or resume named by ``{id}`` is read in full through the ``user_document`` hook (the
+stored description, the resume's content), falling back to the item of the user context; the
+fit itself is ``jobsearch.job_match``, run by name when that plugin is enabled, so a seeker's
+match score, a recruiter's fit score and this grade read the same evidence."""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from pymongo import ReturnDocument
 
 from lightninghire.api import NotFound, object_id_or_404, paginate, shorten
 from lightninghire_plugins.ai_tools.analyze.tasks import DIMENSIONS, NAME, WEIGHTS, grade_for, overall
-from lightninghire_plugins.ai_tools.common import extract_skills
+from lightninghire_plugins.ai_tools.common import extract_skills, match_facts
 from lightninghire_plugins.ai_tools.context.service import ContextService
 
 EVALUATIONS = "ai_tools_evaluations"
@@ -30,29 +35,50 @@ class AnalyzeService:
 
     def resolve(self, user: Mapping[str, Any], job: Mapping[str, Any],
                 resume: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-        """(job, resume) as ``{id, title, company, text}``, ids looked up in the context."""
-        sections = self.context.gather(user) if job.get("id") or resume.get("id") else {}
+        """(job, resume) as ``{id, title, company, text}``; an id is read in full through the
+        ``user_document`` hook, else found in the user context."""
+        needs_context = any(ref.get("id") for ref in (job, resume))
+        sections = self.context.gather(user) if needs_context else {}
         if job.get("id"):
-            item = ContextService.find(sections, job["id"], JOB_KINDS)
-            if item is None:
+            found = self._document(user, job["id"], sections, JOB_KINDS)
+            if found is None:
                 raise UnknownReference("No job or application with this id in your data.")
-            data = item.data if isinstance(item.data, Mapping) else {}
-            resolved_job = {"id": job["id"], "title": job.get("title") or _str(data, "title", "role"),
-                            "company": job.get("company") or _str(data, "company"),
-                            "text": item.body}
+            resolved_job = {"id": job["id"], "title": job.get("title") or found["title"],
+                            "company": job.get("company") or found["company"],
+                            "text": found["text"]}
         else:
             resolved_job = {"id": None, "title": job.get("title"), "company": job.get("company"),
                             "text": job["description"]}
         if resume.get("id"):
-            item = ContextService.find(sections, resume["id"], RESUME_KINDS)
-            if item is None:
+            found = self._document(user, resume["id"], sections, RESUME_KINDS)
+            if found is None:
                 raise UnknownReference("No resume with this id in your data.")
-            resolved_resume = {"id": resume["id"], "title": item.title, "company": None,
-                               "text": item.body}
+            resolved_resume = {"id": resume["id"], "title": found["title"], "company": None,
+                               "text": found["text"]}
         else:
             resolved_resume = {"id": None, "title": None, "company": None,
                                "text": resume["text"]}
         return resolved_job, resolved_resume
+
+    def _document(self, user: Mapping[str, Any], item_id: str, sections: Mapping[str, Any],
+                  kinds: tuple[str, ...]) -> dict[str, Any] | None:
+        """The full stored text of one of the user's documents: the owning plugin's answer to
+        ``user_document``, else the context item's main text."""
+        hook = getattr(self.context.services.plugins.hook, "user_document", None)
+        answer = hook(user=user, document_id=item_id, services=self.context.services) \
+            if hook is not None else None
+        item = ContextService.find(sections, item_id, kinds)
+        data = item.data if item is not None and isinstance(item.data, Mapping) else {}
+        if isinstance(answer, Mapping) and isinstance(answer.get("text"), str) and \
+                answer["text"].strip() and any(k in str(answer.get("kind", "")).lower()
+                                               for k in kinds):
+            return {"title": _clip_str(answer.get("title")) or _str(data, "title", "role", "name"),
+                    "company": _clip_str(answer.get("company")) or _str(data, "company"),
+                    "text": answer["text"][:50_000]}
+        if item is None:
+            return None
+        title = _str(data, "title", "role") if kinds is JOB_KINDS else item.title
+        return {"title": title, "company": _str(data, "company"), "text": item.body}
 
     def analyze(self, user: Mapping[str, Any], job: Mapping[str, Any],
                 resume: Mapping[str, Any]) -> dict[str, Any]:
@@ -63,9 +89,12 @@ class AnalyzeService:
         doc["_id"] = self.collection.insert_one(doc).inserted_id  # persisted before any AI call
         try:
             # Steps of this one evaluation: it is announced once, from the main task.
-            job_facts = extract_skills(self.ai, job_ref["text"], "job", user)
-            resume_facts = extract_skills(self.ai, resume_ref["text"], "resume", user)
+            today = self.clock.now().date().isoformat()
+            job_facts = extract_skills(self.ai, job_ref["text"], "job", user, today)
+            resume_facts = extract_skills(self.ai, resume_ref["text"], "resume", user, today)
+            fit = match_facts(self.ai, job_ref, resume_ref["text"], user, today)
             result = self.ai.run(NAME, {
+                "fit": fit,
                 "jobText": job_ref["text"], "resumeText": resume_ref["text"],
                 "jobTitle": job_ref["title"], "company": job_ref["company"],
                 "jobSkills": job_facts["skills"], "jobNiceToHave": job_facts["niceToHave"],
@@ -73,6 +102,8 @@ class AnalyzeService:
                 "resumeSkills": resume_facts["skills"],
                 "resumeSeniority": resume_facts["seniority"],
                 "resumeYears": resume_facts["yearsOfExperience"],
+                "jobCities": job_facts.get("cities") or [],
+                "resumeCities": resume_facts.get("cities") or [],
             }, user=user)
         except Exception:
             self.collection.update_one({"_id": doc["_id"]}, {"$set": {"status": "failed"}})
@@ -80,6 +111,8 @@ class AnalyzeService:
         data = result.data
         dims = _ordered(data["dimensions"])
         score = overall(dims)  # one meaning of a grade, whoever answered
+        if fit and fit.get("ceiling") is not None:
+            score = min(score, fit["ceiling"])  # a missing required licence: a hard mismatch
         update = {"status": "done", "grade": grade_for(score), "overallScore": score,
                   "dimensions": dims, "strengths": data["strengths"], "gaps": data["gaps"],
                   "recommendations": data["recommendations"], "summary": data["summary"],
@@ -140,6 +173,10 @@ def _ordered(dimensions: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
 def _source(ref: Mapping[str, Any]) -> dict[str, Any]:
     return {"id": ref["id"], "title": ref["title"], "company": ref["company"],
             "excerpt": shorten(ref["text"], 300)}
+
+
+def _clip_str(value: Any) -> str | None:
+    return value.strip()[:200] if isinstance(value, str) and value.strip() else None
 
 
 def _str(data: Mapping[str, Any], *keys: str) -> str | None:

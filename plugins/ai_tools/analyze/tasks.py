@@ -1,10 +1,14 @@
 """``ai_tools.deep_evaluation``: grade how well a resume fits a job, dimension by dimension.
 
-The service first runs ``jobsearch.extract_skills`` on both texts (when the jobsearch plugin is
-enabled), so this task receives the skills, seniority and years of each side. Offline, the five
-dimensions are scored by rules (skill coverage, years, seniority distance, shared domain
-vocabulary, logistics cues); the overall score and the grade are always recomputed by the service
-from the dimension scores (``grade_for``), so every provider's grade means the same thing.
+The service first runs ``jobsearch.extract_skills`` on both texts and ``jobsearch.job_match``
+(when the jobsearch plugin is enabled), so this task receives the skills, seniority and years of
+each side and the evidence-weighted fit (``fit``: required skills shown in work, only listed or
+missing, years in related roles, level, the post's vocabulary, a licence ceiling). Offline, the
+skills, experience, seniority and domain dimensions are that fit's components, so a grade agrees
+with the match score; logistics compares work mode and cities. Without jobsearch, the dimensions
+are scored by simpler rules from the texts. The overall score and the grade are always
+recomputed by the service from the dimension scores (``grade_for``, capped by the fit's
+``ceiling``), so every provider's grade means the same thing.
 """
 
 from __future__ import annotations
@@ -34,8 +38,8 @@ VERDICTS = {"A": "a strong fit: apply as is, with light tailoring",
 _REMOTE = re.compile(r"\b(?:fully remote|remote[- ](?:first|friendly|ok)|100% remote|"
                      r"work from anywhere|remote)\b", re.IGNORECASE)
 _ONSITE = re.compile(r"\b(?:on[- ]?site|in[- ]office|hybrid|in the office)\b", re.IGNORECASE)
-_PLACE = re.compile(r"\b(?:based in|located in|office in|in our|relocate to|in)\s+"
-                    r"((?:[A-Z][a-z]+)(?:[ ,]+(?:[A-Z][a-z]+|[A-Z]{2}))?)")
+_PLACE = re.compile(r"(?:\b(?:based in|located in|office in|in our|relocate to|in)\s+|"
+                    r"\b[Ll]ocation:\s*)((?:[A-Z][a-z]+)(?:[ ,]+(?:[A-Z][a-z]+|[A-Z]{2}))?)")
 _NO_SPONSOR = re.compile(r"\b(?:no|not able to|unable to|cannot|can't|without)\b[^.\n]{0,30}"
                          r"\bsponsor", re.IGNORECASE)
 _CLEARANCE = re.compile(r"\b(?:security clearance|clearance required|ts/sci|secret clearance)\b",
@@ -73,6 +77,10 @@ class EvaluateIn(Schema):
     resumeSkills = fields.List(fields.Nested(SkillIn), load_default=list)
     resumeSeniority = fields.String(load_default="unknown")
     resumeYears = fields.Integer(load_default=None, allow_none=True)
+    jobCities = fields.List(fields.String(), load_default=list)
+    resumeCities = fields.List(fields.String(), load_default=list)
+    fit = fields.Dict(load_default=None, allow_none=True,
+                      metadata={"description": "jobsearch.job_match's answer, when enabled"})
 
 
 class DimensionOut(AiOutput):
@@ -124,9 +132,19 @@ def prompt(inputs: Mapping[str, Any]) -> tuple[str, str]:
             f"{', '.join(inputs['jobNiceToHave']) or 'none'}); seniority {inputs['jobSeniority']}"
             f", years asked {inputs['jobYears']}.\nSkills found in the resume: "
             f"{_names(inputs['resumeSkills'])}; seniority {inputs['resumeSeniority']}, years "
-            f"{inputs['resumeYears']}.\nGive strengths, gaps and concrete recommendations "
+            f"{inputs['resumeYears']}.\n{_fit_facts(inputs.get('fit'))}Give strengths, gaps "
+            f"and concrete recommendations "
             f"(what to add or rewrite in the resume, with the job's own words).")
     return system, user
+
+
+def _fit_facts(fit: Mapping[str, Any] | None) -> str:
+    if not fit:
+        return ""
+    return (f"Required skills shown in work: {', '.join(fit.get('matchedSkills') or []) or 'none'}"
+            f"; only listed: {', '.join(fit.get('claimedOnlySkills') or []) or 'none'}; missing: "
+            f"{', '.join(fit.get('missingSkills') or []) or 'none'}; missing required "
+            f"credentials: {', '.join(fit.get('missingCredentials') or []) or 'none'}.\n")
 
 
 def _names(skills: Iterable[Mapping[str, Any]]) -> str:
@@ -138,14 +156,26 @@ def offline(inputs: Mapping[str, Any]) -> dict[str, Any]:
     strengths: list[str] = []
     gaps: list[str] = []
     recs: list[str] = []
-    dims = [
-        _skills(inputs, strengths, gaps, recs),
-        _experience(inputs, strengths, gaps, recs),
-        _seniority(inputs, strengths, gaps, recs),
-        _domain(job, resume, inputs, strengths, gaps, recs),
-        _logistics(job, resume, strengths, gaps, recs),
-    ]
+    fit = inputs.get("fit")
+    if fit and fit.get("components"):
+        dims = [
+            _fit_skills(fit, inputs, strengths, gaps, recs),
+            _fit_experience(fit, strengths, gaps, recs),
+            _fit_seniority(fit, strengths, gaps, recs),
+            _fit_domain(fit, strengths, gaps),
+            _logistics(job, resume, strengths, gaps, recs, inputs),
+        ]
+    else:
+        dims = [
+            _skills(inputs, strengths, gaps, recs),
+            _experience(inputs, strengths, gaps, recs),
+            _seniority(inputs, strengths, gaps, recs),
+            _domain(job, resume, inputs, strengths, gaps, recs),
+            _logistics(job, resume, strengths, gaps, recs, inputs),
+        ]
     score = overall(dims)
+    if fit and fit.get("ceiling") is not None:
+        score = min(score, fit["ceiling"])
     grade = grade_for(score)
     if inputs.get("jobTitle"):
         recs.append(f"Use the title \u201c{inputs['jobTitle']}\u201d in your resume headline or "
@@ -163,6 +193,109 @@ def offline(inputs: Mapping[str, Any]) -> dict[str, Any]:
     return {"grade": grade, "overallScore": score, "dimensions": dims,
             "strengths": strengths[:8], "gaps": gaps[:8], "recommendations": recs[:8],
             "summary": summary}
+
+
+def _fit_skills(fit: Mapping[str, Any], inputs: Mapping[str, Any], strengths: list[str],
+               gaps: list[str], recs: list[str]) -> dict[str, Any]:
+    required = fit.get("requiredSkills") or []
+    matched = fit.get("matchedSkills") or []
+    listed = fit.get("claimedOnlySkills") or []
+    missing = fit.get("missingSkills") or []
+    credentials = fit.get("missingCredentials") or []
+    nice_got = fit.get("niceToHaveMatched") or []
+    nice_all = nice_got + (fit.get("niceToHaveMissing") or [])
+    if credentials:
+        it = "them" if len(credentials) > 1 else "it"
+        gaps.append(f"The post requires {', '.join(credentials)}, which your resume does not "
+                    f"show: without {it} you are unlikely to pass the screen.")
+        recs.append(f"If you hold {', '.join(credentials)}, list {it} with the state or number "
+                    f"and dates near the top of your resume.")
+    if matched:
+        strengths.append(f"You show {len(matched)} of {len(required)} required skills in your "
+                         f"work: {', '.join(matched[:6])}.")
+    if nice_got:
+        strengths.append(f"Nice-to-haves you bring: {', '.join(nice_got[:4])}.")
+    if listed:
+        gaps.append(f"Listed but not shown in any role: {', '.join(listed[:5])}.")
+        recs.append(f"Show {', '.join(listed[:3])} in a bullet of real work with a result: a "
+                    f"skills list alone counts for little.")
+    others = [s for s in missing if s not in credentials]
+    mentioned = fit.get("mentionedMissing") or []
+    if others:
+        gaps.append(f"Required skills not shown in your resume: {', '.join(others[:6])}.")
+        recs.append(f"If you have used {_or(others[:5])}, add a bullet showing it in context "
+                    f"(what you did with it and a result); never claim one you have not used.")
+    if mentioned:
+        gaps.append(f"The post also works with {', '.join(mentioned[:5])}, which your resume "
+                    f"does not show.")
+        recs.append(f"Where true, show {_or(mentioned[:4])} in a bullet of your work.")
+    rationale = (f"{len(matched)}/{len(required)} required skills shown in work"
+                 + (f", {len(listed)} only listed" if listed else "")
+                 + (f", {len(nice_got)}/{len(nice_all)} nice-to-haves" if nice_all else "")
+                 + (f"; missing {', '.join(missing[:5])}" if missing else "") + ".")
+    return {"name": "skills", "score": fit["components"]["skills"], "rationale": rationale}
+
+
+def _or(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def _fit_experience(fit: Mapping[str, Any], strengths: list[str], gaps: list[str],
+                    recs: list[str]) -> dict[str, Any]:
+    asked, has = fit.get("yearsAsked"), fit.get("yearsRelevant")
+    score = fit["components"]["experience"]
+    if asked is None:
+        text = ("The post asks for no number of years" + (f"; you show {has} in related roles."
+                                                          if has is not None else "."))
+    elif has is None:
+        text = f"The post asks for {asked}+ years; your resume gives no dates or years."
+        gaps.append(text)
+        recs.append("Give each role its dates (\u201cJan 2020 \u2013 present\u201d) so a screener "
+                    "can count your years.")
+    elif has >= asked:
+        text = f"You show {has} years in related roles for {asked}+ asked."
+        strengths.append(f"Your {has} years in related roles meet the {asked}+ asked.")
+    else:
+        text = f"You show {has} years in related roles for {asked}+ asked ({asked - has} short)."
+        gaps.append(text)
+        recs.append("Offset the missing years with scope: ownership, team size, and results "
+                    "that match the post's level.")
+    return {"name": "experience", "score": score, "rationale": text}
+
+
+def _fit_seniority(fit: Mapping[str, Any], strengths: list[str], gaps: list[str],
+                   recs: list[str]) -> dict[str, Any]:
+    job, mine = fit.get("jobSeniority", "unknown"), fit.get("resumeSeniority", "unknown")
+    score = fit["components"]["seniority"]
+    if "unknown" in (job, mine):
+        text = "The level could not be read from " + ("the post." if job == "unknown"
+                                                       else "your resume.")
+    elif job == mine:
+        text = f"Role and resume are both {job}."
+        strengths.append(f"Your level ({mine}) matches the role's.")
+    elif fit.get("overQualified"):
+        text = (f"The role is {job}; your resume reads {mine}: you meet the bar and may read as "
+                f"over-qualified.")
+        gaps.append("You may read as over-qualified: say why this role interests you.")
+    else:
+        text = f"The role is {job}; your resume reads {mine}."
+        if LEVELS.index(mine) < LEVELS.index(job):
+            gaps.append(text)
+            recs.append(f"Show {job}-level scope: what you owned, decisions you made, people "
+                        f"you led.")
+    return {"name": "seniority", "score": score, "rationale": text}
+
+
+def _fit_domain(fit: Mapping[str, Any], strengths: list[str],
+                gaps: list[str]) -> dict[str, Any]:
+    score = fit["components"]["vocabulary"]
+    if score >= 60:
+        strengths.append("Your experience speaks the post's language.")
+    elif score < 25:
+        gaps.append("Little of the post's field shows in your experience.")
+    return {"name": "domain", "score": score,
+            "rationale": f"Scored {score} on how much of the post's distinctive vocabulary "
+                         f"(place names and hiring boilerplate aside) your experience uses."}
 
 
 def _skills(inputs: Mapping[str, Any], strengths: list[str], gaps: list[str],
@@ -275,9 +408,10 @@ def _domain(job: str, resume: str, inputs: Mapping[str, Any], strengths: list[st
     skill_words = {stem(w) for s in inputs["jobSkills"] for w in content_words(s["name"])}
     counts = keyword_counts(job)
     title_words = {stem(w) for w in content_words(inputs.get("jobTitle") or "")}
+    proper = _proper_nouns(job)  # places and names ("York", "Stripe") are not a field
     terms = [t for t, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
              if t not in skill_words and t not in title_words and t not in _BOILERPLATE
-             and len(t) > 3][:20]
+             and t not in proper and len(t) > 3][:20]
     if not terms:
         return {"name": "domain", "score": 60, "rationale": "The post is too short to judge "
                                                             "the domain."}
@@ -291,16 +425,24 @@ def _domain(job: str, resume: str, inputs: Mapping[str, Any], strengths: list[st
     if len(missing) > len(terms) // 2:
         gaps.append(f"The post's domain terms are mostly absent from your resume: "
                     f"{', '.join(forms.get(t, t) for t in missing[:6])}.")
-    if missing:
-        recs.append(f"Where true, use the post's own words: "
-                    f"{', '.join(forms.get(t, t) for t in missing[:5])}.")
+    # No advice to add these words: they are vocabulary, not skills one can claim.
     return {"name": "domain", "score": score,
             "rationale": f"{len(shared)} of the post's {len(terms)} main terms appear in your "
                          f"resume."}
 
 
+def _proper_nouns(text: str) -> set[str]:
+    """Stems of words the text only ever writes capitalized, away from a sentence start."""
+    capitalized: set[str] = set()
+    lower: set[str] = set()
+    for match in re.finditer(r"(?<![.!?:\n]\s)(?<!^)\b([A-Za-z][a-z]+)\b", text):
+        word = match.group(1)
+        (capitalized if word[0].isupper() else lower).add(stem(word.lower()))
+    return capitalized - lower
+
+
 def _logistics(job: str, resume: str, strengths: list[str], gaps: list[str],
-               recs: list[str]) -> dict[str, Any]:
+               recs: list[str], inputs: Mapping[str, Any]) -> dict[str, Any]:
     notes: list[str] = []
     score = 80
     if _REMOTE.search(job) and not _ONSITE.search(job):
@@ -308,7 +450,24 @@ def _logistics(job: str, resume: str, strengths: list[str], gaps: list[str],
         notes.append("The role is remote.")
     elif _ONSITE.search(job):
         places = [p for p in _PLACE.findall(job) if p.split()[0].strip(",") not in _NOT_PLACES]
-        if places:
+        job_cities = list(inputs.get("jobCities") or [])
+        shared = [c for c in job_cities if c in set(inputs.get("resumeCities") or [])]
+        if shared:  # the cities the jobsearch reader knows, on both sides
+            score = 95
+            notes.append(f"On-site or hybrid in {shared[0]}, where your resume places you.")
+        elif job_cities and inputs.get("resumeCities"):
+            score = 60
+            notes.append(f"On-site or hybrid in {job_cities[0]}; your resume places you in "
+                         f"{inputs['resumeCities'][0]}.")
+            recs.append(f"Say in your summary or cover letter whether you will relocate to "
+                        f"{job_cities[0]}.")
+        elif job_cities:
+            score = 70
+            notes.append(f"On-site or hybrid in {job_cities[0]}; your resume does not say where "
+                         f"you are.")
+            recs.append(f"Add your city to your resume's header: the role is in "
+                        f"{job_cities[0]}.")
+        elif places:
             place = places[0].strip(" ,")
             if place.split(",")[0].strip().lower() in resume.lower():
                 score = 95

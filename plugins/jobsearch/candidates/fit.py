@@ -1,9 +1,11 @@
 """``jobsearch.fit_score``: a candidate's fit for a requisition, 1-100 with a label, the top 3
 strengths and gaps and a one-paragraph summary.
 
-Offline: the job-match scorer (lexicon skills + BM25 relevance) on the requisition's text and
-the candidate's profile; strengths are the required skills the candidate evidences, gaps the
-ones missing. Culture fit, motivation and unevidenced soft skills are never scored.
+Offline: the job-match scorer (``jobs.match.assess``: evidence-weighted required skills, years
+in related roles, level, the post's vocabulary; a missing required licence caps it) on the
+requisition's text and the candidate's profile, so a recruiter and a seeker read the same
+number. Strengths are the required skills the candidate shows in work, gaps the missing or
+only-listed ones. Culture fit, motivation and unevidenced soft skills are never scored.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from lightninghire.api import AiOutput, AiTask
-from lightninghire_plugins.jobsearch.jobs.match import offline as match
+from lightninghire_plugins.jobsearch.jobs.match import as_of, assess
 
 NAME = "jobsearch.fit_score"
 LABELS = ((85, "Exceptional"), (70, "Strong"), (55, "Moderate"), (40, "Weak"), (1, "Poor"))
@@ -28,6 +30,8 @@ class FitIn(Schema):
     roleTitle = fields.String(required=True, validate=validate.Length(1, 200))
     jobDescription = fields.String(required=True, validate=validate.Length(1, 60_000))
     candidateText = fields.String(required=True, validate=validate.Length(1, 60_000))
+    asOf = fields.String(load_default=None, allow_none=True,
+                         validate=validate.Regexp(r"^\d{4}-\d{2}-\d{2}$"))
 
 
 class FitOut(AiOutput):
@@ -52,21 +56,47 @@ def prompt(inputs: Mapping[str, Any]) -> tuple[str, str]:
 
 
 def offline(inputs: Mapping[str, Any]) -> dict[str, Any]:
-    found = match({"jobTitle": inputs["roleTitle"], "jobDescription": inputs["jobDescription"],
-                   "resumeText": inputs["candidateText"], "targetRoles": []})
-    score = max(1, found["score"])
-    strengths = [f"Evidence of {s}, which the role requires." for s in found["matchedSkills"][:3]]
-    gaps = [f"No evidence of {s} in the profile." for s in found["missingSkills"][:3]]
-    covered = len(found["matchedSkills"])
-    wanted = covered + len(found["missingSkills"])
+    found = assess(inputs["roleTitle"], inputs["jobDescription"], inputs["candidateText"],
+                   as_of(inputs.get("asOf")))
+    score = max(1, found.score)
+    quotes = {f.skill.name: f.quote for f in found.resume.found.values()}
+    strengths = [f"Shows {s} in their work: \u201c{_clip(quotes.get(s, ''))}\u201d"
+                 if quotes.get(s) else f"Shows {s}, which the role requires."
+                 for s in found.matched[:3]]
+    strengths += [f"Lists {s}, which the role requires (not yet shown in a role)."
+                  for s in found.claimed_only]
+    strengths += [f"Shows {s}, which the role uses." for s in found.also_shown]
+    gaps = [f"Required {c} not shown: a hard requirement for this role." for c in
+            found.missing_credentials[:3]]
+    gaps += [f"No evidence of {s} in the profile." for s in found.missing
+             if s not in found.missing_credentials]
+    gaps += [f"No evidence of {s}, which the role uses." for s in found.also_missing]
+    notes = []
+    if found.ceiling is not None:
+        notes.append(f"Capped at {found.ceiling}: the role requires "
+                     f"{', '.join(found.missing_credentials)}.")
+    if found.over_qualified:
+        notes.append(f"Reads {found.resume.seniority} for a {found.job.seniority} role: meets "
+                     f"the requirements, may be over-qualified; probe motivation and pay.")
+    asked, relevant = found.job.years, found.years_relevant
+    if asked and relevant is not None:
+        notes.append(f"{relevant} years in related roles for {asked}+ asked.")
+    wanted = len(found.required)
     summary = (f"{label(score)} fit for {inputs['roleTitle']} ({score}/100). "
-               + (f"The profile evidences {covered} of the {wanted} skills the role asks for"
-                  f"{': ' + ', '.join(found['matchedSkills'][:5]) if covered else ''}. "
+               + (f"The profile shows {len(found.matched)} of the {wanted} required skills in "
+                  f"its work{': ' + ', '.join(found.matched[:5]) if found.matched else ''}. "
                   if wanted else "The job description names no skills we could check. ")
-               + (f"Probe {', '.join(found['missingSkills'][:3])} in the screen."
-                  if found["missingSkills"] else "No required skill is missing on paper."))
-    return {"score": score, "label": label(score), "strengths": strengths, "gaps": gaps,
-            "summary": summary}
+               + " ".join(notes) + (" " if notes else "")
+               + (f"Probe {', '.join((found.missing + found.claimed_only)[:3])} in the screen."
+                  if found.missing or found.claimed_only
+                  else "No required skill is missing on paper."))
+    return {"score": score, "label": label(score), "strengths": strengths[:3], "gaps": gaps[:3],
+            "summary": summary[:1500]}
+
+
+def _clip(text: str, limit: int = 120) -> str:
+    text = " ".join(text.lstrip("-*\u2022 ").split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "\u2026"
 
 
 FIT_SCORE = AiTask(

@@ -213,15 +213,22 @@ class CandidateService(ServiceBase):
         if not doc.get("roleId"):
             raise BadRequest("Attach the candidate to a role first: fit is scored per role.")
         role = owned(self.roles, user_id, doc["roleId"], "role")
+        required, nice = role.get("requiredSkills") or [], role.get("niceToHaveSkills") or []
+        # Empty lists add no heading: an empty "Required:" would hide the description's own.
+        where = " ".join(filter(None, [role.get("location"), f"({role['workMode']})"
+                                       if role.get("workMode") else None]))
         job = "\n".join(filter(None, [role.get("description"),
-                                      "Required: " + ", ".join(role.get("requiredSkills", [])),
-                                      "Nice to have: " + ", ".join(role.get("niceToHaveSkills", []))]))
+                                      f"Location: {where}" if where else None,
+                                      "Required: " + ", ".join(required) if required else None,
+                                      "Nice to have: " + ", ".join(nice) if nice else None]))
+        skills = doc.get("skills") or []
         person = "\n".join(filter(None, [doc["name"], doc.get("title"), doc.get("headline"),
-                                         "Skills: " + ", ".join(doc.get("skills", [])),
+                                         "Skills: " + ", ".join(skills) if skills else None,
                                          doc.get("experience"), doc.get("education"),
                                          doc.get("certifications"), doc.get("resumeText")]))
         result = self.ai.run(FIT, {"roleTitle": role["title"], "jobDescription": job,
-                                   "candidateText": person}, user=user).data
+                                   "candidateText": person,
+                                   "asOf": self.clock.now().date().isoformat()}, user=user).data
         cached = {**result, "at": self.clock.now(), "stale": False}
         self.candidates.update_one({"_id": doc["_id"]}, {"$set": {"fitScore": cached}})
         return cached

@@ -79,7 +79,8 @@ class MatchResource:
         profile = user.get("profile") or {}
         result = self.services.ai.run(NAME, {
             "jobTitle": title, "jobDescription": description, "resumeText": resume_text,
-            "targetRoles": [r for r in (profile.get("targetRoles") or []) if isinstance(r, str)]},
+            "targetRoles": [r for r in (profile.get("targetRoles") or []) if isinstance(r, str)],
+            "asOf": self.services.clock.now().date().isoformat()},
             user=user).data
         if body.get("applicationId"):
             app = owned(self.services.db[APPLICATIONS], user_id, body["applicationId"],

@@ -77,9 +77,29 @@ class JobMatchOut(Schema):
     band = fields.String()
     label = fields.String()
     reasons = fields.List(fields.String())
-    matchedSkills = fields.List(fields.String())
-    missingSkills = fields.List(fields.String())
+    matchedSkills = fields.List(fields.String(), metadata={
+        "description": "required skills the resume shows in its work (or a summary/course)"})
+    missingSkills = fields.List(fields.String(), metadata={
+        "description": "required skills absent from the resume"})
+    claimedOnlySkills = fields.List(fields.String(), metadata={
+        "description": "required skills only listed (skills list, headline), not shown in work"})
+    requiredSkills = fields.List(fields.String())
+    mentionedMissing = fields.List(fields.String())
+    niceToHaveMatched = fields.List(fields.String())
+    niceToHaveMissing = fields.List(fields.String())
+    missingCredentials = fields.List(fields.String(), metadata={
+        "description": "licences/certifications the job requires that the resume does not show"})
     keywordCoverage = fields.Float(allow_none=True)
+    components = fields.Dict(keys=fields.String(), values=fields.Integer(), allow_none=True,
+                             metadata={"description": "skills, experience, seniority, "
+                                                      "vocabulary, each 0-100"})
+    ceiling = fields.Integer(allow_none=True, metadata={
+        "description": "the cap a missing required licence puts on the score"})
+    yearsAsked = fields.Integer(allow_none=True)
+    yearsRelevant = fields.Integer(allow_none=True)
+    jobSeniority = fields.String()
+    resumeSeniority = fields.String()
+    overQualified = fields.Boolean()
     jobId = fields.String(allow_none=True)
     resumeId = fields.String(allow_none=True)
 

@@ -26,10 +26,16 @@ SEARCH_KEYS = ("q", "location", "remote", "salaryMin", "postedWithinDays")
 
 
 def job_text(job: Mapping[str, Any]) -> str:
+    """A posting as one text, its lists under their headings: the fit scorers read required
+    qualifications apart from preferred ones by their section."""
+    def section(heading: str, items: Any) -> str | None:
+        return f"{heading}:\n{joined(items)}" if items else None
+
     return "\n".join(filter(None, [
         job.get("title"), job.get("company"), job.get("location"), job.get("description"),
-        joined(job.get("responsibilities")), joined(job.get("requiredQualifications")),
-        joined(job.get("preferredQualifications")), job.get("notes")]))
+        section("Responsibilities", job.get("responsibilities")),
+        section("Requirements", job.get("requiredQualifications")),
+        section("Nice to have", job.get("preferredQualifications")), job.get("notes")]))
 
 
 def job_tokens(job: Mapping[str, Any]) -> list[str]:

@@ -142,7 +142,8 @@ class ResumeService:
                            warnings=warnings)
 
     def _parse(self, user: Mapping[str, Any] | None, content: str) -> dict[str, Any]:
-        found = self.ai.run(SKILLS, {"text": content, "kind": "resume"}, user=user).data
+        found = self.ai.run(SKILLS, {"text": content, "kind": "resume",
+                                     "asOf": self.clock.now().date().isoformat()}, user=user).data
         return {"skills": [s["name"] for s in found["skills"]], "seniority": found["seniority"],
                 "yearsOfExperience": found["yearsOfExperience"]}
 
@@ -167,7 +168,8 @@ class ResumeService:
         changes = {**body, "updatedAt": self.clock.now()}
         if "content" in body and body["content"] != doc["content"]:
             # Re-parsing a local edit is deterministic and free: the lexicon, not a model.
-            parsed = extract_skills({"text": body["content"], "kind": "resume"})
+            parsed = extract_skills({"text": body["content"], "kind": "resume",
+                                     "asOf": self.clock.now().date().isoformat()})
             changes.update(skills=[s["name"] for s in parsed["skills"]],
                            seniority=parsed["seniority"],
                            yearsOfExperience=parsed["yearsOfExperience"])

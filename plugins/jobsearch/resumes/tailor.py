@@ -1,10 +1,11 @@
 """``jobsearch.tailor_resume``: proposed edits of a master resume for one job, each with its
 reason, and gap flags for what the job asks that the resume does not show.
 
-Offline: job and resume skills from the core's lexicon extractor; bullets that evidence the
-job's skills move to the top of their section (ranked by BM25 against the posting); a headline
-and summary line are drafted from the skills the resume really has. It never adds a skill the
-master does not mention: those become gap flags.
+Offline: job and resume are read by ``profile.read``; bullets that evidence the job's skills
+move to the top of their section (ranked by BM25 against the posting); a headline and summary
+line are drafted from the skills the resume really shows (a skill implied by a bullet counts:
+"Mentored 5 engineers" shows leadership). It never adds a skill the master does not show
+(those become gap flags) and states years only as the resume does.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from marshmallow import Schema, fields, validate
 
 from lightninghire.api import AiOutput, AiTask, bm25_scores
 from lightninghire_plugins.jobsearch.common import terms
-from lightninghire_plugins.jobsearch.skills import offline as extract_skills
+from lightninghire_plugins.jobsearch.profile import LISTED, WORK_LINE, read
 
 NAME = "jobsearch.tailor_resume"
 EDIT_TYPES = ("headline", "summary", "reorder")
@@ -56,31 +57,41 @@ def prompt(inputs: Mapping[str, Any]) -> tuple[str, str]:
     return system, user
 
 
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def _is_bullet(line: str) -> bool:
     return line.lstrip().startswith(BULLET)
 
 
 def offline(inputs: Mapping[str, Any]) -> dict[str, Any]:
     resume_text, job_text = inputs["resumeText"], inputs["jobDescription"]
-    job = extract_skills({"text": f"{inputs['jobTitle']}\n{job_text}", "kind": "job"})
-    resume = extract_skills({"text": resume_text, "kind": "resume"})
-    have = {s["name"].lower(): s["name"] for s in resume["skills"]}
-    wanted = [s["name"] for s in job["skills"]]
-    used = [n for n in wanted if n.lower() in have]
+    job = read(f"{inputs['jobTitle']}\n{job_text}", "job", title=inputs["jobTitle"])
+    resume = read(resume_text, "resume")
+    have = resume.found
+    wanted = [f.skill.name for f in sorted(job.skills(), key=lambda f: f.first)]
+    used = [n for n in wanted if n in have]
+    # Shown in work (or implied by it), not just listed: what a summary may claim.
+    proven = [n for n in used if have[n].evidence >= WORK_LINE]
     gaps = [f"{n}: the job asks for it and your resume does not show it. Add it only if it is "
-            f"true." for n in wanted if n.lower() not in have]
+            f"true." for n in wanted if n not in have]
+    gaps += [f"{n}: only listed in your resume; a bullet showing where you used it would "
+             f"prove it." for n in used if have[n].evidence <= LISTED]
     edits: list[dict[str, Any]] = []
     lines = resume_text.splitlines()
     title = inputs["jobTitle"] or "the role"
     if used:
-        years = resume.get("yearsOfExperience")
-        lead = f"{years}+ years" if years else "Hands-on experience"
-        headline = f"{title} | {', '.join(used[:4])}"
-        summary = (f"{lead} with {', '.join(used[:5])}, matching what "
-                   f"{inputs['company'] or 'the team'} needs for {title}.")
+        headline = f"{title} | {', '.join((proven or used)[:4])}"
+        # Years only as the resume states or dates them, never tied to one skill.
+        lead = f"{resume.years} years of experience; " if resume.years else ""
+        summary = (f"{lead}hands-on work in {_and(proven[:5])}, shown below." if proven
+                   else f"{lead}skills include {_and(used[:5])}.")
+        summary = summary[0].upper() + summary[1:]
         edits.append({"type": "headline", "before": "", "after": headline,
                       "reason": f"Lead with the title you are applying for and the "
-                                f"{min(4, len(used))} skills the posting asks that you have."})
+                                f"{min(4, len(proven or used))} skills the posting asks that "
+                                f"you have."})
         edits.append({"type": "summary", "before": "", "after": summary,
                       "reason": "A one-line summary mirrors the posting's keywords, only with "
                                 "skills your resume already proves."})

@@ -115,3 +115,99 @@ def test_an_unknown_id_spends_no_lifetime_use(make_app):
     _harness, caller, _other = _context_app(make_app)
     assert_error(_analyze(caller, job={"id": "app1"}, resume={"id": "res2"}), 404, "NOT_FOUND")
     assert_ok(_analyze(caller, job={"id": "app1"}, resume={"id": "res1"}), 201)
+
+
+# -- Fit across professions (issue 20): the grade reads the same evidence as job match. ---------
+
+NURSE_JOB = ("Registered Nurse - ICU\nSt. Luke's Hospital, Boston, MA (on-site)\n\n"
+             "Responsibilities\n- Assess and monitor critically ill patients; document in Epic\n\n"
+             "Requirements\n- Active RN license\n- BLS and ACLS certification\n"
+             "- 2+ years of ICU experience\n- High-throughput unit: 30 beds at every level\n\n"
+             "Nice to have\n- CCRN; telemetry experience\n")
+LICENSED = ("Tom Becker\nRegistered nurse, 4 years, Boston MA\n\n"
+            "- ICU nurse at Boston Medical Center: 2 ventilated patients per shift, Epic charting\n"
+            "- Cut pressure injuries on the unit by 30% with a turning protocol\n\nBLS, ACLS")
+STUFFED = ("Kayla Price, New York\nICU | Epic | Cerner | Telemetry | Med-Surg | Triage | Wound care "
+           "| Patient assessment | Care plans | HIPAA | BLS\n\nExperience\nReceptionist - Dental "
+           "office (2021 - 2024)\n- Answered phones and scheduled appointments")
+
+
+def test_required_skills_are_graded_as_required_and_advice_names_only_skills(make_app):
+    caller = make_app(plugins=["plans", "ai_tools", "jobsearch"]).api_caller(tier="pro")
+    nurse = assert_ok(_analyze(caller, job={"description": NURSE_JOB}, resume={"text": LICENSED}),
+                      201)
+    stuffed = assert_ok(_analyze(caller, job={"description": NURSE_JOB},
+                                 resume={"text": STUFFED}), 201)
+    skills = {d["name"]: d for d in nurse["dimensions"]}["skills"]
+    # RN license, BLS, ACLS, ICU: under "Requirements"; CCRN, telemetry: nice to have.
+    assert skills["rationale"] == "4/4 required skills shown in work, 0/2 nice-to-haves."
+    assert nurse["grade"] in ("A", "B") and stuffed["grade"] == "F"
+    assert stuffed["overallScore"] <= 40  # no RN license: a hard mismatch, whatever the list
+    assert any("RN license" in gap for gap in stuffed["gaps"])
+    assert any("Listed but not shown" in gap for gap in stuffed["gaps"])
+    advice = " ".join(nurse["recommendations"] + stuffed["recommendations"]).lower()
+    # Post words are never offered as skills to add (the old "add high-throughput, level").
+    assert "high-throughput" not in advice and ", level" not in advice
+    # The shared city counts; "York" is a place, never shared vocabulary.
+    logistics = {d["name"]: d for d in nurse["dimensions"]}["logistics"]
+    assert logistics["score"] == 95 and "Boston" in logistics["rationale"]
+    assert not any("York" in s for s in stuffed["strengths"])
+
+
+def test_a_registered_nurse_with_4_years_states_her_years(make_app):
+    caller = make_app(plugins=["plans", "ai_tools", "jobsearch"]).api_caller(tier="pro")
+    done = assert_ok(_analyze(caller, job={"description": NURSE_JOB}, resume={"text": LICENSED}),
+                     201)
+    experience = {d["name"]: d for d in done["dimensions"]}["experience"]
+    assert experience["rationale"] == "You show 4 years in related roles for 2+ asked."
+    assert experience["score"] == 100
+
+
+def test_ids_grade_the_stored_description_and_resume_text(make_app):
+    caller = make_app(plugins=["plans", "ai_tools", "jobsearch"]).api_caller(tier="pro")
+    card = assert_ok(caller.post("/api/applications", json={
+        "company": "St. Luke's", "role": "ICU Nurse", "status": "interviewing",
+        "description": NURSE_JOB}), 201)
+    stored = assert_ok(caller.post("/api/resumes", json={"name": "Main", "content": LICENSED}),
+                       201)
+    by_id = assert_ok(_analyze(caller, job={"id": card["id"]}, resume={"id": stored["id"]}), 201)
+    inline = assert_ok(_analyze(caller, job={"description": NURSE_JOB, "title": "ICU Nurse",
+                                             "company": "St. Luke's"},
+                                resume={"text": LICENSED}), 201)
+    assert by_id["job"]["excerpt"].startswith("Registered Nurse - ICU")
+    assert "status:" not in by_id["job"]["excerpt"]
+    assert by_id["resume"]["excerpt"].startswith("Tom Becker")
+    assert (by_id["job"]["title"], by_id["job"]["company"]) == ("ICU Nurse", "St. Luke's")
+    assert "RN license" in by_id["jobSkills"]
+    assert by_id["overallScore"] == inline["overallScore"] and by_id["grade"] == inline["grade"]
+    # Another user's ids stay unknown.
+    other = make_app(plugins=["plans", "ai_tools", "jobsearch"]).api_caller(tier="pro")
+    assert_error(_analyze(other, job={"id": card["id"]}, resume={"text": LICENSED}), 404,
+                 "NOT_FOUND")
+
+
+def test_without_jobsearch_place_names_are_not_domain_vocabulary(make_app):
+    caller = make_app(plugins=["plans", "ai_tools"]).api_caller(tier="pro")
+    job = ("Data Analyst - New York\nOn-site in New York. Our New York team builds forecasting "
+           "dashboards for retail pricing. New York based; forecasting and pricing analysis.")
+    resume = "Priya, New York\nBuilt pricing dashboards and forecasting models for a retailer."
+    done = assert_ok(_analyze(caller, job={"description": job}, resume={"text": resume}), 201)
+    text = " ".join(done["strengths"] + done["gaps"] + done["recommendations"])
+    assert "York" not in text.replace("New York", "")
+    assert "forecasting" in text or "pricing" in text
+
+
+def test_grades_order_graded_resumes_like_an_expert_in_six_fields(make_app):
+    import tomllib
+    from pathlib import Path
+
+    cases = tomllib.loads((Path(__file__).parents[1] / "jobsearch" / "data" /
+                           "fit_cases.toml").read_text())
+    caller = make_app(plugins=["plans", "ai_tools", "jobsearch"]).api_caller(tier="pro")
+    for job in cases["job"]:
+        graded = [(r["grade"], assert_ok(_analyze(caller, job={
+            "description": job["text"], "title": job["title"]}, resume={"text": r["text"]}),
+            201)["overallScore"], r["key"]) for r in job["resume"]]
+        inversions = [(job["key"], a[2], b[2]) for a in graded for b in graded
+                      if a[0] - b[0] >= 2 and a[1] <= b[1]]
+        assert inversions == []

@@ -91,8 +91,12 @@ def _names(text: str) -> list[str]:
 def keywords(content: str, job_title: str, job_description: str) -> dict[str, list[str]]:
     """The job's skills split into those the resume shows (``matched``, the job's order) and
     those it does not (``missing``); ``other``: the resume's skills the job does not name."""
-    job = [s["name"] for s in extract_skills({"text": f"{job_title}\n{job_description}",
-                                              "kind": "job"})["skills"]]
+    text = f"{job_title}\n{job_description}"
+    job = [s["name"] for s in extract_skills({"text": text, "kind": "job"})["skills"]]
+    # The posting's own order: a skill named earlier reads as weightier to a screener (one
+    # named only by an alias goes last, in the extractor's order).
+    lowered = text.lower()
+    job.sort(key=lambda name: (lowered.find(name.lower()) % (len(lowered) + 1)))
     have = _names(content)
     have_lower = {n.lower() for n in have}
     job_lower = {n.lower() for n in job}

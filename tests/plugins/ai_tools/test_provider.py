@@ -30,7 +30,9 @@ def test_analyze_through_a_model_keeps_the_documented_grade(make_app, llm):
     caller = harness.api_caller()
     dims = [{"name": n, "score": 40, "rationale": "Thin."} for n in
             ("skills", "experience", "seniority", "domain", "logistics")]
+    # Four steps, each a model call: both texts' skills, jobsearch's job match, the evaluation.
     llm.reply(SKILLS).reply({**SKILLS, "kind": "resume"}).reply({
+        "score": 62, "band": "gaps", "reasons": ["Python shown; Kafka missing."]}).reply({
         "grade": "A", "overallScore": 95, "dimensions": dims, "strengths": ["Python."],
         "gaps": ["Kafka."], "recommendations": ["Show Kafka."], "summary": "Fine."})
     done = assert_ok(caller.post("/api/analyze", json={
@@ -38,8 +40,8 @@ def test_analyze_through_a_model_keeps_the_documented_grade(make_app, llm):
     # The model said A; its own dimension scores (all 40) make it a D by the documented bands.
     assert (done["grade"], done["overallScore"], done["provider"]) == ("D", 40, "openai")
     assert done["recommendations"] == ["Show Kafka."]
-    assert [r.path for r in llm.received] == ["/v1/chat/completions"] * 3
-    assert "claims platform" in llm.received[2].text
+    assert [r.path for r in llm.received] == ["/v1/chat/completions"] * 4
+    assert "claims platform" in llm.received[3].text
 
 
 def test_chat_through_a_model_sees_and_cites_only_the_askers_data(make_app, llm):

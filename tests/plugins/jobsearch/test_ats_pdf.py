@@ -61,7 +61,10 @@ def test_ats_pdf_surfaces_the_jobs_keywords_in_order_and_invents_none(make_app):
     assert summary == ["Relevant to Senior Backend Engineer at Acme Health: Python, PostgreSQL, "
                        "Kafka.", "Backend engineer with 6 years of experience in payments."]
     skills = lines[order[1] + 1: order[2]]
-    assert skills == ["Matching this job: Python, PostgreSQL, Kafka", "Also: Rust, Team leadership"]
+    # "Also": the resume's other skills, all its own (the wider vocabulary reads "Mentored three
+    # junior engineers" and the BSc as skills too).
+    assert skills == ["Matching this job: Python, PostgreSQL, Kafka",
+                      "Also: Rust, Team leadership, Mentoring, Mathematics"]
     experience = lines[order[2] + 1: order[3]]
     # The bullets that show the posting's words first, the others after, none lost.
     assert experience[:2] == ["Senior Engineer - Initech", "2021-03 - Present"]
@@ -85,7 +88,7 @@ def test_ats_pdf_surfaces_the_jobs_keywords_in_order_and_invents_none(make_app):
     lines = pdf_lines(pasted.content)
     # Postgres is PostgreSQL in the resume's own spelling; Kafka only shows in a bullet.
     assert "Matching this job: Rust" in lines
-    assert "Also: Python, Postgres, Team leadership, Kafka" in lines
+    assert "Also: Python, Postgres, Team leadership, Kafka, Mentoring, Mathematics" in lines
     assert not any(w in "\n".join(lines) for w in ("AWS", "Go,", " Go"))
 
 
@@ -141,9 +144,10 @@ def test_ats_pdf_of_builder_and_master_resumes(make_app):
     assert got.status_code == 200
     lines = pdf_lines(got.content)
     assert lines[:2] == ["Maya Chen", "maya@example.com"]
-    assert lines[lines.index("SKILLS") + 1] == "Matching this job: Data analysis, Tableau, Python"
+    assert lines[lines.index("SKILLS") + 1] == ("Matching this job: Tableau, Python, Data analysis, "
+                                                "Data visualization")
     # Statistics: the lexicon's name for the "A/B tests" of a bullet.
-    assert lines[lines.index("SKILLS") + 2] == "Also: Excel, Statistics"
+    assert lines[lines.index("SKILLS") + 2] == "Also: Excel, Statistics, A/B testing"
     assert lines.index("SUMMARY") < lines.index("SKILLS") < lines.index("EXPERIENCE")
     assert "- Built Tableau dashboards" in lines[lines.index("EXPERIENCE"):][:4]
     assert not any(w in "\n".join(lines) for w in ("SQL", "dbt"))
@@ -154,4 +158,4 @@ def test_ats_pdf_of_builder_and_master_resumes(make_app):
     got = caller.post("/api/resume/ats-pdf", json=job)
     assert got.status_code == 200
     assert pdf_lines(got.content)[lines.index("SKILLS") + 1] == \
-        "Matching this job: Data analysis, Tableau, Python"
+        "Matching this job: Tableau, Python, Data analysis, Data visualization"

@@ -17,6 +17,7 @@ from marshmallow import Schema, fields, validate
 
 from lightninghire.api import AiOutput, AiTask, bm25_scores
 from lightninghire_plugins.jobsearch.common import terms
+from lightninghire_plugins.jobsearch.lexicon import BY_NAME
 from lightninghire_plugins.jobsearch.profile import LISTED, WORK_LINE, read
 
 NAME = "jobsearch.tailor_resume"
@@ -61,6 +62,13 @@ def _and(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
+def in_prose(name: str) -> str:
+    """A skill's name inside a sentence: soft skills are common nouns ("leadership"), tools and
+    credentials keep their own spelling ("Java", "RN license")."""
+    skill = BY_NAME.get(name)
+    return name.lower() if skill is not None and skill.category == "soft" else name
+
+
 def _is_bullet(line: str) -> bool:
     return line.lstrip().startswith(BULLET)
 
@@ -85,8 +93,9 @@ def offline(inputs: Mapping[str, Any]) -> dict[str, Any]:
         headline = f"{title} | {', '.join((proven or used)[:4])}"
         # Years only as the resume states or dates them, never tied to one skill.
         lead = f"{resume.years} years of experience; " if resume.years else ""
-        summary = (f"{lead}hands-on work in {_and(proven[:5])}, shown below." if proven
-                   else f"{lead}skills include {_and(used[:5])}.")
+        summary = (f"{lead}hands-on work in {_and([in_prose(n) for n in proven[:5]])}, shown "
+                   f"below." if proven else f"{lead}skills include "
+                   f"{_and([in_prose(n) for n in used[:5]])}.")
         summary = summary[0].upper() + summary[1:]
         edits.append({"type": "headline", "before": "", "after": headline,
                       "reason": f"Lead with the title you are applying for and the "

@@ -189,6 +189,8 @@ def test_tailoring_never_flags_a_shown_skill_nor_invents_years(make_app):
     assert "years" not in tailored["content"]  # the resume states none: none are invented
     summary = next(e["after"] for e in tailored["edits"] if e["type"] == "summary")
     assert "Java" in summary and "9" not in summary
+    # A soft skill is a common noun inside the sentence; a tool keeps its capital.
+    assert "leadership" in summary and "Leadership" not in summary, summary
 
 
 def test_asides_alternatives_and_a_shared_city(seeker):

@@ -208,6 +208,25 @@ _METRIC = re.compile(
     rf"\b(?:\d[\d,.]*|{_NUMBER_WORD})\s+(?:[a-z]+\s+)?[a-z]{{3,}}s\b|"
     rf"\b{_NUMBER_WORD}\s+{_UNIT}|\b(?:doubled|tripled|halved|quadrupled)\b", _I)
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
+# Numbers an interviewer cannot check are claims, not evidence: figures attached to sweeping
+# generalisations ("at every company", "typically", "always"), self-rankings ("top 1%", "10x
+# results", "outperform 99%") and promises of a result ("I could cut your churn by 80%"). A
+# number is evidence when it belongs to one occasion: a system, a place, a before and after.
+_SWEEPING = re.compile(
+    r"\b(?:every|each|all) (?:company|companies|job|jobs|role|roles|employer|employers|team|"
+    r"teams|organi[sz]ation|place|project|projects|time|single)\b|\beverywhere\b|"
+    r"\b(?:at|in) (?:all|each) of my\b|\bmy (?:previous|past|former) (?:companies|employers|"
+    r"jobs|roles)\b|\b(?:consistently|invariably|typically|always|never fail|without exception)"
+    r"\b|\btrack record\b|\bin my experience\b|\byear (?:after|on) year\b|\bevery year\b", _I)
+_SELF_RANK = re.compile(
+    r"\btop \d+\s*%|\b\d+\s*x (?:engineer|developer|results?|performer|impact|growth|"
+    r"productivity|output)\b|\b(?:outperform\w*|better than|ahead of) \d+\s*%|"
+    r"\b100\s*% of (?:my|the|all)\b|\b\d+\s*% of my (?:peers|colleagues)\b", _I)
+_PROMISE = re.compile(
+    r"\b(?:could|can|will|would|'d|'ll|guarantee|promise|confident)\b[^.]{0,40}?"
+    r"\b(?:cut|reduce|increase|boost|grow|improve|double|triple|lift|raise|lower|decrease|"
+    r"drive|deliver)\w*\b[^.]{0,60}?\b(?:by|to) (?:at least |over |more than )?\d+\s*(?:%|x\b)",
+    _I)
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,6}s?\b")
 _TECHY = re.compile(r"\bO\([^)]{1,12}\)|"
                     r"\b[A-Za-z]+\d+[A-Za-z0-9]*\b|\b\w+\.(?:js|io|py|net)\b|\b[a-z]+[A-Z]\w+\b")
@@ -302,7 +321,7 @@ class Sentence:
     part: str | None  # the STAR part its label names, if any
     label: str | None  # the section label it stands under ("Scale", "Result"), if any
     first_in_section: bool
-    metrics: list[str]
+    metrics: list[str]  # numbers that count as evidence
     numbers: int
     names: list[str]
     actions: list[str]
@@ -314,6 +333,8 @@ class Sentence:
     rubric: int
     concrete: int  # content words that are neither generic nor the question's own
     reasons: int
+    claims: list[str] = field(default_factory=list)  # numbers that cannot be checked
+    code: bool = False  # a block of code or a query, read as one worked step
 
     @property
     def substance(self) -> float:
@@ -365,6 +386,9 @@ class Reading:
 
     def names(self) -> list[str]:
         return list(dict.fromkeys(n for s in self.sentences for n in s.names))
+
+    def claims(self) -> list[str]:
+        return list(dict.fromkeys(c for s in self.sentences for c in s.claims))
 
     def actions(self) -> list[str]:
         return list(dict.fromkeys(a for s in self.sentences for a in s.actions))
@@ -577,10 +601,15 @@ def _sentence(text: str, label: str | None, part: str | None, label_words: set[s
     concrete = sum(1 for w in dict.fromkeys(content)
                    if stem(w) not in GENERIC and stem(w) not in question_stems
                    and not _HEDGE.fullmatch(w) and not _FILLER.fullmatch(w))
+    metrics = [m.group(0).strip() for m in _METRIC.finditer(text)]
+    claims: list[str] = []
+    if metrics and (_SWEEPING.search(text) or _SELF_RANK.search(text) or _PROMISE.search(text)):
+        # The whole sentence is a boast: its numbers and the credit it takes prove nothing.
+        claims, metrics, actions = metrics, [], []
     return Sentence(
         text=text, part=part, label=label, first_in_section=opens_section,
-        metrics=[m.group(0).strip() for m in _METRIC.finditer(text)],
-        numbers=len(_NUMBER.findall(text)), names=_names(text, label_words),
+        metrics=metrics, claims=claims,
+        numbers=0 if claims else len(_NUMBER.findall(text)), names=_names(text, label_words),
         actions=actions, team_actions=_action_verbs(_WE_VERB, text), planned=planned,
         outcome=bool(_OUTCOME.search(text)), reflection=bool(_REFLECTION.search(text)),
         hedges=len(_HEDGE.findall(text)), rubric=len(_RUBRIC.findall(text)),

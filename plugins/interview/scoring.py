@@ -203,6 +203,7 @@ def _depth_and_penalties(reading: rd.Reading, value: float) -> float:
     value -= min(2.5, 6 * max(0.0, reading.repetition - 0.08))
     value -= min(2.0, 3 * reading.hedged_share()) if reading.hedged_share() > 0.2 else 0.0
     value -= min(1.5, 0.6 * len(reading.recited()))
+    value -= min(2.0, 0.5 * len(reading.claims()))
     if reading.count < 40:
         value = min(value, 3.5)
     elif reading.count < 80:
@@ -515,6 +516,7 @@ def _specificity(reading: rd.Reading, category: str) -> tuple[int, str]:
     hedged = reading.hedged_share()
     value -= min(3.0, 4 * hedged + 0.3 * max(0, reading.hedges - 2))
     value -= min(2.5, 1.0 * len(reading.recited()))
+    value -= min(3.0, 0.75 * len(reading.claims()))  # unverifiable figures cost credibility
     if reading.filler_rate() > 4:
         value -= 1.0
     if not metrics and not names:
@@ -537,6 +539,9 @@ def _specificity(reading: rd.Reading, category: str) -> tuple[int, str]:
                     "checked or found")
     if reading.recited():
         weak.append("it says what a good answer contains instead of giving it")
+    if reading.claims():
+        weak.append(f"figures no one can check ({', '.join(reading.claims()[:3])}) instead of "
+                    "one real result with its context")
     if score_ >= 7:
         return score_, f"Concrete: {listing(found)}."
     if category in ("technical", "system_design"):
@@ -582,6 +587,8 @@ def _quality_flags(reading: rd.Reading, category: str,
         flags.append("rambling")
     if reading.filler_rate() > 3:
         flags.append("filler words")
+    if len(reading.claims()) >= 2:
+        flags.append("unverifiable numbers")
     if reading.red_flags:
         flags.append("red flag")
     return flags

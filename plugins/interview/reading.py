@@ -378,6 +378,7 @@ class Reading:
     subject_coverage: float = 1.0
     direct_coverage: float = 1.0  # coverage by the question's words and concepts themselves
     red_flags: list[str] = field(default_factory=list)
+    personal_share: float = 0.0  # for questions with no topic: sentences about private life
 
     # -- totals --
 
@@ -632,7 +633,10 @@ def _relevance(reading: Reading, question: str, answer: str) -> None:
     q_stems = tuple(stem(w) for w in words(question))
     a_stems = tuple(stem(w) for w in words(answer))
     answer_concepts = table.found_in(answer)
-    answer_set = set(a_stems)
+    # "meal-kit" and "meal kits" are one thing: a compound's parts count as words of the answer.
+    answer_set = set(a_stems) | {stem(part) for token in a_stems if "-" in token
+                                 for part in token.split("-") if part}
+    spaced = " " + " ".join(stem(p) for t in a_stems for p in t.split("-") if p) + " "
     first = sentences(answer)[:2]
     early_concepts = table.found_in(" ".join(first))
     early_set = set(_stems(" ".join(first)))
@@ -667,14 +671,19 @@ def _relevance(reading: Reading, question: str, answer: str) -> None:
     reading.terms = _terms_used(table, a_stems)
     if not asked:
         reading.coverage, reading.topic_hit, reading.early_hit = 1.0, True, True
+        # "Tell me about yourself" names no topic: the interviewer wants the professional story,
+        # so the share of sentences about private life (childhood, hobbies, travel) is off topic.
+        parsed = sentences(answer)
+        reading.personal_share = sum(1 for text in parsed if _personal(text)) / max(1, len(parsed))
         return
     total = hit = direct = 0.0
     topics_asked = topic_hit = False
     forms = {stem(w): w for w in reversed(words(question))}
     for token, weight, names in asked:
+        compound = " ".join(stem(p) for p in token.split("-") if p)
         covered = token in answer_set or (" " in token and f" {token} " in
                                           " " + " ".join(a_stems) + " ") \
-            or bool(names & answer_concepts)
+            or ("-" in token and f" {compound} " in spaced) or bool(names & answer_concepts)
         # A neighbouring concept (a price objection answered with budgets and ROI) half counts.
         near = not covered and any(table.neighbours.get(n, frozenset()) & answer_concepts
                                    for n in names)
@@ -699,6 +708,25 @@ def _relevance(reading: Reading, question: str, answer: str) -> None:
             1 for token, _, names in asked if token in subject and (
                 token in answer_set or names & answer_concepts)) / len(subject)
     reading.topics_asked, reading.topic_hit = topics_asked, topic_hit or not topics_asked
+
+
+_PERSONAL = re.compile(
+    r"\b(?:(?:i was |was )?born\b|grew up|growing up|childhood|as a (?:kid|child|teenager)|"
+    r"when i was (?:a kid|a child|young|little|about \w+|\d+)|at (?:primary |secondary |high )?"
+    r"school\b|my (?:dad|mum|mom|father|mother|parents|brothers?|sisters?|wife|husband|kids|"
+    r"children|dog|cat|pets?)\b|hobb(?:y|ies)|hiking|travell?(?:ed|ing)|gap year|football|"
+    r"guitar|piano|in my (?:free|spare) time|outside (?:of )?work|at the weekends?|a dog|a cat)",
+    _I)
+_CAREER = re.compile(
+    r"\b(?:work(?:ed|ing)? (?:at|as|on|for|in)|job|role|position|career|company|employer|team|"
+    r"clients?|customers?|projects?|products?|engineer\w*|analyst|manager|developer|designer|"
+    r"consultant|built|led|own(?:ed)?|managed|hired|promoted|joined|experience|skills?|"
+    r"professional|industry|business|sales|operations|start-?up|responsible)\b", _I)
+
+
+def _personal(text: str) -> bool:
+    """A sentence mostly about private life rather than work."""
+    return len(_PERSONAL.findall(text)) > len(_CAREER.findall(text))
 
 
 # The thing a question asks to design, build, explain or debug is its subject: "Design a URL

@@ -20,7 +20,9 @@ vocabulary alone:
   in the past tense, outcomes; hedging ("it could be…", "maybe") and rubric recitation lose.
 
 ``overall`` weighs the substance dimensions most (completeness 0.3, relevance 0.2, structure
-0.15, specificity 0.35) and is held to at most relevance + 1.5 when the answer is off topic.
+0.15, specificity 0.35) and is held to at most relevance + 1 when the answer is off topic, to
+6 for a story told as "we" throughout (the candidate's own part never shown) and to 2.5 for a
+red flag.
 """
 
 from __future__ import annotations
@@ -159,6 +161,8 @@ def score(inputs: Mapping[str, Any]) -> dict[str, Any]:
     overall = sum(WEIGHTS[name] * scores[name] for name in DIMENSIONS)
     if scores["relevance"] <= 4:
         overall = min(overall, scores["relevance"] + 1.0)
+    if category in STAR_CATEGORIES and not reading.actions() and len(reading.team_actions()) >= 2:
+        overall = min(overall, 6.0)  # a story told as "we" throughout: at best plausible
     if reading.red_flags:
         overall = min(overall, 2.5)  # blaming, evasion, no interest: graded 1-2 by experts
     overall = one_decimal(max(1.0, min(10.0, overall)))
@@ -240,6 +244,8 @@ def _star_completeness(reading: rd.Reading) -> tuple[int, str, list[str], dict[s
     flags = []
     if cover["action"] < 0.2:
         flags.append("no clear personal actions")
+    elif not reading.actions() and len(reading.team_actions()) >= 2:
+        flags.append("says what we did, not what you did")
     if cover["result"] < 0.2:
         flags.append("no clear result")
     return _clamp(value), note, flags, cover
@@ -277,6 +283,9 @@ def star_coverage(reading: rd.Reading) -> dict[str, float]:
     planned = len(reading.planned())
     action_units = mine + 0.4 * ours + 0.2 * planned
     action = min(1.0, action_units / 3)
+    if not mine:
+        # All "we": the team acted, the candidate's own part is never shown.
+        action = min(action, 0.4)
     if labelled["action"] and action < 0.5:
         action = max(action, 0.3 + 0.3 * min(1.0, sum(s.substance for s in labelled["action"])
                                              / 3))
@@ -347,7 +356,10 @@ def _part_cover(reading: rd.Reading, part: Part, category: str) -> float:
 
 def _relevance(reading: rd.Reading) -> tuple[int, str]:
     if not reading.asked:
-        value = 8.0 if reading.count >= 40 else 5.0
+        value = (8.0 if reading.count >= 40 else 5.0) - 6.0 * reading.personal_share
+        if reading.personal_share >= 0.5:
+            return _clamp(value), ("Most of it is about your private life: keep to your work, "
+                                   "what you achieved and what you want next.")
         return _clamp(value), "You answer what was asked."
     value = 2 + 8 * reading.coverage ** 0.8 + (0.5 if reading.early_hit else -0.5)
     if not reading.topic_hit:

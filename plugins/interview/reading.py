@@ -335,6 +335,7 @@ class Sentence:
     reasons: int
     claims: list[str] = field(default_factory=list)  # numbers that cannot be checked
     code: bool = False  # a block of code or a query, read as one worked step
+    in_recital: bool = False  # part of an answer that only strings rubric phrases together
 
     @property
     def substance(self) -> float:
@@ -349,7 +350,8 @@ class Sentence:
         """Names what a good answer contains without containing it: rubric words with no
         number, name or action and hardly a concrete word beside them."""
         hard = self.metrics or self.names or self.actions or self.numbers
-        return bool(self.rubric) and not hard and self.concrete <= self.rubric + 1
+        return bool(self.rubric) and (self.in_recital or (
+            not hard and self.concrete <= self.rubric + 1))
 
 
 @dataclass
@@ -559,6 +561,12 @@ def read(question: str, answer: str, *, hypothetical_ok: bool = False) -> Readin
         fillers=[m.group(0).lower().rstrip(",") for m in _FILLER.finditer(answer)],
         repetition=repetition, density=len(concrete) / max(1, len(tokens)))
     _relevance(reading, question, answer)
+    if sum(s.rubric for s in parsed) >= 3 and not any(s.metrics or s.names or s.actions
+                                                      for s in parsed):
+        # Rubric phrases strung together with no number, name or action anywhere: each of those
+        # sentences recites, however many generic nouns pad it ("edge cases such as nulls").
+        for sentence in parsed:
+            sentence.in_recital = True
     reading.red_flags = [m.group(0) for m in _RED_FLAG.finditer(answer)]
     return reading
 

@@ -522,8 +522,11 @@ def _specificity(reading: rd.Reading, category: str) -> tuple[int, str]:
     explaining = category in HYPOTHETICAL_CATEGORIES
     action_units = len(actions) + 0.4 * len(team) + (0.4 if explaining else 0.15) * len(planned)
     terms = len(reading.terms) if explaining else 0
+    # Concrete vocabulary backs evidence up; on its own (no number, name or step) it is talk.
+    hard = bool(metrics or names or actions or (explaining and planned))
     value = (1 + min(3.0, 1.2 * len(metrics)) + min(2.0, 0.6 * len(names) + 0.3 * terms)
-             + min(2.0, 0.5 * action_units) + min(3.0, max(0.0, 10 * (reading.density - 0.12)))
+             + min(2.0, 0.5 * action_units)
+             + min(3.0 if hard else 1.5, max(0.0, 10 * (reading.density - 0.12)))
              + (0.5 if reading.measured_outcomes() else 0))
     hedged = reading.hedged_share()
     value -= min(3.0, 4 * hedged + 0.3 * max(0, reading.hedges - 2))

@@ -536,20 +536,31 @@ def unwrap(text: str) -> str:
 def read(question: str, answer: str, *, hypothetical_ok: bool = False) -> Reading:
     """Read ``answer`` to ``question``. ``hypothetical_ok``: planned steps ("I would check the
     logs") count as actions, as they should for technical or situational questions."""
-    answer = unwrap(answer)
     question_stems = set(_stems(question))
     labels: list[str] = []
     parsed: list[Sentence] = []
-    for label, chunk in _split_labelled(answer):
-        part = _LABEL_PART.get(label.lower()) if label else None
-        if label:
-            labels.append(label)
-        label_words = set(label.split()) if label else set()
-        for index, text in enumerate(sentences(chunk)):
-            parsed.append(_sentence(text, label, part, label_words, question_stems,
-                                    hypothetical_ok, index == 0))
-    tokens = words(answer)
-    content = [stem(w) for w in tokens if w not in STOPWORDS and len(w) > 1]
+    prose_parts: list[str] = []
+    for chunk_text, is_code in _code_segments(answer):
+        if is_code:
+            parsed.append(_code_sentence(chunk_text))
+            continue
+        chunk_text = unwrap(chunk_text)
+        prose_parts.append(chunk_text)
+        for label, chunk in _split_labelled(chunk_text):
+            part = _LABEL_PART.get(label.lower()) if label else None
+            if label:
+                labels.append(label)
+            label_words = set(label.split()) if label else set()
+            for index, text in enumerate(sentences(chunk)):
+                parsed.append(_sentence(text, label, part, label_words, question_stems,
+                                        hypothetical_ok, index == 0))
+    full = answer
+    answer = "\n\n".join(prose_parts) if len(prose_parts) != 1 or any(
+        s.code for s in parsed) else prose_parts[0]
+    tokens = words(full)
+    # Code repeats its identifiers by nature: repetition and density are read from the prose.
+    prose_tokens = words(answer)
+    content = [stem(w) for w in prose_tokens if w not in STOPWORDS and len(w) > 1]
     concrete = {t for t in content if t not in GENERIC and not t[0].isdigit()}
     repetition = _repetition(content)
     reading = Reading(
@@ -559,8 +570,8 @@ def read(question: str, answer: str, *, hypothetical_ok: bool = False) -> Readin
         signposts=sum(1 for s in parsed if _SIGNPOST.search(s.text)),
         hedges=len(_HEDGE.findall(answer)),
         fillers=[m.group(0).lower().rstrip(",") for m in _FILLER.finditer(answer)],
-        repetition=repetition, density=len(concrete) / max(1, len(tokens)))
-    _relevance(reading, question, answer)
+        repetition=repetition, density=len(concrete) / max(1, len(prose_tokens)))
+    _relevance(reading, question, full)
     if sum(s.rubric for s in parsed) >= 3 and not any(s.metrics or s.names or s.actions
                                                       for s in parsed):
         # Rubric phrases strung together with no number, name or action anywhere: each of those
@@ -569,6 +580,67 @@ def read(question: str, answer: str, *, hypothetical_ok: bool = False) -> Readin
             sentence.in_recital = True
     reading.red_flags = [m.group(0) for m in _RED_FLAG.finditer(answer)]
     return reading
+
+
+# A line of code or a query: two signs of code (a leading keyword, snake_case, a call, an
+# operator, a trailing ; or {, a lone bracket), or one right after another code line.
+_CODE_SIGNS = (
+    re.compile(r"^\s*(?:select|from|where|(?:left |right |inner |outer |full )?join|group by|"
+               r"order by|having|with \w+ as|union|insert into|update \w+ set|delete from|"
+               r"def |class |return\b|import |const |let |var |function\b|for \w+ in\b|"
+               r"while\b|if .*[:{]\s*$)", re.I),
+    re.compile(r"\b[a-z]+_[a-z0-9_]+\b"),
+    re.compile(r"\b\w+\([^()]*\)"),
+    re.compile(r"\s(?:=|==|!=|<=|>=|:=|\+=)\s"),
+    re.compile(r"[;{(]\s*$"),
+    re.compile(r"^\s*[)}\]]"),
+)
+_CODE_KEYWORDS = re.compile(
+    r"\b(?:select|join|group by|partition by|order by|where|having|over|count|sum|avg|min|max|"
+    r"row_number|rank|lag|lead|date_trunc|interval|case when|distinct|union|insert|update|"
+    r"return|for|while|if|yield|append|sort|filter|map)\b", re.I)
+_IDENTIFIER = re.compile(r"\b[a-z]+_[a-z0-9_]+\b|\b\w+(?=\()")
+
+
+def _code_segments(answer: str) -> list[tuple[str, bool]]:
+    """The answer cut into prose and code blocks (two or more code lines in a row, or a fenced
+    block); a single code-like line stays prose."""
+    lines = answer.split("\n")
+    is_code = [False] * len(lines)
+    fenced = False
+    for index, line in enumerate(lines):
+        if line.strip().startswith("```"):
+            fenced = not fenced
+            is_code[index] = True
+            continue
+        signs = sum(1 for sign in _CODE_SIGNS if sign.search(line))
+        is_code[index] = fenced or signs >= 2 or (
+            signs >= 1 and index > 0 and is_code[index - 1] and bool(line.strip()))
+    segments: list[tuple[str, bool]] = []
+    start = 0
+    for index in range(1, len(lines) + 1):
+        if index == len(lines) or is_code[index] != is_code[start]:
+            block = "\n".join(lines[start:index])
+            code = is_code[start] and (index - start >= 2)
+            if segments and segments[-1][1] == code:
+                segments[-1] = (segments[-1][0] + "\n" + block, code)
+            else:
+                segments.append((block, code))
+            start = index
+    return [(text.strip("`\n"), code) for text, code in segments if text.strip("`\n ")]
+
+
+def _code_sentence(code: str) -> Sentence:
+    """A code block or query read as one worked step: its identifiers are named things, its
+    operations (select, join, group by, return…) the steps it takes."""
+    identifiers = list(dict.fromkeys(m.group(0) for m in _IDENTIFIER.finditer(code)))
+    steps = list(dict.fromkeys(m.group(0).lower() for m in _CODE_KEYWORDS.finditer(code)))
+    return Sentence(
+        text=code, part=None, label=None, first_in_section=True,
+        metrics=[m.group(0).strip() for m in _METRIC.finditer(code)],
+        numbers=len(_NUMBER.findall(code)), names=identifiers[:8], actions=[], team_actions=[],
+        planned=steps[:8], outcome=False, reflection=False, hedges=0, rubric=0,
+        concrete=len(identifiers), reasons=0, code=True)
 
 
 _CHAINED = re.compile(r"(?:,\s*|\band\s+|\bthen\s+|\bbut\s+)(?:then\s+)?([a-z]+)\b")

@@ -32,7 +32,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lightninghire.api import shorten
+from lightninghire.api import shorten, words
 from lightninghire_plugins.interview import reading as rd
 from lightninghire_plugins.interview.wording import join_sentences, listing, one_decimal, tidy
 
@@ -341,7 +341,8 @@ def _part_cover(reading: rd.Reading, part: Part, category: str) -> float:
         steps = len(reading.actions()) + len(reading.planned())
         return min(1.0, steps / 3) * (0.4 if reading.hedged_share() > 0.5 else 1.0)
     if part.label == "a concrete example" and any(
-            not s.hedges and (s.metrics or s.numbers or len(s.names) >= 2) for s in sentences):
+            s.code or (not s.hedges and (s.metrics or s.numbers or len(s.names) >= 2))
+            for s in sentences):
         return 1.0
     if part.cue is None:
         best = sorted((_shown(s, 2.5) for s in sentences), reverse=True)[:2]
@@ -405,6 +406,9 @@ def _structure(reading: rd.Reading, category: str,
     if reading.numbered >= 2:
         organisation += 3.5
         signals.append("numbered steps")
+    if any(s.code and s.text.count("\n") >= 2 for s in reading.sentences):
+        organisation += 3.5  # a query or code laid out line by line is organised work
+        signals.append("code laid out")
     distinct_steps = len(set(reading.sequence))
     if distinct_steps >= 2:
         organisation += 3.0 if distinct_steps >= 3 else 2.5
@@ -429,7 +433,8 @@ def _structure(reading: rd.Reading, category: str,
         signals.append("reasons given")
     if reading.answer.count("\n\n") >= 1:
         organisation += 0.5
-    average = reading.count / max(1, len(reading.sentences))
+    prose = [s for s in reading.sentences if not s.code]
+    average = sum(len(words(s.text)) for s in prose) / max(1, len(prose))
     units = reading.evidence_units()
     if organisation < 2.5 and 8 <= average <= 28 and units >= max(2, 0.6 * len(reading.sentences)) \
             and reading.repetition <= 0.1 and reading.hedges < 2:

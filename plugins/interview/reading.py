@@ -267,6 +267,24 @@ kind sort try like need want have be go get make say see think figure probably d
 approach handle deal consider communicate ensure
 """)
 
+# Deferring to a rulebook instead of saying what one would do ("follow hospital protocols",
+# "follow the escalation process"): the vocabulary of recitation in every line of work.
+_DEFER = re.compile(
+    r"\b(follow|followed|following|stick to|adhere to|comply with|refer to)\s+(?:the\s+|our\s+|"
+    r"all\s+|any\s+|their\s+)?(?:[\w']+\s+){0,2}?(?:polic(?:y|ies)|procedures?|protocols?|"
+    r"process(?:es)?|rules|guidelines|handbook)\b", _I)
+
+# Verbs that open a step of a plan written in the imperative, in any line of work.
+_IMPERATIVES = _PLAIN_VERBS | _word_set("""
+keep move stop speak remind warn pause note log record contact phone email visit reassure
+apologise apologize refund inform notify brief train coach give take hand assign delegate
+separate remove tape close clear block report inspect replace repair praise reward seat greet
+acknowledge summarise summarize open lead walk pull push turn switch raise lower drop
+""") - _VAGUE_VERBS
+# Where a clause of a sentence starts: the sentence start, or after a comma, "and", "but",
+# "then" or a semicolon.
+_CLAUSE_VERB = re.compile(r"(?:^|[,;]\s*|\b(?:and|but|then)\s+)(?:then\s+)?([A-Za-z]+)\b")
+
 # Present-tense steps in explanations, beyond the plain verbs above.
 _STEP_VERBS = _word_set("""
 move insert evict remove return keep update combine store hash look iterate traverse push pop
@@ -672,11 +690,19 @@ def _sentence(text: str, label: str | None, part: str | None, label_words: set[s
     if hypothetical_ok:
         if first in _PLAIN_VERBS:
             planned.append(first)
+        # A plan written as imperatives: "Keep teaching, move towards them and use their names".
+        if first in _IMPERATIVES:
+            planned += [m.group(1).lower() for m in _CLAUSE_VERB.finditer(text)
+                        if m.group(1).lower() in _IMPERATIVES]
         # "On get, I move the node to the front": a present-tense step of an explanation.
         planned += [m.group(1) for m in _PRESENT_I.finditer(text)
                     if m.group(1) in _PLAIN_VERBS or (m.group(1).rstrip("s") in _PLAIN_VERBS)
                     or m.group(1) in _STEP_VERBS]
         planned = list(dict.fromkeys(planned))
+    deferred = [m.group(1).lower() for m in _DEFER.finditer(text)]
+    if deferred:
+        # "I'd follow the behaviour policy" hands the decision to a rulebook: not a step.
+        planned = [v for v in planned if v not in deferred]
     content = [w for w in words(text) if w not in STOPWORDS and len(w) > 2
                and not w[0].isdigit()]
     concrete = sum(1 for w in dict.fromkeys(content)
@@ -693,7 +719,7 @@ def _sentence(text: str, label: str | None, part: str | None, label_words: set[s
         numbers=0 if claims else len(_NUMBER.findall(text)), names=_names(text, label_words),
         actions=actions, team_actions=_action_verbs(_WE_VERB, text), planned=planned,
         outcome=bool(_OUTCOME.search(text)), reflection=bool(_REFLECTION.search(text)),
-        hedges=len(_HEDGE.findall(text)), rubric=len(_RUBRIC.findall(text)),
+        hedges=len(_HEDGE.findall(text)), rubric=len(_RUBRIC.findall(text)) + len(deferred),
         concrete=concrete, reasons=len(_REASON.findall(text)))
 
 

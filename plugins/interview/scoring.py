@@ -111,7 +111,8 @@ CATEGORY_PARTS: dict[str, tuple[Part, ...]] = {
         Part("clarifying the goal", _cue(r"goal|objective|clarif|assum|define|first i'd ask|"
                                          r"i would ask|what do we mean|success")),
         Part("a structure", _cue(r"first|second|third|break (?:it )?down|framework|segment|"
-                                 r"factor|bucket|split|drivers|funnel|\d[.)]")),
+                                 r"factor|bucket|split|drivers|funnel|\d[.)]|start by|"
+                                 r"then|next|finally|after that")),
         Part("numbers", _cue(r"\d|estimate|percent|revenue|cost|market size|roughly|about")),
         Part("a recommendation", _cue(r"recommend|would (?:go|launch|choose|pick|decide|"
                                       r"prioriti)|decide|conclusion|suggest|therefore|so i'd|"

@@ -159,7 +159,10 @@ _RED_FLAG = re.compile(
     r"nothing (?:really )?(?:went wrong|to learn)|i didn't (?:do anything wrong|need to change)|"
     r"i(?:'m| am) (?:just )?(?:a|too much of a) perfectionist|i care too much|"
     r"i (?:tend to )?work too hard|i (?:don't|do not) really do \w+|(?:it's|it is) not my "
-    r"(?:job|problem|responsibility))",
+    r"(?:job|problem|responsibility)|(?:it|that|this) was (?:clearly |obviously |just )?"
+    r"(?:user error|(?:his|her|their) (?:fault|mistake))|(?:problem|issue) was on "
+    r"(?:his|her|their) (?:side|end)|(?:customers?|clients?|users?|patients?|people) (?:are|is|"
+    r"were|was) (?:just |simply )?(?:unreasonable|stupid|idiots|clueless|lazy))",
     _I)
 
 # Labelled sections: "Situation:", "Result:", "Scale:", "API:", "Step 2:", at a line start or
@@ -181,11 +184,15 @@ _REASON = re.compile(r"(?:, so\b|\b(?:because|so that|therefore|which means|sinc
                      r"that way|in order to|so we could|so i could)\b)", _I)
 
 STAR_LABELS = {
-    "situation": {"situation", "context", "background", "setting", "problem", "challenge"},
+    "situation": {"situation", "context", "background", "setting", "problem", "challenge",
+                  "what happened", "the incident", "incident", "the problem", "root cause",
+                  "cause"},
     "task": {"task", "goal", "objective", "my role", "role", "responsibility", "mission"},
     "action": {"action", "actions", "what i did", "approach", "steps", "solution"},
-    "result": {"result", "results", "outcome", "outcomes", "impact", "resolution"},
+    "result": {"result", "results", "outcome", "outcomes", "impact", "resolution",
+               "what changed", "what happened next", "since then", "follow-up", "aftermath"},
     "reflection": {"learning", "learnings", "lesson", "lessons", "reflection", "takeaway",
+                   "lesson learned", "lessons learned", "what i'd do differently",
                    "takeaways", "what i learned", "next time"},
 }
 _LABEL_PART = {label: part for part, labels in STAR_LABELS.items() for label in labels}
@@ -206,6 +213,7 @@ _METRIC = re.compile(
     rf"\b\d+\s*(?:/|out of)\s*\d+\b|"
     rf"\bfrom\s+\$?\d[\w.,%]*\s+(?:\w+\s+){{0,3}}to\s+\$?\d[\w.,%]*(?:\s*{_UNIT})?|"
     rf"\b(?:\d[\d,.]*|{_NUMBER_WORD})\s+(?:[a-z]+\s+)?[a-z]{{3,}}s\b|"
+    rf"\b\d[\d,.]*\s+of\s+(?:the|our|their|his|her|its|my)\s+(?:[a-z]+\s+)?[a-z]{{3,}}s\b|"
     rf"\b{_NUMBER_WORD}\s+{_UNIT}|\b(?:doubled|tripled|halved|quadrupled)\b", _I)
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 # Numbers an interviewer cannot check are claims, not evidence: figures attached to sweeping
@@ -301,12 +309,13 @@ _OUTCOME = re.compile(
     r"\b(?:as a result|resulted in|the result|which (?:led|meant|let|allowed|helped|cut|"
     r"reduced|saved|brought)|led to|in the end|ended up|ultimately|the outcome|by the end|"
     r"this (?:led|meant|cut|reduced|saved|increased|improved)|afterwards|since then|"
-    r"since(?=\W*$)|(?:have|has) (?:had|seen) no|never again|no longer|went live|"
+    r"since(?=\W*$)|(?:have|has|'ve|'s) (?:had|seen) no|never again|no longer|went live|"
     r"no (?:repeat|recurrence|repeats)|(?:has|have)n't (?:happened|recurred) (?:again|since)|"
     r"no (?:\w+ ){0,2}(?:failed|broke|failures|complaints|incidents|errors|outages|escalations)|"
-    r"(?:we|i|it|they|the team) (?:delivered|shipped|launched|hit|met|won|closed|finished|"
-    r"signed|renewed|recovered|passed|beat)|on time|ahead of schedule|(?:was|were|got) "
-    r"(?:adopted|approved|promoted|signed|renewed|accepted)|"
+    r"(?:we|i|it|they|he|she|the (?:team|customer|client|account|patient|student)s?) "
+    r"(?:delivered|shipped|launched|hit|met|won|closed|finished|signed|renewed|recovered|"
+    r"passed|beat|stayed|returned|thanked)|on time|ahead of schedule|(?:was|were|got) "
+    r"(?:adopted|approved|promoted|signed|renewed|accepted|fixed|resolved|replaced|kept)|"
     r"(?:reduc|increas|improv|sav|cut|grew|boost|decreas|rais|achiev|doubl|tripl|halv|lower|"
     r"shorten|eliminat|recover|retain|dropp|fell|rose|climb|jump)\w*)\b", _I)
 _REFLECTION = re.compile(

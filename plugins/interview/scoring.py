@@ -541,7 +541,8 @@ def _specificity(reading: rd.Reading, category: str) -> tuple[int, str]:
     if reading.filler_rate() > 4:
         value -= 1.0
     if not metrics and not names:
-        value = min(value, 6.0 if explaining else 5.0)
+        # Several concrete things the candidate did themselves are evidence without a number.
+        value = min(value, (6.0 if explaining else 5.0) + (1.0 if len(actions) >= 3 else 0.0))
     elif not metrics:
         value = min(value, 8.0 if explaining else 7.0)
     score_ = _clamp(value)

@@ -854,7 +854,7 @@ _SUBJECT = re.compile(
 _COMMON = frozenset(_stems(
     "new much many more less higher lower big small large good bad better worse best worst "
     "another other same different busy high low long short fast slow each every some any all "
-    "suddenly since yesterday today week month year day time become becomes"))
+    "suddenly since yesterday today week month year day time become becomes far"))
 
 
 _NO_TOPIC = _COMMON | frozenset(_stems(

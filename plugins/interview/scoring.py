@@ -364,6 +364,10 @@ def _relevance(reading: rd.Reading) -> tuple[int, str]:
                                    "what you achieved and what you want next.")
         return _clamp(value), "You answer what was asked."
     value = 2 + 8 * reading.coverage ** 0.8 + (0.5 if reading.early_hit else -0.5)
+    if not reading.topics_asked and reading.evidence_units() >= 2:
+        # The question names no topic the concept table knows: a substantive answer that does
+        # not repeat its words is of unknown relevance, not off topic.
+        value = max(value, 5.5)
     if not reading.topic_hit:
         # None of the question's topics: off topic, unless it clearly answers the rest.
         answered_rest = reading.direct_coverage >= 0.25 or (reading.subject

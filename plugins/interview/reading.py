@@ -405,6 +405,7 @@ class Reading:
     terms: list[str] = field(default_factory=list)  # concept terms used (technical vocabulary)
     subject: list[str] = field(default_factory=list)  # what the question asks to design/explain
     subject_coverage: float = 1.0
+    rest_coverage: float = 0.0  # coverage of the question's words other than its subject
     direct_coverage: float = 1.0  # coverage by the question's words and concepts themselves
     red_flags: list[str] = field(default_factory=list)
     personal_share: float = 0.0  # for questions with no topic: sentences about private life
@@ -819,6 +820,11 @@ def _relevance(reading: Reading, question: str, answer: str) -> None:
     weights = {forms.get(t, t): w for t, w, _ in asked}
     reading.uncovered.sort(key=lambda form: -weights.get(form, 0))
     if subject:
+        rest = [(token, weight, names) for token, weight, names in asked if token not in subject]
+        rest_total = sum(weight for _, weight, _ in rest)
+        reading.rest_coverage = sum(
+            weight for token, weight, names in rest if token in answer_set or names & answer_concepts
+        ) / rest_total if rest_total else 0.0
         reading.subject_coverage = sum(
             1 for token, _, names in asked if token in subject and (
                 token in answer_set or names & answer_concepts)) / len(subject)

@@ -374,8 +374,11 @@ def _relevance(reading: rd.Reading) -> tuple[int, str]:
                                                     and reading.subject_coverage >= 0.5)
         value = min(value, 5.0 if answered_rest else 3.0)
     if reading.subject and reading.subject_coverage < 0.5:
-        # "Design a URL shortener" answered with cloud architecture in general.
-        value = min(value, 2.0 + 3 * reading.subject_coverage)
+        # "Design a URL shortener" answered with cloud architecture in general. An answer that
+        # meets the rest of the question with evidence (an API explained by analogy to the
+        # non-technical stakeholder it was asked for) is partly on topic, not off it.
+        rest = reading.rest_coverage >= 0.6 and reading.evidence_units() >= 2
+        value = min(value, 5.0 if rest else 2.0 + 3 * reading.subject_coverage)
     if reading.count < 20:
         value = min(value, 4.0)
     value = _clamp(value)

@@ -605,8 +605,8 @@ def _quality_flags(reading: rd.Reading, category: str,
         flags.append("lacked specific metric")
     if marks["relevance"][0] <= 3:
         flags.append("off topic")
-    if reading.count < 50:
-        flags.append("too short")
+    if reading.count < 50 and marks["completeness"][0] <= 6:
+        flags.append("too short")  # a short answer that is complete is not too short
     if len(reading.recited()) >= 1 and marks["specificity"][0] <= 5:
         flags.append("generic answer")
     if reading.hedged_share() > 0.3 or reading.hedges >= 4:

@@ -402,7 +402,8 @@ def test_numbers_no_one_can_check_are_claims_not_evidence(score):
         "In 2023 I rewrote the invoice export at a logistics firm. It had taken 40 minutes and "
         "timed out for our 1,200 largest customers; I profiled it, replaced row-by-row queries "
         "with one batched query and streamed the file. Export time fell to 3 minutes and the "
-        "support tickets about it stopped. I learned to measure before I optimise."),
+        "support tickets about it stopped; it has always stayed under 5 minutes since. I "
+        "learned to measure before I optimise."),
         "behavioral")
     assert "unverifiable numbers" in boast["flags"] and "unverifiable numbers" not in real["flags"]
     assert real["scores"]["specificity"] >= boast["scores"]["specificity"] + 4

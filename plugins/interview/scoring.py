@@ -681,7 +681,18 @@ def _with_label(sentence: rd.Sentence) -> str:
 
 
 def _improved_explained(reading: rd.Reading, coverage: Mapping[str, float]) -> str:
-    text = join_sentences([_with_label(s) for s in reading.sentences])
+    # Prose is tidied and joined; a query or code block stays exactly as written, on its own.
+    blocks: list[str] = []
+    prose: list[str] = []
+    for sentence in reading.sentences:
+        if sentence.code:
+            blocks += [join_sentences(prose), sentence.text] if prose else [sentence.text]
+            prose = []
+        else:
+            prose.append(_with_label(sentence))
+    if prose:
+        blocks.append(join_sentences(prose))
+    text = "\n\n".join(b for b in blocks if b)
     notes = []
     named_only = [k for k, v in coverage.items() if 0.15 <= v < 0.5]
     missing = [k for k, v in coverage.items() if v < 0.15]

@@ -466,6 +466,7 @@ def test_a_query_is_a_worked_step_laid_out_not_a_run_on_sentence(score):
         "take the biggest ones. I would make sure the dates are right."), "technical")
     assert query["scores"]["structure"] >= 7
     assert "code laid out" in feedback(query, "structure")
+    assert "group by merchant_id\norder by total desc" in query["improvedAnswer"]  # verbatim
     assert query["overall"] >= vague["overall"] + 2
 
 

@@ -404,6 +404,7 @@ class Reading:
     uncovered: list[str] = field(default_factory=list)
     topic_hit: bool = True
     topics_asked: bool = False
+    topic_near: bool = False  # a neighbouring concept of a question topic is met
     coverage: float = 1.0
     early_hit: bool = False
     terms: list[str] = field(default_factory=list)  # concept terms used (technical vocabulary)
@@ -797,7 +798,7 @@ def _relevance(reading: Reading, question: str, answer: str) -> None:
         reading.personal_share = sum(1 for text in parsed if _personal(text)) / max(1, len(parsed))
         return
     total = hit = direct = 0.0
-    topics_asked = topic_hit = False
+    topics_asked = topic_hit = topic_near = False
     forms = {stem(w): w for w in reversed(words(question))}
     for token, weight, names in asked:
         compound = " ".join(stem(p) for p in token.split("-") if p)
@@ -817,6 +818,7 @@ def _relevance(reading: Reading, question: str, answer: str) -> None:
         if names & table.topics:
             topics_asked = True
             topic_hit = topic_hit or covered
+            topic_near = topic_near or near
         if covered and (token in early_set or names & early_concepts):
             reading.early_hit = True
     reading.coverage = hit / total if total else 1.0
@@ -833,6 +835,7 @@ def _relevance(reading: Reading, question: str, answer: str) -> None:
             1 for token, _, names in asked if token in subject and (
                 token in answer_set or names & answer_concepts)) / len(subject)
     reading.topics_asked, reading.topic_hit = topics_asked, topic_hit or not topics_asked
+    reading.topic_near = topic_near
 
 
 _PERSONAL = re.compile(

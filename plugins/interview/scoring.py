@@ -370,8 +370,10 @@ def _relevance(reading: rd.Reading) -> tuple[int, str]:
         value = max(value, 5.5)
     if not reading.topic_hit:
         # None of the question's topics: off topic, unless it clearly answers the rest.
-        answered_rest = reading.direct_coverage >= 0.25 or (reading.subject
-                                                    and reading.subject_coverage >= 0.5)
+        # A neighbouring concept (an underperformer story told through missed deadlines,
+        # pairing and goals) is partly on topic, not off it.
+        answered_rest = reading.direct_coverage >= 0.25 or reading.topic_near or (
+            reading.subject and reading.subject_coverage >= 0.5)
         value = min(value, 5.0 if answered_rest else 3.0)
     if reading.subject and reading.subject_coverage < 0.5:
         # "Design a URL shortener" answered with cloud architecture in general. An answer that

@@ -806,8 +806,9 @@ def _relevance(reading: Reading, question: str, answer: str) -> None:
                                           " " + " ".join(a_stems) + " ") \
             or ("-" in token and f" {compound} " in spaced) or bool(names & answer_concepts)
         # A neighbouring concept (a price objection answered with budgets and ROI) half counts.
-        near = not covered and any(table.neighbours.get(n, frozenset()) & answer_concepts
-                                   for n in names)
+        near_by = {m for n in names for m in table.neighbours.get(n, frozenset())
+                   if m in answer_concepts}
+        near = not covered and bool(near_by)
         total += weight
         if covered or near:
             hit += weight if covered else weight / 2
@@ -818,7 +819,8 @@ def _relevance(reading: Reading, question: str, answer: str) -> None:
         if names & table.topics:
             topics_asked = True
             topic_hit = topic_hit or covered
-            topic_near = topic_near or near
+            # Two neighbouring concepts, not one incidental word ("wrote" is communication).
+            topic_near = topic_near or (near and len(near_by) >= 2)
         if covered and (token in early_set or names & early_concepts):
             reading.early_hit = True
     reading.coverage = hit / total if total else 1.0

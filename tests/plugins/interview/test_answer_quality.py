@@ -490,3 +490,21 @@ def test_blaming_the_customer_is_a_red_flag(score):
         "A client kept saying our export was broken, but it was clearly user error, so I told "
         "him to read the documentation again and closed the ticket."))
     assert "red flag" in result["flags"] and result["overall"] <= 2.5
+
+
+def test_a_story_told_through_neighbouring_concepts_is_not_off_topic(score):
+    """An underperformer story in other words (missed deadlines, pairing, goals) reaches two
+    concepts next to "underperforming": partly on topic, never flagged off topic; a story that
+    shares one incidental word with a neighbour stays off topic (see the conflict test)."""
+    question = "How do you deal with a team member who is consistently underperforming?"
+    story = score(question, (
+        "Last year one of my analysts, Tom, started missing report deadlines. I asked him "
+        "privately what was going on; he was stuck on a new SQL warehouse and embarrassed to "
+        "say so. I paired him with a senior analyst for two weeks, we agreed three concrete "
+        "goals with dates, and I checked in every Friday. He hit all three, and six months "
+        "later he was training new joiners. I learned to ask before I judge."))
+    vague = score(question, (
+        "We had someone on the team who wasn't performing well. We talked to him and we gave "
+        "him some support and training, and after a while we saw some improvement."))
+    assert "off topic" not in story["flags"] and story["scores"]["relevance"] >= 4
+    assert story["overall"] >= vague["overall"] + 1

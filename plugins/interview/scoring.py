@@ -375,6 +375,8 @@ def _relevance(reading: rd.Reading) -> tuple[int, str]:
         answered_rest = reading.direct_coverage >= 0.25 or reading.topic_near or (
             reading.subject and reading.subject_coverage >= 0.5)
         value = min(value, 5.0 if answered_rest else 3.0)
+        if reading.topic_near and reading.evidence_units() >= 2:
+            value = max(value, 5.0)  # partly on topic, with evidence: not held down as off it
     if reading.subject and reading.subject_coverage < 0.5:
         # "Design a URL shortener" answered with cloud architecture in general. An answer that
         # meets the rest of the question with evidence (an API explained by analogy to the

@@ -2,7 +2,7 @@
 
 Run by hand (the targets are also asserted by ``tests/quality/test_ai_ranking.py``)::
 
-    .venv/bin/python bench/ai_quality.py [--set dev|holdout|all] [--scorer NAME] [--json] [--show]
+    .venv/bin/python bench/ai_quality.py [--set dev|dev2|holdout|all] [--scorer NAME] [--json] [--show]
 
 The labelled data lives in ``bench/quality/``: interview answers (``answers*.toml``, a question
 and five graded answers per group) and resumes (``resumes*.toml``, a posting and six graded
@@ -81,7 +81,8 @@ def show(result: dict[str, Any]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", default="all", choices=(*ranking.SETS, "all"),
-                        help="dev, holdout (kept apart from tuning) or all (each printed apart)")
+                        help="dev, dev2 (answers only), holdout (kept apart from tuning) or all (each "
+                        "printed apart)")
     parser.add_argument("--scorer", action="append", choices=scorers.SCORERS,
                         help="one scorer (repeatable); all by default")
     parser.add_argument("--uri", default="", help="a MongoDB to use instead of nx-27017")

@@ -19,8 +19,10 @@ HERE = Path(__file__).resolve().parent
 # Two items whose expert grades differ by at least this much must be ordered the same way by
 # a scorer; a tie by the scorer on such a pair counts as an inversion too.
 CLEAR_GAP = 3
-SETS = ("dev", "holdout")
-FILES = {"answers": {"dev": "answers.toml", "holdout": "answers_holdout.toml"},
+SETS = ("dev", "dev2", "holdout")
+# dev2 is a second tuning set (answers only): new question kinds, to check dev is not overfitted.
+FILES = {"answers": {"dev": "answers.toml", "dev2": "answers_dev2.toml",
+                     "holdout": "answers_holdout.toml"},
          "resumes": {"dev": "resumes.toml", "holdout": "resumes_holdout.toml"}}
 
 
@@ -46,10 +48,13 @@ class Group:
 
 
 def load(kind: str, which: str = "dev", folder: Path = HERE) -> list[Group]:
-    """The groups of ``kind`` ("answers" or "resumes") in set ``which`` (dev, holdout or all)."""
+    """The groups of ``kind`` ("answers" or "resumes") in set ``which`` (dev, dev2, holdout or
+    all); a set that ``kind`` does not have is empty."""
     chosen = SETS if which == "all" else (which,)
     groups: list[Group] = []
     for name in chosen:
+        if name not in FILES[kind]:
+            continue
         path = folder / FILES[kind][name]
         if not path.exists():
             continue

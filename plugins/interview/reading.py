@@ -159,7 +159,10 @@ _RED_FLAG = re.compile(
     r"nothing (?:really )?(?:went wrong|to learn)|i didn't (?:do anything wrong|need to change)|"
     r"i(?:'m| am) (?:just )?(?:a|too much of a) perfectionist|i care too much|"
     r"i (?:tend to )?work too hard|i (?:don't|do not) really do \w+|(?:it's|it is) not my "
-    r"(?:job|problem|responsibility))",
+    r"(?:job|problem|responsibility)|(?:it|that|this) was (?:clearly |obviously |just )?"
+    r"(?:user error|(?:his|her|their) (?:fault|mistake))|(?:problem|issue) was on "
+    r"(?:his|her|their) (?:side|end)|(?:customers?|clients?|users?|patients?|people) (?:are|is|"
+    r"were|was) (?:just |simply )?(?:unreasonable|stupid|idiots|clueless|lazy))",
     _I)
 
 # Labelled sections: "Situation:", "Result:", "Scale:", "API:", "Step 2:", at a line start or
@@ -181,11 +184,15 @@ _REASON = re.compile(r"(?:, so\b|\b(?:because|so that|therefore|which means|sinc
                      r"that way|in order to|so we could|so i could)\b)", _I)
 
 STAR_LABELS = {
-    "situation": {"situation", "context", "background", "setting", "problem", "challenge"},
+    "situation": {"situation", "context", "background", "setting", "problem", "challenge",
+                  "what happened", "the incident", "incident", "the problem", "root cause",
+                  "cause"},
     "task": {"task", "goal", "objective", "my role", "role", "responsibility", "mission"},
     "action": {"action", "actions", "what i did", "approach", "steps", "solution"},
-    "result": {"result", "results", "outcome", "outcomes", "impact", "resolution"},
+    "result": {"result", "results", "outcome", "outcomes", "impact", "resolution",
+               "what changed", "what happened next", "since then", "follow-up", "aftermath"},
     "reflection": {"learning", "learnings", "lesson", "lessons", "reflection", "takeaway",
+                   "lesson learned", "lessons learned", "what i'd do differently",
                    "takeaways", "what i learned", "next time"},
 }
 _LABEL_PART = {label: part for part, labels in STAR_LABELS.items() for label in labels}
@@ -206,8 +213,32 @@ _METRIC = re.compile(
     rf"\b\d+\s*(?:/|out of)\s*\d+\b|"
     rf"\bfrom\s+\$?\d[\w.,%]*\s+(?:\w+\s+){{0,3}}to\s+\$?\d[\w.,%]*(?:\s*{_UNIT})?|"
     rf"\b(?:\d[\d,.]*|{_NUMBER_WORD})\s+(?:[a-z]+\s+)?[a-z]{{3,}}s\b|"
+    rf"\b\d[\d,.]*\s+of\s+(?:the|our|their|his|her|its|my)\s+(?:[a-z]+\s+)?[a-z]{{3,}}s\b|"
     rf"\b{_NUMBER_WORD}\s+{_UNIT}|\b(?:doubled|tripled|halved|quadrupled)\b", _I)
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
+# Numbers an interviewer cannot check are claims, not evidence: figures attached to sweeping
+# generalisations ("at every company", "typically", "always"), self-rankings ("top 1%", "10x
+# results", "outperform 99%") and promises of a result ("I could cut your churn by 80%"). A
+# number is evidence when it belongs to one occasion: a system, a place, a before and after.
+_SWEEPING = re.compile(
+    r"\b(?:every|each|all) (?:company|companies|job|jobs|role|roles|employer|employers|team|"
+    r"teams|organi[sz]ation|place|project|projects|time|single)\b|\beverywhere\b|"
+    r"\b(?:at|in) (?:all|each) of my\b|\bmy (?:previous|past|former) (?:companies|employers|"
+    r"jobs|roles)\b|\b(?:invariably|typically|never fail|without exception)\b|"
+    # "p99 always stayed under 200 ms" is a measurement; "I always exceed my targets by 150%"
+    # is a boast: "always" and "consistently" are sweeping only when the candidate brags.
+    r"\bi(?:'ve| have)? (?:always|consistently) (?:\w+ )?(?:exceed|deliver|hit|beat|outperform|"
+    r"achiev|surpass|doubl|increas|grow|generat|driv|overachiev)\w*|"
+    r"\btrack record\b|\bin my experience\b|\byear (?:after|on) year\b|\bevery year\b", _I)
+_SELF_RANK = re.compile(
+    r"\btop \d+\s*%|\b\d+\s*x (?:engineer|developer|results?|performer|impact|growth|"
+    r"productivity|output)\b|\b(?:outperform\w*|better than|ahead of) \d+\s*%|"
+    r"\b100\s*% of (?:my|the|all)\b|\b\d+\s*% of my (?:peers|colleagues)\b", _I)
+_PROMISE = re.compile(
+    r"\b(?:could|can|will|would|'d|'ll|guarantee|promise|confident)\b[^.]{0,40}?"
+    r"\b(?:cut|reduce|increase|boost|grow|improve|double|triple|lift|raise|lower|decrease|"
+    r"drive|deliver)\w*\b[^.]{0,60}?\b(?:by|to) (?:at least |over |more than )?\d+\s*(?:%|x\b)",
+    _I)
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,6}s?\b")
 _TECHY = re.compile(r"\bO\([^)]{1,12}\)|"
                     r"\b[A-Za-z]+\d+[A-Za-z0-9]*\b|\b\w+\.(?:js|io|py|net)\b|\b[a-z]+[A-Z]\w+\b")
@@ -248,6 +279,24 @@ kind sort try like need want have be go get make say see think figure probably d
 approach handle deal consider communicate ensure
 """)
 
+# Deferring to a rulebook instead of saying what one would do ("follow hospital protocols",
+# "follow the escalation process"): the vocabulary of recitation in every line of work.
+_DEFER = re.compile(
+    r"\b(follow|followed|following|stick to|adhere to|comply with|refer to)\s+(?:the\s+|our\s+|"
+    r"all\s+|any\s+|their\s+)?(?:[\w']+\s+){0,2}?(?:polic(?:y|ies)|procedures?|protocols?|"
+    r"process(?:es)?|rules|guidelines|handbook)\b", _I)
+
+# Verbs that open a step of a plan written in the imperative, in any line of work.
+_IMPERATIVES = _PLAIN_VERBS | _word_set("""
+keep move stop speak remind warn pause note log record contact phone email visit reassure
+apologise apologize refund inform notify brief train coach give take hand assign delegate
+separate remove tape close clear block report inspect replace repair praise reward seat greet
+acknowledge summarise summarize open lead walk pull push turn switch raise lower drop
+""") - _VAGUE_VERBS
+# Where a clause of a sentence starts: the sentence start, or after a comma, "and", "but",
+# "then" or a semicolon.
+_CLAUSE_VERB = re.compile(r"(?:^|[,;]\s*|\b(?:and|but|then)\s+)(?:then\s+)?([A-Za-z]+)\b")
+
 # Present-tense steps in explanations, beyond the plain verbs above.
 _STEP_VERBS = _word_set("""
 move insert evict remove return keep update combine store hash look iterate traverse push pop
@@ -264,12 +313,13 @@ _OUTCOME = re.compile(
     r"\b(?:as a result|resulted in|the result|which (?:led|meant|let|allowed|helped|cut|"
     r"reduced|saved|brought)|led to|in the end|ended up|ultimately|the outcome|by the end|"
     r"this (?:led|meant|cut|reduced|saved|increased|improved)|afterwards|since then|"
-    r"since(?=\W*$)|(?:have|has) (?:had|seen) no|never again|no longer|went live|"
+    r"since(?=\W*$)|(?:have|has|'ve|'s) (?:had|seen) no|never again|no longer|went live|"
     r"no (?:repeat|recurrence|repeats)|(?:has|have)n't (?:happened|recurred) (?:again|since)|"
     r"no (?:\w+ ){0,2}(?:failed|broke|failures|complaints|incidents|errors|outages|escalations)|"
-    r"(?:we|i|it|they|the team) (?:delivered|shipped|launched|hit|met|won|closed|finished|"
-    r"signed|renewed|recovered|passed|beat)|on time|ahead of schedule|(?:was|were|got) "
-    r"(?:adopted|approved|promoted|signed|renewed|accepted)|"
+    r"(?:we|i|it|they|he|she|the (?:team|customer|client|account|patient|student)s?) "
+    r"(?:delivered|shipped|launched|hit|met|won|closed|finished|signed|renewed|recovered|"
+    r"passed|beat|stayed|returned|thanked)|on time|ahead of schedule|(?:was|were|got) "
+    r"(?:adopted|approved|promoted|signed|renewed|accepted|fixed|resolved|replaced|kept)|"
     r"(?:reduc|increas|improv|sav|cut|grew|boost|decreas|rais|achiev|doubl|tripl|halv|lower|"
     r"shorten|eliminat|recover|retain|dropp|fell|rose|climb|jump)\w*)\b", _I)
 _REFLECTION = re.compile(
@@ -302,7 +352,7 @@ class Sentence:
     part: str | None  # the STAR part its label names, if any
     label: str | None  # the section label it stands under ("Scale", "Result"), if any
     first_in_section: bool
-    metrics: list[str]
+    metrics: list[str]  # numbers that count as evidence
     numbers: int
     names: list[str]
     actions: list[str]
@@ -314,6 +364,9 @@ class Sentence:
     rubric: int
     concrete: int  # content words that are neither generic nor the question's own
     reasons: int
+    claims: list[str] = field(default_factory=list)  # numbers that cannot be checked
+    code: bool = False  # a block of code or a query, read as one worked step
+    in_recital: bool = False  # part of an answer that only strings rubric phrases together
 
     @property
     def substance(self) -> float:
@@ -328,7 +381,8 @@ class Sentence:
         """Names what a good answer contains without containing it: rubric words with no
         number, name or action and hardly a concrete word beside them."""
         hard = self.metrics or self.names or self.actions or self.numbers
-        return bool(self.rubric) and not hard and self.concrete <= self.rubric + 1
+        return bool(self.rubric) and (self.in_recital or (
+            not hard and self.concrete <= self.rubric + 1))
 
 
 @dataclass
@@ -350,13 +404,16 @@ class Reading:
     uncovered: list[str] = field(default_factory=list)
     topic_hit: bool = True
     topics_asked: bool = False
+    topic_near: bool = False  # a neighbouring concept of a question topic is met
     coverage: float = 1.0
     early_hit: bool = False
     terms: list[str] = field(default_factory=list)  # concept terms used (technical vocabulary)
     subject: list[str] = field(default_factory=list)  # what the question asks to design/explain
     subject_coverage: float = 1.0
+    rest_coverage: float = 0.0  # coverage of the question's words other than its subject
     direct_coverage: float = 1.0  # coverage by the question's words and concepts themselves
     red_flags: list[str] = field(default_factory=list)
+    personal_share: float = 0.0  # for questions with no topic: sentences about private life
 
     # -- totals --
 
@@ -365,6 +422,9 @@ class Reading:
 
     def names(self) -> list[str]:
         return list(dict.fromkeys(n for s in self.sentences for n in s.names))
+
+    def claims(self) -> list[str]:
+        return list(dict.fromkeys(c for s in self.sentences for c in s.claims))
 
     def actions(self) -> list[str]:
         return list(dict.fromkeys(a for s in self.sentences for a in s.actions))
@@ -509,20 +569,31 @@ def unwrap(text: str) -> str:
 def read(question: str, answer: str, *, hypothetical_ok: bool = False) -> Reading:
     """Read ``answer`` to ``question``. ``hypothetical_ok``: planned steps ("I would check the
     logs") count as actions, as they should for technical or situational questions."""
-    answer = unwrap(answer)
     question_stems = set(_stems(question))
     labels: list[str] = []
     parsed: list[Sentence] = []
-    for label, chunk in _split_labelled(answer):
-        part = _LABEL_PART.get(label.lower()) if label else None
-        if label:
-            labels.append(label)
-        label_words = set(label.split()) if label else set()
-        for index, text in enumerate(sentences(chunk)):
-            parsed.append(_sentence(text, label, part, label_words, question_stems,
-                                    hypothetical_ok, index == 0))
-    tokens = words(answer)
-    content = [stem(w) for w in tokens if w not in STOPWORDS and len(w) > 1]
+    prose_parts: list[str] = []
+    for chunk_text, is_code in _code_segments(answer):
+        if is_code:
+            parsed.append(_code_sentence(chunk_text))
+            continue
+        chunk_text = unwrap(chunk_text)
+        prose_parts.append(chunk_text)
+        for label, chunk in _split_labelled(chunk_text):
+            part = _LABEL_PART.get(label.lower()) if label else None
+            if label:
+                labels.append(label)
+            label_words = set(label.split()) if label else set()
+            for index, text in enumerate(sentences(chunk)):
+                parsed.append(_sentence(text, label, part, label_words, question_stems,
+                                        hypothetical_ok, index == 0))
+    full = answer
+    answer = "\n\n".join(prose_parts) if len(prose_parts) != 1 or any(
+        s.code for s in parsed) else prose_parts[0]
+    tokens = words(full)
+    # Code repeats its identifiers by nature: repetition and density are read from the prose.
+    prose_tokens = words(answer)
+    content = [stem(w) for w in prose_tokens if w not in STOPWORDS and len(w) > 1]
     concrete = {t for t in content if t not in GENERIC and not t[0].isdigit()}
     repetition = _repetition(content)
     reading = Reading(
@@ -532,10 +603,77 @@ def read(question: str, answer: str, *, hypothetical_ok: bool = False) -> Readin
         signposts=sum(1 for s in parsed if _SIGNPOST.search(s.text)),
         hedges=len(_HEDGE.findall(answer)),
         fillers=[m.group(0).lower().rstrip(",") for m in _FILLER.finditer(answer)],
-        repetition=repetition, density=len(concrete) / max(1, len(tokens)))
-    _relevance(reading, question, answer)
+        repetition=repetition, density=len(concrete) / max(1, len(prose_tokens)))
+    _relevance(reading, question, full)
+    if sum(s.rubric for s in parsed) >= 3 and not any(s.metrics or s.names or s.actions
+                                                      for s in parsed):
+        # Rubric phrases strung together with no number, name or action anywhere: each of those
+        # sentences recites, however many generic nouns pad it ("edge cases such as nulls").
+        for sentence in parsed:
+            sentence.in_recital = True
     reading.red_flags = [m.group(0) for m in _RED_FLAG.finditer(answer)]
     return reading
+
+
+# A line of code or a query: two signs of code (a leading keyword, snake_case, a call, an
+# operator, a trailing ; or {, a lone bracket), or one right after another code line.
+_CODE_SIGNS = (
+    re.compile(r"^\s*(?:select|from|where|(?:left |right |inner |outer |full )?join|group by|"
+               r"order by|having|with \w+ as|union|insert into|update \w+ set|delete from|"
+               r"def |class |return\b|import |const |let |var |function\b|for \w+ in\b|"
+               r"while\b|if .*[:{]\s*$)", re.I),
+    re.compile(r"\b[a-z]+_[a-z0-9_]+\b"),
+    re.compile(r"\b\w+\([^()]*\)"),
+    re.compile(r"\s(?:=|==|!=|<=|>=|:=|\+=)\s"),
+    re.compile(r"[;{(]\s*$"),
+    re.compile(r"^\s*[)}\]]"),
+)
+_CODE_KEYWORDS = re.compile(
+    r"\b(?:select|join|group by|partition by|order by|where|having|over|count|sum|avg|min|max|"
+    r"row_number|rank|lag|lead|date_trunc|interval|case when|distinct|union|insert|update|"
+    r"return|for|while|if|yield|append|sort|filter|map)\b", re.I)
+_IDENTIFIER = re.compile(r"\b[a-z]+_[a-z0-9_]+\b|\b\w+(?=\()")
+
+
+def _code_segments(answer: str) -> list[tuple[str, bool]]:
+    """The answer cut into prose and code blocks (two or more code lines in a row, or a fenced
+    block); a single code-like line stays prose."""
+    lines = answer.split("\n")
+    is_code = [False] * len(lines)
+    fenced = False
+    for index, line in enumerate(lines):
+        if line.strip().startswith("```"):
+            fenced = not fenced
+            is_code[index] = True
+            continue
+        signs = sum(1 for sign in _CODE_SIGNS if sign.search(line))
+        is_code[index] = fenced or signs >= 2 or (
+            signs >= 1 and index > 0 and is_code[index - 1] and bool(line.strip()))
+    segments: list[tuple[str, bool]] = []
+    start = 0
+    for index in range(1, len(lines) + 1):
+        if index == len(lines) or is_code[index] != is_code[start]:
+            block = "\n".join(lines[start:index])
+            code = is_code[start] and (index - start >= 2)
+            if segments and segments[-1][1] == code:
+                segments[-1] = (segments[-1][0] + "\n" + block, code)
+            else:
+                segments.append((block, code))
+            start = index
+    return [(text.strip("`\n"), code) for text, code in segments if text.strip("`\n ")]
+
+
+def _code_sentence(code: str) -> Sentence:
+    """A code block or query read as one worked step: its identifiers are named things, its
+    operations (select, join, group by, return…) the steps it takes."""
+    identifiers = list(dict.fromkeys(m.group(0) for m in _IDENTIFIER.finditer(code)))
+    steps = list(dict.fromkeys(m.group(0).lower() for m in _CODE_KEYWORDS.finditer(code)))
+    return Sentence(
+        text=code, part=None, label=None, first_in_section=True,
+        metrics=[m.group(0).strip() for m in _METRIC.finditer(code)],
+        numbers=len(_NUMBER.findall(code)), names=identifiers[:8], actions=[], team_actions=[],
+        planned=steps[:8], outcome=False, reflection=False, hedges=0, rubric=0,
+        concrete=len(identifiers), reasons=0, code=True)
 
 
 _CHAINED = re.compile(r"(?:,\s*|\band\s+|\bthen\s+|\bbut\s+)(?:then\s+)?([a-z]+)\b")
@@ -567,23 +705,36 @@ def _sentence(text: str, label: str | None, part: str | None, label_words: set[s
     if hypothetical_ok:
         if first in _PLAIN_VERBS:
             planned.append(first)
+        # A plan written as imperatives: "Keep teaching, move towards them and use their names".
+        if first in _IMPERATIVES:
+            planned += [m.group(1).lower() for m in _CLAUSE_VERB.finditer(text)
+                        if m.group(1).lower() in _IMPERATIVES]
         # "On get, I move the node to the front": a present-tense step of an explanation.
         planned += [m.group(1) for m in _PRESENT_I.finditer(text)
                     if m.group(1) in _PLAIN_VERBS or (m.group(1).rstrip("s") in _PLAIN_VERBS)
                     or m.group(1) in _STEP_VERBS]
         planned = list(dict.fromkeys(planned))
+    deferred = [m.group(1).lower() for m in _DEFER.finditer(text)]
+    if deferred:
+        # "I'd follow the behaviour policy" hands the decision to a rulebook: not a step.
+        planned = [v for v in planned if v not in deferred]
     content = [w for w in words(text) if w not in STOPWORDS and len(w) > 2
                and not w[0].isdigit()]
     concrete = sum(1 for w in dict.fromkeys(content)
                    if stem(w) not in GENERIC and stem(w) not in question_stems
                    and not _HEDGE.fullmatch(w) and not _FILLER.fullmatch(w))
+    metrics = [m.group(0).strip() for m in _METRIC.finditer(text)]
+    claims: list[str] = []
+    if metrics and (_SWEEPING.search(text) or _SELF_RANK.search(text) or _PROMISE.search(text)):
+        # The whole sentence is a boast: its numbers and the credit it takes prove nothing.
+        claims, metrics, actions = metrics, [], []
     return Sentence(
         text=text, part=part, label=label, first_in_section=opens_section,
-        metrics=[m.group(0).strip() for m in _METRIC.finditer(text)],
-        numbers=len(_NUMBER.findall(text)), names=_names(text, label_words),
+        metrics=metrics, claims=claims,
+        numbers=0 if claims else len(_NUMBER.findall(text)), names=_names(text, label_words),
         actions=actions, team_actions=_action_verbs(_WE_VERB, text), planned=planned,
         outcome=bool(_OUTCOME.search(text)), reflection=bool(_REFLECTION.search(text)),
-        hedges=len(_HEDGE.findall(text)), rubric=len(_RUBRIC.findall(text)),
+        hedges=len(_HEDGE.findall(text)), rubric=len(_RUBRIC.findall(text)) + len(deferred),
         concrete=concrete, reasons=len(_REASON.findall(text)))
 
 
@@ -603,7 +754,10 @@ def _relevance(reading: Reading, question: str, answer: str) -> None:
     q_stems = tuple(stem(w) for w in words(question))
     a_stems = tuple(stem(w) for w in words(answer))
     answer_concepts = table.found_in(answer)
-    answer_set = set(a_stems)
+    # "meal-kit" and "meal kits" are one thing: a compound's parts count as words of the answer.
+    answer_set = set(a_stems) | {stem(part) for token in a_stems if "-" in token
+                                 for part in token.split("-") if part}
+    spaced = " " + " ".join(stem(p) for t in a_stems for p in t.split("-") if p) + " "
     first = sentences(answer)[:2]
     early_concepts = table.found_in(" ".join(first))
     early_set = set(_stems(" ".join(first)))
@@ -638,17 +792,23 @@ def _relevance(reading: Reading, question: str, answer: str) -> None:
     reading.terms = _terms_used(table, a_stems)
     if not asked:
         reading.coverage, reading.topic_hit, reading.early_hit = 1.0, True, True
+        # "Tell me about yourself" names no topic: the interviewer wants the professional story,
+        # so the share of sentences about private life (childhood, hobbies, travel) is off topic.
+        parsed = sentences(answer)
+        reading.personal_share = sum(1 for text in parsed if _personal(text)) / max(1, len(parsed))
         return
     total = hit = direct = 0.0
-    topics_asked = topic_hit = False
+    topics_asked = topic_hit = topic_near = False
     forms = {stem(w): w for w in reversed(words(question))}
     for token, weight, names in asked:
+        compound = " ".join(stem(p) for p in token.split("-") if p)
         covered = token in answer_set or (" " in token and f" {token} " in
                                           " " + " ".join(a_stems) + " ") \
-            or bool(names & answer_concepts)
+            or ("-" in token and f" {compound} " in spaced) or bool(names & answer_concepts)
         # A neighbouring concept (a price objection answered with budgets and ROI) half counts.
-        near = not covered and any(table.neighbours.get(n, frozenset()) & answer_concepts
-                                   for n in names)
+        near_by = {m for n in names for m in table.neighbours.get(n, frozenset())
+                   if m in answer_concepts}
+        near = not covered and bool(near_by)
         total += weight
         if covered or near:
             hit += weight if covered else weight / 2
@@ -659,6 +819,8 @@ def _relevance(reading: Reading, question: str, answer: str) -> None:
         if names & table.topics:
             topics_asked = True
             topic_hit = topic_hit or covered
+            # Two neighbouring concepts, not one incidental word ("wrote" is communication).
+            topic_near = topic_near or (near and len(near_by) >= 2)
         if covered and (token in early_set or names & early_concepts):
             reading.early_hit = True
     reading.coverage = hit / total if total else 1.0
@@ -666,10 +828,35 @@ def _relevance(reading: Reading, question: str, answer: str) -> None:
     weights = {forms.get(t, t): w for t, w, _ in asked}
     reading.uncovered.sort(key=lambda form: -weights.get(form, 0))
     if subject:
+        rest = [(token, weight, names) for token, weight, names in asked if token not in subject]
+        rest_total = sum(weight for _, weight, _ in rest)
+        reading.rest_coverage = sum(
+            weight for token, weight, names in rest if token in answer_set or names & answer_concepts
+        ) / rest_total if rest_total else 0.0
         reading.subject_coverage = sum(
             1 for token, _, names in asked if token in subject and (
                 token in answer_set or names & answer_concepts)) / len(subject)
     reading.topics_asked, reading.topic_hit = topics_asked, topic_hit or not topics_asked
+    reading.topic_near = topic_near
+
+
+_PERSONAL = re.compile(
+    r"\b(?:(?:i was |was )?born\b|grew up|growing up|childhood|as a (?:kid|child|teenager)|"
+    r"when i was (?:a kid|a child|young|little|about \w+|\d+)|at (?:primary |secondary |high )?"
+    r"school\b|my (?:dad|mum|mom|father|mother|parents|brothers?|sisters?|wife|husband|kids|"
+    r"children|dog|cat|pets?)\b|hobb(?:y|ies)|hiking|travell?(?:ed|ing)|gap year|football|"
+    r"guitar|piano|in my (?:free|spare) time|outside (?:of )?work|at the weekends?|a dog|a cat)",
+    _I)
+_CAREER = re.compile(
+    r"\b(?:work(?:ed|ing)? (?:at|as|on|for|in)|job|role|position|career|company|employer|team|"
+    r"clients?|customers?|projects?|products?|engineer\w*|analyst|manager|developer|designer|"
+    r"consultant|built|led|own(?:ed)?|managed|hired|promoted|joined|experience|skills?|"
+    r"professional|industry|business|sales|operations|start-?up|responsible)\b", _I)
+
+
+def _personal(text: str) -> bool:
+    """A sentence mostly about private life rather than work."""
+    return len(_PERSONAL.findall(text)) > len(_CAREER.findall(text))
 
 
 # The thing a question asks to design, build, explain or debug is its subject: "Design a URL
@@ -682,7 +869,7 @@ _SUBJECT = re.compile(
 _COMMON = frozenset(_stems(
     "new much many more less higher lower big small large good bad better worse best worst "
     "another other same different busy high low long short fast slow each every some any all "
-    "suddenly since yesterday today week month year day time become becomes"))
+    "suddenly since yesterday today week month year day time become becomes far"))
 
 
 _NO_TOPIC = _COMMON | frozenset(_stems(

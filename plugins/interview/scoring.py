@@ -20,7 +20,9 @@ vocabulary alone:
   in the past tense, outcomes; hedging ("it could be…", "maybe") and rubric recitation lose.
 
 ``overall`` weighs the substance dimensions most (completeness 0.3, relevance 0.2, structure
-0.15, specificity 0.35) and is held to at most relevance + 1.5 when the answer is off topic.
+0.15, specificity 0.35) and is held to at most relevance + 1 when the answer is off topic, to
+6 for a story told as "we" throughout (the candidate's own part never shown) and to 2.5 for a
+red flag.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lightninghire.api import shorten
+from lightninghire.api import shorten, words
 from lightninghire_plugins.interview import reading as rd
 from lightninghire_plugins.interview.wording import join_sentences, listing, one_decimal, tidy
 
@@ -109,7 +111,8 @@ CATEGORY_PARTS: dict[str, tuple[Part, ...]] = {
         Part("clarifying the goal", _cue(r"goal|objective|clarif|assum|define|first i'd ask|"
                                          r"i would ask|what do we mean|success")),
         Part("a structure", _cue(r"first|second|third|break (?:it )?down|framework|segment|"
-                                 r"factor|bucket|split|drivers|funnel|\d[.)]")),
+                                 r"factor|bucket|split|drivers|funnel|\d[.)]|start by|"
+                                 r"then|next|finally|after that")),
         Part("numbers", _cue(r"\d|estimate|percent|revenue|cost|market size|roughly|about")),
         Part("a recommendation", _cue(r"recommend|would (?:go|launch|choose|pick|decide|"
                                       r"prioriti)|decide|conclusion|suggest|therefore|so i'd|"
@@ -159,6 +162,8 @@ def score(inputs: Mapping[str, Any]) -> dict[str, Any]:
     overall = sum(WEIGHTS[name] * scores[name] for name in DIMENSIONS)
     if scores["relevance"] <= 4:
         overall = min(overall, scores["relevance"] + 1.0)
+    if category in STAR_CATEGORIES and not reading.actions() and len(reading.team_actions()) >= 2:
+        overall = min(overall, 6.0)  # a story told as "we" throughout: at best plausible
     if reading.red_flags:
         overall = min(overall, 2.5)  # blaming, evasion, no interest: graded 1-2 by experts
     overall = one_decimal(max(1.0, min(10.0, overall)))
@@ -203,6 +208,7 @@ def _depth_and_penalties(reading: rd.Reading, value: float) -> float:
     value -= min(2.5, 6 * max(0.0, reading.repetition - 0.08))
     value -= min(2.0, 3 * reading.hedged_share()) if reading.hedged_share() > 0.2 else 0.0
     value -= min(1.5, 0.6 * len(reading.recited()))
+    value -= min(2.0, 0.5 * len(reading.claims()))
     if reading.count < 40:
         value = min(value, 3.5)
     elif reading.count < 80:
@@ -239,6 +245,8 @@ def _star_completeness(reading: rd.Reading) -> tuple[int, str, list[str], dict[s
     flags = []
     if cover["action"] < 0.2:
         flags.append("no clear personal actions")
+    elif not reading.actions() and len(reading.team_actions()) >= 2:
+        flags.append("says what we did, not what you did")
     if cover["result"] < 0.2:
         flags.append("no clear result")
     return _clamp(value), note, flags, cover
@@ -276,6 +284,9 @@ def star_coverage(reading: rd.Reading) -> dict[str, float]:
     planned = len(reading.planned())
     action_units = mine + 0.4 * ours + 0.2 * planned
     action = min(1.0, action_units / 3)
+    if not mine:
+        # All "we": the team acted, the candidate's own part is never shown.
+        action = min(action, 0.4)
     if labelled["action"] and action < 0.5:
         action = max(action, 0.3 + 0.3 * min(1.0, sum(s.substance for s in labelled["action"])
                                              / 3))
@@ -331,7 +342,8 @@ def _part_cover(reading: rd.Reading, part: Part, category: str) -> float:
         steps = len(reading.actions()) + len(reading.planned())
         return min(1.0, steps / 3) * (0.4 if reading.hedged_share() > 0.5 else 1.0)
     if part.label == "a concrete example" and any(
-            not s.hedges and (s.metrics or s.numbers or len(s.names) >= 2) for s in sentences):
+            s.code or (not s.hedges and (s.metrics or s.numbers or len(s.names) >= 2))
+            for s in sentences):
         return 1.0
     if part.cue is None:
         best = sorted((_shown(s, 2.5) for s in sentences), reverse=True)[:2]
@@ -346,17 +358,31 @@ def _part_cover(reading: rd.Reading, part: Part, category: str) -> float:
 
 def _relevance(reading: rd.Reading) -> tuple[int, str]:
     if not reading.asked:
-        value = 8.0 if reading.count >= 40 else 5.0
+        value = (8.0 if reading.count >= 40 else 5.0) - 6.0 * reading.personal_share
+        if reading.personal_share >= 0.5:
+            return _clamp(value), ("Most of it is about your private life: keep to your work, "
+                                   "what you achieved and what you want next.")
         return _clamp(value), "You answer what was asked."
     value = 2 + 8 * reading.coverage ** 0.8 + (0.5 if reading.early_hit else -0.5)
+    if not reading.topics_asked and reading.evidence_units() >= 2:
+        # The question names no topic the concept table knows: a substantive answer that does
+        # not repeat its words is of unknown relevance, not off topic.
+        value = max(value, 5.5)
     if not reading.topic_hit:
         # None of the question's topics: off topic, unless it clearly answers the rest.
-        answered_rest = reading.direct_coverage >= 0.25 or (reading.subject
-                                                    and reading.subject_coverage >= 0.5)
+        # A neighbouring concept (an underperformer story told through missed deadlines,
+        # pairing and goals) is partly on topic, not off it.
+        answered_rest = reading.direct_coverage >= 0.25 or reading.topic_near or (
+            reading.subject and reading.subject_coverage >= 0.5)
         value = min(value, 5.0 if answered_rest else 3.0)
+        if reading.topic_near and reading.evidence_units() >= 2:
+            value = max(value, 5.0)  # partly on topic, with evidence: not held down as off it
     if reading.subject and reading.subject_coverage < 0.5:
-        # "Design a URL shortener" answered with cloud architecture in general.
-        value = min(value, 2.0 + 3 * reading.subject_coverage)
+        # "Design a URL shortener" answered with cloud architecture in general. An answer that
+        # meets the rest of the question with evidence (an API explained by analogy to the
+        # non-technical stakeholder it was asked for) is partly on topic, not off it.
+        rest = reading.rest_coverage >= 0.6 and reading.evidence_units() >= 2
+        value = min(value, 5.0 if rest else 2.0 + 3 * reading.subject_coverage)
     if reading.count < 20:
         value = min(value, 4.0)
     value = _clamp(value)
@@ -392,6 +418,9 @@ def _structure(reading: rd.Reading, category: str,
     if reading.numbered >= 2:
         organisation += 3.5
         signals.append("numbered steps")
+    if any(s.code and s.text.count("\n") >= 2 for s in reading.sentences):
+        organisation += 3.5  # a query or code laid out line by line is organised work
+        signals.append("code laid out")
     distinct_steps = len(set(reading.sequence))
     if distinct_steps >= 2:
         organisation += 3.0 if distinct_steps >= 3 else 2.5
@@ -416,7 +445,8 @@ def _structure(reading: rd.Reading, category: str,
         signals.append("reasons given")
     if reading.answer.count("\n\n") >= 1:
         organisation += 0.5
-    average = reading.count / max(1, len(reading.sentences))
+    prose = [s for s in reading.sentences if not s.code]
+    average = sum(len(words(s.text)) for s in prose) / max(1, len(prose))
     units = reading.evidence_units()
     if organisation < 2.5 and 8 <= average <= 28 and units >= max(2, 0.6 * len(reading.sentences)) \
             and reading.repetition <= 0.1 and reading.hedges < 2:
@@ -509,16 +539,21 @@ def _specificity(reading: rd.Reading, category: str) -> tuple[int, str]:
     explaining = category in HYPOTHETICAL_CATEGORIES
     action_units = len(actions) + 0.4 * len(team) + (0.4 if explaining else 0.15) * len(planned)
     terms = len(reading.terms) if explaining else 0
+    # Concrete vocabulary backs evidence up; on its own (no number, name or step) it is talk.
+    hard = bool(metrics or names or actions or (explaining and planned))
     value = (1 + min(3.0, 1.2 * len(metrics)) + min(2.0, 0.6 * len(names) + 0.3 * terms)
-             + min(2.0, 0.5 * action_units) + min(3.0, max(0.0, 10 * (reading.density - 0.12)))
+             + min(2.0, 0.5 * action_units)
+             + min(3.0 if hard else 1.5, max(0.0, 10 * (reading.density - 0.12)))
              + (0.5 if reading.measured_outcomes() else 0))
     hedged = reading.hedged_share()
     value -= min(3.0, 4 * hedged + 0.3 * max(0, reading.hedges - 2))
     value -= min(2.5, 1.0 * len(reading.recited()))
+    value -= min(3.0, 0.75 * len(reading.claims()))  # unverifiable figures cost credibility
     if reading.filler_rate() > 4:
         value -= 1.0
     if not metrics and not names:
-        value = min(value, 6.0 if explaining else 5.0)
+        # Several concrete things the candidate did themselves are evidence without a number.
+        value = min(value, (6.0 if explaining else 5.0) + (1.0 if len(actions) >= 3 else 0.0))
     elif not metrics:
         value = min(value, 8.0 if explaining else 7.0)
     score_ = _clamp(value)
@@ -537,6 +572,9 @@ def _specificity(reading: rd.Reading, category: str) -> tuple[int, str]:
                     "checked or found")
     if reading.recited():
         weak.append("it says what a good answer contains instead of giving it")
+    if reading.claims():
+        weak.append(f"figures no one can check ({', '.join(reading.claims()[:3])}) instead of "
+                    "one real result with its context")
     if score_ >= 7:
         return score_, f"Concrete: {listing(found)}."
     if category in ("technical", "system_design"):
@@ -571,8 +609,8 @@ def _quality_flags(reading: rd.Reading, category: str,
         flags.append("lacked specific metric")
     if marks["relevance"][0] <= 3:
         flags.append("off topic")
-    if reading.count < 50:
-        flags.append("too short")
+    if reading.count < 50 and marks["completeness"][0] <= 6:
+        flags.append("too short")  # a short answer that is complete is not too short
     if len(reading.recited()) >= 1 and marks["specificity"][0] <= 5:
         flags.append("generic answer")
     if reading.hedged_share() > 0.3 or reading.hedges >= 4:
@@ -582,6 +620,8 @@ def _quality_flags(reading: rd.Reading, category: str,
         flags.append("rambling")
     if reading.filler_rate() > 3:
         flags.append("filler words")
+    if len(reading.claims()) >= 2:
+        flags.append("unverifiable numbers")
     if reading.red_flags:
         flags.append("red flag")
     return flags
@@ -645,7 +685,18 @@ def _with_label(sentence: rd.Sentence) -> str:
 
 
 def _improved_explained(reading: rd.Reading, coverage: Mapping[str, float]) -> str:
-    text = join_sentences([_with_label(s) for s in reading.sentences])
+    # Prose is tidied and joined; a query or code block stays exactly as written, on its own.
+    blocks: list[str] = []
+    prose: list[str] = []
+    for sentence in reading.sentences:
+        if sentence.code:
+            blocks += [join_sentences(prose), sentence.text] if prose else [sentence.text]
+            prose = []
+        else:
+            prose.append(_with_label(sentence))
+    if prose:
+        blocks.append(join_sentences(prose))
+    text = "\n\n".join(b for b in blocks if b)
     notes = []
     named_only = [k for k, v in coverage.items() if 0.15 <= v < 0.5]
     missing = [k for k, v in coverage.items() if v < 0.15]

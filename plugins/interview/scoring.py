@@ -162,6 +162,10 @@ def score(inputs: Mapping[str, Any]) -> dict[str, Any]:
     overall = sum(WEIGHTS[name] * scores[name] for name in DIMENSIONS)
     if scores["relevance"] <= 4:
         overall = min(overall, scores["relevance"] + 1.0)
+    elif reading.topics_asked and not reading.topic_hit:
+        # A strong story about something else (a debugging war story for "a time you worked
+        # with design") is at best partly an answer, however well it is told.
+        overall = min(overall, scores["relevance"] + 1.0)
     if category in STAR_CATEGORIES and not reading.actions() and len(reading.team_actions()) >= 2:
         overall = min(overall, 6.0)  # a story told as "we" throughout: at best plausible
     if reading.red_flags:
@@ -609,6 +613,8 @@ def _quality_flags(reading: rd.Reading, category: str,
         flags.append("lacked specific metric")
     if marks["relevance"][0] <= 3:
         flags.append("off topic")
+    elif reading.topics_asked and not reading.topic_hit:
+        flags.append("partly off topic")  # none of the question's own topics comes up
     if reading.count < 50 and marks["completeness"][0] <= 6:
         flags.append("too short")  # a short answer that is complete is not too short
     if len(reading.recited()) >= 1 and marks["specificity"][0] <= 5:

@@ -286,6 +286,8 @@ _FLAG_ADVICE = {
     "too short": "Give yourself 60 to 90 seconds per answer: there is room for the details "
                  "that convince.",
     "off topic": "Restate the question in your first sentence so the answer stays on it.",
+    "partly off topic": "Tell a story about what was asked: a strong story about something "
+                        "else only partly answers it.",
     "filler words": "Pause instead of filling (\u201cbasically\u201d, \u201ckind of\u201d).",
     "generic answer": "Replace talk about your approach with the approach itself: the actual "
                       "example, number or step.",

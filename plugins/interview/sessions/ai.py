@@ -176,7 +176,8 @@ def debrief_offline(inputs: Mapping[str, Any]) -> dict[str, Any]:
                  for e, r in sorted(readings, key=lambda item: -item[1]["overall"])
                  if r["overall"] >= 7][:2]
     concerns, first_gap = [], None
-    for flag in ("off topic", "generic answer", "hedging", "rambling", "lacked specific metric",
+    for flag in ("off topic", "partly off topic", "generic answer", "hedging", "rambling",
+                 "lacked specific metric",
                  "no clear personal actions", "no clear result", "too short"):
         hits = sum(1 for _, r in readings if flag in r["flags"])
         if hits:

@@ -508,3 +508,19 @@ def test_a_story_told_through_neighbouring_concepts_is_not_off_topic(score):
         "him some support and training, and after a while we saw some improvement."))
     assert "off topic" not in story["flags"] and story["scores"]["relevance"] >= 4
     assert story["overall"] >= vague["overall"] + 1
+
+
+def test_a_strong_story_about_something_else_is_only_partly_an_answer(score):
+    """A polished debugging story given to a collaboration question: every other dimension is
+    high, but it answers a different question, so it cannot rank with real answers."""
+    story = ("Situation: our checkout API p95 went from 300 ms to 2.1 s after a release. Task: I "
+             "owned the fix. Action: I traced it with Datadog APM, found 40 extra ORM queries per "
+             "request, added a select_related and an index on orders.user_id, and rolled it out "
+             "behind a flag. Result: p95 back to 280 ms within a day; I added a query-count check "
+             "to CI so it cannot regress.")
+    asked = "Describe a time you collaborated closely with product or design on a feature."
+    elsewhere = score(asked, story)
+    assert elsewhere["overall"] <= elsewhere["scores"]["relevance"] + 1
+    assert {"off topic", "partly off topic"} & set(elsewhere["flags"])
+    on_topic = score("Tell me about a time you debugged a slow endpoint.", story, "technical")
+    assert on_topic["overall"] >= elsewhere["overall"] + 2

@@ -360,7 +360,9 @@ class EntitlementEngine:
             message = f"{feature.label} is not included in your plan."
         else:
             period = {"total": "", "day": " today", "week": " in the last 7 days"}[feature.window]
-            message = f"You have used all {limit} {feature.label.lower()}{period}."
+            # The label as declared ("ATS PDF generation"): lower-casing it mangled acronyms
+            # and read oddly for uncountable features ("all 1 analytics").
+            message = f"{feature.label}: you have used {limit} of {limit}{period}."
         return PaymentRequired(message, upgrade_hint=self.hint(feature), feature=feature.key,
                                limit=limit, used=len(used),
                                # The API's one time format (milliseconds, ``Z``), as every

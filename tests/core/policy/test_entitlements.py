@@ -25,6 +25,9 @@ def test_free_users_get_402_with_hint_and_details_past_the_cap(metered):
     error = assert_error(use(caller, "mock_interviews"), 402, "PAYMENT_REQUIRED")
     assert error["feature"] == "mock_interviews" and error["limit"] == 3 and error["used"] == 3
     assert error["upgradeHint"] and error["resetsAt"].endswith("Z")
+    # The label as declared, the count and the window in words.
+    assert re.fullmatch(r"[A-Z][\w ]+: you have used 3 of 3 in the last 7 days\.",
+                        error["message"]), error["message"]
 
 
 # The API's one time format (core/http/jsonio.json_default): milliseconds and Z.

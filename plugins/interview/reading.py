@@ -800,11 +800,27 @@ def _relevance(reading: Reading, question: str, answer: str) -> None:
     total = hit = direct = 0.0
     topics_asked = topic_hit = topic_near = False
     forms = {stem(w): w for w in reversed(words(question))}
-    for token, weight, names in asked:
+
+    def literal(token: str) -> bool:
         compound = " ".join(stem(p) for p in token.split("-") if p)
-        covered = token in answer_set or (" " in token and f" {token} " in
-                                          " " + " ".join(a_stems) + " ") \
-            or ("-" in token and f" {compound} " in spaced) or bool(names & answer_concepts)
+        return token in answer_set or (" " in token and f" {token} " in
+                                       " " + " ".join(a_stems) + " ") \
+            or ("-" in token and f" {compound} " in spaced)
+
+    echoed = {token for token, _, _ in asked if literal(token)}
+    echoed_names: set[str] = set()
+    for token, _, names in asked:
+        if token in echoed:
+            echoed_names |= names
+    # The concepts the answer reaches with words of its own: echoing the question's "customer"
+    # covers "customer", not the "unhappy" of "an unhappy customer" (whose concepts include the
+    # customer one). A question word whose concepts are all another echoed word's (a question
+    # asking about a "disagreement or conflict") is covered by that echo.
+    own_words = " ".join(w for w in words(answer) if stem(w) not in set(q_stems))
+    own_concepts = table.found_in(own_words)
+    for token, weight, names in asked:
+        covered = token in echoed or bool(names & own_concepts) or (
+            bool(names) and names <= echoed_names)
         # A neighbouring concept (a price objection answered with budgets and ROI) half counts.
         near_by = {m for n in names for m in table.neighbours.get(n, frozenset())
                    if m in answer_concepts}

@@ -524,3 +524,16 @@ def test_a_strong_story_about_something_else_is_only_partly_an_answer(score):
     assert {"off topic", "partly off topic"} & set(elsewhere["flags"])
     on_topic = score("Tell me about a time you debugged a slow endpoint.", story, "technical")
     assert on_topic["overall"] >= elsewhere["overall"] + 2
+
+
+def test_echoing_the_questions_subject_does_not_cover_its_situation(score):
+    """ "angry" and "patient" share a concept (dealing with people in care); an answer that only
+    repeats "patients" reaches the subject, not the situation asked about."""
+    asked = "Tell me about a time you dealt with an angry patient."
+    echo = score(asked, "I love working with patients and I chose nursing because patients "
+                        "matter to me. I was named employee of the month twice on my ward.")
+    assert echo["scores"]["relevance"] < 10  # was 10: the echo covered "angry" too
+    answered = score(asked, "A patient's son shouted at me at the desk because his father had "
+                            "waited four hours for pain relief. I listened, apologised, paged the "
+                            "doctor and gave the dose within ten minutes; he thanked me later.")
+    assert answered["scores"]["relevance"] > echo["scores"]["relevance"]

@@ -230,6 +230,31 @@ def test_board_counts_follow_moves_archives_and_deletes(make_app):
     assert harness.db[BOARD_COUNTS].find_one({"_id": user_id})["applied"] == 2
 
 
+def test_a_card_moved_while_the_board_is_first_counted_is_neither_lost_nor_doubled(make_app):
+    """The first count of a user's cards is stored only if no shift happened meanwhile (``v``):
+    a count taken at a stale version is redone, not kept."""
+    from lightninghire_plugins.jobsearch.applications.counts import BoardCounts
+    from lightninghire_plugins.jobsearch.store import BOARD_COUNTS
+
+    harness = make_app(plugins=PLUGINS)
+    caller = harness.api_caller(tier="pro")
+    user_id = str(caller.user["_id"])
+    for n in range(3):
+        assert_ok(caller.post("/api/applications", json={"company": f"C{n}", "role": "R"}), 201)
+    stored = harness.db[BOARD_COUNTS].find_one({"_id": user_id})
+    assert stored["v"] == 3 and not stored.get("built")  # shifts only: not yet a count
+    # A count that started before the third card (it saw v=2) must not be stored as is.
+    built = BoardCounts(harness.db)._build(user_id, {**stored, "v": 2})
+    assert built["saved"] == 3
+    stored = harness.db[BOARD_COUNTS].find_one({"_id": user_id})
+    assert stored["built"] and stored["saved"] == 3
+    # Later shifts land on the built document.
+    card = assert_ok(caller.post("/api/applications", json={"company": "D", "role": "R"}), 201)
+    assert_ok(caller.post(f"/api/applications/{card['id']}/stage", json={"status": "applied"}))
+    board = assert_ok(caller.get("/api/applications/board"))
+    assert board["counts"] == {"saved": 3, "applied": 1}
+
+
 def test_the_board_costs_the_same_few_reads_however_many_cards(make_app, db_commands):
     harness = make_app(plugins=PLUGINS)
     caller = harness.api_caller(tier="pro")

@@ -23,7 +23,8 @@ What is here, by use:
 - **Data**: ``OwnedDocuments`` (a user's documents: other users' are 404), ``object_id_or_404``,
   ``as_object_id``,
   ``paginate`` / ``PageQuery`` / ``page_schema`` / ``given`` (cursor pagination), ``read_csv``,
-  ``write_csv`` / ``safe_cell`` (exports safe from spreadsheet formula injection),
+  ``write_csv`` / ``safe_cell`` (exports safe from spreadsheet formula injection), ``send_csv``
+  (a raw route's CSV download),
   the marshmallow fields ``Timestamp`` and ``ObjectIdString``.
 - **Failing**: the ``AppError`` family; each answers in the JSON envelope with its status.
 - **AI**: ``AiTask`` (prompt, output schema, offline answer), ``AiOutput``, ``AiResult``,
@@ -50,7 +51,7 @@ from lightninghire.ai import (
     AiUnavailable,
 )
 from lightninghire.clock import Clock, recent_weeks, week_key
-from lightninghire.csvio import CsvRows, read_csv, safe_cell, write_csv
+from lightninghire.csvio import CsvRows, read_csv, safe_cell, send_csv, write_csv
 from lightninghire.documents import OwnedDocuments, as_object_id, object_id_or_404
 from lightninghire.embedded import database_for
 from lightninghire.errors import (
@@ -189,6 +190,7 @@ __all__ = [
     "recent_weeks",
     "safe_cell",
     "second_person",
+    "send_csv",
     "sentences",
     "shorten",
     "squash",

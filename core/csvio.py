@@ -15,6 +15,7 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from lightninghire.errors import ValidationFailed
 from lightninghire.http.jsonio import json_default
@@ -95,3 +96,16 @@ def write_csv(header: list[str], rows: Iterable[Iterable[object]]) -> str:
     for row in rows:
         writer.writerow([safe_cell(v) for v in row])
     return out.getvalue()
+
+
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+
+
+def send_csv(resp: Any, text: str, filename: str, next_cursor: str | None = None) -> None:
+    """Answer a ``raw`` route with ``text`` as a CSV download named ``filename``; a bounded
+    export names its next page in the ``X-Next-Cursor`` header."""
+    resp.text = text
+    resp.content_type = CSV_CONTENT_TYPE
+    resp.set_header("Content-Disposition", f'attachment; filename="{filename}"')
+    if next_cursor:
+        resp.set_header("X-Next-Cursor", next_cursor)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from lightninghire.api import Resource, endpoint
+from lightninghire.api import Resource, endpoint, send_csv
 from lightninghire_plugins.interview.analytics.export import (
     EXPORT_MAX_ROWS,
     MockScoresExport,
     MockScoresExportQuery,
 )
-
-CSV = "text/csv; charset=utf-8"
 
 
 class MockScoresExportResource(Resource[MockScoresExport]):
@@ -29,8 +27,4 @@ class MockScoresExportResource(Resource[MockScoresExport]):
     def on_get(self, req: Any, resp: Any) -> None:
         """Export your mock interview scores as CSV."""
         text, next_cursor = self.service.page(self.owner(req), req.context.query)
-        resp.text = text
-        resp.content_type = CSV
-        resp.set_header("Content-Disposition", 'attachment; filename="mock-scores.csv"')
-        if next_cursor:
-            resp.set_header("X-Next-Cursor", next_cursor)
+        send_csv(resp, text, "mock-scores.csv", next_cursor)

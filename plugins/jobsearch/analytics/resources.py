@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from lightninghire.api import Resource, endpoint
+from lightninghire.api import Resource, endpoint, send_csv
 from lightninghire_plugins.jobsearch.analytics.export import (
     EXPORT_MAX_ROWS,
     PipelineExport,
     PipelineExportQuery,
 )
-
-CSV = "text/csv; charset=utf-8"
 
 
 class PipelineExportResource(Resource[PipelineExport]):
@@ -26,8 +24,4 @@ class PipelineExportResource(Resource[PipelineExport]):
     def on_get(self, req: Any, resp: Any) -> None:
         """Export your pipeline as CSV."""
         text, next_cursor = self.service.page(self.owner(req), req.context.query)
-        resp.text = text
-        resp.content_type = CSV
-        resp.set_header("Content-Disposition", 'attachment; filename="pipeline.csv"')
-        if next_cursor:
-            resp.set_header("X-Next-Cursor", next_cursor)
+        send_csv(resp, text, "pipeline.csv", next_cursor)

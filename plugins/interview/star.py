@@ -24,25 +24,10 @@ NAME = "interview.score_star"
 DIMENSIONS = ("situation", "task", "action", "result", "clarity")
 _I = re.IGNORECASE
 
-_SETTING = re.compile(
-    r"\b(?:when i was|while (?:i was )?working|at my (?:last|previous|current|first) "
-    r"(?:job|company|role|employer|team)|in my (?:last|previous|current|first) "
-    r"(?:job|role|position|team)|last (?:year|quarter|month|summer|spring|fall|autumn|winter)|"
-    r"back in|(?:in|during) (?:19|20)\d\d|a (?:few|couple of) (?:weeks|months|years) ago|"
-    r"(?:our|the) (?:team|company|startup|product|client|customer|project)s?|we were|we had)\b", _I)
-_PROBLEM = re.compile(
-    r"\b(?:deadline|problem|challenge|issue|outage|incident|conflict|complain\w*|behind|late|"
-    r"budget|churn|backlog|bugs?|crisis|pressure|risk|failing|broke|broken|slow|down|"
-    r"disagree\w*|escalat\w*|missed|losing|lost)\b", _I)
-_TASK = re.compile(
-    r"\b(?:my (?:role|responsibility|job|task|goal|objective|mandate|part) (?:was|is)|"
-    r"i was (?:asked|responsible|tasked|assigned|in charge|expected|hired|brought in)|"
-    r"i (?:needed|had|wanted|decided|volunteered|offered) to|i owned|"
-    r"(?:the|our|my) (?:goal|task|objective|aim|mandate) was)\b", _I)
+# Setting, stakes and an owned task are read with the answer rubric's patterns (rd.SETTING,
+# rd.STAKES, rd.OWN_TASK); a task stated for the team and a goal's detail only here.
 _TEAM_TASK = re.compile(r"\b(?:we needed to|we had to|the team needed to|we wanted to)\b", _I)
 _GOAL_DETAIL = re.compile(r"\b(?:by|within|before|deadline|target|\d+)\b", _I)
-_I_VERB = re.compile(r"\bI\s+(?:then\s+|also\s+|first\s+|quickly\s+|personally\s+|"
-                     r"immediately\s+|finally\s+)?([a-z]+)\b")
 _WE = re.compile(r"\bwe\b", _I)
 _ME = re.compile(r"\bI\b")
 _SEQUENCE = re.compile(r"\b(?:first|firstly|then|next|after that|afterwards|finally|second|"
@@ -158,8 +143,8 @@ def _situation(parts: list[str], reading: rd.Reading) -> _Mark:
     early = parts[: max(1, len(parts) // 3 + 1)]
     labelled = {s.text for s in reading.sentences if s.part == "situation"}
     # A "Situation:" line is a setting however it is worded.
-    setting = [s for s in parts if _SETTING.search(s) or any(t in s for t in labelled)]
-    problem = [s for s in parts if _PROBLEM.search(s)]
+    setting = [s for s in parts if rd.SETTING.search(s) or any(t in s for t in labelled)]
+    problem = [s for s in parts if rd.STAKES.search(s)]
     # A year, a number or a name (a capitalized word after the first) makes a setting concrete.
     specific = bool(setting and re.search(r"\d|\b(?!I\b)[A-Z][a-z]+\b", " ".join(
         w for s in setting[:2] for w in s.split()[1:])))
@@ -177,7 +162,7 @@ def _situation(parts: list[str], reading: rd.Reading) -> _Mark:
 
 
 def _task(parts: list[str]) -> _Mark:
-    own = [s for s in parts if _TASK.search(s)]
+    own = [s for s in parts if rd.OWN_TASK.search(s)]
     team = [s for s in parts if _TEAM_TASK.search(s)]
     points = 2 if own else 1 if team else 0
     stated = (own or team)[:1]

@@ -227,15 +227,13 @@ class AiClient:
             else:
                 data = self._remote(task, values, choice, record)
         except AiUnavailable as exc:
-            record.fail(exc.reason)
-            self._finish(record, started)
+            self._finish(record, started, failed=exc.reason)
             level = logging.ERROR if exc.reason == "key_rejected" and not choice.byok else logging.WARNING
             log.log(level, "AI task %s via %s (%s) failed: %s after %d attempt(s)", task.name,
                     choice.provider, choice.model, exc.reason, len(record.attempts))
             raise
         except Exception:
-            record.fail("error")
-            self._finish(record, started)
+            self._finish(record, started, failed="error")
             raise
         return self._conclude(task, choice, record, started, data, user, announce)
 
@@ -281,19 +279,16 @@ class AiClient:
                 yield from self._remote_stream(task, values, choice, record, pieces)
             data = self._from_text(task, values, "".join(pieces))
         except AiUnavailable as exc:
-            record.fail(exc.reason)
-            self._finish(record, started)
+            self._finish(record, started, failed=exc.reason)
             log.warning("AI task %s via %s (%s) failed while streaming: %s", task.name,
                         choice.provider, choice.model, exc.reason)
             raise
         except GeneratorExit:
             # The listener left: no outcome, so the run failed, and nothing is announced.
-            record.fail("cancelled")
-            self._finish(record, started)
+            self._finish(record, started, failed="cancelled")
             raise
         except Exception:
-            record.fail("error")
-            self._finish(record, started)
+            self._finish(record, started, failed="error")
             raise
         return self._conclude(task, choice, record, started, data, user, announce)
 
@@ -359,15 +354,17 @@ class AiClient:
         except ProviderFailure as failure:
             record.attempt("embed", failure.kind, latency_ms=_ms(self._monotonic() - started),
                            http_status=failure.status)
-            record.fail(failure.kind)
-            self._finish(record, started)
+            self._finish(record, started, failed=failure.kind)
             raise AiUnavailable(reason=failure.kind) from None
         record.attempt("embed", "ok", latency_ms=_ms(self._monotonic() - started),
                        input_tokens=tokens)
         self._finish(record, started)
         return vectors
 
-    def _finish(self, record: CallRecord, started: float) -> str | None:
+    def _finish(self, record: CallRecord, started: float, failed: str | None = None) -> str | None:
+        """Save the call's record with its latency (``failed``: the reason it failed)."""
+        if failed is not None:
+            record.fail(failed)
         record.latency_ms = _ms(self._monotonic() - started)
         return self.meter.save(record)
 

@@ -65,18 +65,20 @@ def domains(services: Any) -> dict[str, Any]:
 def _build(services: Any) -> dict[str, Any]:
     db, clock, events, ai = services.db, services.clock, services.events, services.ai
     applications = ApplicationRefs(services)
-    questions = QuestionService(db, clock)
-    mocks = MockService(db, clock, events, ai, questions, applications)
-    stories = StoryService(db, clock, events, ai, applications)
+    # The practice counters are written after the answer (services.background).
+    defer = services.background.defer
+    questions = QuestionService(db, clock, defer)
+    mocks = MockService(db, clock, events, ai, questions, applications, defer)
+    stories = StoryService(db, clock, events, ai, applications, defer)
     found = {
         "questions": questions, "mocks": mocks, "stories": stories,
         "sessions": SessionService(db, clock, events, ai, stories.best_match, mocks.average,
-                                   applications),
+                                   applications, defer),
         "interviews": InterviewService(db, clock, events,
                                        services.settings.http.public_url, applications),
         "mentorship": MentorshipService(db, clock, events),
         "groups": GroupService(db, clock, questions, mocks, services.settings.http.public_url),
-        "practice": PracticeStats(db),
+        "practice": PracticeStats(db, defer),
     }
     return found
 

@@ -354,7 +354,7 @@ def collect_digest(user: dict[str, Any], since: datetime,
 def cron_analytics_sections(user_id: str, weeks: int, detail: bool,
                             services: Any) -> dict[str, Any] | None:
     """The pipeline section of the seeker analytics (docs/jobsearch.md)."""
-    stats = services.state(f"{NAME}.pipeline_stats", lambda s: PipelineStats(s.db))
+    stats = services.state(f"{NAME}.pipeline_stats", lambda s: PipelineStats(s.db, s.background.defer))
     return {"pipeline": stats.section(user_id, services.clock.now(), weeks, detail)}
 
 

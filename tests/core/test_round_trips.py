@@ -86,6 +86,8 @@ def test_deferred_work_still_happens(hot, db_commands):
     assert hot.db["cron_members"].find_one({"userId": user_id}) is not None
     assert_ok(caller.post("/api/mock-interview", json=SEED_MOCK), 201)
     assert hot.db["ai_calls"].find_one({"userId": user_id}) is not None  # metering, after too
+    # The analytics counters too (the interview plugin's practice figures).
+    assert hot.db["interview_practice_stats"].find_one({"_id": user_id})["mocks_started"] == 1
     totals = hot.db["usage_counters"].find_one({"userId": user_id, "period": "total"})
     assert totals["f_applications"] == 1
     result = hot.client.simulate_post("/api/leads", json={

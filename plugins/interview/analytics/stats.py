@@ -13,7 +13,7 @@ practice history); the story count follows the stories there are. Field names ar
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -37,13 +37,23 @@ def _average(total: float, count: int) -> float | None:
 
 
 class PracticeStats:
-    def __init__(self, db: Any) -> None:
+    def __init__(self, db: Any, defer: Callable[..., None] | None = None) -> None:
         self.stats = db[STATS]
         self.weeks = db[WEEKS]
+        # services.background.defer: the counters are bookkeeping the answer does not need, so
+        # they are written after it (none: at once, as a script or a task would).
+        self.defer = defer
+
+    def _upsert(self, collection: Any, filter: Mapping[str, Any],
+                update: Mapping[str, Any]) -> None:
+        if self.defer is None:
+            collection.update_one(filter, update, upsert=True)
+        else:
+            self.defer(collection.update_one, filter, update, upsert=True)
 
     def _add(self, user_id: str, changes: Mapping[str, float]) -> None:
-        self.stats.update_one({"_id": user_id},
-                              {"$inc": dict(changes), "$set": {"userId": user_id}}, upsert=True)
+        self._upsert(self.stats, {"_id": user_id},
+                              {"$inc": dict(changes), "$set": {"userId": user_id}})
 
     # -- on write -------------------------------------------------------------------------------
 
@@ -64,9 +74,9 @@ class PracticeStats:
             changes["questions"] = 1
         self._add(user_id, changes)
         week = week_key(at)
-        self.weeks.update_one({"_id": f"{user_id}|{week}"},
+        self._upsert(self.weeks, {"_id": f"{user_id}|{week}"},
                               {"$inc": {f"sum_{category}": score, f"count_{category}": 1},
-                               "$set": {"userId": user_id, "week": week}}, upsert=True)
+                               "$set": {"userId": user_id, "week": week}})
 
     def story(self, user_id: str, delta: int) -> None:
         self._add(user_id, {"stories": delta})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,10 +41,11 @@ class MockService:
     ai: Any
     questions: QuestionService
     applications: ApplicationRefs
+    defer: Callable[..., None] | None = None  # services.background.defer, for the counters
 
     def __post_init__(self) -> None:
         self.owned = OwnedDocuments(self.db[MOCKS], what="mock interview")
-        self.stats = PracticeStats(self.db)
+        self.stats = PracticeStats(self.db, self.defer)
 
     # -- create ---------------------------------------------------------------------------------
 

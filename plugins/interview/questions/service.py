@@ -5,7 +5,7 @@ mocks record (every scored answer)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from bson import ObjectId
@@ -38,10 +38,10 @@ def _key(text: str) -> str:
 
 
 class QuestionService:
-    def __init__(self, db: Any, clock: Any) -> None:
+    def __init__(self, db: Any, clock: Any, defer: Callable[..., None] | None = None) -> None:
         self.db = db
         self.clock = clock
-        self.stats = PracticeStats(db)
+        self.stats = PracticeStats(db, defer)
 
     # -- the user's own questions ---------------------------------------------------------------
 

@@ -38,10 +38,11 @@ class SessionService:
     best_story: Callable[[str, str], dict[str, Any] | None]
     mock_average: Callable[[str], float | None]
     applications: ApplicationRefs
+    defer: Callable[..., None] | None = None  # services.background.defer, for the counters
 
     def __post_init__(self) -> None:
         self.owned = OwnedDocuments(self.db[SESSIONS], what="session")
-        self.stats = PracticeStats(self.db)
+        self.stats = PracticeStats(self.db, self.defer)
 
     def create(self, user_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
         self.applications.check(user_id, [body["applicationId"]])

@@ -3,7 +3,7 @@ of the eight themes, and matching a question to the best story (used by live ses
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,11 +31,12 @@ class StoryService:
     events: Any
     ai: Any
     applications: ApplicationRefs
+    defer: Callable[..., None] | None = None  # services.background.defer, for the counters
 
     def __post_init__(self) -> None:
         self.collection = self.db[STORIES]
         self.owned = OwnedDocuments(self.collection, what="story")
-        self.stats = PracticeStats(self.db)
+        self.stats = PracticeStats(self.db, self.defer)
 
     def create(self, user_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
         self.applications.check(user_id, body["applicationIds"])

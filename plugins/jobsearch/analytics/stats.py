@@ -15,7 +15,7 @@ upsert that inserts as flat keys.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -48,9 +48,19 @@ def _field(band: str) -> str:
 
 
 class PipelineStats:
-    def __init__(self, db: Any) -> None:
+    def __init__(self, db: Any, defer: Callable[..., None] | None = None) -> None:
         self.stats = db[STATS]
         self.weeks = db[WEEKS]
+        # services.background.defer: the counters are bookkeeping the answer does not need, so
+        # they are written after it (none: at once, as a script or a task would).
+        self.defer = defer
+
+    def _upsert(self, collection: Any, filter: Mapping[str, Any],
+                update: Mapping[str, Any]) -> None:
+        if self.defer is None:
+            collection.update_one(filter, update, upsert=True)
+        else:
+            self.defer(collection.update_one, filter, update, upsert=True)
 
     # -- on write -------------------------------------------------------------------------------
 
@@ -59,20 +69,20 @@ class PipelineStats:
         """Add ``delta`` (1, or -1 on delete) to each stage and to the Applied week."""
         stages = [s for s in stages if s in LADDER or s in OUTCOMES]
         if stages:
-            self.stats.update_one({"_id": user_id},
+            self._upsert(self.stats, {"_id": user_id},
                                   {"$inc": {f"reached_{s}": delta for s in stages},
-                                   "$set": {"userId": user_id}}, upsert=True)
+                                   "$set": {"userId": user_id}})
         if applied_at is not None and "applied" in stages:
             week = week_key(applied_at)
-            self.weeks.update_one({"_id": f"{user_id}|{week}"},
+            self._upsert(self.weeks, {"_id": f"{user_id}|{week}"},
                                   {"$inc": {"applied": delta},
-                                   "$set": {"userId": user_id, "week": week}}, upsert=True)
+                                   "$set": {"userId": user_id, "week": week}})
 
     def match(self, user_id: str, score: float) -> None:
-        self.stats.update_one({"_id": user_id},
+        self._upsert(self.stats, {"_id": user_id},
                               {"$inc": {"match_sum": score, "match_count": 1,
                                         _field(band_of(score)): 1},
-                               "$set": {"userId": user_id}}, upsert=True)
+                               "$set": {"userId": user_id}})
 
     # -- reading: two lookups by _id ------------------------------------------------------------
 

@@ -39,7 +39,7 @@ class ApplicationService(ServiceBase):
         self.apps = services.db[APPLICATIONS]
         self.active = services.db[ACTIVE]
         self.counts = BoardCounts(services.db)
-        self.stats = PipelineStats(services.db)
+        self.stats = PipelineStats(services.db, services.background.defer)
 
     # -- create, read, list --------------------------------------------------------------------
 

@@ -110,7 +110,7 @@ class ResumeService:
         self.events = services.events
         self.ai = services.ai
         self.pdf_limits = pdf_limits(services.plugin_settings("jobsearch"))
-        self.pipeline_stats = PipelineStats(services.db)
+        self.pipeline_stats = PipelineStats(services.db, services.background.defer)
 
     def create(self, user: Mapping[str, Any], body: Mapping[str, Any], source: str = "paste",
                warnings: list[str] | None = None) -> dict[str, Any]:
